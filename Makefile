@@ -1,0 +1,76 @@
+# The two commands: `make demo` and `make test`. Both install what is missing, build, then run.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Debian 12 packages the project needs (build, Python stack, docs and reports).
+PKGS := g++ cmake ninja-build make git libeigen3-dev libboost-graph-dev libboost-dev libhdf5-dev hdf5-tools \
+        pybind11-dev python3-dev catch2 libyaml-cpp-dev coinor-libcbc-dev libglpk-dev \
+        python3-numpy python3-pandas python3-scipy python3-h5py python3-xarray python3-h5netcdf \
+        python3-matplotlib python3-pytest python3-hypothesis python3-setuptools python3-wheel python3-venv \
+        python3-tqdm python3-yaml python3-jinja2 python3-nbclient python3-nbformat python3-nbconvert \
+        python3-ipykernel python3-sphinx python3-myst-parser python3-nbsphinx weasyprint poppler-utils
+
+ROOT   := $(CURDIR)
+VENV   := $(ROOT)/.venv
+PY     := $(VENV)/bin/python
+BUILD  := $(ROOT)/build/cmake
+LOCK   := flock $(ROOT)/build/.lock
+export PIP_NO_INDEX := 1
+
+.PHONY: help demo test deps build install test-cpp test-python test-sanitize clean
+
+help:
+	@echo "make demo   install what is missing, build, run the example and write its outputs"
+	@echo "make test   install what is missing, build, run every C++ and Python test"
+	@echo "make test-sanitize   the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+
+# apt only for what is missing, never interactive; root in CI, sudo otherwise.
+deps:
+	@missing=""; for p in $(PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing Debian packages:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
+	fi
+
+$(PY):
+	/usr/bin/python3 -m venv --system-site-packages $(VENV)
+
+$(BUILD)/CMakeCache.txt: | $(PY)
+	mkdir -p $(ROOT)/build
+	$(LOCK) cmake -S $(ROOT) -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSOCVAL_WERROR=ON \
+	  -DPython_EXECUTABLE=$(PY)
+
+build: deps $(BUILD)/CMakeCache.txt
+	$(LOCK) cmake --build $(BUILD)
+
+# Editable install once (the console script and the path); later builds update the module in place.
+$(VENV)/.socval-installed: pyproject.toml setup.py | $(PY)
+	$(PY) -m pip install --quiet --no-build-isolation --no-deps -e $(ROOT)
+	$(PY) -m ipykernel install --sys-prefix --name socval --display-name "socval (venv)" >/dev/null
+	touch $@
+
+install: build $(VENV)/.socval-installed
+
+test-cpp: build
+	cd $(BUILD) && ctest --output-on-failure --no-tests=error -j2
+
+test-python: install
+	$(PY) -m pytest -q
+
+test: test-cpp test-python
+
+demo: install
+	$(PY) -m socval.demo
+
+test-sanitize: deps
+	mkdir -p $(ROOT)/build
+	cmake -S $(ROOT) -B $(ROOT)/build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSOCVAL_SANITIZE=ON \
+	  -DSOCVAL_BUILD_PYTHON=OFF
+	cmake --build $(ROOT)/build/sanitize
+	cd $(ROOT)/build/sanitize && ctest --output-on-failure --no-tests=error -j2
+
+clean:
+	rm -rf $(ROOT)/build $(ROOT)/python/socval/_core*.so

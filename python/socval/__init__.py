@@ -1,0 +1,22 @@
+"""socval: social value scenario simulation and decision support.
+
+Green Book appraisal of investment options linked to a region's priorities, with Monte Carlo uncertainty.
+"""
+from ._core import (
+    AppraisalError,
+    DecisionError,
+    ResultsFileError,
+    SamplingError,
+    ScenarioError,
+    SensitivityError,
+    SocvalError,
+    ValueLibraryError,
+)
+from ._core import __version__
+from . import appraisal, decision, sensitivity, values, voi
+
+__all__ = [
+    "AppraisalError", "DecisionError", "ResultsFileError", "SamplingError", "ScenarioError",
+    "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
+    "appraisal", "decision", "sensitivity", "values", "voi",
+]

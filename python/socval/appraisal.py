@@ -1,0 +1,1 @@
+"""Green Book appraisal: discounting, NPSV, BCR, SROI, optimism bias, additionality."""

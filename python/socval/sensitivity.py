@@ -1,0 +1,1 @@
+"""Sensitivity analysis: Sobol indices, Morris elementary effects, one-way tornado."""

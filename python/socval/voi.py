@@ -1,0 +1,1 @@
+"""Value of information: EVPI and EVPPI."""
