@@ -1,0 +1,167 @@
+#pragma once
+/// The scenario model: priorities, outcomes, options, links and the funded options of a scenario, after
+/// reading, merging (`include`, `extends`) and validation. Every uncertain number is a parameter with a stable
+/// id (its key path in the merged scenario), so its random stream is shared by every scenario that has it.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <socval/appraisal.hpp>
+#include <socval/errors.hpp>
+#include <socval/sampling.hpp>
+#include <socval/values.hpp>
+
+namespace socval::model {
+
+enum class Pillar { social, economic, environmental };
+enum class Lever { commissioning, anchor, employer };
+enum class Beneficiary { fiscal, economic, social };
+enum class LinkForm { linear, saturating };
+
+/// An uncertain input: a distribution with a stable id (e.g. "outcomes.jobs.deadweight") and where it was written.
+struct Parameter {
+    std::string id;
+    Distribution distribution;
+    Location where;
+};
+
+/// A number in the model: fixed, or a reference into the scenario's parameter table.
+struct Quantity {
+    double value = 0;  ///< the value when fixed; the central value when uncertain
+    int param = -1;    ///< index into Scenario::parameters, or -1 when fixed
+    bool uncertain() const { return param >= 0; }
+};
+
+/// A priority of the framework, tagged to external frameworks (Marmot, PPN 06/20 / PPN 002, National TOMs, ...).
+struct Priority {
+    std::string id;
+    std::string name;
+    Pillar pillar = Pillar::social;
+    std::map<std::string, std::vector<std::string>> tags;  ///< framework -> tags
+    Location where;
+};
+
+/// How one unit of an outcome is valued, in the scenario's price base.
+struct Valuation {
+    enum class Kind {
+        none,        ///< not monetised (a physical outcome only)
+        money,       ///< GBP per unit: `per_unit` in `price_base_year` prices
+        carbon,      ///< tCO2e: DESNZ value of the calendar year, `per_unit` tCO2e per unit
+        wellby,      ///< WELLBYs: `per_unit` WELLBYs per unit, valued at the library's WELLBY
+        qaly,        ///< QALYs: `per_unit` QALYs per unit, valued at the library's QALY
+        unit_value,  ///< a unit value of the library (`library_id`), times `per_unit`
+    };
+    Kind kind = Kind::none;
+    Quantity per_unit{1.0, -1};
+    int price_base_year = 0;          ///< for `money` only
+    std::string library_id;           ///< for `unit_value` only
+    values::Case library_case = values::Case::central;  ///< which published case of library values
+};
+
+/// Share of an outcome's value that serves a priority.
+struct PriorityShare {
+    int priority = -1;  ///< index into Scenario::priorities
+    double share = 1;   ///< in [0, 1]; an outcome's shares sum to at most 1, the rest is "unallocated"
+};
+
+/// An outcome: a node of the decision graph with a unit, additionality, persistence and a valuation.
+struct Outcome {
+    std::string id;
+    std::string name;
+    std::string unit;
+    Valuation valuation;
+    Beneficiary beneficiary = Beneficiary::social;
+    // Additionality shares (each a Quantity in [0, 1]).
+    Quantity deadweight{0, -1}, displacement{0, -1}, leakage{0, -1}, substitution{0, -1}, attribution{1, -1};
+    // Persistence of each year's delivery: starts after `lag` years, lasts `duration` years, falls by `drop_off`.
+    int lag = 0;
+    int duration = 1;
+    Quantity drop_off{0, -1};
+    std::vector<PriorityShare> priorities;
+    std::optional<std::string> schedule;  ///< discount schedule for this outcome's value (e.g. "health")
+    Location where;
+};
+
+/// One year of an option's cost profile (year 0 = the year the option starts), in the scenario's price base.
+struct CostYear {
+    int year = 0;
+    Quantity capital;
+    Quantity revenue;
+};
+
+/// A direct output of an option: units of an outcome per year funded, or per GBP of (pre-optimism-bias) cost.
+struct Output {
+    int outcome = -1;  ///< index into Scenario::outcomes
+    Quantity amount;
+    enum class Basis { per_year, per_pound } basis = Basis::per_year;
+    Location where;
+};
+
+/// An investment option, through one of the body's three levers.
+struct Option {
+    std::string id;
+    std::string name;
+    Lever lever = Lever::commissioning;
+    std::vector<CostYear> costs;
+    std::string optimism_bias_category;  ///< empty = no uplift
+    Quantity optimism_bias_mitigation{0, -1};
+    std::vector<Output> outputs;
+    Location where;
+};
+
+/// A graph edge into an outcome: target gross delivery in year t += f(source level in year t - lag).
+/// linear: f(x) = coefficient * x; saturating: f(x) = cap * (1 - exp(-coefficient * x / cap)).
+/// The source is an option (its level = its pre-optimism-bias spend in GBP that year) or an outcome (its net level).
+struct Link {
+    enum class From { option, outcome } from_kind = From::outcome;
+    int from = -1;  ///< index into options or outcomes
+    int to = -1;    ///< index into outcomes
+    Quantity coefficient;
+    int lag = 0;
+    LinkForm form = LinkForm::linear;
+    Quantity cap;  ///< for saturating links
+    Location where;
+};
+
+/// A funded option in the scenario: its scale (multiplies costs and outputs) and its start year offset.
+struct Funding {
+    int option = -1;   ///< index into Scenario::options
+    double scale = 1;  ///< > 0
+    int start = 0;     ///< years after the first appraisal year
+};
+
+/// Declared rank (Spearman) correlations between uncertain parameters, applied with a Gaussian copula.
+struct Correlation {
+    std::vector<int> params;     ///< indices into Scenario::parameters
+    std::vector<double> matrix;  ///< row-major params.size() x params.size() target rank correlation matrix
+    Location where;
+};
+
+/// Scenario metadata.
+struct Metadata {
+    std::string name;
+    std::string description;
+    int price_base_year = 0;
+    int first_year = 0;  ///< calendar year of appraisal year 0
+    int horizon = 0;     ///< number of appraisal years evaluated
+    std::string schedule = "standard";
+    values::Case carbon_case = values::Case::central;
+};
+
+/// A validated scenario: the merged result of a file, what it includes and what it extends.
+struct Scenario {
+    Metadata meta;
+    std::vector<Priority> priorities;
+    std::vector<Outcome> outcomes;
+    std::vector<Option> options;  ///< the candidate pool (funded or not)
+    std::vector<Link> links;
+    std::vector<Funding> funded;
+    std::vector<Parameter> parameters;  ///< every uncertain number, referenced by Quantity::param
+    std::vector<Correlation> correlations;
+    std::string source_file;            ///< the file it was read from, if any
+    std::string source_text;            ///< the merged document as YAML, for provenance
+    std::vector<std::string> warnings;  ///< e.g. an option that reaches no priority
+};
+
+}  // namespace socval::model
