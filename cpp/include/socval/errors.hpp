@@ -1,5 +1,6 @@
 #pragma once
 /// The exceptions socval throws. Each maps to one Python exception of the same name (cpp/bindings/exceptions.cpp).
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -20,6 +21,13 @@ struct Location {
         return s;
     }
 };
+
+/// A number as error messages show it (up to 10 significant digits).
+inline std::string show(double x) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", x);
+    return buf;
+}
 
 /// Base of every socval error.
 class Error : public std::runtime_error {
