@@ -1,0 +1,108 @@
+/// Scrambled Sobol points: Joe-Kuo direction numbers (from Boost's table), natural order, hash-based Owen scramble.
+#include <array>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <boost/random/detail/sobol_table.hpp>
+
+#include "detail.hpp"
+#include "socval/sensitivity.hpp"
+
+namespace socval::sensitivity {
+namespace {
+
+using Table = boost::random::detail::qrng_tables::sobol;
+constexpr int kBits = 32;
+
+/// Direction numbers v_j (j = 0..31) of one dimension, as in Bratley & Fox (1988) / Joe & Kuo (2008):
+/// m_j from the table for j < degree, then m_j = m_{j-s} ^ (m_{j-s} << s) ^ sum_k a_k m_{j-k} << k; v_j = m_j << 31-j.
+std::array<std::uint32_t, kBits> direction_numbers(int dim) {
+    std::array<std::uint32_t, kBits> m{};
+    if (dim == 0) {
+        m.fill(1u);
+    } else {
+        const unsigned poly = Table::polynomial(static_cast<std::size_t>(dim - 1));
+        unsigned degree = 0;
+        while ((poly >> (degree + 1)) != 0u) ++degree;
+        for (unsigned k = 0; k < degree && k < static_cast<unsigned>(kBits); ++k)
+            m[k] = Table::minit(static_cast<std::size_t>(dim - 1), k);
+        for (unsigned j = degree; j < static_cast<unsigned>(kBits); ++j) {
+            unsigned p = poly;
+            m[j] = m[j - degree];
+            for (unsigned k = 0; k < degree; ++k, p >>= 1u) {
+                const unsigned rem = degree - k;
+                if (p & 1u) m[j] ^= m[j - rem] << rem;
+            }
+        }
+    }
+    std::array<std::uint32_t, kBits> v{};
+    for (int j = 0; j < kBits; ++j) v[j] = m[j] << (kBits - 1 - j);
+    return v;
+}
+
+/// Direction numbers of dimensions 0..dims-1, computed once and cached (thread-safe).
+const std::vector<std::array<std::uint32_t, kBits>>& directions(int dims) {
+    static std::mutex lock;
+    static std::vector<std::array<std::uint32_t, kBits>> cache;
+    std::lock_guard<std::mutex> guard(lock);
+    while (static_cast<int>(cache.size()) < dims) cache.push_back(direction_numbers(static_cast<int>(cache.size())));
+    return cache;
+}
+
+std::uint32_t reverse_bits(std::uint32_t x) {
+    x = ((x >> 1) & 0x55555555u) | ((x & 0x55555555u) << 1);
+    x = ((x >> 2) & 0x33333333u) | ((x & 0x33333333u) << 2);
+    x = ((x >> 4) & 0x0f0f0f0fu) | ((x & 0x0f0f0f0fu) << 4);
+    x = ((x >> 8) & 0x00ff00ffu) | ((x & 0x00ff00ffu) << 8);
+    return (x >> 16) | (x << 16);
+}
+
+/// Laine-Karras style hash (the improved constants of N. Vegdahl 2021, building on Burley 2020): each output bit
+/// depends only on the same and lower input bits, so applied to bit-reversed values it is a nested uniform scramble.
+std::uint32_t lk_hash(std::uint32_t x, std::uint32_t seed) {
+    x ^= x * 0x3d20adeau;
+    x += seed;
+    x *= (seed >> 16) | 1u;
+    x ^= x * 0x05526c56u;
+    x ^= x * 0x53a22864u;
+    return x;
+}
+
+std::uint32_t owen_scramble(std::uint32_t x, std::uint32_t seed) {
+    return reverse_bits(lk_hash(reverse_bits(x), seed));
+}
+
+}  // namespace
+
+int sobol_max_dimensions() { return static_cast<int>(Table::max_dimension); }
+
+Eigen::MatrixXd sobol_points(std::int64_t n, int dimensions, std::uint64_t seed, bool scramble, std::int64_t first) {
+    detail::require(n >= 0, "sobol_points: n must be >= 0, got " + std::to_string(n));
+    detail::require(first >= 0, "sobol_points: first must be >= 0, got " + std::to_string(first));
+    detail::require(dimensions >= 1 && dimensions <= sobol_max_dimensions(),
+                    "sobol_points: dimensions must be in 1.." + std::to_string(sobol_max_dimensions()) + ", got " +
+                        std::to_string(dimensions));
+    detail::require(first + n <= (std::int64_t{1} << kBits),
+                    "sobol_points: at most 2^32 points, asked for points up to " + std::to_string(first + n));
+    const auto& v = directions(dimensions);
+    std::vector<std::uint32_t> dim_seed(static_cast<std::size_t>(dimensions));
+    for (int d = 0; d < dimensions; ++d)
+        dim_seed[static_cast<std::size_t>(d)] = static_cast<std::uint32_t>(detail::key_hash(seed, 0x50b0u, d) >> 32);
+    Eigen::MatrixXd out(n, dimensions);
+    for (std::int64_t r = 0; r < n; ++r) {
+        const auto i = static_cast<std::uint32_t>(first + r);
+        for (int d = 0; d < dimensions; ++d) {
+            std::uint32_t x = 0;
+            const auto& vd = v[static_cast<std::size_t>(d)];
+            for (std::uint32_t b = i, j = 0; b != 0u; b >>= 1u, ++j)
+                if (b & 1u) x ^= vd[j];
+            if (scramble) x = owen_scramble(x, dim_seed[static_cast<std::size_t>(d)]);
+            out(r, d) = (static_cast<double>(x) + 0.5) * 0x1.0p-32;
+        }
+    }
+    return out;
+}
+
+}  // namespace socval::sensitivity
