@@ -1,0 +1,317 @@
+/// HDF5 helpers of the io area: handles, quiet errors, attributes and strings (see hdf5_util.hpp).
+#include "hdf5_util.hpp"
+
+#include <socval/errors.hpp>
+
+#include <cstring>
+#include <type_traits>
+
+namespace socval::io::detail {
+
+QuietErrors::QuietErrors() {
+    saved_ = H5Eget_auto2(H5E_DEFAULT, &func_, &data_) >= 0;
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+
+QuietErrors::~QuietErrors() {
+    if (saved_) H5Eset_auto2(H5E_DEFAULT, func_, data_);
+}
+
+namespace {
+
+herr_t innermost_error(unsigned /*n*/, const H5E_error2_t* err, void* out) {
+    if (err != nullptr && err->desc != nullptr && err->desc[0] != '\0') {
+        *static_cast<std::string*>(out) = err->desc;
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::string hdf5_error_detail() {
+    std::string detail;
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, innermost_error, &detail);
+    return detail;
+}
+
+void fail(const std::string& path, const std::string& what, bool with_hdf5_detail) {
+    std::string message = "results file '" + path + "': " + what;
+    if (with_hdf5_detail) {
+        const std::string detail = hdf5_error_detail();
+        if (!detail.empty()) message += " (HDF5: " + detail + ")";
+    }
+    throw ResultsFileError(message);
+}
+
+hid_t check(hid_t id, const std::string& path, const std::string& what) {
+    if (id < 0) fail(path, what);
+    return id;
+}
+
+void check_status(herr_t status, const std::string& path, const std::string& what) {
+    if (status < 0) fail(path, what);
+}
+
+Handle file_handle(hid_t id) { return Handle(id, H5Fclose); }
+Handle group_handle(hid_t id) { return Handle(id, H5Gclose); }
+Handle dataset_handle(hid_t id) { return Handle(id, H5Dclose); }
+Handle space_handle(hid_t id) { return Handle(id, H5Sclose); }
+Handle type_handle(hid_t id) { return Handle(id, H5Tclose); }
+Handle plist_handle(hid_t id) { return Handle(id, H5Pclose); }
+Handle attribute_handle(hid_t id) { return Handle(id, H5Aclose); }
+
+Handle utf8_string_type(const std::string& path) {
+    Handle type = type_handle(check(H5Tcopy(H5T_C_S1), path, "cannot create a string type"));
+    check_status(H5Tset_size(type.get(), H5T_VARIABLE), path, "cannot create a string type");
+    check_status(H5Tset_cset(type.get(), H5T_CSET_UTF8), path, "cannot create a string type");
+    return type;
+}
+
+bool is_bookkeeping_attribute(const std::string& name) {
+    return name == "REFERENCE_LIST" || name == "DIMENSION_LIST" || name == "CLASS" || name == "NAME" ||
+           name == "_Netcdf4Dimid" || name == "_Netcdf4Coordinates" || name == "_nc3_strict" ||
+           name == "_NCProperties";
+}
+
+namespace {
+
+/// Pointers to the characters of each string, refusing embedded NUL bytes (HDF5 strings end at the first NUL).
+std::vector<const char*> c_strings(const std::vector<std::string>& values, const std::string& path,
+                                   const std::string& what) {
+    std::vector<const char*> out;
+    out.reserve(values.size());
+    for (const auto& v : values) {
+        if (v.find('\0') != std::string::npos) {
+            fail(path, what + ": a string contains a NUL character, which HDF5 strings cannot hold", false);
+        }
+        out.push_back(v.c_str());
+    }
+    return out;
+}
+
+/// A dataspace for a scalar (n < 0), an empty array (n == 0, the null dataspace) or a 1-D array of n values.
+Handle attribute_space(long long n, const std::string& path) {
+    if (n < 0) return space_handle(check(H5Screate(H5S_SCALAR), path, "cannot create a dataspace"));
+    if (n == 0) return space_handle(check(H5Screate(H5S_NULL), path, "cannot create a dataspace"));
+    const hsize_t dims[1] = {static_cast<hsize_t>(n)};
+    return space_handle(check(H5Screate_simple(1, dims, nullptr), path, "cannot create a dataspace"));
+}
+
+void write_raw_attribute(hid_t obj, const std::string& name, hid_t file_type, hid_t mem_type, long long n,
+                         const void* data, const std::string& path) {
+    const std::string what = "cannot write attribute '" + name + "'";
+    const htri_t exists = H5Aexists(obj, name.c_str());
+    check_status(exists, path, what);
+    if (exists > 0) check_status(H5Adelete(obj, name.c_str()), path, what);
+    Handle space = attribute_space(n, path);
+    Handle attr = attribute_handle(
+        check(H5Acreate2(obj, name.c_str(), file_type, space.get(), H5P_DEFAULT, H5P_DEFAULT), path, what));
+    if (n != 0) check_status(H5Awrite(attr.get(), mem_type, data), path, what);
+}
+
+}  // namespace
+
+void write_attribute(hid_t obj, const std::string& name, const Attribute& value, const std::string& path) {
+    std::visit(
+        [&](const auto& v) {
+            using T = std::decay_t<decltype(v)>;
+            if constexpr (std::is_same_v<T, std::int64_t>) {
+                write_raw_attribute(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, -1, &v, path);
+            } else if constexpr (std::is_same_v<T, std::uint64_t>) {
+                write_raw_attribute(obj, name, H5T_STD_U64LE, H5T_NATIVE_UINT64, -1, &v, path);
+            } else if constexpr (std::is_same_v<T, double>) {
+                write_raw_attribute(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, -1, &v, path);
+            } else if constexpr (std::is_same_v<T, std::string>) {
+                Handle type = utf8_string_type(path);
+                const auto ptrs = c_strings({v}, path, "attribute '" + name + "'");
+                write_raw_attribute(obj, name, type.get(), type.get(), -1, ptrs.data(), path);
+            } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>) {
+                write_raw_attribute(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, static_cast<long long>(v.size()),
+                                    v.data(), path);
+            } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+                write_raw_attribute(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, static_cast<long long>(v.size()),
+                                    v.data(), path);
+            } else {
+                static_assert(std::is_same_v<T, std::vector<std::string>>);
+                Handle type = utf8_string_type(path);
+                const auto ptrs = c_strings(v, path, "attribute '" + name + "'");
+                write_raw_attribute(obj, name, type.get(), type.get(), static_cast<long long>(v.size()),
+                                    ptrs.data(), path);
+            }
+        },
+        value);
+}
+
+namespace {
+
+/// Read the strings of an attribute (is_attribute) or a dataset, whichever `obj` is, of string type `file_type`.
+std::vector<std::string> read_strings(hid_t obj, bool is_attribute, hid_t file_type, hid_t space,
+                                      const std::string& path, const std::string& what) {
+    const hssize_t n = H5Sget_simple_extent_npoints(space);
+    if (n < 0) fail(path, what);
+    std::vector<std::string> out;
+    if (n == 0) return out;
+    out.reserve(static_cast<std::size_t>(n));
+    const htri_t variable = H5Tis_variable_str(file_type);
+    check_status(variable, path, what);
+    Handle mem = type_handle(check(H5Tcopy(H5T_C_S1), path, what));
+    check_status(H5Tset_cset(mem.get(), H5Tget_cset(file_type)), path, what);
+    if (variable > 0) {
+        check_status(H5Tset_size(mem.get(), H5T_VARIABLE), path, what);
+        std::vector<char*> buf(static_cast<std::size_t>(n), nullptr);
+        const herr_t status = is_attribute ? H5Aread(obj, mem.get(), buf.data())
+                                           : H5Dread(obj, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());
+        check_status(status, path, what);
+        for (char* s : buf) out.emplace_back(s != nullptr ? s : "");
+        H5Dvlen_reclaim(mem.get(), space, H5P_DEFAULT, buf.data());
+    } else {
+        const std::size_t size = H5Tget_size(file_type);
+        if (size == 0) fail(path, what);
+        check_status(H5Tset_size(mem.get(), size), path, what);
+        check_status(H5Tset_strpad(mem.get(), H5T_STR_NULLPAD), path, what);
+        std::vector<char> buf(static_cast<std::size_t>(n) * size, '\0');
+        const herr_t status = is_attribute ? H5Aread(obj, mem.get(), buf.data())
+                                           : H5Dread(obj, mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data());
+        check_status(status, path, what);
+        const bool space_padded = H5Tget_strpad(file_type) == H5T_STR_SPACEPAD;
+        for (hssize_t i = 0; i < n; ++i) {
+            const char* s = buf.data() + static_cast<std::size_t>(i) * size;
+            std::size_t len = strnlen(s, size);
+            if (space_padded) {
+                while (len > 0 && s[len - 1] == ' ') --len;
+            }
+            out.emplace_back(s, len);
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+bool read_attribute(hid_t obj, const std::string& name, Attribute& out, const std::string& path) {
+    const std::string what = "cannot read attribute '" + name + "'";
+    Handle attr = attribute_handle(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), path, what));
+    Handle type = type_handle(check(H5Aget_type(attr.get()), path, what));
+    Handle space = space_handle(check(H5Aget_space(attr.get()), path, what));
+    const H5S_class_t space_class = H5Sget_simple_extent_type(space.get());
+    const int rank = H5Sget_simple_extent_ndims(space.get());
+    const bool scalar = space_class == H5S_SCALAR;
+    if (!scalar && rank > 1) return false;  // multi-dimensional attributes are not part of the layout
+    const hssize_t npoints = space_class == H5S_NULL ? 0 : H5Sget_simple_extent_npoints(space.get());
+    if (npoints < 0) fail(path, what);
+    const auto n = static_cast<std::size_t>(npoints);
+
+    switch (H5Tget_class(type.get())) {
+        case H5T_INTEGER: {
+            if (H5Tget_sign(type.get()) == H5T_SGN_NONE && H5Tget_size(type.get()) == 8) {
+                std::vector<std::uint64_t> v(n);
+                if (n > 0) check_status(H5Aread(attr.get(), H5T_NATIVE_UINT64, v.data()), path, what);
+                if (scalar) {
+                    out = v.at(0);
+                } else {
+                    std::vector<std::int64_t> s(v.begin(), v.end());
+                    out = s;
+                }
+                return true;
+            }
+            std::vector<std::int64_t> v(n);
+            if (n > 0) check_status(H5Aread(attr.get(), H5T_NATIVE_INT64, v.data()), path, what);
+            if (scalar) {
+                out = v.at(0);
+            } else {
+                out = v;
+            }
+            return true;
+        }
+        case H5T_FLOAT: {
+            std::vector<double> v(n);
+            if (n > 0) check_status(H5Aread(attr.get(), H5T_NATIVE_DOUBLE, v.data()), path, what);
+            if (scalar) {
+                out = v.at(0);
+            } else {
+                out = v;
+            }
+            return true;
+        }
+        case H5T_STRING: {
+            auto v = read_strings(attr.get(), true, type.get(), space.get(), path, what);
+            if (scalar) {
+                out = v.empty() ? std::string() : v.at(0);
+            } else {
+                out = v;
+            }
+            return true;
+        }
+        default:
+            return false;
+    }
+}
+
+namespace {
+
+herr_t collect_attribute_name(hid_t /*obj*/, const char* name, const H5A_info_t* /*info*/, void* out) {
+    static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+    return 0;
+}
+
+}  // namespace
+
+Attributes read_attributes(hid_t obj, const std::string& path) {
+    std::vector<std::string> names;
+    check_status(H5Aiterate2(obj, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect_attribute_name, &names), path,
+                 "cannot list attributes");
+    Attributes out;
+    for (const auto& name : names) {
+        if (is_bookkeeping_attribute(name)) continue;
+        Attribute value;
+        if (read_attribute(obj, name, value, path)) out.emplace(name, std::move(value));
+    }
+    return out;
+}
+
+std::vector<std::string> read_string_dataset(hid_t dataset, const std::string& path) {
+    const std::string what = "cannot read strings";
+    Handle type = type_handle(check(H5Dget_type(dataset), path, what));
+    Handle space = space_handle(check(H5Dget_space(dataset), path, what));
+    return read_strings(dataset, false, type.get(), space.get(), path, what);
+}
+
+std::pair<std::string, std::string> split_path(const std::string& name) {
+    const auto slash = name.rfind('/');
+    if (slash == std::string::npos) return {"", name};
+    return {name.substr(0, slash), name.substr(slash + 1)};
+}
+
+std::string normalise_name(const std::string& name, const std::string& path, const std::string& what) {
+    std::string n = (!name.empty() && name[0] == '/') ? name.substr(1) : name;
+    bool ok = !n.empty() && n.find('\0') == std::string::npos;
+    std::size_t start = 0;
+    while (ok) {
+        const auto slash = n.find('/', start);
+        const std::string part = n.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (part.empty() || part == "." || part == "..") ok = false;
+        if (slash == std::string::npos) break;
+        start = slash + 1;
+    }
+    if (!ok) {
+        fail(path,
+             what + " name '" + name +
+                 "' is not valid: expected non-empty names separated by '/' (e.g. 'npsv' or 'baseline/npsv')",
+             false);
+    }
+    return n;
+}
+
+bool path_exists(hid_t file, const std::string& name) {
+    std::size_t start = 0;
+    while (true) {
+        const auto slash = name.find('/', start);
+        const std::string prefix = slash == std::string::npos ? name : name.substr(0, slash);
+        if (H5Lexists(file, prefix.c_str(), H5P_DEFAULT) <= 0) return false;
+        if (slash == std::string::npos) break;
+        start = slash + 1;
+    }
+    return H5Oexists_by_name(file, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+}  // namespace socval::io::detail

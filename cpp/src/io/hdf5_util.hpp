@@ -1,0 +1,111 @@
+#pragma once
+/// Private helpers of the io area around the HDF5 C API: owned identifiers, quiet error handling, the turning of
+/// HDF5 failures into ResultsFileError, attributes and strings. Not a public header.
+#include <socval/io/results_file.hpp>
+
+#include <hdf5.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace socval::io::detail {
+
+/// Owns one HDF5 identifier and closes it with the matching H5?close function.
+class Handle {
+public:
+    using Closer = herr_t (*)(hid_t);
+    Handle() = default;
+    Handle(hid_t id, Closer close) : id_(id), close_(close) {}
+    ~Handle() { reset(); }
+    Handle(Handle&& other) noexcept : id_(std::exchange(other.id_, H5I_INVALID_HID)), close_(other.close_) {}
+    Handle& operator=(Handle&& other) noexcept {
+        if (this != &other) {
+            reset();
+            id_ = std::exchange(other.id_, H5I_INVALID_HID);
+            close_ = other.close_;
+        }
+        return *this;
+    }
+    Handle(const Handle&) = delete;
+    Handle& operator=(const Handle&) = delete;
+
+    /// The identifier (H5I_INVALID_HID if none).
+    hid_t get() const { return id_; }
+    /// True if an identifier is held.
+    explicit operator bool() const { return id_ >= 0; }
+    /// Give up ownership and return the identifier (for closing with a checked status).
+    hid_t release() { return std::exchange(id_, H5I_INVALID_HID); }
+    /// Close now (errors ignored: used on clean-up paths).
+    void reset() {
+        if (id_ >= 0 && close_ != nullptr) close_(id_);
+        id_ = H5I_INVALID_HID;
+    }
+
+private:
+    hid_t id_ = H5I_INVALID_HID;
+    Closer close_ = nullptr;
+};
+
+/// Turns off HDF5's printing of its error stack for the lifetime of the object (users see only our message),
+/// restoring the previous setting afterwards so other HDF5 users in the process (h5py) are not affected.
+class QuietErrors {
+public:
+    QuietErrors();
+    ~QuietErrors();
+    QuietErrors(const QuietErrors&) = delete;
+    QuietErrors& operator=(const QuietErrors&) = delete;
+
+private:
+    H5E_auto2_t func_ = nullptr;
+    void* data_ = nullptr;
+    bool saved_ = false;
+};
+
+/// The most specific description on HDF5's current error stack ("" if the stack is empty).
+std::string hdf5_error_detail();
+
+/// Throw ResultsFileError "<path>: <what>", adding the HDF5 detail in parentheses when there is one.
+[[noreturn]] void fail(const std::string& path, const std::string& what, bool with_hdf5_detail = true);
+
+/// `id` if valid, else fail(path, what).
+hid_t check(hid_t id, const std::string& path, const std::string& what);
+/// Nothing if `status` >= 0, else fail(path, what).
+void check_status(herr_t status, const std::string& path, const std::string& what);
+
+/// Owning wrappers for the handle kinds used here.
+Handle file_handle(hid_t id);
+Handle group_handle(hid_t id);
+Handle dataset_handle(hid_t id);
+Handle space_handle(hid_t id);
+Handle type_handle(hid_t id);
+Handle plist_handle(hid_t id);
+Handle attribute_handle(hid_t id);
+
+/// A new variable-length UTF-8 string type (what h5py and h5netcdf read back as `str`).
+Handle utf8_string_type(const std::string& path);
+
+/// Attributes HDF5 dimension scales and netCDF-4 use for their own bookkeeping; hidden from users.
+bool is_bookkeeping_attribute(const std::string& name);
+
+/// Write (or replace) attribute `name` on object `obj`.
+void write_attribute(hid_t obj, const std::string& name, const Attribute& value, const std::string& path);
+/// Read attribute `name` of `obj`; false if its element type is not one socval stores (it is then ignored).
+bool read_attribute(hid_t obj, const std::string& name, Attribute& out, const std::string& path);
+/// Every non-bookkeeping attribute of `obj` of a supported type.
+Attributes read_attributes(hid_t obj, const std::string& path);
+
+/// Read every element of a string dataset (variable-length or fixed-length, UTF-8 or ASCII).
+std::vector<std::string> read_string_dataset(hid_t dataset, const std::string& path);
+
+/// "a/b/c" -> {"a/b", "c"}; "c" -> {"", "c"}.
+std::pair<std::string, std::string> split_path(const std::string& name);
+/// Strip one leading '/' and check `name` is a valid path of non-empty components; fail otherwise.
+std::string normalise_name(const std::string& name, const std::string& path, const std::string& what);
+/// True if the group or dataset at `name` (relative to the root) exists, checking each component.
+bool path_exists(hid_t file, const std::string& name);
+
+/// The NAME attribute prefix netCDF-4 gives a dimension that has no coordinate values.
+inline constexpr const char* netcdf_dimension_only = "This is a netCDF dimension but not a netCDF variable.";
+
+}  // namespace socval::io::detail
