@@ -16,6 +16,9 @@ void bind_exceptions(py::module_& m) {
     static py::exception<ResultsFileError> results(m, "ResultsFileError", base.ptr());
     static py::exception<DecisionError> decision(m, "DecisionError", base.ptr());
     static py::exception<SensitivityError> sensitivity(m, "SensitivityError", base.ptr());
+    for (py::object e : {py::object(base), py::object(appraisal), py::object(values), py::object(scenario),
+                         py::object(sampling), py::object(results), py::object(decision), py::object(sensitivity)})
+        e.attr("__module__") = "socval";  // users see socval.ScenarioError, not socval._core.ScenarioError
     py::register_exception_translator([](std::exception_ptr p) {
         try {
             if (p) std::rethrow_exception(p);
