@@ -1,0 +1,214 @@
+/// Distribution maths: quantile (the sampling path), CDF, mean, sd, support. Formulas and sources in
+/// docs/model/sampling.md.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include <boost/math/special_functions/beta.hpp>
+
+#include "socval/sampling/distribution.hpp"
+#include "tables.hpp"
+
+namespace socval {
+
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kInvSqrt2Pi = 0.39894228040143267794;
+
+inline double phi(double z) { return std::isfinite(z) ? kInvSqrt2Pi * std::exp(-0.5 * z * z) : 0.0; }
+inline double z_phi(double z) { return std::isfinite(z) ? z * phi(z) : 0.0; }
+inline double clamp(double v, double lo, double hi) { return v < lo ? lo : (v > hi ? hi : v); }
+
+}  // namespace
+
+double Distribution::quantile(double u) const {
+    double x = u;
+    quantile_block(&u, &x, 1);
+    return x;
+}
+
+void Distribution::quantile_block(const double* u, double* x, std::size_t n) const {
+    const double a = p_[0], b = p_[1];
+    switch (kind_) {
+        case DistributionKind::fixed:
+            for (std::size_t i = 0; i < n; ++i) x[i] = a;
+            return;
+        case DistributionKind::uniform:
+            for (std::size_t i = 0; i < n; ++i) x[i] = a + u[i] * (b - a);
+            return;
+        case DistributionKind::triangular: {
+            const double lo = p_[0], hi = p_[2], fc = c_[0], k1 = c_[1], k2 = c_[2];
+            for (std::size_t i = 0; i < n; ++i) {
+                const double v = u[i];
+                x[i] = v < fc ? lo + std::sqrt(v * k1) : hi - std::sqrt((1.0 - v) * k2);
+            }
+            return;
+        }
+        case DistributionKind::normal:
+            for (std::size_t i = 0; i < n; ++i) x[i] = a + b * normal_quantile(u[i]);
+            return;
+        case DistributionKind::lognormal: {
+            const double mu = c_[0], sigma = c_[1];
+            for (std::size_t i = 0; i < n; ++i) x[i] = std::exp(mu + sigma * normal_quantile(u[i]));
+            return;
+        }
+        case DistributionKind::truncated_normal: {
+            const double lo = p_[2], hi = p_[3], base = c_[0], mass = c_[1];
+            if (c_[2] > 0.0) {
+                for (std::size_t i = 0; i < n; ++i) x[i] = clamp(a + b * normal_quantile(base + u[i] * mass), lo, hi);
+            } else {
+                for (std::size_t i = 0; i < n; ++i)
+                    x[i] = clamp(a - b * normal_quantile(base + (1.0 - u[i]) * mass), lo, hi);
+            }
+            return;
+        }
+        case DistributionKind::pert:
+        case DistributionKind::beta: {
+            const double lo = c_[2], width = c_[3] - c_[2];
+            if (table_) {
+                const detail::QuantileTable& t = *table_;
+                for (std::size_t i = 0; i < n; ++i) x[i] = lo + width * t.at_z(normal_quantile(u[i]));
+            } else {
+                for (std::size_t i = 0; i < n; ++i) x[i] = lo + width * detail::beta_quantile(c_[0], c_[1], u[i]);
+            }
+            return;
+        }
+        case DistributionKind::discrete: {
+            const auto& cum = discrete_->cumulative;
+            const auto& vals = discrete_->values;
+            for (std::size_t i = 0; i < n; ++i) {
+                auto it = std::lower_bound(cum.begin(), cum.end(), u[i]);
+                if (it == cum.end()) --it;
+                x[i] = vals[static_cast<std::size_t>(it - cum.begin())];
+            }
+            return;
+        }
+    }
+}
+
+double Distribution::cdf(double x) const {
+    if (std::isnan(x)) return x;
+    switch (kind_) {
+        case DistributionKind::fixed: return x >= p_[0] ? 1.0 : 0.0;
+        case DistributionKind::uniform: return clamp((x - p_[0]) / (p_[1] - p_[0]), 0.0, 1.0);
+        case DistributionKind::triangular: {
+            const double a = p_[0], m = p_[1], b = p_[2];
+            if (x <= a) return 0.0;
+            if (x >= b) return 1.0;
+            if (x <= m) return (x - a) * (x - a) / c_[1];
+            return 1.0 - (b - x) * (b - x) / c_[2];
+        }
+        case DistributionKind::normal: return normal_cdf((x - p_[0]) / p_[1]);
+        case DistributionKind::truncated_normal: {
+            if (x <= p_[2]) return 0.0;
+            if (x >= p_[3]) return 1.0;
+            const double z = (x - p_[0]) / p_[1];
+            const double c = c_[2] > 0.0 ? (normal_cdf(z) - c_[0]) / c_[1] : (c_[0] + c_[1] - normal_cdf(-z)) / c_[1];
+            return clamp(c, 0.0, 1.0);
+        }
+        case DistributionKind::lognormal:
+            return x <= 0.0 ? 0.0 : normal_cdf((std::log(x) - c_[0]) / c_[1]);
+        case DistributionKind::pert:
+        case DistributionKind::beta: {
+            const double t = (x - c_[2]) / (c_[3] - c_[2]);
+            if (t <= 0.0) return 0.0;
+            if (t >= 1.0) return 1.0;
+            return boost::math::ibeta(c_[0], c_[1], t);
+        }
+        case DistributionKind::discrete: {
+            const auto& vals = discrete_->values;
+            const auto k = static_cast<std::size_t>(std::upper_bound(vals.begin(), vals.end(), x) - vals.begin());
+            return k == 0 ? 0.0 : discrete_->cumulative[k - 1];
+        }
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+double Distribution::mean() const {
+    switch (kind_) {
+        case DistributionKind::fixed: return p_[0];
+        case DistributionKind::uniform: return 0.5 * (p_[0] + p_[1]);
+        case DistributionKind::triangular: return (p_[0] + p_[1] + p_[2]) / 3.0;
+        case DistributionKind::normal: return p_[0];
+        case DistributionKind::truncated_normal: {
+            const double al = (p_[2] - p_[0]) / p_[1], be = (p_[3] - p_[0]) / p_[1];
+            return p_[0] + p_[1] * (phi(al) - phi(be)) / c_[1];
+        }
+        case DistributionKind::lognormal: return std::exp(c_[0] + 0.5 * c_[1] * c_[1]);
+        case DistributionKind::pert:
+        case DistributionKind::beta: return c_[2] + (c_[3] - c_[2]) * c_[0] / (c_[0] + c_[1]);
+        case DistributionKind::discrete: {
+            double m = 0.0;
+            for (std::size_t i = 0; i < discrete_->values.size(); ++i) m += discrete_->values[i] * discrete_->probabilities[i];
+            return m;
+        }
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+double Distribution::sd() const {
+    switch (kind_) {
+        case DistributionKind::fixed: return 0.0;
+        case DistributionKind::uniform: return (p_[1] - p_[0]) / std::sqrt(12.0);
+        case DistributionKind::triangular: {
+            const double a = p_[0], m = p_[1], b = p_[2];
+            return std::sqrt((a * a + m * m + b * b - a * m - a * b - m * b) / 18.0);
+        }
+        case DistributionKind::normal: return p_[1];
+        case DistributionKind::truncated_normal: {
+            const double al = (p_[2] - p_[0]) / p_[1], be = (p_[3] - p_[0]) / p_[1], z = c_[1];
+            const double d = (phi(al) - phi(be)) / z;
+            const double var = 1.0 + (z_phi(al) - z_phi(be)) / z - d * d;
+            return p_[1] * std::sqrt(std::max(var, 0.0));
+        }
+        case DistributionKind::lognormal: {
+            const double s2 = c_[1] * c_[1];
+            return std::exp(c_[0] + 0.5 * s2) * std::sqrt(std::expm1(s2));
+        }
+        case DistributionKind::pert:
+        case DistributionKind::beta: {
+            const double al = c_[0], be = c_[1], s = al + be, w = c_[3] - c_[2];
+            return w * std::sqrt(al * be / (s * s * (s + 1.0)));
+        }
+        case DistributionKind::discrete: {
+            const double m = mean();
+            double v = 0.0;
+            for (std::size_t i = 0; i < discrete_->values.size(); ++i) {
+                const double dv = discrete_->values[i] - m;
+                v += dv * dv * discrete_->probabilities[i];
+            }
+            return std::sqrt(v);
+        }
+    }
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+double Distribution::support_min() const {
+    switch (kind_) {
+        case DistributionKind::normal: return -kInf;
+        case DistributionKind::lognormal: return 0.0;
+        case DistributionKind::truncated_normal: return p_[2];
+        case DistributionKind::pert:
+        case DistributionKind::beta: return c_[2];
+        case DistributionKind::discrete: return discrete_->values.front();
+        default: return p_[0];
+    }
+}
+
+double Distribution::support_max() const {
+    switch (kind_) {
+        case DistributionKind::fixed: return p_[0];
+        case DistributionKind::uniform: return p_[1];
+        case DistributionKind::triangular: return p_[2];
+        case DistributionKind::normal:
+        case DistributionKind::lognormal: return kInf;
+        case DistributionKind::truncated_normal: return p_[3];
+        case DistributionKind::pert:
+        case DistributionKind::beta: return c_[3];
+        case DistributionKind::discrete: return discrete_->values.back();
+    }
+    return kInf;
+}
+
+}  // namespace socval
