@@ -123,7 +123,8 @@ void write_attribute(hid_t obj, const std::string& name, const Attribute& value,
                 write_raw_attribute(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, -1, &v, path);
             } else if constexpr (std::is_same_v<T, std::string>) {
                 Handle type = utf8_string_type(path);
-                const auto ptrs = c_strings({v}, path, "attribute '" + name + "'");
+                const std::vector<std::string> one = {v};  // c_strings points into `one`: keep it alive
+                const auto ptrs = c_strings(one, path, "attribute '" + name + "'");
                 write_raw_attribute(obj, name, type.get(), type.get(), -1, ptrs.data(), path);
             } else if constexpr (std::is_same_v<T, std::vector<std::int64_t>>) {
                 write_raw_attribute(obj, name, H5T_STD_I64LE, H5T_NATIVE_INT64, static_cast<long long>(v.size()),
