@@ -15,6 +15,7 @@ PYBIND11_MODULE(_core, m) {
     sub("sampling", b::bind_sampling);
     sub("model", b::bind_model);
     sub("engine", b::bind_engine);
+    sub("simulation", b::bind_simulation);
     sub("io", b::bind_io);
     sub("decision", b::bind_decision);
     sub("sensitivity", b::bind_sensitivity);
