@@ -1,0 +1,84 @@
+#pragma once
+/// Block evaluation of a plan: the one code path for deterministic and Monte Carlo evaluation. A block holds n
+/// draws; parameter p of draw d is params[p * stride + d] (structure of arrays), so every inner loop runs over
+/// draws and vectorises. Deterministic evaluation is a block of one draw with every parameter at its central
+/// value. One Evaluator per thread: it owns its work arrays; the Plan is shared read-only.
+#include <cstddef>
+#include <memory>
+
+#include <socval/engine/plan.hpp>
+
+namespace socval::engine {
+
+/// Which contributions to value are tracked through the graph (attribution). Each tracked group costs about one
+/// more pass of the propagation, so Monte Carlo tracks levers (3 groups) and deterministic evaluation options.
+enum class Tracking {
+    none,    ///< totals only
+    lever,   ///< one group per lever (commissioning, anchor, employer)
+    option,  ///< one group per funded option (Plan::options order)
+};
+
+/// Evaluates blocks of draws of one plan. Not thread-safe; cheap to create one per thread.
+class Evaluator {
+public:
+    /// Work arrays sized for blocks of up to `max_block` draws. Throws AppraisalError if max_block < 1.
+    Evaluator(const Plan& plan, Tracking tracking = Tracking::none, int max_block = 64);
+    ~Evaluator();
+    Evaluator(Evaluator&&) noexcept;
+    Evaluator& operator=(Evaluator&&) noexcept;
+
+    /// Evaluates draws 0..n-1 of a block: parameter p of draw d is params[p * stride + d]; 1 <= n <= max_block,
+    /// stride >= n. Results stay readable through the accessors until the next run().
+    void run(const double* params, std::size_t stride, int n);
+
+    const Plan& plan() const;
+    Tracking tracking() const;
+    int block_size() const;  ///< n of the last run
+    int max_block() const;
+    int n_groups() const;    ///< 0, 3 (levers) or the number of funded options
+
+    // Per-draw headline metrics of the last block (arrays of n).
+    const double* pv_costs() const;       ///< PV of costs with optimism bias (scenario schedule)
+    const double* pv_investment() const;  ///< PV of costs before optimism bias
+    const double* pv_benefits() const;    ///< PV of monetised outcomes (each outcome's schedule)
+    const double* npsv() const;           ///< pv_benefits - pv_costs
+    const double* bcr() const;            ///< pv_benefits / pv_costs; NaN when pv_costs == 0
+    const double* sroi() const;           ///< pv_benefits / pv_investment; NaN when pv_investment == 0
+    /// PV value serving priority k (k < number of priorities), or unallocated (k == number of priorities).
+    const double* priority_value(int k) const;
+    /// PV value by pillar: 0 social, 1 economic, 2 environmental, 3 unallocated.
+    const double* pillar_value(int pillar) const;
+    /// PV value by beneficiary: 0 fiscal, 1 economic, 2 social.
+    const double* beneficiary_value(int beneficiary) const;
+    /// PV value of outcome o.
+    const double* outcome_pv(int o) const;
+    /// Physical total of outcome o: undiscounted sum of its level over the horizon.
+    const double* outcome_total(int o) const;
+
+    // Per-year flows of the last block, undiscounted, in the scenario's price base (arrays of n).
+    const double* level(int o, int year) const;   ///< outcome level (net of additionality, with persistence)
+    const double* value(int o, int year) const;   ///< GBP value of outcome o in that year
+    const double* cost(int year) const;           ///< costs with optimism bias
+    const double* investment(int year) const;     ///< costs before optimism bias
+    const double* benefits(int year) const;       ///< sum of outcome values
+
+    // Attribution (tracking != none).
+    /// The group of funded option i (its lever, or i itself).
+    int group_of_option(int i) const;
+    /// PV value attributed to group g, and its PV costs with optimism bias.
+    const double* group_value(int g) const;
+    const double* group_cost(int g) const;
+    /// PV value of priority k (k == number of priorities: unallocated) attributed to group g.
+    const double* group_priority_value(int g, int k) const;
+    /// PV value of outcome o attributed to group g.
+    const double* group_outcome_pv(int g, int o) const;
+    /// PV value and PV cost by lever (0 commissioning, 1 anchor, 2 employer); tracking != none.
+    const double* lever_value(int lever) const;
+    const double* lever_cost(int lever) const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace socval::engine

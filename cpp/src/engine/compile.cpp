@@ -1,0 +1,300 @@
+/// compile(): a validated scenario + the value library -> a flat evaluation plan. All library look-ups, price
+/// rebasing and discount factors happen here, once, so that block evaluation is arithmetic on arrays only.
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <socval/appraisal.hpp>
+#include <socval/engine/plan.hpp>
+#include <socval/errors.hpp>
+
+namespace socval::engine {
+
+const char* lever_name(model::Lever lever) {
+    switch (lever) {
+        case model::Lever::commissioning: return "commissioning";
+        case model::Lever::anchor: return "anchor";
+        case model::Lever::employer: return "employer";
+    }
+    return "?";
+}
+
+const char* pillar_name(model::Pillar pillar) {
+    switch (pillar) {
+        case model::Pillar::social: return "social";
+        case model::Pillar::economic: return "economic";
+        case model::Pillar::environmental: return "environmental";
+    }
+    return "?";
+}
+
+const char* beneficiary_name(model::Beneficiary beneficiary) {
+    switch (beneficiary) {
+        case model::Beneficiary::fiscal: return "fiscal";
+        case model::Beneficiary::economic: return "economic";
+        case model::Beneficiary::social: return "social";
+    }
+    return "?";
+}
+
+namespace {
+
+/// Builds a plan from one scenario; each step is one member function.
+class Compiler {
+public:
+    Compiler(const model::Scenario& s, const values::Library& lib) : s_(s), lib_(lib) {}
+
+    Plan run() {
+        meta();
+        parameters();
+        priorities();
+        options();
+        outcomes();
+        outputs_and_links();
+        plan_.order = lag0_order(s_);
+        return std::move(plan_);
+    }
+
+private:
+    const model::Scenario& s_;
+    const values::Library& lib_;
+    Plan plan_;
+    std::vector<int> plan_option_;  // scenario option index -> plan option index, -1 when not funded
+
+    int H() const { return plan_.horizon; }
+
+    void meta() {
+        const auto& m = s_.meta;
+        if (m.horizon < 1)
+            throw ScenarioError("scenario.horizon: expected a whole number of years >= 1, found " +
+                                std::to_string(m.horizon));
+        if (m.price_base_year == 0)
+            throw ScenarioError("scenario.price_base_year: expected a calendar year, found none");
+        plan_.name = m.name;
+        plan_.horizon = m.horizon;
+        plan_.first_year = m.first_year;
+        plan_.price_base_year = m.price_base_year;
+        plan_.cost_schedule = schedule_index(m.schedule);
+    }
+
+    /// Index of a named discount schedule in the plan, adding its factors on first use.
+    int schedule_index(const std::string& name) {
+        for (std::size_t i = 0; i < plan_.schedule_names.size(); ++i)
+            if (plan_.schedule_names[i] == name) return static_cast<int>(i);
+        plan_.discount.push_back(lib_.schedule(name).factors(H()));
+        plan_.schedule_names.push_back(name);
+        return static_cast<int>(plan_.schedule_names.size() - 1);
+    }
+
+    Q q(const model::Quantity& x, const Location& where, const std::string& what) const {
+        if (x.param >= static_cast<int>(s_.parameters.size()))
+            throw ScenarioError(where, what + ": expected a parameter index below " +
+                                           std::to_string(s_.parameters.size()) + ", found " +
+                                           std::to_string(x.param));
+        Q r;
+        r.param = x.param;
+        r.value = x.uncertain() ? plan_.central[static_cast<std::size_t>(x.param)] : x.value;
+        return r;
+    }
+
+    void parameters() {
+        for (const auto& p : s_.parameters) {
+            plan_.parameter_ids.push_back(p.id);
+            plan_.central.push_back(p.distribution.central());
+        }
+    }
+
+    void priorities() {
+        for (const auto& p : s_.priorities) {
+            plan_.priority_ids.push_back(p.id);
+            plan_.priority_pillars.push_back(p.pillar);
+        }
+    }
+
+    void options() {
+        plan_option_.assign(s_.options.size(), -1);
+        for (const auto& f : s_.funded) {
+            if (f.option < 0 || static_cast<std::size_t>(f.option) >= s_.options.size())
+                throw ScenarioError("scenario.funded: expected an option index below " +
+                                    std::to_string(s_.options.size()) + ", found " + std::to_string(f.option));
+            const auto& o = s_.options[static_cast<std::size_t>(f.option)];
+            if (plan_option_[static_cast<std::size_t>(f.option)] >= 0)
+                throw ScenarioError(o.where, "scenario.funded: expected each option funded once, found " + o.id +
+                                                 " twice");
+            if (!(f.scale > 0))
+                throw ScenarioError(o.where, "scenario.funded." + o.id + ".scale: expected a number > 0, found " +
+                                                 std::to_string(f.scale));
+            plan_option_[static_cast<std::size_t>(f.option)] = static_cast<int>(plan_.options.size());
+            OptionPlan op;
+            op.option = f.option;
+            op.id = o.id;
+            op.lever = o.lever;
+            op.scale = f.scale;
+            op.start = f.start;
+            op.funded_year.assign(static_cast<std::size_t>(H()), 0);
+            int beyond = 0;
+            for (const auto& c : o.costs) {
+                int t = f.start + c.year;
+                if (t < 0 || t >= H()) { ++beyond; continue; }
+                op.costs.push_back({t, q(c.capital, o.where, o.id + ".costs.capital"),
+                                    q(c.revenue, o.where, o.id + ".costs.revenue")});
+                op.funded_year[static_cast<std::size_t>(t)] = 1;
+            }
+            std::stable_sort(op.costs.begin(), op.costs.end(),
+                             [](const CostEntry& a, const CostEntry& b) { return a.year < b.year; });
+            if (beyond > 0)
+                plan_.warnings.push_back("option " + o.id + ": " + std::to_string(beyond) +
+                                         " year(s) of its cost profile fall outside the appraisal horizon and "
+                                         "are not appraised");
+            op.mitigation = q(o.optimism_bias_mitigation, o.where, o.id + ".optimism_bias.mitigation");
+            if (!o.optimism_bias_category.empty()) {
+                const auto& cat = lib_.optimism_bias(o.optimism_bias_category);
+                op.ob_capital_upper = cat.capital_upper;
+                op.ob_duration_upper = cat.duration_upper;
+                appraisal::optimism_bias_uplift(op.ob_capital_upper, op.mitigation.value);  // validates
+            }
+            plan_.options.push_back(std::move(op));
+        }
+    }
+
+    /// GBP per valued unit by appraisal year, in the scenario's price base.
+    std::vector<double> unit_price(const model::Outcome& o, bool& monetised) {
+        const auto& v = o.valuation;
+        const int pb = plan_.price_base_year;
+        std::vector<double> price(static_cast<std::size_t>(H()), 0.0);
+        monetised = v.kind != model::Valuation::Kind::none;
+        double constant = 0;
+        switch (v.kind) {
+            case model::Valuation::Kind::none: return price;
+            case model::Valuation::Kind::money:
+                constant = (v.price_base_year == 0 || v.price_base_year == pb) ? 1.0
+                                                                                : lib_.rebase(1.0, v.price_base_year, pb);
+                break;
+            case model::Valuation::Kind::wellby: constant = lib_.wellby_value(v.library_case, pb); break;
+            case model::Valuation::Kind::qaly: constant = lib_.qaly_value(v.library_case, pb); break;
+            case model::Valuation::Kind::unit_value: constant = lib_.unit_value(v.library_id, v.library_case, pb); break;
+            case model::Valuation::Kind::carbon: {
+                std::vector<int> held;
+                for (int t = 0; t < H(); ++t) {
+                    const int year = plan_.first_year + t;
+                    try {
+                        price[static_cast<std::size_t>(t)] = lib_.carbon_value(year, s_.meta.carbon_case, pb);
+                    } catch (const ValueLibraryError&) {
+                        price[static_cast<std::size_t>(t)] =
+                            lib_.carbon_value(year, s_.meta.carbon_case, pb, values::Extrapolation::hold);
+                        held.push_back(year);
+                    }
+                }
+                if (!held.empty())
+                    plan_.warnings.push_back("outcome " + o.id + ": no published carbon value for " +
+                                             std::to_string(held.front()) + "-" + std::to_string(held.back()) +
+                                             "; the nearest published year's value is held");
+                return price;
+            }
+        }
+        std::fill(price.begin(), price.end(), constant);
+        return price;
+    }
+
+    void outcomes() {
+        const auto n_priorities = s_.priorities.size();
+        for (const auto& o : s_.outcomes) {
+            OutcomePlan op;
+            op.id = o.id;
+            op.unit = o.unit;
+            op.beneficiary = o.beneficiary;
+            op.deadweight = q(o.deadweight, o.where, o.id + ".deadweight");
+            op.displacement = q(o.displacement, o.where, o.id + ".displacement");
+            op.leakage = q(o.leakage, o.where, o.id + ".leakage");
+            op.substitution = q(o.substitution, o.where, o.id + ".substitution");
+            op.attribution = q(o.attribution, o.where, o.id + ".attribution");
+            op.drop_off = q(o.drop_off, o.where, o.id + ".drop_off");
+            if (o.lag < 0)
+                throw ScenarioError(o.where, o.id + ".lag: expected a whole number of years >= 0, found " +
+                                                 std::to_string(o.lag));
+            if (o.duration < 1)
+                throw ScenarioError(o.where, o.id + ".duration: expected a whole number of years >= 1, found " +
+                                                 std::to_string(o.duration));
+            op.lag = o.lag;
+            op.duration = o.duration;
+            op.per_unit = q(o.valuation.per_unit, o.where, o.id + ".valuation.per_unit");
+            op.unit_price = unit_price(o, op.monetised);
+            op.schedule = o.schedule ? schedule_index(*o.schedule) : plan_.cost_schedule;
+            double total_share = 0;
+            for (const auto& ps : o.priorities) {
+                if (ps.priority < 0 || static_cast<std::size_t>(ps.priority) >= n_priorities)
+                    throw ScenarioError(o.where, o.id + ".priorities: expected a priority index below " +
+                                                     std::to_string(n_priorities) + ", found " +
+                                                     std::to_string(ps.priority));
+                if (!(ps.share >= 0 && ps.share <= 1))
+                    throw ScenarioError(o.where, o.id + ".priorities: expected a share in [0, 1], found " +
+                                                     std::to_string(ps.share));
+                total_share += ps.share;
+                op.shares.emplace_back(ps.priority, ps.share);
+            }
+            if (total_share > 1 + 1e-9)
+                throw ScenarioError(o.where, o.id + ".priorities: expected shares summing to at most 1, found " +
+                                                 std::to_string(total_share));
+            plan_.outcomes.push_back(std::move(op));
+        }
+    }
+
+    void outputs_and_links() {
+        const int n_outcomes = static_cast<int>(s_.outcomes.size());
+        auto check_outcome = [&](int idx, const Location& where, const std::string& what) {
+            if (idx < 0 || idx >= n_outcomes)
+                throw ScenarioError(where, what + ": expected an outcome index below " + std::to_string(n_outcomes) +
+                                               ", found " + std::to_string(idx));
+        };
+        for (std::size_t i = 0; i < plan_.options.size(); ++i) {
+            const auto& o = s_.options[static_cast<std::size_t>(plan_.options[i].option)];
+            for (const auto& out : o.outputs) {
+                check_outcome(out.outcome, out.where, o.id + ".outputs");
+                OutputPlan p;
+                p.option = static_cast<int>(i);
+                p.amount = q(out.amount, out.where, o.id + ".outputs.amount");
+                p.per_pound = out.basis == model::Output::Basis::per_pound;
+                plan_.outcomes[static_cast<std::size_t>(out.outcome)].outputs.push_back(p);
+            }
+        }
+        for (const auto& l : s_.links) {
+            check_outcome(l.to, l.where, "link.to");
+            if (l.lag < 0)
+                throw ScenarioError(l.where, "link.lag: expected a whole number of years >= 0, found " +
+                                                 std::to_string(l.lag));
+            LinkPlan p;
+            p.lag = l.lag;
+            p.from_option = l.from_kind == model::Link::From::option;
+            if (p.from_option) {
+                if (l.from < 0 || static_cast<std::size_t>(l.from) >= s_.options.size())
+                    throw ScenarioError(l.where, "link.from: expected an option index below " +
+                                                     std::to_string(s_.options.size()) + ", found " +
+                                                     std::to_string(l.from));
+                p.from = plan_option_[static_cast<std::size_t>(l.from)];
+                if (p.from < 0) continue;  // an unfunded option spends nothing
+            } else {
+                check_outcome(l.from, l.where, "link.from");
+                p.from = l.from;
+            }
+            p.coefficient = q(l.coefficient, l.where, "link.coefficient");
+            p.saturating = l.form == model::LinkForm::saturating;
+            if (p.saturating) {
+                p.cap = q(l.cap, l.where, "link.cap");
+                if (!(p.cap.value > 0))
+                    throw ScenarioError(l.where, "link.cap: expected a number > 0 for a saturating link, found " +
+                                                     std::to_string(p.cap.value));
+            }
+            plan_.outcomes[static_cast<std::size_t>(l.to)].links.push_back(p);
+        }
+    }
+};
+
+}  // namespace
+
+Plan compile(const model::Scenario& scenario, const values::Library& library) {
+    return Compiler(scenario, library).run();
+}
+
+}  // namespace socval::engine
