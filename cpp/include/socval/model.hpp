@@ -37,6 +37,7 @@ struct Quantity {
 struct Priority {
     std::string id;
     std::string name;
+    std::string description;
     Pillar pillar = Pillar::social;
     std::map<std::string, std::vector<std::string>> tags;  ///< framework -> tags
     Location where;
@@ -69,6 +70,7 @@ struct PriorityShare {
 struct Outcome {
     std::string id;
     std::string name;
+    std::string description;
     std::string unit;
     Valuation valuation;
     Beneficiary beneficiary = Beneficiary::social;
@@ -102,6 +104,7 @@ struct Output {
 struct Option {
     std::string id;
     std::string name;
+    std::string description;
     Lever lever = Lever::commissioning;
     std::vector<CostYear> costs;
     std::string optimism_bias_category;  ///< empty = no uplift
@@ -114,6 +117,7 @@ struct Option {
 /// linear: f(x) = coefficient * x; saturating: f(x) = cap * (1 - exp(-coefficient * x / cap)).
 /// The source is an option (its level = its pre-optimism-bias spend in GBP that year) or an outcome (its net level).
 struct Link {
+    std::string id;  ///< as written, or "<from>-><to>" when not given
     enum class From { option, outcome } from_kind = From::outcome;
     int from = -1;  ///< index into options or outcomes
     int to = -1;    ///< index into outcomes
@@ -129,6 +133,7 @@ struct Funding {
     int option = -1;   ///< index into Scenario::options
     double scale = 1;  ///< > 0
     int start = 0;     ///< years after the first appraisal year
+    Location where;
 };
 
 /// Declared rank (Spearman) correlations between uncertain parameters, applied with a Gaussian copula.
@@ -163,5 +168,24 @@ struct Scenario {
     std::string source_text;            ///< the merged document as YAML, for provenance
     std::vector<std::string> warnings;  ///< e.g. an option that reaches no priority
 };
+
+/// Options of the scenario reader.
+struct ReadOptions {
+    /// Let `include` / `extends` paths leave the top scenario's folder tree (same effect as `allow_outside: true`
+    /// in the top file).
+    bool allow_outside = false;
+};
+
+/// Read, merge (`include`, `extends`) and validate a scenario file (format: docs/formats/scenario.md). Throws
+/// ScenarioError with file:line:column, key path, what was expected and what was found. Library ids, optimism bias
+/// categories, discount schedules and price base years are checked against `library`. Fills source_file,
+/// source_text (the merged document) and warnings; the decision graph is checked (socval/graph.hpp).
+Scenario read_scenario(const std::string& path, const values::Library& library, const ReadOptions& options = {});
+
+/// Same as read_scenario for YAML text (e.g. built by the Python layer): `name_for_messages` stands for the file
+/// name in messages, `base_dir` is where relative `include` / `extends` paths resolve and the folder tree they may
+/// not leave.
+Scenario read_scenario_text(const std::string& yaml, const std::string& name_for_messages, const std::string& base_dir,
+                            const values::Library& library, const ReadOptions& options = {});
 
 }  // namespace socval::model

@@ -1,0 +1,150 @@
+/// Typed access to located YAML nodes, with messages that say where, what was expected and what was found.
+#include "fields.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace socval::model::detail {
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+    const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+    std::size_t best = limit + 1;
+    std::string pick;
+    for (const auto& c : candidates) {
+        const std::size_t d = edit_distance(word, c);
+        if (d < best) {
+            best = d;
+            pick = c;
+        }
+    }
+    return pick.empty() ? "" : " (did you mean '" + pick + "'?)";
+}
+
+std::string join(const std::vector<std::string>& words, const std::string& sep) {
+    std::string s;
+    for (std::size_t i = 0; i < words.size(); ++i) s += (i ? sep : "") + words[i];
+    return s;
+}
+
+void fail(const Node& n, const std::string& path, const std::string& message) {
+    throw ScenarioError(at(n, path), message);
+}
+
+void expected(const Node& n, const std::string& path, const std::string& what) {
+    fail(n, path, "expected " + what + ", found " + describe(n));
+}
+
+void require_map(const Node& n, const std::string& path, const std::string& what) {
+    if (!n.is_map()) expected(n, path, what + " (a map of keys)");
+}
+
+void check_keys(const Node& n, const std::string& path, const std::vector<std::string>& allowed,
+                const std::string& what) {
+    for (const auto& m : n.members) {
+        if (std::find(allowed.begin(), allowed.end(), m.key) != allowed.end()) continue;
+        Location l = m.key_where;
+        l.key = child(path, m.key);
+        throw ScenarioError(l, "unknown key '" + m.key + "' in " + what + did_you_mean(m.key, allowed) +
+                                   "; expected one of: " + join(allowed));
+    }
+}
+
+const Node& required(const Node& map, const std::string& path, const std::string& key, const std::string& expect) {
+    if (const Node* v = map.find(key)) return *v;
+    fail(map, child(path, key), "missing required key '" + key + "' (expected " + expect + "), found only " +
+                                    describe(map));
+}
+
+std::string as_string(const Node& n, const std::string& path) {
+    if (!n.is_scalar()) expected(n, path, "a text value");
+    return n.text;
+}
+
+std::string as_id(const Node& n, const std::string& path) {
+    if (!n.is_scalar()) expected(n, path, "an id (a letter, then letters, digits, '_' or '-')");
+    const std::string& s = n.text;
+    bool ok = !s.empty() && std::isalpha(static_cast<unsigned char>(s[0]));
+    for (char c : s) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-');
+    if (!ok) expected(n, path, "an id (a letter, then letters, digits, '_' or '-')");
+    return s;
+}
+
+namespace {
+bool parse_double(const std::string& s, double& out) {
+    if (s.empty()) return false;
+    const char* b = s.c_str();
+    char* e = nullptr;
+    errno = 0;
+    out = std::strtod(b, &e);
+    return e == b + s.size() && errno == 0 && std::isfinite(out) && !std::isspace(static_cast<unsigned char>(s[0]));
+}
+}  // namespace
+
+bool is_number(const Node& n) {
+    double x;
+    return n.is_scalar() && !n.quoted && parse_double(n.text, x);
+}
+
+double as_number(const Node& n, const std::string& path) {
+    double x = 0;
+    if (!n.is_scalar() || n.quoted || !parse_double(n.text, x)) expected(n, path, "a finite number");
+    return x;
+}
+
+int as_int(const Node& n, const std::string& path, long lo, long hi, const std::string& expect) {
+    double x = 0;
+    if (!n.is_scalar() || n.quoted || !parse_double(n.text, x) || x != std::floor(x)) expected(n, path, expect);
+    if (x < static_cast<double>(lo) || x > static_cast<double>(hi)) expected(n, path, expect);
+    return static_cast<int>(x);
+}
+
+bool as_bool(const Node& n, const std::string& path) {
+    if (n.is_scalar() && !n.quoted) {
+        if (n.text == "true" || n.text == "True" || n.text == "TRUE") return true;
+        if (n.text == "false" || n.text == "False" || n.text == "FALSE") return false;
+    }
+    expected(n, path, "true or false");
+}
+
+std::size_t as_choice(const Node& n, const std::string& path, const std::vector<std::string>& names,
+                      const std::string& what) {
+    if (n.is_scalar())
+        for (std::size_t i = 0; i < names.size(); ++i)
+            if (n.text == names[i]) return i;
+    const std::string hint = n.is_scalar() ? did_you_mean(n.text, names) : "";
+    fail(n, path, "expected " + what + " (one of: " + join(names) + "), found " + describe(n) + hint);
+}
+
+std::vector<std::string> as_string_list(const Node& n, const std::string& path) {
+    if (n.is_scalar()) return {n.text};
+    if (!n.is_sequence()) expected(n, path, "a text value or a list of them");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < n.items.size(); ++i) out.push_back(as_string(n.items[i], indexed(path, i)));
+    return out;
+}
+
+std::vector<double> as_number_list(const Node& n, const std::string& path) {
+    if (!n.is_sequence()) expected(n, path, "a list of numbers");
+    std::vector<double> out;
+    for (std::size_t i = 0; i < n.items.size(); ++i) out.push_back(as_number(n.items[i], indexed(path, i)));
+    return out;
+}
+
+}  // namespace socval::model::detail
