@@ -44,7 +44,8 @@ using DecisionGraph =
 struct Graph {
     /// Vertices: options first (vertex i = option i), then outcomes, then priorities.
     DecisionGraph graph;
-    /// Outcome indices in an order where every lag-0 link from an outcome comes before its target.
+    /// Outcome indices in an order where every lag-0 link from an outcome comes before its target (Kahn's
+    /// algorithm, lowest index first among the ready ones: file order where the links allow it).
     std::vector<int> outcome_order;
     int n_options = 0, n_outcomes = 0, n_priorities = 0;
 

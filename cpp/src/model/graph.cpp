@@ -3,10 +3,11 @@
 #include <socval/graph.hpp>
 
 #include <algorithm>
+#include <functional>
+#include <queue>
 
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/depth_first_search.hpp>
-#include <boost/graph/topological_sort.hpp>
 
 namespace socval::model {
 
@@ -80,9 +81,22 @@ std::vector<int> order_outcomes(const Scenario& sc) {
         g, boost::visitor(finder).color_map(boost::make_iterator_property_map(colors.begin(),
                                                                                boost::get(boost::vertex_index, g))));
     if (!back.empty()) throw_cycle(sc, g, pred, back.front());
-    std::vector<WithinVertex> reversed;
-    boost::topological_sort(g, std::back_inserter(reversed));
-    return std::vector<int>(reversed.rbegin(), reversed.rend());
+    // Kahn's algorithm, taking the lowest outcome index among those ready: the order follows the file where the
+    // links allow it (the engine's order is the same).
+    std::vector<int> indegree(sc.outcomes.size(), 0);
+    for (auto [e, end] = boost::edges(g); e != end; ++e) ++indegree[boost::target(*e, g)];
+    std::priority_queue<WithinVertex, std::vector<WithinVertex>, std::greater<WithinVertex>> ready;
+    for (WithinVertex v = 0; v < sc.outcomes.size(); ++v)
+        if (indegree[v] == 0) ready.push(v);
+    std::vector<int> order;
+    while (!ready.empty()) {
+        const WithinVertex v = ready.top();
+        ready.pop();
+        order.push_back(static_cast<int>(v));
+        for (auto [e, end] = boost::out_edges(v, g); e != end; ++e)
+            if (--indegree[boost::target(*e, g)] == 0) ready.push(boost::target(*e, g));
+    }
+    return order;
 }
 
 }  // namespace
