@@ -37,9 +37,10 @@ private:
     double max_ = -__builtin_huge_val();
 };
 
-/// Mergeable quantile sketch: a merging t-digest with scale function k1 = delta / (2 pi) asin(2q - 1).
-/// Memory O(delta) (at most ~delta centroids plus a buffer of 4 delta values); deterministic given the order of
-/// add() and merge() calls. Accuracy measured in docs/model/sampling.md (stats section).
+/// Mergeable quantile sketch: a merging t-digest (Dunning & Ertl 2019) with scale function
+/// k1(q) = delta / (2 pi) asin(2q - 1). Memory O(delta): at most ~delta centroids plus a buffer of 10 delta values.
+/// Deterministic: the state is a function of the sequence of add() and merge() calls only (quantile() does not
+/// change it). Accuracy measured in docs/model/sampling.md (stats section).
 class QuantileSketch {
 public:
     /// Compression delta (more centroids, more accuracy); values below 20 are raised to 20.
@@ -48,21 +49,26 @@ public:
     void add(double x);
     /// Add n values.
     void add_block(const double* x, std::size_t n);
-    /// Absorb another sketch (its centroids are merged in; deterministic).
+    /// Absorb another sketch (its centroids and buffer are appended, then compressed as needed).
     void merge(const QuantileSketch& other);
-    /// Estimated q-quantile, q in [0, 1]; NaN when empty. Exact min at q=0 and max at q=1.
+    /// Estimated q-quantile, q in [0, 1] (NaN outside or when empty). Exact min at q = 0 and max at q = 1.
     double quantile(double q) const;
+    /// Estimated fraction of values <= x.
+    double cdf(double x) const;
     /// Total weight (number of values added).
     double count() const;
-    /// Number of centroids after compression (memory check).
-    std::size_t centroid_count() const;
+    /// Number of centroids plus buffered values (memory check).
+    std::size_t size() const { return means_.size() + buf_means_.size() + values_.size(); }
+    double compression() const { return delta_; }
 
 private:
-    void compress() const;
+    void push(double mean, double weight);
+    void compress();
     double delta_;
-    mutable std::vector<double> means_;    // centroid means, sorted after compress()
-    mutable std::vector<double> weights_;  // centroid weights
-    mutable std::vector<double> buffer_;   // unmerged values
+    std::vector<double> means_;    // centroid means, sorted
+    std::vector<double> weights_;  // centroid weights
+    std::vector<double> buf_means_, buf_weights_;  // centroids from merge(), not yet compressed
+    std::vector<double> values_;                   // values from add(), not yet compressed
     double min_ = __builtin_huge_val();
     double max_ = -__builtin_huge_val();
 };
