@@ -248,9 +248,9 @@ ResultsReader::ResultsReader(std::string path_in) : impl_(std::make_unique<Impl>
     }
     if (is_hdf5 < 0) fail(path, "cannot be read; check that it exists and that you may read it");
 
-    Handle fapl = detail::plist_handle(H5Pcreate(H5P_FILE_ACCESS));
-    if (fapl) H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl ? fapl.get() : H5P_DEFAULT);
+    // The default file-close degree, as h5py uses: HDF5 refuses to open a file twice in one process with
+    // different degrees, and users may hold the same file open with h5py or xarray.
+    const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file < 0) {
         fail(path, "cannot be opened: it is truncated or damaged (for example a copy that did not finish), or "
                    "another program is writing it. Copy or write it again");

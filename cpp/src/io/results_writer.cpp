@@ -385,11 +385,9 @@ ResultsWriter::ResultsWriter(std::string final_path) : impl_(std::make_unique<Im
     w.tmp_path = tmp;
 
     Handle fcpl = detail::plist_handle(H5Pcreate(H5P_FILE_CREATE));
-    Handle fapl = detail::plist_handle(H5Pcreate(H5P_FILE_ACCESS));
     if (fcpl) H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
-    if (fapl) H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG);
-    const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl ? fcpl.get() : H5P_DEFAULT,
-                                 fapl ? fapl.get() : H5P_DEFAULT);
+    // Default (weak) close degree, as h5py: commit() closes every object before the file.
+    const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl ? fcpl.get() : H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0) {
         const std::string detail = detail::hdf5_error_detail();
         w.discard();
