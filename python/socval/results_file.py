@@ -32,7 +32,8 @@ from ._core import __version__ as _socval_version
 from ._core import io as _io
 
 __all__ = [
-    "FILE_TYPE", "FORMAT_VERSION", "Coordinate", "ResultsWriter", "Variable", "open_dataset", "read", "write",
+    "FILE_TYPE", "FORMAT_VERSION", "Coordinate", "ResultsWriter", "Variable", "check", "git_revision",
+    "open_dataset", "read", "read_variable", "write",
 ]
 
 #: Value of the root attribute ``file_type`` of every socval results file.
@@ -144,11 +145,11 @@ def _kind(path: PathLike, name: str, data: Any) -> Tuple[str, np.ndarray]:
     arr = np.asarray(data)
     kind = arr.dtype.kind
     if kind == "f":
-        return "float64", np.ascontiguousarray(arr, dtype=np.float64)
+        return "float64", np.require(arr, np.float64, ["C"])
     if kind in "biu":
         if kind == "u" and arr.size and arr.max() > np.iinfo(np.int64).max:
             raise _fail(path, f"'{name}' holds integers above 2**63 - 1, which the results format cannot store")
-        return "int64", np.ascontiguousarray(arr, dtype=np.int64)
+        return "int64", np.require(arr, np.int64, ["C"])
     if kind == "U":
         return "string", arr
     if kind == "S":
@@ -399,6 +400,30 @@ def read(path: PathLike) -> Tuple[Dict[str, Variable], Dict[str, Coordinate], Di
         else:
             variables[info.name] = Variable(tuple(info.dims), data, attrs)
     return variables, coords, _python_attrs(r.attributes())
+
+
+def read_variable(path: PathLike, name: str, start: Optional[int] = None, stop: Optional[int] = None) -> Variable:
+    """Read one variable (or coordinate), optionally only rows ``start:stop`` along its first dimension.
+
+    Raises
+    ------
+    socval.ResultsFileError
+        If the file cannot be read (see :func:`read`) or has no variable ``name`` (the message lists those it has).
+    """
+    r = _io.ResultsReader(os.fspath(path))
+    info = r.variable(name)
+    if info.dtype == "string":
+        if start is not None or stop is not None:
+            raise _fail(path, f"variable '{name}' holds strings: read it whole (no start/stop)")
+        data = np.asarray(r.read_strings(name), dtype=str).reshape(info.shape)
+    else:
+        n = info.shape[0] if info.shape else 1
+        if info.shape:
+            start, stop, _ = slice(start, stop).indices(n)
+            stop = max(start, stop)
+        reader = r.read_int64 if info.dtype == "int64" else r.read_float64
+        data = reader(name, start, stop)
+    return Variable(tuple(info.dims), data, _python_attrs(info.attrs))
 
 
 def check(path: PathLike) -> Dict[str, Any]:
