@@ -24,12 +24,13 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-    const std::size_t limit = std::max<std::size_t>(2, word.size() / 3);
+    // Close enough: at most half the word's length (at least 2) and not a replacement of the whole word.
+    const std::size_t limit = std::max<std::size_t>(2, word.size() / 2);
     std::size_t best = limit + 1;
     std::string pick;
     for (const auto& c : candidates) {
         const std::size_t d = edit_distance(word, c);
-        if (d < best) {
+        if (d < best && d < word.size()) {
             best = d;
             pick = c;
         }

@@ -10,7 +10,7 @@ namespace socval::model::detail {
 
 /// Levenshtein distance (insert, delete, substitute: cost 1 each).
 std::size_t edit_distance(const std::string& a, const std::string& b);
-/// " (did you mean 'x'?)" for the closest candidate within distance max(2, |word| / 3), else "".
+/// " (did you mean 'x'?)" for the closest candidate within distance max(2, |word| / 2) and < |word|, else "".
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 /// "a, b, c".
 std::string join(const std::vector<std::string>& words, const std::string& sep = ", ");

@@ -314,10 +314,10 @@ private:
     int outcome_ref(const Node& n, const std::string& path, const std::string& id) {
         auto it = outcome_.find(id);
         if (it != outcome_.end()) return it->second;
-        std::string hint;
+        std::string hint = did_you_mean(id, keys_of(outcome_));
         if (option_.count(id)) hint = "; '" + id + "' is an option";
         if (priority_.count(id)) hint = "; '" + id + "' is a priority (outcomes serve priorities through their shares)";
-        fail(n, path, "expected the id of an outcome, found '" + id + "'" + did_you_mean(id, keys_of(outcome_)) + hint);
+        fail(n, path, "expected the id of an outcome, found '" + id + "'" + hint);
     }
 
     void options(const Node* list) {
@@ -443,8 +443,9 @@ private:
                 std::vector<std::string> sources = keys_of(option_);
                 for (const auto& k : keys_of(outcome_)) sources.push_back(k);
                 fail(from, child(path, "from"),
-                     "expected the id of an option or outcome, found '" + from_id + "'" + did_you_mean(from_id, sources) +
-                         (priority_.count(from_id) ? "; a priority cannot be the source of a link" : ""));
+                     "expected the id of an option or outcome, found '" + from_id + "'" +
+                         (priority_.count(from_id) ? "; a priority cannot be the source of a link"
+                                                   : did_you_mean(from_id, sources)));
             }
             ln.to = outcome_ref(to, child(path, "to"), to_id);
             ln.coefficient = quantity(required(item, path, "coefficient", "a number or a distribution"),
