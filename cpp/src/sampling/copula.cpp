@@ -96,26 +96,36 @@ int GaussianCopula::index_of(const std::string& id) const {
     return -1;
 }
 
-void GaussianCopula::correlate(double* u) const {
-    const auto k = factor_.rows();
-    Eigen::VectorXd z(k);
-    for (Eigen::Index j = 0; j < k; ++j) z(j) = normal_quantile(u[j]);
-    const Eigen::VectorXd y = factor_ * z;
+namespace {
+
+/// u <- Phi(A Phi^-1(u)) for one draw, with caller-provided scratch z (no allocation).
+void correlate_one(const Eigen::MatrixXd& a, double* u, double* z) {
+    const Eigen::Index k = a.rows();
+    for (Eigen::Index j = 0; j < k; ++j) z[j] = normal_quantile(u[j]);
     for (Eigen::Index i = 0; i < k; ++i) {
+        double y = 0.0;
+        for (Eigen::Index j = 0; j < k; ++j) y += a(i, j) * z[j];
         // Phi(y) from the nearer tail, kept on the open interval of the stream grid [2^-53, 1 - 2^-53].
-        double v = y(i) <= 0.0 ? normal_cdf(y(i)) : 1.0 - normal_cdf(-y(i));
+        double v = y <= 0.0 ? normal_cdf(y) : 1.0 - normal_cdf(-y);
         if (v < kUMin) v = kUMin;
         if (v > 1.0 - kUMin) v = 1.0 - kUMin;
         u[i] = v;
     }
 }
 
+}  // namespace
+
+void GaussianCopula::correlate(double* u) const {
+    std::vector<double> z(parameters_.size());
+    correlate_one(factor_, u, z.data());
+}
+
 void GaussianCopula::correlate_block(double* const* columns, std::size_t n) const {
     const std::size_t k = parameters_.size();
-    std::vector<double> row(k);
+    std::vector<double> row(k), z(k);
     for (std::size_t d = 0; d < n; ++d) {
         for (std::size_t i = 0; i < k; ++i) row[i] = columns[i][d];
-        correlate(row.data());
+        correlate_one(factor_, row.data(), z.data());
         for (std::size_t i = 0; i < k; ++i) columns[i][d] = row[i];
     }
 }

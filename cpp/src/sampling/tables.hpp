@@ -5,8 +5,9 @@
 
 namespace socval::detail {
 
-/// Inverse of the regularised incomplete beta I_x(a, b) at u (a, b > 0), accurate in both tails.
-double beta_quantile(double a, double b, double u);
+/// Inverse of the regularised incomplete beta I_x(a, b) at u (a, b > 0), accurate in both tails; `guess` in (0, 1)
+/// is an optional starting point (else the lower-tail power law).
+double beta_quantile(double a, double b, double u, double guess = -1.0);
 
 /// Quantile of a standard beta(alpha, beta) on [0, 1], tabulated as a function of z = Phi^-1(u) on a uniform grid
 /// z_i = -z_max + i h, with cubic Hermite interpolation using the exact slopes dx/dz = phi(z) / f(x).

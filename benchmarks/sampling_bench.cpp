@@ -1,0 +1,131 @@
+/// Sampling and streaming-statistics benchmark: ns per variate for every distribution (Monte Carlo and LHS,
+/// block fill of 4,096 draws), the generator alone, the copula, table construction, and the stats summaries.
+/// Build: flock build/.lock cmake --build build/cmake --target sampling_bench; run build/cmake/cpp/src/sampling/sampling_bench.
+/// Results recorded in benchmarks/sampling.md.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "socval/sampling.hpp"
+#include "socval/stats.hpp"
+
+using namespace socval;
+
+namespace {
+
+/// Best of 3 repetitions of f (which processes `count` items), in ns per item.
+double time_ns(std::size_t count, const std::function<void()>& f) {
+    double best = 1e300;
+    for (int rep = 0; rep < 3; ++rep) {
+        const auto t0 = std::chrono::steady_clock::now();
+        f();
+        const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
+        best = std::min(best, ns / static_cast<double>(count));
+    }
+    return best;
+}
+
+volatile double sink = 0;
+
+}  // namespace
+
+int main() {
+    const std::size_t n = 4'000'000, block = 4096;
+    std::vector<double> buf(block);
+    const auto key = StreamKey::of(42, "option.retrofit.jobs");
+
+    std::printf("| what | ns per variate |\n|---|---|\n");
+    auto row = [](const std::string& what, double ns) { std::printf("| %s | %.2f |\n", what.c_str(), ns); };
+
+    row("Philox4x64-10 uniforms, uniform_block (MC)", time_ns(n, [&] {
+            for (std::size_t d = 0; d < n; d += block) uniform_block(key, d, std::min(block, n - d), Sampler::monte_carlo, n, buf.data());
+            sink = buf[0];
+        }));
+    row("stream_uniform, one call per draw", time_ns(n, [&] {
+            double s = 0;
+            for (std::size_t d = 0; d < n; ++d) s += stream_uniform(key, d);
+            sink = s;
+        }));
+    row("LHS uniforms, uniform_block (permutation + jitter)", time_ns(n, [&] {
+            for (std::size_t d = 0; d < n; d += block)
+                uniform_block(key, d, std::min(block, n - d), Sampler::latin_hypercube, n, buf.data());
+            sink = buf[0];
+        }));
+    row("normal_quantile (AS241) alone", time_ns(n, [&] {
+            double s = 0;
+            for (std::size_t i = 0; i < n; ++i) s += normal_quantile((static_cast<double>(i) + 0.5) / n);
+            sink = s;
+        }));
+
+    const std::vector<std::pair<std::string, Distribution>> dists = {
+        {"fixed", Distribution::fixed(3)},
+        {"uniform", Distribution::uniform(1, 4)},
+        {"triangular", Distribution::triangular(1, 2, 4)},
+        {"pert (table)", Distribution::pert(1, 2, 4)},
+        {"normal", Distribution::normal(10, 2)},
+        {"truncated_normal", Distribution::truncated_normal(1, 2, 0, 5)},
+        {"lognormal (median, p95)", Distribution::lognormal_median(10, 25)},
+        {"beta(2, 5) (table)", Distribution::beta(2, 5)},
+        {"beta(0.5, 0.5) (Newton on Boost ibeta)", Distribution::beta(0.5, 0.5)},
+        {"discrete (5 values)", Distribution::discrete({1, 2, 3, 4, 5}, {0.1, 0.2, 0.4, 0.2, 0.1})},
+    };
+    for (const auto& [name, d] : dists) {
+        const std::size_t m = d.kind() == DistributionKind::beta && name.find("Newton") != std::string::npos ? n / 100 : n;
+        row("sample_block MC: " + name, time_ns(m, [&] {
+                for (std::size_t k = 0; k < m; k += block)
+                    sample_block(d, key, k, std::min(block, m - k), Sampler::monte_carlo, m, buf.data());
+                sink = buf[0];
+            }));
+        if (name == "normal" || name == "pert (table)")
+            row("sample_block LHS: " + name, time_ns(m, [&] {
+                    for (std::size_t k = 0; k < m; k += block)
+                        sample_block(d, key, k, std::min(block, m - k), Sampler::latin_hypercube, m, buf.data());
+                    sink = buf[0];
+                }));
+    }
+
+    // Copula: 3 correlated parameters, per draw (includes 3 normal quantiles and 3 normal CDFs).
+    Eigen::MatrixXd r(3, 3);
+    r << 1, 0.7, -0.3, 0.7, 1, 0.1, -0.3, 0.1, 1;
+    const GaussianCopula cop({"a", "b", "c"}, r);
+    std::vector<double> c0(block, 0.3), c1(block, 0.6), c2(block, 0.9);
+    double* cols[3] = {c0.data(), c1.data(), c2.data()};
+    row("copula correlate_block, 3 parameters, per draw", time_ns(n / 4, [&] {
+            for (std::size_t k = 0; k < n / 4; k += block) cop.correlate_block(cols, block);
+            sink = c0[0];
+        }));
+
+    std::printf("\n| construction | microseconds |\n|---|---|\n");
+    std::printf("| pert(1, 2, 4) (builds the 2,049-node table) | %.1f |\n",
+                time_ns(20, [&] { for (int i = 0; i < 20; ++i) sink = Distribution::pert(1, 2 + i * 0.01, 4).mean(); }) / 1000);
+    std::printf("| triangular(1, 2, 4) | %.3f |\n",
+                time_ns(100000, [&] { for (int i = 0; i < 100000; ++i) sink = Distribution::triangular(1, 2, 4).mean(); }) / 1000);
+
+    // Stats: per value.
+    std::vector<double> x(n);
+    uniform_block(key, 0, n, Sampler::monte_carlo, n, x.data());
+    Distribution::lognormal_median(10, 25).quantile_block(x.data(), x.data(), n);
+    std::printf("\n| stats | ns per value |\n|---|---|\n");
+    std::printf("| RunningMoments::add_block (blocks of 4,096, merged) | %.2f |\n", time_ns(n, [&] {
+                    RunningMoments m;
+                    for (std::size_t k = 0; k < n; k += block) m.add_block(x.data() + k, block);
+                    sink = m.mean();
+                }));
+    for (double delta : {100.0, 200.0, 500.0})
+        std::printf("| QuantileSketch(delta=%g) add_block + merge in blocks of 4,096 | %.1f |\n", delta, time_ns(n, [&] {
+                        QuantileSketch total(delta);
+                        for (std::size_t k = 0; k < n; k += block) {
+                            QuantileSketch part(delta);
+                            part.add_block(x.data() + k, block);
+                            total.merge(part);
+                        }
+                        sink = total.quantile(0.5);
+                    }));
+    std::printf("| summarise (exact: sort) of 1e6 values | %.1f |\n", time_ns(1000000, [&] {
+                    sink = summarise(x.data(), 1000000).p95;
+                }));
+    return 0;
+}
