@@ -1,0 +1,126 @@
+#pragma once
+/// The Monte Carlo engine: sample the scenario's uncertain parameters on keyed random streams (with the Gaussian
+/// copula for declared correlations), evaluate blocks of draws with the same Evaluator as the deterministic
+/// appraisal, keep the headline metrics of every draw and streaming per-year summaries. Method, block-order merge
+/// and the thread-invariance argument: docs/model/simulation.md.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <socval/engine/plan.hpp>
+#include <socval/model.hpp>
+#include <socval/sampling.hpp>
+
+namespace socval::engine {
+
+/// How a simulation runs. Results depend on draws, seed, sampler, block_size, quantiles and histogram_bins,
+/// never on threads.
+struct SimulationOptions {
+    std::uint64_t draws = 10000;                        ///< number of Monte Carlo draws, >= 1
+    std::uint64_t seed = 0;                             ///< master seed of the keyed streams
+    Sampler sampler = Sampler::latin_hypercube;         ///< plain Monte Carlo or Latin hypercube
+    int threads = 0;                                    ///< worker threads; 0 = hardware concurrency
+    int block_size = 256;                               ///< draws per block; part of the result's definition
+    bool keep_outcomes = true;   ///< keep per-draw physical totals and PV of every outcome
+    bool keep_full = false;      ///< keep the draws x years x outcomes tensors of levels and values
+    bool keep_inputs = false;    ///< keep the sampled parameter values (parameters x draws)
+    bool track_levers = true;    ///< per-draw value and cost by lever (one more propagation per lever)
+    std::vector<double> quantiles = {0.05, 0.25, 0.5, 0.75, 0.95};  ///< per-year quantile levels, in [0, 1]
+    int histogram_bins = 512;    ///< bins of each per-year quantile histogram (>= 16)
+    /// Streaming quantiles use the first this many draws (0 = all draws); moments always use every draw.
+    std::uint64_t quantile_draws = 100000;
+    /// Called from the calling thread about every `report_interval` seconds with (draws done, draws total),
+    /// and once at the end. May throw: the run stops and the exception propagates.
+    std::function<void(std::uint64_t, std::uint64_t)> progress;
+    /// Polled from the calling thread about every 50 ms; returning true stops the run (throws Interrupted).
+    std::function<bool()> cancelled;
+    double report_interval = 0.1;  ///< seconds between progress calls
+};
+
+/// Streaming per-year summaries of a set of series (e.g. one per outcome): arrays indexed [series][year] and,
+/// for quantiles, [series][year][level]. Moments are over every draw; quantiles from fixed-bin histograms.
+struct YearSummary {
+    int series = 0;
+    int years = 0;
+    std::vector<double> mean, sd, min, max;  ///< [series * years + year]; sd with divisor n - 1
+    std::vector<double> quantiles;           ///< [(series * years + year) * n_levels + level]
+};
+
+/// Streaming summary of per-draw values not kept draw by draw (outcome totals and PV without keep_outcomes).
+struct DrawSummary {
+    std::vector<double> mean, sd, min, max, p_positive;  ///< [series]
+    std::vector<double> quantiles;                       ///< [series * n_levels + level]
+};
+
+/// What a simulation returns. Per-draw arrays have `draws` values, in draw order.
+struct SimulationResult {
+    std::uint64_t draws = 0;
+    std::uint64_t seed = 0;
+    Sampler sampler = Sampler::latin_hypercube;
+    int block_size = 0;
+    int threads = 0;  ///< worker threads used (information only)
+
+    std::vector<std::string> parameter_ids;
+    std::vector<std::string> priority_ids;      ///< the priorities, then "unallocated"
+    std::vector<std::string> priority_pillars;  ///< pillar of each, "unallocated" last
+    std::vector<std::string> outcome_ids;
+    std::vector<std::string> outcome_units;
+    std::vector<int> years;                     ///< calendar years of the horizon
+    std::vector<double> quantile_levels;        ///< levels of every `quantiles` array
+    std::uint64_t quantile_draws = 0;           ///< draws the streaming quantiles were estimated from
+
+    // Per draw.
+    std::vector<double> pv_costs, pv_investment, pv_benefits, npsv, bcr, sroi;
+    std::vector<std::vector<double>> priority_value;     ///< [priority (+ unallocated)][draw]
+    std::vector<std::vector<double>> pillar_value;       ///< [social, economic, environmental, unallocated][draw]
+    std::vector<std::vector<double>> beneficiary_value;  ///< [fiscal, economic, social][draw]
+    std::vector<std::vector<double>> lever_value;  ///< [commissioning, anchor, employer][draw]; empty untracked
+    std::vector<std::vector<double>> lever_cost;   ///< PV costs with optimism bias [lever][draw]; empty untracked
+    std::vector<std::vector<double>> outcome_total;      ///< [outcome][draw]; empty without keep_outcomes
+    std::vector<std::vector<double>> outcome_pv;         ///< [outcome][draw]; empty without keep_outcomes
+
+    // Streaming.
+    DrawSummary outcome_total_summary;  ///< always filled (exact moments, histogram quantiles)
+    DrawSummary outcome_pv_summary;
+    YearSummary level;     ///< outcome level by year (physical units), series = outcomes
+    YearSummary value;     ///< outcome value by year (GBP, undiscounted), series = outcomes
+    YearSummary cost;      ///< costs with optimism bias by year, one series
+    YearSummary benefits;  ///< benefits by year, one series
+    YearSummary net;       ///< benefits - costs by year, one series
+
+    // On request.
+    std::vector<double> inputs;      ///< keep_inputs: [parameter * draws + draw]
+    std::vector<double> full_level;  ///< keep_full: [(draw * years + year) * outcomes + outcome]
+    std::vector<double> full_value;  ///< keep_full: same layout
+
+    std::vector<std::string> warnings;
+};
+
+/// Runs the Monte Carlo simulation of `plan`, compiled from `scenario` (which gives the parameters' ids,
+/// distributions and correlations). Throws ScenarioError if the plan's parameters are not the scenario's,
+/// SamplingError for bad options or correlations, AppraisalError if a sampled draw is invalid (e.g. a
+/// deadweight outside [0, 1]), Interrupted when `cancelled` returns true; nothing is returned half-done.
+SimulationResult simulate(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& options);
+
+/// Fills params[p * stride + i], i < n, with draws [d0, d0 + n) of every parameter: keyed uniforms (Monte Carlo
+/// or Latin hypercube over `n_total` draws), correlated by `copulas` (one per declared correlation), then
+/// each parameter's quantile function. Shared by simulate() and by tests of the sampled inputs.
+class ParameterSampler {
+public:
+    /// Validates the correlations (SamplingError: a parameter in two correlations, bad matrix, bad index).
+    ParameterSampler(const model::Scenario& scenario, std::uint64_t seed, Sampler sampler, std::uint64_t n_total);
+    /// Draws [d0, d0 + n) into params (n_params rows of `stride`).
+    void sample(std::uint64_t d0, std::size_t n, double* params, std::size_t stride) const;
+    int n_params() const { return static_cast<int>(keys_.size()); }
+
+private:
+    std::vector<Distribution> distributions_;
+    std::vector<StreamKey> keys_;
+    std::vector<GaussianCopula> copulas_;
+    std::vector<std::vector<int>> copula_params_;  ///< parameter rows of each copula, in matrix order
+    Sampler sampler_;
+    std::uint64_t n_total_;
+};
+
+}  // namespace socval::engine

@@ -1,0 +1,439 @@
+/// The Monte Carlo engine (docs/model/simulation.md): block 0 is evaluated first in the calling thread (it sets
+/// the histogram edges), then worker threads claim the other blocks in order. Each block is sampled on keyed
+/// streams, evaluated by the same Evaluator as the deterministic appraisal, its per-draw metrics written at
+/// their draw index, its moments merged in block order, its order-free counts kept per thread.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <exception>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <socval/engine/evaluator.hpp>
+#include <socval/engine/simulation.hpp>
+#include <socval/errors.hpp>
+
+#include "simulation_summary.hpp"
+
+namespace socval::engine {
+
+namespace {
+
+using detail::BlockMoments;
+using detail::LocalCounts;
+using detail::SeriesSummaries;
+
+void check_options(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& o) {
+    if (o.draws < 1) throw SamplingError("simulation: draws: expected a whole number >= 1, found 0");
+    if (o.block_size < 1 || o.block_size > 65536)
+        throw SamplingError("simulation: block_size: expected 1..65536 draws, found " + std::to_string(o.block_size));
+    if (o.threads < 0)
+        throw SamplingError("simulation: threads: expected a number >= 0 (0 = one per core), found " +
+                            std::to_string(o.threads));
+    if (o.histogram_bins < 16 || o.histogram_bins > (1 << 20))
+        throw SamplingError("simulation: histogram_bins: expected 16..1048576, found " +
+                            std::to_string(o.histogram_bins));
+    for (double q : o.quantiles)
+        if (!(q >= 0.0 && q <= 1.0))
+            throw SamplingError("simulation: quantiles: expected levels in [0, 1], found " + show(q));
+    if (!(o.report_interval > 0.0))
+        throw SamplingError("simulation: report_interval: expected seconds > 0, found " + show(o.report_interval));
+    if (plan.parameter_ids.size() != scenario.parameters.size())
+        throw ScenarioError("simulation: expected the plan compiled from this scenario, found a plan with " +
+                            std::to_string(plan.parameter_ids.size()) + " parameters for a scenario with " +
+                            std::to_string(scenario.parameters.size()));
+    for (std::size_t p = 0; p < scenario.parameters.size(); ++p)
+        if (plan.parameter_ids[p] != scenario.parameters[p].id)
+            throw ScenarioError("simulation: expected the plan compiled from this scenario, found parameter " +
+                                std::to_string(p) + " = " + plan.parameter_ids[p] + " in the plan and " +
+                                scenario.parameters[p].id + " in the scenario");
+}
+
+/// Everything one thread needs to evaluate and summarise blocks.
+struct Worker {
+    Evaluator ev;
+    std::vector<double> params;  ///< P rows of B
+    std::vector<double> net;     ///< H rows of B: benefits - costs by year
+    std::vector<const double*> series;
+    LocalCounts local;
+    BlockMoments moments;
+    Worker(const Plan& plan, Tracking tr, int B, const SeriesSummaries& s)
+        : ev(plan, tr, B),
+          params(static_cast<std::size_t>(plan.n_params()) * static_cast<std::size_t>(B)),
+          net(static_cast<std::size_t>(plan.horizon) * static_cast<std::size_t>(B)),
+          series(static_cast<std::size_t>(s.series())),
+          local(s.make_local()) {}
+};
+
+/// The run: shared read-only inputs, the result being filled, and the block pipeline.
+class Run {
+public:
+    Run(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& o)
+        : plan_(plan),
+          opt_(o),
+          sampler_(scenario, o.seed, o.sampler, o.draws),
+          N_(o.draws),
+          B_(static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(o.block_size), o.draws))),
+          blocks_((o.draws + static_cast<std::uint64_t>(B_) - 1) / static_cast<std::uint64_t>(B_)),
+          H_(plan.horizon),
+          O_(static_cast<int>(plan.outcomes.size())),
+          K_(static_cast<int>(plan.priority_ids.size())),
+          Q_(o.quantile_draws == 0 ? o.draws : std::min(o.quantile_draws, o.draws)),
+          tracking_(o.track_levers ? Tracking::lever : Tracking::none),
+          summaries_(2 * O_ * H_ + 3 * H_ + 2 * O_, o.histogram_bins) {}
+
+    SimulationResult run();
+
+private:
+    const Plan& plan_;
+    const SimulationOptions& opt_;
+    ParameterSampler sampler_;
+    std::uint64_t N_;
+    int B_;
+    std::uint64_t blocks_;
+    int H_, O_, K_;
+    std::uint64_t Q_;
+    Tracking tracking_;
+    SeriesSummaries summaries_;
+    SimulationResult r_;
+
+    // Block pipeline state (guarded by mu_ unless atomic).
+    std::mutex mu_;
+    std::condition_variable merged_cv_, done_cv_;
+    std::uint64_t next_claim_ = 1, next_merge_ = 1, window_ = 1;
+    std::map<std::uint64_t, BlockMoments> pending_;
+    std::atomic<bool> stop_{false};
+    std::atomic<std::uint64_t> done_draws_{0};
+    int running_ = 0;
+    std::exception_ptr error_;
+    std::uint64_t error_block_ = std::numeric_limits<std::uint64_t>::max();
+
+    std::size_t series_level(int o, int t) const { return static_cast<std::size_t>(o * H_ + t); }
+    std::size_t series_value(int o, int t) const { return static_cast<std::size_t>(O_ * H_ + o * H_ + t); }
+    std::size_t series_year(int which, int t) const { return static_cast<std::size_t>(2 * O_ * H_ + which * H_ + t); }
+    std::size_t series_draw(int which, int o) const {
+        return static_cast<std::size_t>(2 * O_ * H_ + 3 * H_ + which * O_ + o);
+    }
+
+    void allocate();
+    std::size_t evaluate_block(Worker& w, std::uint64_t b);
+    void summarise_block(Worker& w, std::uint64_t b, std::size_t n);
+    void work(Worker& w);
+    void stop_all();
+    void monitor(std::chrono::steady_clock::time_point start);
+    void finish(std::vector<Worker>& workers);
+};
+
+void Run::allocate() {
+    const std::size_t N = static_cast<std::size_t>(N_);
+    auto draws = [N](std::vector<double>& v) { v.assign(N, 0.0); };
+    auto table = [&](std::vector<std::vector<double>>& v, int rows) {
+        v.resize(static_cast<std::size_t>(rows));
+        for (auto& x : v) draws(x);
+    };
+    for (auto* v : {&r_.pv_costs, &r_.pv_investment, &r_.pv_benefits, &r_.npsv, &r_.bcr, &r_.sroi}) draws(*v);
+    table(r_.priority_value, K_ + 1);
+    table(r_.pillar_value, 4);
+    table(r_.beneficiary_value, 3);
+    if (tracking_ != Tracking::none) {
+        table(r_.lever_value, 3);
+        table(r_.lever_cost, 3);
+    }
+    if (opt_.keep_outcomes) {
+        table(r_.outcome_total, O_);
+        table(r_.outcome_pv, O_);
+    }
+    if (opt_.keep_inputs) r_.inputs.assign(static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
+    if (opt_.keep_full) {
+        const std::size_t cells = N * static_cast<std::size_t>(H_) * static_cast<std::size_t>(O_);
+        r_.full_level.assign(cells, 0.0);
+        r_.full_value.assign(cells, 0.0);
+    }
+}
+
+/// Sample and evaluate block b; write its per-draw results; point w.series at its series. Returns its size.
+std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
+    const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(B_), N_ - d0));
+    const std::size_t stride = static_cast<std::size_t>(B_);
+    sampler_.sample(d0, n, w.params.data(), stride);
+    w.ev.run(w.params.data(), stride, static_cast<int>(n));
+    const Evaluator& ev = w.ev;
+    const std::size_t at = static_cast<std::size_t>(d0);
+    auto put = [&](std::vector<double>& dst, const double* src) { std::copy_n(src, n, dst.data() + at); };
+    put(r_.pv_costs, ev.pv_costs());
+    put(r_.pv_investment, ev.pv_investment());
+    put(r_.pv_benefits, ev.pv_benefits());
+    put(r_.npsv, ev.npsv());
+    put(r_.bcr, ev.bcr());
+    put(r_.sroi, ev.sroi());
+    for (int k = 0; k <= K_; ++k) put(r_.priority_value[static_cast<std::size_t>(k)], ev.priority_value(k));
+    for (int p = 0; p < 4; ++p) put(r_.pillar_value[static_cast<std::size_t>(p)], ev.pillar_value(p));
+    for (int x = 0; x < 3; ++x) put(r_.beneficiary_value[static_cast<std::size_t>(x)], ev.beneficiary_value(x));
+    if (tracking_ != Tracking::none)
+        for (int l = 0; l < 3; ++l) {
+            put(r_.lever_value[static_cast<std::size_t>(l)], ev.lever_value(l));
+            put(r_.lever_cost[static_cast<std::size_t>(l)], ev.lever_cost(l));
+        }
+    if (opt_.keep_outcomes)
+        for (int o = 0; o < O_; ++o) {
+            put(r_.outcome_total[static_cast<std::size_t>(o)], ev.outcome_total(o));
+            put(r_.outcome_pv[static_cast<std::size_t>(o)], ev.outcome_pv(o));
+        }
+    if (opt_.keep_inputs)
+        for (int p = 0; p < plan_.n_params(); ++p)
+            std::copy_n(w.params.data() + static_cast<std::size_t>(p) * stride, n,
+                        r_.inputs.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(N_) + at);
+    if (opt_.keep_full) {
+        const std::size_t H = static_cast<std::size_t>(H_), O = static_cast<std::size_t>(O_);
+        for (int t = 0; t < H_; ++t)
+            for (int o = 0; o < O_; ++o) {
+                const double* lv = ev.level(o, t);
+                const double* vv = ev.value(o, t);
+                const std::size_t off = static_cast<std::size_t>(t) * O + static_cast<std::size_t>(o);
+                for (std::size_t d = 0; d < n; ++d) {
+                    r_.full_level[(at + d) * H * O + off] = lv[d];
+                    r_.full_value[(at + d) * H * O + off] = vv[d];
+                }
+            }
+    }
+    // The streaming series of this block.
+    for (int t = 0; t < H_; ++t) {
+        double* nt = w.net.data() + static_cast<std::size_t>(t) * stride;
+        const double* c = ev.cost(t);
+        const double* v = ev.benefits(t);
+        for (std::size_t d = 0; d < n; ++d) nt[d] = v[d] - c[d];
+        w.series[series_year(0, t)] = c;
+        w.series[series_year(1, t)] = v;
+        w.series[series_year(2, t)] = nt;
+        for (int o = 0; o < O_; ++o) {
+            w.series[series_level(o, t)] = ev.level(o, t);
+            w.series[series_value(o, t)] = ev.value(o, t);
+        }
+    }
+    for (int o = 0; o < O_; ++o) {
+        w.series[series_draw(0, o)] = ev.outcome_total(o);
+        w.series[series_draw(1, o)] = ev.outcome_pv(o);
+    }
+    return n;
+}
+
+/// Moments of block b into w.moments; counts and (for draws below Q) histograms into the thread's counts.
+void Run::summarise_block(Worker& w, std::uint64_t b, std::size_t n) {
+    const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
+    summaries_.block_moments(w.series.data(), n, w.moments);
+    summaries_.count(w.series.data(), n, w.local);
+    if (d0 < Q_) summaries_.histogram(w.series.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, Q_ - d0)), w.local);
+}
+
+void Run::stop_all() {
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        stop_ = true;
+    }
+    merged_cv_.notify_all();
+}
+
+/// A worker thread: claim the next block (at most `window_` blocks ahead of the merge, so pending moments stay
+/// bounded), evaluate, summarise, hand the moments to the in-order merge.
+void Run::work(Worker& w) {
+    for (;;) {
+        std::uint64_t b;
+        {
+            std::unique_lock<std::mutex> lk(mu_);
+            merged_cv_.wait(lk, [&] { return stop_ || next_claim_ >= blocks_ || next_claim_ - next_merge_ < window_; });
+            if (stop_ || next_claim_ >= blocks_) break;
+            b = next_claim_++;
+        }
+        std::size_t n = 0;
+        try {
+            n = evaluate_block(w, b);
+            summarise_block(w, b, n);
+        } catch (...) {
+            {
+                std::lock_guard<std::mutex> lk(mu_);
+                if (b < error_block_) {
+                    error_block_ = b;
+                    error_ = std::current_exception();
+                }
+            }
+            stop_all();
+            break;
+        }
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            pending_.emplace(b, std::move(w.moments));
+            w.moments = BlockMoments{};
+            for (auto it = pending_.begin(); it != pending_.end() && it->first == next_merge_;
+                 it = pending_.erase(it)) {
+                summaries_.merge(it->second);
+                ++next_merge_;
+            }
+        }
+        merged_cv_.notify_all();
+        done_draws_ += n;
+    }
+    {
+        std::lock_guard<std::mutex> lk(mu_);
+        --running_;
+    }
+    done_cv_.notify_all();
+}
+
+/// The calling thread while workers run: poll cancellation every 50 ms, report progress at the chosen rate.
+void Run::monitor(std::chrono::steady_clock::time_point start) {
+    using clock = std::chrono::steady_clock;
+    auto last = start;
+    std::exception_ptr callback_error;
+    bool interrupted = false;
+    std::unique_lock<std::mutex> lk(mu_);
+    while (running_ > 0) {
+        done_cv_.wait_for(lk, std::chrono::milliseconds(50), [&] { return running_ == 0; });
+        if (running_ == 0) break;
+        lk.unlock();
+        try {
+            if (!stop_ && opt_.cancelled && opt_.cancelled()) {
+                interrupted = true;
+                stop_all();
+            }
+            const auto now = clock::now();
+            if (!stop_ && opt_.progress && std::chrono::duration<double>(now - last).count() >= opt_.report_interval) {
+                opt_.progress(done_draws_.load(), N_);
+                last = now;
+            }
+        } catch (...) {
+            if (!callback_error) callback_error = std::current_exception();
+            stop_all();
+        }
+        lk.lock();
+    }
+    lk.unlock();
+    if (error_) std::rethrow_exception(error_);
+    if (callback_error) std::rethrow_exception(callback_error);
+    if (interrupted)
+        throw Interrupted("simulation interrupted after " + std::to_string(done_draws_.load()) + " of " +
+                          std::to_string(N_) + " draws; no results were kept");
+}
+
+/// Order-free counts of every thread, then the result's streaming tables.
+void Run::finish(std::vector<Worker>& workers) {
+    for (const auto& w : workers) summaries_.merge(w.local);
+    const auto& qs = opt_.quantiles;
+    const std::size_t L = qs.size();
+    auto year_table = [&](YearSummary& y, int series, auto&& index) {
+        y.series = series;
+        y.years = H_;
+        const std::size_t cells = static_cast<std::size_t>(series) * static_cast<std::size_t>(H_);
+        y.mean.resize(cells);
+        y.sd.resize(cells);
+        y.min.resize(cells);
+        y.max.resize(cells);
+        y.quantiles.resize(cells * L);
+        for (int s = 0; s < series; ++s)
+            for (int t = 0; t < H_; ++t) {
+                const int i = static_cast<int>(index(s, t));
+                const std::size_t c = static_cast<std::size_t>(s) * static_cast<std::size_t>(H_) + static_cast<std::size_t>(t);
+                y.mean[c] = summaries_.mean(i);
+                y.sd[c] = summaries_.sd(i);
+                y.min[c] = summaries_.min(i);
+                y.max[c] = summaries_.max(i);
+                for (std::size_t l = 0; l < L; ++l) y.quantiles[c * L + l] = summaries_.quantile(i, qs[l]);
+            }
+    };
+    year_table(r_.level, O_, [&](int o, int t) { return series_level(o, t); });
+    year_table(r_.value, O_, [&](int o, int t) { return series_value(o, t); });
+    year_table(r_.cost, 1, [&](int, int t) { return series_year(0, t); });
+    year_table(r_.benefits, 1, [&](int, int t) { return series_year(1, t); });
+    year_table(r_.net, 1, [&](int, int t) { return series_year(2, t); });
+    auto draw_table = [&](DrawSummary& ds, int which) {
+        for (int o = 0; o < O_; ++o) {
+            const int i = static_cast<int>(series_draw(which, o));
+            ds.mean.push_back(summaries_.mean(i));
+            ds.sd.push_back(summaries_.sd(i));
+            ds.min.push_back(summaries_.min(i));
+            ds.max.push_back(summaries_.max(i));
+            ds.p_positive.push_back(summaries_.p_positive(i));
+            for (double q : qs) ds.quantiles.push_back(summaries_.quantile(i, q));
+        }
+    };
+    draw_table(r_.outcome_total_summary, 0);
+    draw_table(r_.outcome_pv_summary, 1);
+}
+
+SimulationResult Run::run() {
+    const auto start = std::chrono::steady_clock::now();
+    r_.draws = N_;
+    r_.seed = opt_.seed;
+    r_.sampler = opt_.sampler;
+    r_.block_size = B_;
+    r_.parameter_ids = plan_.parameter_ids;
+    for (int k = 0; k < K_; ++k) {
+        r_.priority_ids.push_back(plan_.priority_ids[static_cast<std::size_t>(k)]);
+        r_.priority_pillars.push_back(pillar_name(plan_.priority_pillars[static_cast<std::size_t>(k)]));
+    }
+    r_.priority_ids.push_back("unallocated");
+    r_.priority_pillars.push_back("unallocated");
+    for (const auto& o : plan_.outcomes) {
+        r_.outcome_ids.push_back(o.id);
+        r_.outcome_units.push_back(o.unit);
+    }
+    for (int t = 0; t < H_; ++t) r_.years.push_back(plan_.first_year + t);
+    r_.quantile_levels = opt_.quantiles;
+    r_.quantile_draws = Q_;
+    r_.warnings = plan_.warnings;
+    allocate();
+
+    // Block 0 in the calling thread: its values set the histogram edges (the same for any thread count).
+    std::vector<Worker> workers;
+    workers.emplace_back(plan_, tracking_, B_, summaries_);
+    const std::size_t n0 = evaluate_block(workers[0], 0);
+    summaries_.set_edges(workers[0].series.data(), n0);
+    summarise_block(workers[0], 0, n0);
+    summaries_.merge(workers[0].moments);
+    done_draws_ = n0;
+
+    unsigned hw = std::thread::hardware_concurrency();
+    std::uint64_t T = opt_.threads > 0 ? static_cast<std::uint64_t>(opt_.threads) : std::max(1u, hw);
+    T = std::min<std::uint64_t>(T, blocks_ - 1);
+    r_.threads = static_cast<int>(std::max<std::uint64_t>(T, 1));
+    window_ = 4 * T + 4;
+    for (std::uint64_t i = 1; i < T; ++i) workers.emplace_back(plan_, tracking_, B_, summaries_);
+    running_ = static_cast<int>(T);
+    std::vector<std::thread> threads;
+    try {
+        for (std::uint64_t i = 0; i < T; ++i) threads.emplace_back([this, &workers, i] { work(workers[i]); });
+    } catch (...) {  // could not start a thread: stop the others, then report
+        stop_all();
+        {
+            std::lock_guard<std::mutex> lk(mu_);
+            running_ -= static_cast<int>(T - threads.size());
+        }
+        for (auto& th : threads) th.join();
+        throw;
+    }
+    try {
+        monitor(start);
+    } catch (...) {
+        stop_all();
+        for (auto& th : threads) th.join();
+        throw;
+    }
+    for (auto& th : threads) th.join();
+    finish(workers);
+    if (opt_.progress) opt_.progress(N_, N_);
+    return std::move(r_);
+}
+
+}  // namespace
+
+SimulationResult simulate(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& options) {
+    check_options(plan, scenario, options);
+    Run run(plan, scenario, options);
+    return run.run();
+}
+
+}  // namespace socval::engine

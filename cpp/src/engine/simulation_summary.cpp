@@ -1,0 +1,178 @@
+/// Streaming summaries of the simulation's series (docs/model/simulation.md, "Per-year summaries").
+#include "simulation_summary.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace socval::engine::detail {
+
+namespace {
+constexpr double inf = std::numeric_limits<double>::infinity();
+}
+
+SeriesSummaries::SeriesSummaries(int series, int bins)
+    : series_(series),
+      bins_(bins),
+      lo_(static_cast<std::size_t>(series), 0.0),
+      inv_width_(static_cast<std::size_t>(series), 1.0),
+      width_(static_cast<std::size_t>(series), 1.0),
+      shift_(static_cast<std::size_t>(series), 0.0),
+      mean_(static_cast<std::size_t>(series), 0.0),
+      m2_(static_cast<std::size_t>(series), 0.0),
+      min_(static_cast<std::size_t>(series), inf),
+      max_(static_cast<std::size_t>(series), -inf),
+      positive_(static_cast<std::size_t>(series), 0),
+      histogram_(static_cast<std::size_t>(series) * static_cast<std::size_t>(bins + 2), 0) {}
+
+void SeriesSummaries::set_edges(const double* const* x, std::size_t n) {
+    for (int s = 0; s < series_; ++s) {
+        const double* v = x[s];
+        double lo = inf, hi = -inf, sum = 0;
+        for (std::size_t d = 0; d < n; ++d) {
+            lo = std::min(lo, v[d]);
+            hi = std::max(hi, v[d]);
+            sum += v[d];
+        }
+        const auto i = static_cast<std::size_t>(s);
+        shift_[i] = n ? sum / static_cast<double>(n) : 0.0;
+        double r = hi - lo;
+        if (!(r > 0) || !std::isfinite(r)) {  // constant pilot (or empty / non-finite): a small interval around it
+            const double c = std::isfinite(lo) ? lo : 0.0;
+            r = std::max(std::abs(c) * 1e-9, 1e-300);
+            lo = c - r / 2;
+            hi = c + r / 2;
+        }
+        lo_[i] = lo - r / 4;
+        width_[i] = (hi + r / 4 - lo_[i]) / bins_;
+        inv_width_[i] = 1.0 / width_[i];
+        if (!std::isfinite(shift_[i])) shift_[i] = 0.0;
+    }
+}
+
+LocalCounts SeriesSummaries::make_local() const {
+    LocalCounts l;
+    const auto S = static_cast<std::size_t>(series_);
+    l.min.assign(S, inf);
+    l.max.assign(S, -inf);
+    l.positive.assign(S, 0);
+    l.histogram.assign(S * static_cast<std::size_t>(bins_ + 2), 0);
+    return l;
+}
+
+void SeriesSummaries::block_moments(const double* const* x, std::size_t n, BlockMoments& out) const {
+    const auto S = static_cast<std::size_t>(series_);
+    out.n = n;
+    out.mean.resize(S);
+    out.m2.resize(S);
+    const double nd = static_cast<double>(n);
+    for (std::size_t s = 0; s < S; ++s) {
+        // Shifted sums (Chan et al. 1983): S1 = sum(x - c), S2 = sum((x - c)^2); mean = c + S1/n, M2 = S2 - S1^2/n.
+        const double* v = x[s];
+        const double c = shift_[s];
+        double s1 = 0, s2 = 0;
+        for (std::size_t d = 0; d < n; ++d) {
+            const double y = v[d] - c;
+            s1 += y;
+            s2 += y * y;
+        }
+        out.mean[s] = c + s1 / nd;
+        out.m2[s] = std::max(0.0, s2 - s1 * s1 / nd);
+    }
+}
+
+void SeriesSummaries::count(const double* const* x, std::size_t n, LocalCounts& local) const {
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
+        const double* v = x[s];
+        double lo = local.min[s], hi = local.max[s];
+        std::uint64_t pos = 0;
+        for (std::size_t d = 0; d < n; ++d) {
+            lo = v[d] < lo ? v[d] : lo;
+            hi = v[d] > hi ? v[d] : hi;
+            pos += v[d] > 0.0;
+        }
+        local.min[s] = lo;
+        local.max[s] = hi;
+        local.positive[s] += pos;
+    }
+}
+
+void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCounts& local) const {
+    const std::size_t row = static_cast<std::size_t>(bins_ + 2);
+    const double top = static_cast<double>(bins_);
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
+        const double* v = x[s];
+        std::uint32_t* h = local.histogram.data() + s * row;
+        const double lo = lo_[s], iw = inv_width_[s];
+        for (std::size_t d = 0; d < n; ++d) {
+            const double t = (v[d] - lo) * iw;
+            // Bin 0: below lo (and NaN); bins 1..B: inside; bin B + 1: at or above hi.
+            const std::size_t b = !(t >= 0.0) ? 0 : t >= top ? row - 1 : static_cast<std::size_t>(t) + 1;
+            ++h[b];
+        }
+    }
+}
+
+void SeriesSummaries::merge(const BlockMoments& block) {
+    if (block.n == 0) return;
+    const double na = static_cast<double>(n_), nb = static_cast<double>(block.n), nt = na + nb;
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
+        const double delta = block.mean[s] - mean_[s];
+        mean_[s] += delta * (nb / nt);
+        m2_[s] += block.m2[s] + delta * delta * (na * nb / nt);
+    }
+    n_ += block.n;
+}
+
+void SeriesSummaries::merge(const LocalCounts& local) {
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
+        min_[s] = std::min(min_[s], local.min[s]);
+        max_[s] = std::max(max_[s], local.max[s]);
+        positive_[s] += local.positive[s];
+    }
+    for (std::size_t i = 0; i < local.histogram.size(); ++i) histogram_[i] += local.histogram[i];
+}
+
+double SeriesSummaries::sd(int s) const {
+    return n_ < 2 ? 0.0 : std::sqrt(m2_[static_cast<std::size_t>(s)] / static_cast<double>(n_ - 1));
+}
+
+double SeriesSummaries::p_positive(int s) const {
+    return n_ ? static_cast<double>(positive_[static_cast<std::size_t>(s)]) / static_cast<double>(n_)
+              : std::numeric_limits<double>::quiet_NaN();
+}
+
+double SeriesSummaries::quantile(int s, double q) const {
+    const auto i = static_cast<std::size_t>(s);
+    const std::size_t row = static_cast<std::size_t>(bins_ + 2);
+    const std::uint64_t* h = histogram_.data() + i * row;
+    std::uint64_t total = 0;
+    for (std::size_t b = 0; b < row; ++b) total += h[b];
+    if (total == 0) return std::numeric_limits<double>::quiet_NaN();
+    if (q <= 0) return min_[i];
+    if (q >= 1) return max_[i];
+    const double target = q * static_cast<double>(total);
+    double cum = 0;
+    for (std::size_t b = 0; b < row; ++b) {
+        const double c = static_cast<double>(h[b]);
+        if (c > 0 && cum + c >= target) {
+            double left, right;
+            if (b == 0) {
+                left = min_[i];
+                right = lo_[i];
+            } else if (b == row - 1) {
+                left = lo_[i] + width_[i] * bins_;
+                right = max_[i];
+            } else {
+                left = lo_[i] + width_[i] * static_cast<double>(b - 1);
+                right = left + width_[i];
+            }
+            const double x = left + (right - left) * ((target - cum) / c);
+            return std::clamp(x, min_[i], max_[i]);
+        }
+        cum += c;
+    }
+    return max_[i];
+}
+
+}  // namespace socval::engine::detail

@@ -1,0 +1,69 @@
+#pragma once
+/// Streaming summaries of many series (e.g. each outcome's level in each year) fed block by block by the
+/// simulation's worker threads. Moments are merged in block order (floating-point sums depend on order);
+/// extremes, positive counts and histogram counts are order-free (min, max and integer sums), so they are
+/// kept per thread and added at the end. Either way the result does not depend on the thread count.
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace socval::engine::detail {
+
+/// Moments of one block of every series: count, mean and sum of squared deviations.
+struct BlockMoments {
+    std::uint64_t n = 0;
+    std::vector<double> mean, m2;  ///< [series]
+};
+
+/// Per-thread order-free accumulators.
+struct LocalCounts {
+    std::vector<double> min, max;          ///< [series]
+    std::vector<std::uint64_t> positive;   ///< [series]: values > 0
+    std::vector<std::uint32_t> histogram;  ///< [series * (bins + 2)]: under, bins, over
+};
+
+/// Summaries of `series` series with histograms of `bins` bins whose edges are set from a pilot block.
+class SeriesSummaries {
+public:
+    SeriesSummaries(int series, int bins);
+
+    /// Histogram edges from the pilot block: [min - r/4, max + r/4] with r = max - min (a tiny interval around
+    /// the value when the pilot is constant); x[s] points to n values of series s.
+    void set_edges(const double* const* x, std::size_t n);
+
+    /// Moments of one block (one pass, shifted by the pilot mean for accuracy).
+    void block_moments(const double* const* x, std::size_t n, BlockMoments& out) const;
+    /// Extremes and positive counts of a block, into a thread's accumulators.
+    void count(const double* const* x, std::size_t n, LocalCounts& local) const;
+    /// Histogram counts of the first n values of each series, into a thread's accumulators.
+    void histogram(const double* const* x, std::size_t n, LocalCounts& local) const;
+    /// Fresh per-thread accumulators.
+    LocalCounts make_local() const;
+
+    /// Absorb the next block's moments (callers keep block order; Chan, Golub & LeVeque 1979).
+    void merge(const BlockMoments& block);
+    /// Absorb a thread's order-free accumulators.
+    void merge(const LocalCounts& local);
+
+    int series() const { return series_; }
+    std::uint64_t count() const { return n_; }
+    double mean(int s) const { return mean_[static_cast<std::size_t>(s)]; }
+    /// Sample standard deviation (divisor n - 1); 0 when n < 2.
+    double sd(int s) const;
+    double min(int s) const { return min_[static_cast<std::size_t>(s)]; }
+    double max(int s) const { return max_[static_cast<std::size_t>(s)]; }
+    /// Fraction of values > 0.
+    double p_positive(int s) const;
+    /// q-quantile from the histogram, linear within a bin, the under/overflow bins spanning [min, lo] and
+    /// [hi, max]; clamped to [min, max]; exact at q = 0 and q = 1.
+    double quantile(int s, double q) const;
+
+private:
+    int series_, bins_;
+    std::vector<double> lo_, inv_width_, width_, shift_;
+    std::uint64_t n_ = 0;
+    std::vector<double> mean_, m2_, min_, max_;
+    std::vector<std::uint64_t> positive_, histogram_;
+};
+
+}  // namespace socval::engine::detail
