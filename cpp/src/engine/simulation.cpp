@@ -57,14 +57,17 @@ void check_options(const Plan& plan, const model::Scenario& scenario, const Simu
 struct Worker {
     Evaluator ev;
     std::vector<double> params;  ///< P rows of B
-    std::vector<double> net;     ///< H rows of B: benefits - costs by year
+    /// Rows of B the evaluator does not keep between calls: benefits and net (benefits - costs) by year, and
+    /// each outcome's value by year when summarised (Evaluator::value() and benefits() share a scratch row).
+    std::vector<double> own;
     std::vector<const double*> series;
     LocalCounts local;
     BlockMoments moments;
-    Worker(const Plan& plan, Tracking tr, int B, const SeriesSummaries& s)
+    Worker(const Plan& plan, Tracking tr, int B, const SeriesSummaries& s, bool year_values)
         : ev(plan, tr, B),
           params(static_cast<std::size_t>(plan.n_params()) * static_cast<std::size_t>(B)),
-          net(static_cast<std::size_t>(plan.horizon) * static_cast<std::size_t>(B)),
+          own(static_cast<std::size_t>(plan.horizon) *
+              (2 + (year_values ? plan.outcomes.size() : 0)) * static_cast<std::size_t>(B)),
           series(static_cast<std::size_t>(s.series())),
           local(s.make_local()) {}
 };
@@ -84,7 +87,8 @@ public:
           K_(static_cast<int>(plan.priority_ids.size())),
           Q_(o.quantile_draws == 0 ? o.draws : std::min(o.quantile_draws, o.draws)),
           tracking_(o.track_levers ? Tracking::lever : Tracking::none),
-          summaries_(2 * O_ * H_ + 3 * H_ + 2 * O_, o.histogram_bins) {}
+          VH_(o.year_values ? O_ * H_ : 0),
+          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_, o.histogram_bins) {}
 
     SimulationResult run();
 
@@ -98,6 +102,7 @@ private:
     int H_, O_, K_;
     std::uint64_t Q_;
     Tracking tracking_;
+    int VH_;  ///< value series (outcomes x years) when year_values, else 0
     SeriesSummaries summaries_;
     SimulationResult r_;
 
@@ -114,9 +119,9 @@ private:
 
     std::size_t series_level(int o, int t) const { return static_cast<std::size_t>(o * H_ + t); }
     std::size_t series_value(int o, int t) const { return static_cast<std::size_t>(O_ * H_ + o * H_ + t); }
-    std::size_t series_year(int which, int t) const { return static_cast<std::size_t>(2 * O_ * H_ + which * H_ + t); }
+    std::size_t series_year(int which, int t) const { return static_cast<std::size_t>(O_ * H_ + VH_ + which * H_ + t); }
     std::size_t series_draw(int which, int o) const {
-        return static_cast<std::size_t>(2 * O_ * H_ + 3 * H_ + which * O_ + o);
+        return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + which * O_ + o);
     }
 
     void allocate();
@@ -201,18 +206,25 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
                 }
             }
     }
-    // The streaming series of this block.
+    // The streaming series of this block (values copied: the evaluator computes them into one scratch row).
+    auto own_row = [&](std::size_t r) { return w.own.data() + r * stride; };
     for (int t = 0; t < H_; ++t) {
-        double* nt = w.net.data() + static_cast<std::size_t>(t) * stride;
+        const auto ts = static_cast<std::size_t>(t);
+        double* bt = own_row(ts);
+        double* nt = own_row(static_cast<std::size_t>(H_) + ts);
         const double* c = ev.cost(t);
-        const double* v = ev.benefits(t);
-        for (std::size_t d = 0; d < n; ++d) nt[d] = v[d] - c[d];
+        std::copy_n(ev.benefits(t), n, bt);
+        for (std::size_t d = 0; d < n; ++d) nt[d] = bt[d] - c[d];
         w.series[series_year(0, t)] = c;
-        w.series[series_year(1, t)] = v;
+        w.series[series_year(1, t)] = bt;
         w.series[series_year(2, t)] = nt;
         for (int o = 0; o < O_; ++o) {
             w.series[series_level(o, t)] = ev.level(o, t);
-            w.series[series_value(o, t)] = ev.value(o, t);
+            if (VH_) {
+                double* v = own_row(2 * static_cast<std::size_t>(H_) + series_level(o, t));
+                std::copy_n(ev.value(o, t), n, v);
+                w.series[series_value(o, t)] = v;
+            }
         }
     }
     for (int o = 0; o < O_; ++o) {
@@ -345,7 +357,7 @@ void Run::finish(std::vector<Worker>& workers) {
             }
     };
     year_table(r_.level, O_, [&](int o, int t) { return series_level(o, t); });
-    year_table(r_.value, O_, [&](int o, int t) { return series_value(o, t); });
+    if (VH_) year_table(r_.value, O_, [&](int o, int t) { return series_value(o, t); });
     year_table(r_.cost, 1, [&](int, int t) { return series_year(0, t); });
     year_table(r_.benefits, 1, [&](int, int t) { return series_year(1, t); });
     year_table(r_.net, 1, [&](int, int t) { return series_year(2, t); });
@@ -389,7 +401,7 @@ SimulationResult Run::run() {
 
     // Block 0 in the calling thread: its values set the histogram edges (the same for any thread count).
     std::vector<Worker> workers;
-    workers.emplace_back(plan_, tracking_, B_, summaries_);
+    workers.emplace_back(plan_, tracking_, B_, summaries_, VH_ > 0);
     const std::size_t n0 = evaluate_block(workers[0], 0);
     summaries_.set_edges(workers[0].series.data(), n0);
     summarise_block(workers[0], 0, n0);
@@ -401,7 +413,7 @@ SimulationResult Run::run() {
     T = std::min<std::uint64_t>(T, blocks_ - 1);
     r_.threads = static_cast<int>(std::max<std::uint64_t>(T, 1));
     window_ = 4 * T + 4;
-    for (std::uint64_t i = 1; i < T; ++i) workers.emplace_back(plan_, tracking_, B_, summaries_);
+    for (std::uint64_t i = 1; i < T; ++i) workers.emplace_back(plan_, tracking_, B_, summaries_, VH_ > 0);
     running_ = static_cast<int>(T);
     std::vector<std::thread> threads;
     try {

@@ -129,7 +129,9 @@ TEST_CASE("results are bit-identical for 1, 2 and 4 threads", "[simulation][inva
         auto o = opts(1000, 11, sampler, 1);  // 16 blocks of 64 draws, the last one partial (40)
         o.keep_full = true;
         o.keep_inputs = true;
+        o.year_values = true;
         const auto r1 = run(s, o);
+        REQUIRE(r1.value.mean.size() == r1.outcome_ids.size() * r1.years.size());
         for (int threads : {2, 4}) {
             o.threads = threads;
             const auto r = run(s, o);
@@ -301,6 +303,7 @@ TEST_CASE("streaming per-year summaries agree with the full tensor", "[simulatio
     const auto s = small_scenario();
     auto o = opts(5000, 23, Sampler::monte_carlo, 2);
     o.keep_full = true;
+    o.year_values = true;
     o.quantiles = {0.05, 0.5, 0.95};
     const auto r = run(s, o);
     const std::size_t H = r.years.size(), O = r.outcome_ids.size(), L = r.quantile_levels.size();
@@ -319,6 +322,18 @@ TEST_CASE("streaming per-year summaries agree with the full tensor", "[simulatio
             const auto exact = exact_quantiles(x.data(), x.size(), o.quantiles);
             for (std::size_t l = 0; l < L; ++l) CHECK(std::abs(r.level.quantiles[c * L + l] - exact[l]) <= width);
         }
+    // Per-year values and benefits: means agree with the full tensor of values.
+    for (std::size_t t = 0; t < H; ++t) {
+        double benefits = 0;
+        for (std::size_t oc = 0; oc < O; ++oc) {
+            double sum = 0;
+            for (std::size_t d = 0; d < r.draws; ++d) sum += r.full_value[(d * H + t) * O + oc];
+            CHECK(r.value.mean[oc * H + t] == Approx(sum / static_cast<double>(r.draws)).epsilon(1e-10).margin(1e-9));
+            benefits += sum / static_cast<double>(r.draws);
+        }
+        CHECK(r.benefits.mean[t] == Approx(benefits).epsilon(1e-10).margin(1e-9));
+        CHECK(r.net.mean[t] == Approx(r.benefits.mean[t] - r.cost.mean[t]).epsilon(1e-10).margin(1e-6));
+    }
     // Streaming outcome totals agree with the kept per-draw totals.
     for (std::size_t oc = 0; oc < O; ++oc) {
         const auto e = summarise(r.outcome_total[oc].data(), r.draws);

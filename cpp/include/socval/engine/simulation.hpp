@@ -26,6 +26,7 @@ struct SimulationOptions {
     bool keep_full = false;      ///< keep the draws x years x outcomes tensors of levels and values
     bool keep_inputs = false;    ///< keep the sampled parameter values (parameters x draws)
     bool track_levers = true;    ///< per-draw value and cost by lever (one more propagation per lever)
+    bool year_values = false;    ///< per-year summaries of each outcome's value too (levels always)
     std::vector<double> quantiles = {0.05, 0.25, 0.5, 0.75, 0.95};  ///< per-year quantile levels, in [0, 1]
     int histogram_bins = 512;    ///< bins of each per-year quantile histogram (>= 16)
     /// Streaming quantiles use the first this many draws (0 = all draws); moments always use every draw.
@@ -84,7 +85,7 @@ struct SimulationResult {
     DrawSummary outcome_total_summary;  ///< always filled (exact moments, histogram quantiles)
     DrawSummary outcome_pv_summary;
     YearSummary level;     ///< outcome level by year (physical units), series = outcomes
-    YearSummary value;     ///< outcome value by year (GBP, undiscounted), series = outcomes
+    YearSummary value;     ///< outcome value by year (GBP, undiscounted), series = outcomes; year_values only
     YearSummary cost;      ///< costs with optimism bias by year, one series
     YearSummary benefits;  ///< benefits by year, one series
     YearSummary net;       ///< benefits - costs by year, one series
