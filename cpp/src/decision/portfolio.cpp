@@ -253,7 +253,8 @@ std::vector<PortfolioResult> efficient_frontier_steps(const PortfolioProblem& p,
         throw DecisionError("efficient_frontier: expected one cost per option (a single budget), found costs for " +
                             std::to_string(p.costs.cols()) + " years");
     const double total = p.costs.sum();
-    const double eps = 1e-9 * std::max(1.0, total);
+    // Budget resolution: well above the solvers' feasibility tolerance (1e-7), so each step strictly lowers the cost.
+    const double eps = 1e-6 * std::max(1.0, total);
     std::vector<PortfolioResult> steps;
     PortfolioProblem q = p;
     double budget = total;
@@ -271,7 +272,7 @@ std::vector<PortfolioResult> efficient_frontier_steps(const PortfolioProblem& p,
                                 " budget steps; pass explicit budgets instead");
         else
             steps.push_back(r);
-        budget = r.cost[0] - eps;
+        budget = std::min(r.cost[0], budget) - eps;
     }
     return steps;
 }

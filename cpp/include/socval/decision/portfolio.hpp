@@ -47,8 +47,9 @@ PortfolioResult select_portfolio(const PortfolioProblem& p, MilpSolver solver = 
 std::vector<PortfolioResult> efficient_frontier(const PortfolioProblem& p, const std::vector<double>& budgets,
                                                 MilpSolver solver = MilpSolver::cbc);
 
-/// The exact staircase from budget 0 to the cost of all options: each step is the best portfolio at the largest
-/// budget before the best value drops; steps ordered by decreasing cost. At most `max_steps` steps.
+/// The exact staircase (budget resolution 1e-6 x total cost) from 0 to the cost of all options: each step is the
+/// cheapest best portfolio of a budget range with constant best value; ordered by decreasing cost, at most
+/// `max_steps` steps.
 std::vector<PortfolioResult> efficient_frontier_steps(const PortfolioProblem& p,
                                                       MilpSolver solver = MilpSolver::cbc, int max_steps = 1000);
 
