@@ -219,6 +219,14 @@ private:
                                                  std::to_string(o.duration));
             op.lag = o.lag;
             op.duration = o.duration;
+            try {  // the central values (fixed numbers included) must be valid shares
+                appraisal::Additionality{op.deadweight.value, op.displacement.value, op.leakage.value,
+                                         op.substitution.value, op.attribution.value}
+                    .validate();
+                appraisal::Persistence{o.lag, o.duration, op.drop_off.value}.validate();
+            } catch (const AppraisalError& e) {
+                throw ScenarioError(o.where, "outcome " + o.id + ": " + e.what());
+            }
             op.per_unit = q(o.valuation.per_unit, o.where, o.id + ".valuation.per_unit");
             op.unit_price = unit_price(o, op.monetised);
             op.schedule = o.schedule ? schedule_index(*o.schedule) : plan_.cost_schedule;

@@ -11,7 +11,11 @@
 #include <socval/engine/evaluator.hpp>
 #include <socval/errors.hpp>
 
+#include "kernels.hpp"
+
 namespace socval::engine {
+
+namespace k = kernels;
 
 namespace {
 
@@ -58,8 +62,10 @@ struct OutcomeOp {
 struct Evaluator::Impl {
     const Plan* plan;
     Tracking tracking;
-    int B;      // max block
-    int n = 0;  // draws in the last block
+    int max_block;  // largest block accepted
+    int B;          // row length: max_block padded to whole chunks of lanes
+    int n = 0;      // draws in the last block
+    int m = 0;      // n padded to whole chunks of lanes (the lanes every kernel computes)
     int H = 0, O = 0, I = 0, K = 0, G = 0;
     std::vector<int> group_of_option, group_lever;
 
@@ -69,9 +75,15 @@ struct Evaluator::Impl {
 
     std::vector<OptionOp> option_ops;
     std::vector<OutcomeOp> outcome_ops;
+    std::vector<k::Term> terms;  // the terms of one outcome-year, rebuilt per step
+    std::vector<int> tracked;    // groups propagated; the last non-empty group is derived as total - others
+    int derived = -1;            // that group, or -1
+    int max_saturating = 0;      // most saturating links into one outcome (temporary rows needed)
 
     // Work arrays, rows of B doubles.
-    std::vector<double> spend, uplift, net, level, value, cost, invest, benefit, factor, q, qd, gross, sat, zeros;
+    std::vector<double> pbuf;  // the parameter block, copied into padded rows
+    std::vector<double> spend, uplift, net, level, cost, invest, factor, q, qd, gross, sat, zeros;
+    mutable std::vector<double> scratch;  // value() / benefits() on demand
     std::vector<double> gnet, glevel, ggross;
     std::vector<double> head, prio, pillar, benef, opv, ototal;
     std::vector<double> gvalue, gcost, gprio, gopv, lvalue, lcost;
@@ -102,9 +114,10 @@ struct Evaluator::Impl {
     const double* at(int s) const { return ptr[static_cast<std::size_t>(s)]; }
     const double* constant(int r) const { return constants.data() + static_cast<std::size_t>(r) * B; }
 
-    Impl(const Plan& p, Tracking tr, int max_block) : plan(&p), tracking(tr), B(max_block) {
-        if (max_block < 1)
-            throw AppraisalError("engine: expected a block of at least 1 draw, found " + std::to_string(max_block));
+    Impl(const Plan& p, Tracking tr, int max_block_)
+        : plan(&p), tracking(tr), max_block(max_block_), B(k::padded(max_block_)) {
+        if (max_block_ < 1)
+            throw AppraisalError("engine: expected a block of at least 1 draw, found " + std::to_string(max_block_));
         H = p.horizon;
         O = static_cast<int>(p.outcomes.size());
         I = static_cast<int>(p.options.size());
@@ -116,6 +129,17 @@ struct Evaluator::Impl {
             if (tr == Tracking::option) group_lever.push_back(static_cast<int>(opt.lever));
         }
         if (tr == Tracking::lever) group_lever = {0, 1, 2};
+        // Groups with options are propagated, except the last one: its value is the total minus the others
+        // (the model is linear in the groups' inputs for linear links, and shares saturating links exactly).
+        std::vector<char> used(static_cast<std::size_t>(G), 0);
+        for (int g : group_of_option)
+            if (g >= 0) used[static_cast<std::size_t>(g)] = 1;
+        for (int g = 0; g < G; ++g)
+            if (used[static_cast<std::size_t>(g)]) tracked.push_back(g);
+        if (!tracked.empty()) {
+            derived = tracked.back();
+            tracked.pop_back();
+        }
         build_ops();
         allocate();
     }
@@ -157,6 +181,9 @@ struct Evaluator::Impl {
                 op.outputs.push_back({out.option, slot(out.amount),
                                       group_of_option[static_cast<std::size_t>(out.option)], out.per_pound,
                                       p.options[static_cast<std::size_t>(out.option)].scale});
+            max_saturating = std::max(max_saturating, static_cast<int>(std::count_if(
+                                                          o.links.begin(), o.links.end(),
+                                                          [](const LinkPlan& l) { return l.saturating; })));
             for (const auto& l : o.links)
                 op.links.push_back({l.from_option, l.saturating, l.from, l.lag, slot(l.coefficient),
                                     l.saturating ? slot(l.cap) : -1,
@@ -176,17 +203,17 @@ struct Evaluator::Impl {
                           k = static_cast<std::size_t>(K) + 1;
         rows(spend, i * h);
         rows(uplift, 1);
+        rows(pbuf, static_cast<std::size_t>(plan->n_params()));
         rows(net, o * h);
         rows(level, o * h);
-        rows(value, o * h);
         rows(cost, h);
         rows(invest, h);
-        rows(benefit, h);
+        rows(scratch, 1);
         rows(factor, o);
         rows(q, o);
         rows(qd, o);
         rows(gross, 1);
-        rows(sat, 1);
+        rows(sat, static_cast<std::size_t>(std::max(1, max_saturating)));
         rows(zeros, 1);
         rows(gnet, g * o * h);
         rows(glevel, g * o * h);
@@ -205,9 +232,17 @@ struct Evaluator::Impl {
         rows(lcost, g ? 3 : 0);
     }
 
+    /// Copies the parameter block into padded rows (spare lanes repeat draw 0, so they stay valid numbers)
+    /// and points every slot at its row.
     void resolve(const double* params, std::size_t stride) {
+        for (int p = 0; p < plan->n_params(); ++p) {
+            const double* src = params + static_cast<std::size_t>(p) * stride;
+            double* dst = row(pbuf, static_cast<std::size_t>(p));
+            std::copy_n(src, n, dst);
+            std::fill(dst + n, dst + m, src[0]);
+        }
         for (std::size_t s = 0; s < slots.size(); ++s)
-            ptr[s] = slots[s].param >= 0 ? params + static_cast<std::size_t>(slots[s].param) * stride
+            ptr[s] = slots[s].param >= 0 ? row(pbuf, static_cast<std::size_t>(slots[s].param))
                                          : constant(slots[s].row);
     }
 
@@ -215,15 +250,17 @@ struct Evaluator::Impl {
     void costs();
     void outcome_factors();
     void propagate(int t, int o);
-    void persist(const OutcomeOp& op, int o, int t, const std::vector<double>& nets, std::vector<double>& levels,
-                 std::size_t base);
-    void monetise();
+    k::Step step_rows(int o, int t, std::vector<double>& nets, std::vector<double>& levels, std::size_t base,
+                      double* pv, double* total);
+    void finish_monetise();
     void aggregate();
+    const double* value_of(int o, int t) const;
+    const double* benefits_of(int t) const;
 };
 
 void Evaluator::Impl::run(const double* params, std::size_t stride, int n_draws) {
-    if (n_draws < 1 || n_draws > B)
-        throw AppraisalError("engine: expected a block of 1.." + std::to_string(B) + " draws, found " +
+    if (n_draws < 1 || n_draws > max_block)
+        throw AppraisalError("engine: expected a block of 1.." + std::to_string(max_block) + " draws, found " +
                              std::to_string(n_draws));
     if (plan->n_params() > 0) {
         if (params == nullptr) throw AppraisalError("engine: expected a parameter block, found none");
@@ -232,12 +269,16 @@ void Evaluator::Impl::run(const double* params, std::size_t stride, int n_draws)
                                  ", found " + std::to_string(stride));
     }
     n = n_draws;
+    m = k::padded(n);
     resolve(params, stride);
     costs();
     outcome_factors();
+    std::fill(opv.begin(), opv.end(), 0.0);
+    std::fill(ototal.begin(), ototal.end(), 0.0);
+    std::fill(gopv.begin(), gopv.end(), 0.0);
     for (int t = 0; t < H; ++t)
         for (int o : plan->order) propagate(t, o);
-    monetise();
+    finish_monetise();
     aggregate();
 }
 
@@ -257,9 +298,9 @@ void Evaluator::Impl::costs() {
             u = constant(op.uplift_row);
         } else {
             double* w = row(uplift, 0);
-            const double* m = at(op.mitigation);
+            const double* mit = at(op.mitigation);
             try {
-                for (int d = 0; d < n; ++d) w[d] = appraisal::optimism_bias_uplift(opt.ob_capital_upper, m[d]);
+                for (int d = 0; d < m; ++d) w[d] = appraisal::optimism_bias_uplift(opt.ob_capital_upper, mit[d]);
             } catch (const AppraisalError& e) {
                 throw AppraisalError("option " + opt.id + ": " + e.what());
             }
@@ -269,21 +310,20 @@ void Evaluator::Impl::costs() {
         const double s = opt.scale;
         for (const auto& c : op.costs) {
             const std::size_t t = static_cast<std::size_t>(c.year);
-            const double* k = at(c.capital);
-            const double* r = at(c.revenue);
-            double* sp = row(spend, static_cast<std::size_t>(i) * H + t);
-            double* iv = row(invest, t);
-            double* co = row(cost, t);
-            for (int d = 0; d < n; ++d) {
-                const double pre = s * (k[d] + r[d]);
-                const double uplifted = s * (k[d] * (1.0 + u[d]) + r[d]);
+            const double* __restrict cap = at(c.capital);
+            const double* __restrict rev = at(c.revenue);
+            double* __restrict sp = row(spend, static_cast<std::size_t>(i) * H + t);
+            double* __restrict iv = row(invest, t);
+            double* __restrict co = row(cost, t);
+            SOCVAL_LANES(m) {
+                const double pre = s * (cap[d] + rev[d]);
                 sp[d] += pre;
                 iv[d] += pre;
-                co[d] += uplifted;
+                co[d] += s * (cap[d] * (1.0 + u[d]) + rev[d]);
             }
             if (gc) {
                 const double f = df[t];
-                for (int d = 0; d < n; ++d) gc[d] += f * s * (k[d] * (1.0 + u[d]) + r[d]);
+                for (int d = 0; d < m; ++d) gc[d] += f * s * (cap[d] * (1.0 + u[d]) + rev[d]);
             }
         }
     }
@@ -296,12 +336,12 @@ void Evaluator::Impl::outcome_factors() {
         const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
         double* f = row(factor, static_cast<std::size_t>(o));
         if (op.factor_row >= 0) {
-            std::copy_n(constant(op.factor_row), n, f);
+            std::copy_n(constant(op.factor_row), m, f);
         } else {
             const double* s[5];
-            for (int k = 0; k < 5; ++k) s[k] = at(op.shares[k]);
+            for (int j = 0; j < 5; ++j) s[j] = at(op.shares[j]);
             try {
-                for (int d = 0; d < n; ++d) {
+                for (int d = 0; d < m; ++d) {
                     appraisal::Additionality a{s[0][d], s[1][d], s[2][d], s[3][d], s[4][d]};
                     a.validate();
                     f[d] = a.net_factor();
@@ -312,69 +352,64 @@ void Evaluator::Impl::outcome_factors() {
         }
         const double* drop = at(op.drop_off);
         double* qq = row(q, static_cast<std::size_t>(o));
-        for (int d = 0; d < n; ++d) {
+        for (int d = 0; d < m; ++d) {
             if (!(drop[d] >= 0.0 && drop[d] <= 1.0))
                 throw AppraisalError("outcome " + oc.id + ": drop-off: expected a share in [0, 1], found " +
                                      std::to_string(drop[d]));
             qq[d] = 1.0 - drop[d];
         }
         if (op.needs_qd) {
-            double* p = row(qd, static_cast<std::size_t>(o));
-            for (int d = 0; d < n; ++d) p[d] = 1.0;
             // q^D by binary exponentiation on the block: log2(D) multiplications per draw, no pow().
-            double* b = row(sat, 0);
-            std::copy_n(qq, n, b);
+            double* __restrict p = row(qd, static_cast<std::size_t>(o));
+            double* __restrict b = row(sat, 0);
+            std::fill_n(p, m, 1.0);
+            std::copy_n(qq, m, b);
             for (unsigned e = static_cast<unsigned>(oc.duration); e; e >>= 1) {
-                if (e & 1u)
-                    for (int d = 0; d < n; ++d) p[d] *= b[d];
-                for (int d = 0; d < n; ++d) b[d] *= b[d];
+                if (e & 1u) SOCVAL_LANES(m) p[d] *= b[d];
+                SOCVAL_LANES(m) b[d] *= b[d];
             }
         }
     }
 }
 
-/// Persistence of net delivery as an O(1)-per-year recurrence (docs/model/engine.md):
+/// The rows of the persistence recurrence for outcome o in year t (docs/model/engine.md):
 /// level(t) = q level(t-1) + net(t-L) - q^D net(t-L-D), terms with a negative year being 0.
-void Evaluator::Impl::persist(const OutcomeOp& op, int o, int t, const std::vector<double>& nets,
-                              std::vector<double>& levels, std::size_t base) {
+k::Step Evaluator::Impl::step_rows(int o, int t, std::vector<double>& nets, std::vector<double>& levels,
+                                   std::size_t base, double* pv, double* total) {
     const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
+    const auto& op = outcome_ops[static_cast<std::size_t>(o)];
     const double* z = row(zeros, 0);
-    const double* prev = t > 0 ? row(levels, base + static_cast<std::size_t>(t - 1)) : z;
     const int ta = t - oc.lag, ts = t - oc.lag - oc.duration;
-    const double* add = ta >= 0 ? row(nets, base + static_cast<std::size_t>(ta)) : z;
-    const double* qq = row(q, static_cast<std::size_t>(o));
-    double* lev = row(levels, base + static_cast<std::size_t>(t));
-    if (op.needs_qd && ts >= 0) {
-        const double* sub = row(nets, base + static_cast<std::size_t>(ts));
-        const double* p = row(qd, static_cast<std::size_t>(o));
-        for (int d = 0; d < n; ++d) lev[d] = qq[d] * prev[d] + add[d] - p[d] * sub[d];
-    } else {
-        for (int d = 0; d < n; ++d) lev[d] = qq[d] * prev[d] + add[d];
-    }
+    k::Step s;
+    s.factor = row(factor, static_cast<std::size_t>(o));
+    s.q = row(q, static_cast<std::size_t>(o));
+    s.prev = t > 0 ? row(levels, base + static_cast<std::size_t>(t - 1)) : z;
+    s.add = oc.lag == 0 ? nullptr : ta >= 0 ? row(nets, base + static_cast<std::size_t>(ta)) : z;
+    s.qd = op.needs_qd && ts >= 0 ? row(qd, static_cast<std::size_t>(o)) : nullptr;
+    s.sub = s.qd ? row(nets, base + static_cast<std::size_t>(ts)) : nullptr;
+    s.net = row(nets, base + static_cast<std::size_t>(t));
+    s.level = row(levels, base + static_cast<std::size_t>(t));
+    s.pv = pv;
+    s.total = total;
+    s.price_df = op.price_df[static_cast<std::size_t>(t)];
+    return s;
 }
 
-/// Gross delivery of outcome o in year t (outputs + links), net of additionality, then persisted; and the
-/// same for each tracked group (linear links pass each group's level through; a saturating link shares its
-/// output in proportion to each group's share of its input).
+/// Outcome o in year t: gross delivery (outputs + links), net of additionality, persisted, valued and discounted,
+/// in one fused pass; then the same for each tracked group (linear links pass each group's level through; a
+/// saturating link shares its output in proportion to each group's share of its input).
 void Evaluator::Impl::propagate(int t, int o) {
     const auto& op = outcome_ops[static_cast<std::size_t>(o)];
-    double* g = row(gross, 0);
-    std::fill_n(g, n, 0.0);
-    if (G) std::fill(ggross.begin(), ggross.end(), 0.0);
+    terms.clear();
+    int n_sat = 0;
     for (const auto& out : op.outputs) {
         const double* a = at(out.amount);
-        double* gg = G ? row(ggross, static_cast<std::size_t>(out.group)) : nullptr;
-        if (out.per_pound) {
-            const double* sp = row(spend, static_cast<std::size_t>(out.option) * H + static_cast<std::size_t>(t));
-            for (int d = 0; d < n; ++d) g[d] += a[d] * sp[d];
-            if (gg)
-                for (int d = 0; d < n; ++d) gg[d] += a[d] * sp[d];
-        } else if (plan->options[static_cast<std::size_t>(out.option)].funded_year[static_cast<std::size_t>(t)]) {
-            const double s = out.scale;
-            for (int d = 0; d < n; ++d) g[d] += a[d] * s;
-            if (gg)
-                for (int d = 0; d < n; ++d) gg[d] += a[d] * s;
-        }
+        if (out.per_pound)
+            terms.push_back({k::Term::product, a,
+                             row(spend, static_cast<std::size_t>(out.option) * H + static_cast<std::size_t>(t)),
+                             nullptr, 0.0});
+        else if (plan->options[static_cast<std::size_t>(out.option)].funded_year[static_cast<std::size_t>(t)])
+            terms.push_back({k::Term::scaled, a, nullptr, nullptr, out.scale});
     }
     for (const auto& l : op.links) {
         const int ts = t - l.lag;
@@ -382,86 +417,69 @@ void Evaluator::Impl::propagate(int t, int o) {
         const double* x = l.from_option
                               ? row(spend, static_cast<std::size_t>(l.from) * H + static_cast<std::size_t>(ts))
                               : row(level, oy(l.from, ts));
-        const double* c = at(l.coefficient);
-        if (!l.saturating) {
-            for (int d = 0; d < n; ++d) g[d] += c[d] * x[d];
-            if (G) {
-                if (l.from_option) {
-                    double* gg = row(ggross, static_cast<std::size_t>(l.group));
-                    for (int d = 0; d < n; ++d) gg[d] += c[d] * x[d];
-                } else {
-                    for (int k = 0; k < G; ++k) {
-                        double* gg = row(ggross, static_cast<std::size_t>(k));
-                        const double* xg = row(glevel, goy(k, l.from, ts));
-                        for (int d = 0; d < n; ++d) gg[d] += c[d] * xg[d];
-                    }
-                }
-            }
+        if (l.saturating) {
+            double* y = row(sat, static_cast<std::size_t>(n_sat++));
+            k::saturate(y, at(l.cap), at(l.coefficient), x, m);
+            terms.push_back({k::Term::plain, y, nullptr, nullptr, 0.0});
         } else {
-            const double* cap = at(l.cap);
-            double* y = row(sat, 0);
-            for (int d = 0; d < n; ++d) y[d] = cap[d] * -std::expm1(-c[d] * x[d] / cap[d]);
-            for (int d = 0; d < n; ++d) g[d] += y[d];
-            if (G) {
-                if (l.from_option) {
-                    double* gg = row(ggross, static_cast<std::size_t>(l.group));
-                    for (int d = 0; d < n; ++d) gg[d] += y[d];
-                } else {
-                    for (int k = 0; k < G; ++k) {
-                        double* gg = row(ggross, static_cast<std::size_t>(k));
-                        const double* xg = row(glevel, goy(k, l.from, ts));
-                        for (int d = 0; d < n; ++d) gg[d] += x[d] != 0.0 ? y[d] * (xg[d] / x[d]) : 0.0;
-                    }
-                }
-            }
+            terms.push_back({k::Term::product, at(l.coefficient), x, nullptr, 0.0});
         }
     }
-    const double* f = row(factor, static_cast<std::size_t>(o));
-    double* nt = row(net, oy(o, t));
-    for (int d = 0; d < n; ++d) nt[d] = g[d] * f[d];
-    persist(op, o, t, net, level, oy(o, 0));
-    for (int k = 0; k < G; ++k) {
-        const double* gg = row(ggross, static_cast<std::size_t>(k));
-        double* gn = row(gnet, goy(k, o, t));
-        for (int d = 0; d < n; ++d) gn[d] = gg[d] * f[d];
-        persist(op, o, t, gnet, glevel, goy(k, o, 0));
+    k::step(terms.data(), static_cast<int>(terms.size()), step_rows(o, t, net, level, oy(o, 0),
+            row(opv, static_cast<std::size_t>(o)), row(ototal, static_cast<std::size_t>(o))), m);
+
+    for (int j : tracked) {
+        // The group's terms: its own options' outputs and option links, and its share of outcome links.
+        terms.clear();
+        for (const auto& out : op.outputs) {
+            if (out.group != j) continue;
+            const double* a = at(out.amount);
+            if (out.per_pound)
+                terms.push_back({k::Term::product, a,
+                                 row(spend, static_cast<std::size_t>(out.option) * H + static_cast<std::size_t>(t)),
+                                 nullptr, 0.0});
+            else if (plan->options[static_cast<std::size_t>(out.option)].funded_year[static_cast<std::size_t>(t)])
+                terms.push_back({k::Term::scaled, a, nullptr, nullptr, out.scale});
+        }
+        int i_sat = 0;
+        for (const auto& l : op.links) {
+            const int ts = t - l.lag;
+            if (ts < 0) continue;
+            const double* y = l.saturating ? row(sat, static_cast<std::size_t>(i_sat++)) : nullptr;
+            if (l.from_option) {
+                if (l.group != j) continue;
+                const double* x = row(spend, static_cast<std::size_t>(l.from) * H + static_cast<std::size_t>(ts));
+                if (y) terms.push_back({k::Term::plain, y, nullptr, nullptr, 0.0});
+                else terms.push_back({k::Term::product, at(l.coefficient), x, nullptr, 0.0});
+            } else {
+                const double* xg = row(glevel, goy(j, l.from, ts));
+                if (y) terms.push_back({k::Term::share, y, xg, row(level, oy(l.from, ts)), 0.0});
+                else terms.push_back({k::Term::product, at(l.coefficient), xg, nullptr, 0.0});
+            }
+        }
+        k::step(terms.data(), static_cast<int>(terms.size()),
+                step_rows(o, t, gnet, glevel, goy(j, o, 0), row(gopv, go(j, o)), nullptr), m);
     }
 }
 
-/// Value by outcome and year (level x valued units per unit x unit price), benefits by year, PV by outcome
-/// (each outcome's schedule), physical totals; the same PV for each tracked group.
-void Evaluator::Impl::monetise() {
-    std::fill(benefit.begin(), benefit.end(), 0.0);
+/// PV by outcome (and by group) were accumulated per valued unit during propagation: multiply by the valued
+/// units per unit of outcome.
+void Evaluator::Impl::finish_monetise() {
     for (int o = 0; o < O; ++o) {
-        const auto& op = outcome_ops[static_cast<std::size_t>(o)];
-        const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
-        const double* pu = at(op.per_unit);
-        double* pv = row(opv, static_cast<std::size_t>(o));
-        double* tot = row(ototal, static_cast<std::size_t>(o));
-        std::fill_n(pv, n, 0.0);
-        std::fill_n(tot, n, 0.0);
-        for (int t = 0; t < H; ++t) {
-            const double* lev = row(level, oy(o, t));
-            double* v = row(value, oy(o, t));
-            double* b = row(benefit, static_cast<std::size_t>(t));
-            const double price = oc.unit_price[static_cast<std::size_t>(t)];
-            const double pdf = op.price_df[static_cast<std::size_t>(t)];
-            for (int d = 0; d < n; ++d) {
-                v[d] = lev[d] * pu[d] * price;
-                b[d] += v[d];
-                pv[d] += lev[d] * pu[d] * pdf;
-                tot[d] += lev[d];
-            }
+        const double* __restrict pu = at(outcome_ops[static_cast<std::size_t>(o)].per_unit);
+        double* __restrict pv = row(opv, static_cast<std::size_t>(o));
+        SOCVAL_LANES(m) pv[d] *= pu[d];
+        for (int j : tracked) {
+            double* __restrict gpv = row(gopv, go(j, o));
+            SOCVAL_LANES(m) gpv[d] *= pu[d];
         }
-        for (int k = 0; k < G; ++k) {
-            double* gpv = row(gopv, go(k, o));
-            std::fill_n(gpv, n, 0.0);
-            for (int t = 0; t < H; ++t) {
-                const double* lev = row(glevel, goy(k, o, t));
-                const double pdf = op.price_df[static_cast<std::size_t>(t)];
-                for (int d = 0; d < n; ++d) gpv[d] += lev[d] * pdf;
+        if (derived >= 0) {
+            double* __restrict rest = row(gopv, go(derived, o));
+            std::copy_n(pv, m, rest);
+            for (int j : tracked) {
+                const double* __restrict gpv = row(gopv, go(j, o));
+                SOCVAL_LANES(m) rest[d] -= gpv[d];
             }
-            for (int d = 0; d < n; ++d) gpv[d] *= pu[d];
         }
     }
 }
@@ -473,17 +491,13 @@ void Evaluator::Impl::aggregate() {
     double* pvc = row(head, 0);
     double* pvi = row(head, 1);
     double* pvb = row(head, 2);
-    std::fill_n(pvc, n, 0.0);
-    std::fill_n(pvi, n, 0.0);
-    std::fill_n(pvb, n, 0.0);
+    k::zero(pvc, m);
+    k::zero(pvi, m);
+    k::zero(pvb, m);
     for (int t = 0; t < H; ++t) {
         const double f = df[static_cast<std::size_t>(t)];
-        const double* c = row(cost, static_cast<std::size_t>(t));
-        const double* iv = row(invest, static_cast<std::size_t>(t));
-        for (int d = 0; d < n; ++d) {
-            pvc[d] += f * c[d];
-            pvi[d] += f * iv[d];
-        }
+        k::add_scaled(pvc, f, row(cost, static_cast<std::size_t>(t)), m);
+        k::add_scaled(pvi, f, row(invest, static_cast<std::size_t>(t)), m);
     }
     std::fill(prio.begin(), prio.end(), 0.0);
     std::fill(pillar.begin(), pillar.end(), 0.0);
@@ -491,36 +505,30 @@ void Evaluator::Impl::aggregate() {
     // Priority shares apply to an outcome's PV; the rest of it is unallocated.
     auto allocate = [&](const OutcomePlan& oc, const double* pv, auto&& to_priority) {
         double* rest = to_priority(K);
-        for (int d = 0; d < n; ++d) rest[d] += pv[d];
-        for (const auto& [k, share] : oc.shares) {
-            double* pk = to_priority(k);
-            for (int d = 0; d < n; ++d) {
-                pk[d] += share * pv[d];
-                rest[d] -= share * pv[d];
-            }
+        k::add(rest, pv, m);
+        for (const auto& [kk, share] : oc.shares) {
+            k::add_scaled(to_priority(kk), share, pv, m);
+            k::add_scaled(rest, -share, pv, m);
         }
     };
     for (int o = 0; o < O; ++o) {
         const auto& oc = p.outcomes[static_cast<std::size_t>(o)];
         const double* pv = row(opv, static_cast<std::size_t>(o));
-        for (int d = 0; d < n; ++d) pvb[d] += pv[d];
-        double* bf = row(benef, static_cast<std::size_t>(oc.beneficiary));
-        for (int d = 0; d < n; ++d) bf[d] += pv[d];
-        allocate(oc, pv, [&](int k) { return row(prio, static_cast<std::size_t>(k)); });
-        for (int k = 0; k < G; ++k)
-            allocate(oc, row(gopv, go(k, o)), [&](int kk) { return row(gprio, gk(k, kk)); });
+        k::add(pvb, pv, m);
+        k::add(row(benef, static_cast<std::size_t>(oc.beneficiary)), pv, m);
+        allocate(oc, pv, [&](int kk) { return row(prio, static_cast<std::size_t>(kk)); });
+        for (int j = 0; j < G; ++j)
+            allocate(oc, row(gopv, go(j, o)), [&](int kk) { return row(gprio, gk(j, kk)); });
     }
-    for (int k = 0; k <= K; ++k) {
-        const int pl = k < K ? static_cast<int>(p.priority_pillars[static_cast<std::size_t>(k)]) : 3;
-        double* dst = row(pillar, static_cast<std::size_t>(pl));
-        const double* src = row(prio, static_cast<std::size_t>(k));
-        for (int d = 0; d < n; ++d) dst[d] += src[d];
+    for (int kk = 0; kk <= K; ++kk) {
+        const int pl = kk < K ? static_cast<int>(p.priority_pillars[static_cast<std::size_t>(kk)]) : 3;
+        k::add(row(pillar, static_cast<std::size_t>(pl)), row(prio, static_cast<std::size_t>(kk)), m);
     }
     double* npsv = row(head, 3);
     double* bcr = row(head, 4);
     double* sroi = row(head, 5);
     const double nan = std::numeric_limits<double>::quiet_NaN();
-    for (int d = 0; d < n; ++d) {
+    for (int d = 0; d < m; ++d) {
         npsv[d] = pvb[d] - pvc[d];
         bcr[d] = pvc[d] != 0.0 ? pvb[d] / pvc[d] : nan;
         sroi[d] = pvi[d] != 0.0 ? pvb[d] / pvi[d] : nan;
@@ -528,21 +536,37 @@ void Evaluator::Impl::aggregate() {
     if (!G) return;
     std::fill(lvalue.begin(), lvalue.end(), 0.0);
     std::fill(lcost.begin(), lcost.end(), 0.0);
-    for (int k = 0; k < G; ++k) {
-        double* gv = row(gvalue, static_cast<std::size_t>(k));
-        std::fill_n(gv, n, 0.0);
-        for (int o = 0; o < O; ++o) {
-            const double* gpv = row(gopv, go(k, o));
-            for (int d = 0; d < n; ++d) gv[d] += gpv[d];
-        }
-        double* lv = row(lvalue, static_cast<std::size_t>(group_lever[static_cast<std::size_t>(k)]));
-        double* lc = row(lcost, static_cast<std::size_t>(group_lever[static_cast<std::size_t>(k)]));
-        const double* gc = row(gcost, static_cast<std::size_t>(k));
-        for (int d = 0; d < n; ++d) {
-            lv[d] += gv[d];
-            lc[d] += gc[d];
-        }
+    for (int j = 0; j < G; ++j) {
+        double* gv = row(gvalue, static_cast<std::size_t>(j));
+        k::zero(gv, m);
+        for (int o = 0; o < O; ++o) k::add(gv, row(gopv, go(j, o)), m);
+        const auto lever = static_cast<std::size_t>(group_lever[static_cast<std::size_t>(j)]);
+        k::add(row(lvalue, lever), gv, m);
+        k::add(row(lcost, lever), row(gcost, static_cast<std::size_t>(j)), m);
     }
+}
+
+/// Value of outcome o in year t: level x valued units per unit x unit price.
+const double* Evaluator::Impl::value_of(int o, int t) const {
+    const double* lev = row(level, oy(o, t));
+    const double* pu = at(outcome_ops[static_cast<std::size_t>(o)].per_unit);
+    const double price = plan->outcomes[static_cast<std::size_t>(o)].unit_price[static_cast<std::size_t>(t)];
+    double* v = scratch.data();
+    for (int d = 0; d < m; ++d) v[d] = lev[d] * pu[d] * price;
+    return v;
+}
+
+/// Benefits in year t: the sum of outcome values.
+const double* Evaluator::Impl::benefits_of(int t) const {
+    double* v = scratch.data();
+    std::fill_n(v, m, 0.0);
+    for (int o = 0; o < O; ++o) {
+        const double* lev = row(level, oy(o, t));
+        const double* pu = at(outcome_ops[static_cast<std::size_t>(o)].per_unit);
+        const double price = plan->outcomes[static_cast<std::size_t>(o)].unit_price[static_cast<std::size_t>(t)];
+        for (int d = 0; d < m; ++d) v[d] += lev[d] * pu[d] * price;
+    }
+    return v;
 }
 
 // ---- public interface ----
@@ -558,7 +582,7 @@ void Evaluator::run(const double* params, std::size_t stride, int n) { impl_->ru
 const Plan& Evaluator::plan() const { return *impl_->plan; }
 Tracking Evaluator::tracking() const { return impl_->tracking; }
 int Evaluator::block_size() const { return impl_->n; }
-int Evaluator::max_block() const { return impl_->B; }
+int Evaluator::max_block() const { return impl_->max_block; }
 int Evaluator::n_groups() const { return impl_->G; }
 
 namespace {
@@ -603,7 +627,7 @@ const double* Evaluator::level(int o, int t) const {
 const double* Evaluator::value(int o, int t) const {
     check(o, impl_->O, "outcome");
     check(t, impl_->H, "year");
-    return impl_->row(impl_->value, impl_->oy(o, t));
+    return impl_->value_of(o, t);
 }
 const double* Evaluator::cost(int t) const {
     check(t, impl_->H, "year");
@@ -615,7 +639,7 @@ const double* Evaluator::investment(int t) const {
 }
 const double* Evaluator::benefits(int t) const {
     check(t, impl_->H, "year");
-    return impl_->row(impl_->benefit, static_cast<std::size_t>(t));
+    return impl_->benefits_of(t);
 }
 int Evaluator::group_of_option(int i) const {
     check(i, impl_->I, "option");

@@ -32,6 +32,7 @@ std::vector<int> find_cycle(const std::vector<std::vector<int>>& preds, const st
     }
     std::vector<int> cycle(path.begin() + seen_at[static_cast<std::size_t>(v)], path.end());
     std::reverse(cycle.begin(), cycle.end());  // predecessors walked backwards: restore link direction
+    std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());  // stable message
     return cycle;
 }
 

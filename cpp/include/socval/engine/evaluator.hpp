@@ -57,10 +57,14 @@ public:
 
     // Per-year flows of the last block, undiscounted, in the scenario's price base (arrays of n).
     const double* level(int o, int year) const;   ///< outcome level (net of additionality, with persistence)
-    const double* value(int o, int year) const;   ///< GBP value of outcome o in that year
-    const double* cost(int year) const;           ///< costs with optimism bias
-    const double* investment(int year) const;     ///< costs before optimism bias
-    const double* benefits(int year) const;       ///< sum of outcome values
+    /// GBP value of outcome o in that year, computed on request into a scratch row that the next value() or
+    /// benefits() call overwrites (the PV is accumulated during propagation, so Monte Carlo runs need not pay
+    /// for per-year values they do not keep).
+    const double* value(int o, int year) const;
+    const double* cost(int year) const;        ///< costs with optimism bias
+    const double* investment(int year) const;  ///< costs before optimism bias
+    /// Sum of outcome values in that year; same scratch row as value().
+    const double* benefits(int year) const;
 
     // Attribution (tracking != none).
     /// The group of funded option i (its lever, or i itself).
