@@ -169,6 +169,17 @@ struct Scenario {
     std::vector<std::string> warnings;  ///< e.g. an option that reaches no priority
 };
 
+/// The words of the scenario file for each enum: "social", "commissioning", "fiscal", "linear", "carbon", ...
+const char* to_string(Pillar p);
+const char* to_string(Lever l);
+const char* to_string(Beneficiary b);
+const char* to_string(LinkForm f);
+const char* to_string(Valuation::Kind k);
+/// "per_year" | "per_pound".
+const char* to_string(Output::Basis b);
+/// "option" | "outcome".
+const char* to_string(Link::From f);
+
 /// Options of the scenario reader.
 struct ReadOptions {
     /// Let `include` / `extends` paths leave the top scenario's folder tree (same effect as `allow_outside: true`

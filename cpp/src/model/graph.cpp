@@ -161,12 +161,12 @@ std::vector<EdgeRow> edge_table(const Scenario& sc) {
     for (const Option& o : sc.options)
         for (const Output& out : o.outputs)
             rows.push_back({o.id, sc.outcomes[static_cast<std::size_t>(out.outcome)].id, "output", out.amount.value, 0,
-                            out.basis == Output::Basis::per_year ? "per_year" : "per_pound"});
+                            to_string(out.basis)});
     for (const Link& l : sc.links) {
         const std::string& from = l.from_kind == Link::From::option ? sc.options[static_cast<std::size_t>(l.from)].id
                                                                     : sc.outcomes[static_cast<std::size_t>(l.from)].id;
         rows.push_back({from, sc.outcomes[static_cast<std::size_t>(l.to)].id, "link", l.coefficient.value, l.lag,
-                        l.form == LinkForm::linear ? "linear" : "saturating"});
+                        to_string(l.form)});
     }
     for (const Outcome& u : sc.outcomes)
         for (const PriorityShare& s : u.priorities)
