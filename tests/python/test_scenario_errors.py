@@ -164,3 +164,36 @@ def test_accessors_for_tables():
     assert "metadata:" in sc.source_text and sc.source_file.endswith("complete.yaml")
     table = sc.edge_table()
     assert set(table) == {"from", "to", "kind", "coefficient", "lag", "form"}
+
+
+# Robustness: a damaged scenario either reads or raises socval.ScenarioError: never another exception or a crash.
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+COMPLETE = (SCENARIOS / "complete.yaml").read_text()
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    position=st.integers(min_value=0, max_value=len(COMPLETE) - 1),
+    length=st.integers(min_value=0, max_value=12),
+    insert=st.text(alphabet="{}[]:,-#&*!|>'\"\n 0123456789.eabcxyz_", max_size=8),
+)
+def test_damaged_scenarios_raise_only_scenario_errors(position, length, insert):
+    text = COMPLETE[:position] + insert + COMPLETE[position + length:]
+    try:
+        sc = read(text)
+    except socval.ScenarioError as e:
+        assert str(e).startswith("t.yaml")
+    else:
+        assert sc.meta.horizon >= 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(drop=st.integers(min_value=1, max_value=COMPLETE.count("\n") - 1))
+def test_dropping_any_line_keeps_errors_located(drop):
+    lines = COMPLETE.split("\n")
+    text = "\n".join(lines[:drop] + lines[drop + 1:])
+    try:
+        read(text)
+    except socval.ScenarioError as e:
+        assert str(e).startswith("t.yaml:")

@@ -51,8 +51,15 @@ Location mark_of(const YAML::Node& n, const std::string& file) {
     return l;
 }
 
-Node convert(const YAML::Node& y, const std::string& file, const Location& fallback) {
+/// Upper bound on nodes after alias expansion: a few aliases nested can otherwise expand exponentially.
+constexpr std::size_t kMaxNodes = 2'000'000;
+
+Node convert(const YAML::Node& y, const std::string& file, const Location& fallback, std::size_t& count) {
     Node n;
+    if (++count > kMaxNodes)
+        throw ScenarioError(mark_of(y, file), "the document has more than " + std::to_string(kMaxNodes) +
+                                                  " values after expanding YAML aliases (*name); write it without "
+                                                  "nested aliases");
     n.where = mark_of(y, file);
     if (n.where.line == 0) n.where = fallback;
     switch (y.Type()) {
@@ -67,7 +74,7 @@ Node convert(const YAML::Node& y, const std::string& file, const Location& fallb
             break;
         case YAML::NodeType::Sequence:
             n.type = Node::Type::sequence;
-            for (const auto& item : y) n.items.push_back(convert(item, file, n.where));
+            for (const auto& item : y) n.items.push_back(convert(item, file, n.where, count));
             break;
         case YAML::NodeType::Map:
             n.type = Node::Type::map;
@@ -86,7 +93,7 @@ Node convert(const YAML::Node& y, const std::string& file, const Location& fallb
                                                   std::to_string(first->key_where.line) +
                                                   "); give each key once");
                 }
-                m.value = convert(kv.second, file, m.key_where);
+                m.value = convert(kv.second, file, m.key_where, count);
                 n.members.push_back(std::move(m));
             }
             break;
@@ -149,7 +156,8 @@ Node parse_yaml(const std::string& text, const std::string& file) {
     top.file = file;
     top.line = 1;
     top.column = 1;
-    return convert(y, file, top);
+    std::size_t count = 0;
+    return convert(y, file, top, count);
 }
 
 std::string emit_yaml(const Node& root) {

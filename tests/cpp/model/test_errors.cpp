@@ -284,3 +284,18 @@ TEST_CASE("correlations") {
                Contains("correlations[1].params[0]: parameter 'options.o1.outputs.a.amount' is already correlated in "
                         "correlations[0]"));
 }
+
+TEST_CASE("nested YAML aliases that expand beyond the node limit") {
+    std::string doc = "a0: &a0 [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]\n";
+    for (int i = 1; i <= 8; ++i)  // 10^8 values once expanded
+        doc += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" + std::to_string(i - 1) + ", *a" +
+               std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
+               std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
+               std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
+    CHECK_THAT(error_of(doc), Contains("values after expanding YAML aliases"));
+}
+
+TEST_CASE("deeply nested flow lists do not crash the reader") {
+    const std::string doc = "metadata: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+    CHECK_THAT(error_of(doc), Contains("t.yaml:"));
+}
