@@ -1,12 +1,179 @@
-/// Python bindings of the Monte Carlo simulation (socval._core.simulation).
+/// Python bindings of the Monte Carlo simulation (socval._core.simulation). Thin: the run happens with the GIL
+/// released; the progress and cancellation callbacks take it back briefly (a tqdm update, PyErr_CheckSignals so
+/// that Ctrl-C or a notebook interrupt stops the run: socval::Interrupted, mapped to KeyboardInterrupt).
+/// Arrays are handed to numpy without copies. The user-facing API is python/socval/simulate.py.
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include <socval/engine/plan.hpp>
+#include <socval/engine/simulation.hpp>
+#include <socval/errors.hpp>
+
 #include "bindings.hpp"
 
 namespace py = pybind11;
+using namespace pybind11::literals;
 
 namespace socval::bindings {
 
+namespace {
+
+/// A numpy array that owns `v` (moved, not copied), with the given shape.
+py::array_t<double> owned(std::vector<double>&& v, std::vector<py::ssize_t> shape) {
+    auto* heap = new std::vector<double>(std::move(v));
+    py::capsule free(heap, [](void* p) { delete static_cast<std::vector<double>*>(p); });
+    std::vector<py::ssize_t> strides(shape.size());
+    py::ssize_t step = static_cast<py::ssize_t>(sizeof(double));
+    for (std::size_t i = shape.size(); i-- > 0;) {
+        strides[i] = step;
+        step *= shape[i];
+    }
+    return py::array_t<double>(shape, strides, heap->data(), free);
+}
+
+py::array_t<double> owned(std::vector<double>&& v) {
+    const auto n = static_cast<py::ssize_t>(v.size());
+    return owned(std::move(v), {n});
+}
+
+/// One 1-D array per row, or None when the table was not kept.
+py::object rows(std::vector<std::vector<double>>&& table) {
+    if (table.empty()) return py::none();
+    py::list out;
+    for (auto& r : table) out.append(owned(std::move(r)));
+    table.clear();
+    return std::move(out);
+}
+
+py::dict year_summary(engine::YearSummary&& y, std::size_t levels) {
+    const auto S = static_cast<py::ssize_t>(y.series), H = static_cast<py::ssize_t>(y.years);
+    return py::dict("mean"_a = owned(std::move(y.mean), {S, H}), "sd"_a = owned(std::move(y.sd), {S, H}),
+                    "min"_a = owned(std::move(y.min), {S, H}), "max"_a = owned(std::move(y.max), {S, H}),
+                    "quantiles"_a = owned(std::move(y.quantiles), {S, H, static_cast<py::ssize_t>(levels)}));
+}
+
+py::dict draw_summary(engine::DrawSummary&& d, std::size_t levels) {
+    const auto S = static_cast<py::ssize_t>(d.mean.size());
+    return py::dict("mean"_a = owned(std::move(d.mean)), "sd"_a = owned(std::move(d.sd)),
+                    "min"_a = owned(std::move(d.min)), "max"_a = owned(std::move(d.max)),
+                    "p_positive"_a = owned(std::move(d.p_positive)),
+                    "quantiles"_a = owned(std::move(d.quantiles), {S, static_cast<py::ssize_t>(levels)}));
+}
+
+/// The result as a dict of numpy arrays and lists of names (documented in socval/simulate.py).
+py::dict to_dict(engine::SimulationResult&& r) {
+    const std::size_t L = r.quantile_levels.size();
+    const auto N = static_cast<py::ssize_t>(r.draws), H = static_cast<py::ssize_t>(r.years.size()),
+               O = static_cast<py::ssize_t>(r.outcome_ids.size()),
+               P = static_cast<py::ssize_t>(r.parameter_ids.size());
+    py::dict d;
+    d["draws"] = r.draws;
+    d["seed"] = r.seed;
+    d["sampler"] = sampler_name(r.sampler);
+    d["block_size"] = r.block_size;
+    d["threads"] = r.threads;
+    d["parameter_ids"] = r.parameter_ids;
+    d["priority_ids"] = r.priority_ids;
+    d["priority_pillars"] = r.priority_pillars;
+    d["outcome_ids"] = r.outcome_ids;
+    d["outcome_units"] = r.outcome_units;
+    d["years"] = r.years;
+    d["quantile_levels"] = r.quantile_levels;
+    d["quantile_draws"] = r.quantile_draws;
+    d["warnings"] = r.warnings;
+    d["pv_costs"] = owned(std::move(r.pv_costs));
+    d["pv_investment"] = owned(std::move(r.pv_investment));
+    d["pv_benefits"] = owned(std::move(r.pv_benefits));
+    d["npsv"] = owned(std::move(r.npsv));
+    d["bcr"] = owned(std::move(r.bcr));
+    d["sroi"] = owned(std::move(r.sroi));
+    d["priority_value"] = rows(std::move(r.priority_value));
+    d["pillar_value"] = rows(std::move(r.pillar_value));
+    d["beneficiary_value"] = rows(std::move(r.beneficiary_value));
+    d["lever_value"] = rows(std::move(r.lever_value));
+    d["lever_cost"] = rows(std::move(r.lever_cost));
+    d["outcome_total"] = rows(std::move(r.outcome_total));
+    d["outcome_pv"] = rows(std::move(r.outcome_pv));
+    d["outcome_total_summary"] = draw_summary(std::move(r.outcome_total_summary), L);
+    d["outcome_pv_summary"] = draw_summary(std::move(r.outcome_pv_summary), L);
+    d["level"] = year_summary(std::move(r.level), L);
+    d["value"] = r.value.series ? py::object(year_summary(std::move(r.value), L)) : py::none();
+    d["cost"] = year_summary(std::move(r.cost), L);
+    d["benefits"] = year_summary(std::move(r.benefits), L);
+    d["net"] = year_summary(std::move(r.net), L);
+    d["inputs"] = r.inputs.empty() ? py::object(py::none()) : py::object(owned(std::move(r.inputs), {P, N}));
+    d["full_level"] =
+        r.full_level.empty() ? py::object(py::none()) : py::object(owned(std::move(r.full_level), {N, H, O}));
+    d["full_value"] =
+        r.full_value.empty() ? py::object(py::none()) : py::object(owned(std::move(r.full_value), {N, H, O}));
+    return d;
+}
+
+/// Ctrl-C while the GIL is released: Python's handler only sets a flag; PyErr_CheckSignals runs it. A
+/// KeyboardInterrupt cancels the run (the engine then throws Interrupted); any other error propagates.
+bool check_signals() {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() == 0) return false;
+    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+        PyErr_Clear();
+        return true;
+    }
+    throw py::error_already_set();
+}
+
+}  // namespace
+
 void bind_simulation(py::module_& m) {
-    m.doc() = "socval core: Monte Carlo simulation";
+    m.doc() = "socval core: Monte Carlo simulation (use socval.simulate / Scenario.simulate)";
+    m.attr("DEFAULT_BLOCK_SIZE") = engine::SimulationOptions{}.block_size;
+    m.def(
+        "simulate",
+        [](const model::Scenario& scenario, const values::Library& library, std::uint64_t draws, std::uint64_t seed,
+           const std::string& sampler, int threads, int block_size, bool keep_outcomes, bool keep_full,
+           bool keep_inputs, bool track_levers, bool year_values, std::vector<double> quantiles, int histogram_bins,
+           std::uint64_t quantile_draws, py::object progress, double report_interval) {
+            engine::SimulationOptions o;
+            o.draws = draws;
+            o.seed = seed;
+            o.sampler = parse_sampler(sampler);
+            o.threads = threads;
+            o.block_size = block_size;
+            o.keep_outcomes = keep_outcomes;
+            o.keep_full = keep_full;
+            o.keep_inputs = keep_inputs;
+            o.track_levers = track_levers;
+            o.year_values = year_values;
+            o.quantiles = std::move(quantiles);
+            o.histogram_bins = histogram_bins;
+            o.quantile_draws = quantile_draws;
+            o.report_interval = report_interval;
+            o.cancelled = check_signals;
+            if (!progress.is_none())
+                o.progress = [&progress](std::uint64_t done, std::uint64_t total) {
+                    py::gil_scoped_acquire gil;
+                    progress(done, total);
+                };
+            engine::SimulationResult r;
+            {
+                py::gil_scoped_release release;
+                const engine::Plan plan = engine::compile(scenario, library);
+                r = engine::simulate(plan, scenario, o);
+            }
+            return to_dict(std::move(r));
+        },
+        "scenario"_a, "library"_a, "draws"_a, "seed"_a = 0, "sampler"_a = "lhs", "threads"_a = 0,
+        "block_size"_a = engine::SimulationOptions{}.block_size, "keep_outcomes"_a = true, "keep_full"_a = false,
+        "keep_inputs"_a = false, "track_levers"_a = true, "year_values"_a = false,
+        "quantiles"_a = engine::SimulationOptions{}.quantiles, "histogram_bins"_a = 512,
+        "quantile_draws"_a = engine::SimulationOptions{}.quantile_draws, "progress"_a = py::none(),
+        "report_interval"_a = 0.1,
+        "Monte Carlo simulation of a scenario (socval._core.model.Scenario) with a value library; returns a dict of "
+        "numpy arrays. progress(done, total) is called about every report_interval seconds. Ctrl-C raises "
+        "KeyboardInterrupt within about a block. Raises socval.SamplingError, ScenarioError, AppraisalError.");
 }
 
 }  // namespace socval::bindings
