@@ -327,6 +327,19 @@ private:
     std::vector<std::pair<std::string, std::string>> stack_;  ///< (canonical, shown) of files being resolved
 };
 
+/// Remove map members whose value is null: a key set to null counts as not given (after merging, where null in an
+/// override deletes a base key).
+void drop_nulls(Node& n) {
+    if (n.is_map()) {
+        n.members.erase(std::remove_if(n.members.begin(), n.members.end(),
+                                       [](const Member& m) { return m.value.is_null(); }),
+                        n.members.end());
+        for (Member& m : n.members) drop_nulls(m.value);
+    } else if (n.is_sequence()) {
+        for (Node& i : n.items) drop_nulls(i);
+    }
+}
+
 bool top_allows_outside(const Node& doc) {
     if (!doc.is_map()) return false;
     const Node* a = doc.find("allow_outside");
@@ -350,7 +363,9 @@ Node load_document_file(const std::string& path, const ReadOptions& options) {
     Loader loader(target.parent_path(), options.allow_outside || top_allows_outside(doc));
     loader.push(target.string(), path);
     std::set<std::string> seen;
-    return loader.resolve(std::move(doc), target.parent_path(), given.parent_path(), seen);
+    Node out = loader.resolve(std::move(doc), target.parent_path(), given.parent_path(), seen);
+    drop_nulls(out);
+    return out;
 }
 
 Node load_document_text(const std::string& text, const std::string& name, const std::string& base_dir,
@@ -360,7 +375,9 @@ Node load_document_text(const std::string& text, const std::string& name, const 
     Loader loader(dir, options.allow_outside || top_allows_outside(doc));
     loader.push("<text>" + name, name);
     std::set<std::string> seen;
-    return loader.resolve(std::move(doc), dir, fs::path(base_dir), seen);
+    Node out = loader.resolve(std::move(doc), dir, fs::path(base_dir), seen);
+    drop_nulls(out);
+    return out;
 }
 
 }  // namespace socval::model::detail

@@ -235,3 +235,15 @@ TEST_CASE("source_text is the merged document and reads back to the same scenari
     CHECK(again.outcomes.size() == sc.outcomes.size());
     CHECK(again.funded.size() == sc.funded.size());
 }
+
+TEST_CASE("a key set to null counts as not given") {
+    const Scenario sc = read_text(
+        "metadata: {name: m, description: ~, price_base_year: 2023, horizon: 5, schedule: null}\n"
+        "outcomes:\n  - {id: a, unit: u, value: ~, deadweight: ~, priorities: ~}\n"
+        "links: ~\n");
+    CHECK(sc.meta.description.empty());
+    CHECK(sc.meta.schedule == "standard");
+    CHECK(sc.outcomes[0].valuation.kind == Valuation::Kind::none);
+    CHECK(sc.outcomes[0].deadweight.value == 0);
+    CHECK(sc.source_text.find("description") == std::string::npos);
+}
