@@ -102,7 +102,7 @@ Distribution Distribution::pert(double min, double mode, double max, double lamb
     const double alpha = 1.0 + lambda * (mode - min) / (max - min);
     const double beta = 1.0 + lambda * (max - mode) / (max - min);
     d.c_ = {alpha, beta, min, max};
-    d.table_ = std::make_shared<const detail::QuantileTable>(alpha, beta);
+    d.table_ = detail::quantile_table(alpha, beta);
     return d;
 }
 
@@ -176,7 +176,7 @@ Distribution Distribution::beta(double alpha, double beta, double min, double ma
     d.kind_ = DistributionKind::beta;
     d.p_ = {alpha, beta, min, max};
     d.c_ = {alpha, beta, min, max};
-    if (alpha >= 1.0 && beta >= 1.0) d.table_ = std::make_shared<const detail::QuantileTable>(alpha, beta);
+    if (alpha >= 1.0 && beta >= 1.0) d.table_ = detail::quantile_table(alpha, beta);
     return d;
 }
 
