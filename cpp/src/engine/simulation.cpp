@@ -133,9 +133,17 @@ private:
     void finish(std::vector<Worker>& workers);
 };
 
+/// The result's arrays. Filling gigabytes takes seconds, so cancellation is polled between arrays.
 void Run::allocate() {
     const std::size_t N = static_cast<std::size_t>(N_);
-    auto draws = [N](std::vector<double>& v) { v.assign(N, 0.0); };
+    auto poll = [&] {
+        if (opt_.cancelled && opt_.cancelled())
+            throw Interrupted("simulation interrupted while allocating its arrays; no results were kept");
+    };
+    auto draws = [&](std::vector<double>& v) {
+        v.assign(N, 0.0);
+        poll();
+    };
     auto table = [&](std::vector<std::vector<double>>& v, int rows) {
         v.resize(static_cast<std::size_t>(rows));
         for (auto& x : v) draws(x);
@@ -153,10 +161,13 @@ void Run::allocate() {
         table(r_.outcome_pv, O_);
     }
     if (opt_.keep_inputs) r_.inputs.assign(static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
+    poll();
     if (opt_.keep_full) {
         const std::size_t cells = N * static_cast<std::size_t>(H_) * static_cast<std::size_t>(O_);
         r_.full_level.assign(cells, 0.0);
+        poll();
         r_.full_value.assign(cells, 0.0);
+        poll();
     }
 }
 
