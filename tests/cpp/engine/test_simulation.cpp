@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -347,10 +348,19 @@ TEST_CASE("a cancelled run throws Interrupted; progress is reported; a throwing 
     const auto s = small_scenario();
     auto o = opts(200000, 1, Sampler::monte_carlo, 2);
     o.report_interval = 0.01;
-    std::atomic<int> polls{0};
-    o.cancelled = [&] { return ++polls >= 2; };
+    // Cancelled at once: while allocating the arrays. Cancelled after 0.1 s: between blocks.
+    o.cancelled = [] { return true; };
+    CHECK_THROWS_WITH(run(s, o), Catch::Contains("interrupted while allocating") &&
+                                     Catch::Contains("no results were kept"));
+    const auto t0 = std::chrono::steady_clock::now();
+    o.cancelled = [t0] { return std::chrono::steady_clock::now() - t0 > std::chrono::milliseconds(100); };
     CHECK_THROWS_AS(run(s, o), Interrupted);
+    // Cancelled once the blocks run (progress has been reported).
+    std::atomic<bool> running{false};
+    o.progress = [&](std::uint64_t, std::uint64_t) { running = true; };
+    o.cancelled = [&] { return running.load(); };
     CHECK_THROWS_WITH(run(s, o), Catch::Contains("interrupted after") && Catch::Contains("no results were kept"));
+    o.progress = nullptr;
 
     o.cancelled = nullptr;
     o.draws = 5000;
