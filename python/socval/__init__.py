@@ -13,10 +13,10 @@ from ._core import (
     ValueLibraryError,
 )
 from ._core import __version__
-from . import appraisal, decision, sensitivity, values, voi
+from . import appraisal, decision, results_file, sensitivity, values, voi
 
 __all__ = [
     "AppraisalError", "DecisionError", "ResultsFileError", "SamplingError", "ScenarioError",
     "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
-    "appraisal", "decision", "sensitivity", "values", "voi",
+    "appraisal", "decision", "results_file", "sensitivity", "values", "voi",
 ]
