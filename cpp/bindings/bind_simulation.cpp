@@ -85,6 +85,9 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["quantile_levels"] = r.quantile_levels;
     d["quantile_draws"] = r.quantile_draws;
     d["warnings"] = r.warnings;
+    d["timings"] = py::dict("sample"_a = r.timings.sample, "evaluate"_a = r.timings.evaluate,
+                            "store"_a = r.timings.store, "summarise"_a = r.timings.summarise,
+                            "wall"_a = r.timings.wall);
     d["pv_costs"] = owned(std::move(r.pv_costs));
     d["pv_investment"] = owned(std::move(r.pv_investment));
     d["pv_benefits"] = owned(std::move(r.pv_benefits));

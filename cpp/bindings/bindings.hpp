@@ -11,6 +11,7 @@ void bind_model(pybind11::module_& m);
 void bind_engine(pybind11::module_& m);
 void bind_simulation(pybind11::module_& m);
 void bind_analysis(pybind11::module_& m);
+void bind_option_values(pybind11::module_& m);
 void bind_io(pybind11::module_& m);
 void bind_decision(pybind11::module_& m);
 void bind_sensitivity(pybind11::module_& m);

@@ -16,7 +16,9 @@ PYBIND11_MODULE(_core, m) {
     sub("model", b::bind_model);
     sub("engine", b::bind_engine);
     sub("simulation", b::bind_simulation);
-    sub("analysis", b::bind_analysis);
+    auto analysis = m.def_submodule("analysis");
+    b::bind_analysis(analysis);
+    b::bind_option_values(analysis);
     sub("io", b::bind_io);
     sub("decision", b::bind_decision);
     sub("sensitivity", b::bind_sensitivity);
