@@ -2,10 +2,11 @@
 /// Element-wise kernels over the draws of a block. Rows are padded to a multiple of kLanes so that every loop
 /// has whole chunks of kLanes independent lanes (no remainder, no aliasing): the compiler vectorises them.
 #include <cmath>
+#include <cstring>
 
 namespace socval::engine::kernels {
 
-constexpr int kLanes = 8;
+constexpr int kLanes = 4;
 
 /// Rounds a block size up to whole chunks of lanes.
 inline int padded(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
@@ -35,11 +36,6 @@ inline void add_share(double* __restrict y, const double* __restrict s, const do
                       const double* __restrict x, int m) {
     SOCVAL_LANES(m) y[d] += x[d] != 0.0 ? s[d] * (xg[d] / x[d]) : 0.0;
 }
-/// Saturating link: y = cap (1 - exp(-coefficient x / cap)), computed with expm1 for small arguments.
-inline void saturate(double* __restrict y, const double* __restrict cap, const double* __restrict coefficient,
-                     const double* __restrict x, int m) {
-    for (int d = 0; d < m; ++d) y[d] = cap[d] * -std::expm1(-coefficient[d] * x[d] / cap[d]);
-}
 /// One term of an outcome's gross delivery in one year.
 struct Term {
     enum Kind { product, scaled, plain, share } kind;
@@ -66,44 +62,109 @@ struct Step {
 
 /// Fused year of one outcome for whole chunks of lanes: gross = sum of terms (kept in registers), net = gross x
 /// factor, level = q prev + net(t - lag) - q^D net(t - lag - D), pv += level x price_df, total += level.
-inline void step(const Term* terms, int n_terms, const Step& s, int m) {
+/// kLanes doubles as one value (GCC vector extension: split into the machine's vector registers).
+typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double))));
+
+/// Unaligned load / store of kLanes doubles (by reference: vectors passed by value would change the ABI).
+#define SOCVAL_LOAD(v, p) std::memcpy(&(v), (p), sizeof(Lanes))
+#define SOCVAL_STORE(p, v) std::memcpy((p), &(v), sizeof(Lanes))
+
+/// Lanes of 64-bit integers (for building 2^k).
+typedef long long LanesI __attribute__((vector_size(kLanes * sizeof(long long))));
+
+/// expm1 on kLanes doubles, branch-free so that it vectorises (libm's expm1 is a scalar call per draw):
+/// z = k ln2 + r with |r| <= ln2 / 2 (Cody-Waite, k rounded to nearest by the 1.5 x 2^52 trick),
+/// expm1(r) by its Taylor series to r^13 / 13! (truncation < 4e-18 relative), then
+/// expm1(z) = 2^k expm1(r) + (2^k - 1). Arguments are clamped to [-60, 700] (expm1(-60) = -1 to 1e-26).
+/// Accuracy: a few ulp, checked against std::expm1 in tests/cpp/engine/test_kernels.cpp.
+inline void expm1_lanes(Lanes& z) {
+    const Lanes lo = Lanes{} - 60.0, hi = Lanes{} + 700.0;
+    z = z < lo ? lo : z;
+    z = z > hi ? hi : z;
+    const double magic = 6755399441055744.0;  // 1.5 x 2^52
+    Lanes kd = (z * 1.4426950408889634 + magic) - magic;
+    Lanes r = z - kd * 6.93147180369123816490e-01 - kd * 1.90821492927058770002e-10;
+    Lanes p = r * (1.0 / 6227020800.0) + (1.0 / 479001600.0);
+    p = p * r + (1.0 / 39916800.0);
+    p = p * r + (1.0 / 3628800.0);
+    p = p * r + (1.0 / 362880.0);
+    p = p * r + (1.0 / 40320.0);
+    p = p * r + (1.0 / 5040.0);
+    p = p * r + (1.0 / 720.0);
+    p = p * r + (1.0 / 120.0);
+    p = p * r + (1.0 / 24.0);
+    p = p * r + (1.0 / 6.0);
+    p = p * r + 0.5;
+    const Lanes em1r = r + r * r * p;
+    const LanesI k = __builtin_convertvector(kd, LanesI);
+    const LanesI bits = (k + 1023) << 52;
+    Lanes two_k;
+    std::memcpy(&two_k, &bits, sizeof two_k);
+    z = two_k * em1r + (two_k - 1.0);
+}
+
+/// Saturating link: y = cap (1 - exp(-coefficient x / cap)) = -cap expm1(-coefficient x / cap).
+inline void saturate(double* y, const double* cap, const double* coefficient, const double* x, int m) {
+    Lanes cp, c, xx, z;
+    for (int i = 0; i < m; i += kLanes) {
+        SOCVAL_LOAD(cp, cap + i);
+        SOCVAL_LOAD(c, coefficient + i);
+        SOCVAL_LOAD(xx, x + i);
+        z = -(c * xx) / cp;
+        expm1_lanes(z);
+        z = -cp * z;
+        SOCVAL_STORE(y + i, z);
+    }
+}
+
+inline void step(const Term* terms, int n_terms, const Step& st, int m) {
+    Lanes a, x, f, q, prev, add, acc, net, level, pv;
     for (int c = 0; c < m; c += kLanes) {
-        double acc[kLanes] = {};
+        acc = Lanes{};
         for (int i = 0; i < n_terms; ++i) {
             const Term& t = terms[i];
-            const double* __restrict a = t.a + c;
+            SOCVAL_LOAD(a, t.a + c);
             switch (t.kind) {
-                case Term::product: {
-                    const double* __restrict x = t.x2 + c;
-                    for (int j = 0; j < kLanes; ++j) acc[j] += a[j] * x[j];
+                case Term::product:
+                    SOCVAL_LOAD(x, t.x2 + c);
+                    acc += a * x;
                     break;
-                }
-                case Term::scaled:
-                    for (int j = 0; j < kLanes; ++j) acc[j] += t.s * a[j];
-                    break;
-                case Term::plain:
-                    for (int j = 0; j < kLanes; ++j) acc[j] += a[j];
-                    break;
+                case Term::scaled: acc += t.s * a; break;
+                case Term::plain: acc += a; break;
                 case Term::share: {
-                    const double* __restrict xg = t.x2 + c;
-                    const double* __restrict x = t.x3 + c;
-                    for (int j = 0; j < kLanes; ++j) acc[j] += x[j] != 0.0 ? a[j] * (xg[j] / x[j]) : 0.0;
+                    double sh[kLanes];
+                    for (int j = 0; j < kLanes; ++j) {
+                        const double xj = t.x3[c + j];
+                        sh[j] = xj != 0.0 ? t.a[c + j] * (t.x2[c + j] / xj) : 0.0;
+                    }
+                    SOCVAL_LOAD(x, sh);
+                    acc += x;
                     break;
                 }
             }
         }
-        double net[kLanes], level[kLanes];
-        for (int j = 0; j < kLanes; ++j) net[j] = acc[j] * s.factor[c + j];
-        for (int j = 0; j < kLanes; ++j) level[j] = s.q[c + j] * s.prev[c + j] + (s.add ? s.add[c + j] : net[j]);
-        if (s.qd)
-            for (int j = 0; j < kLanes; ++j) level[j] -= s.qd[c + j] * s.sub[c + j];
-        for (int j = 0; j < kLanes; ++j) {
-            s.net[c + j] = net[j];
-            s.level[c + j] = level[j];
-            s.pv[c + j] += level[j] * s.price_df;
+        SOCVAL_LOAD(f, st.factor + c);
+        net = acc * f;
+        SOCVAL_LOAD(q, st.q + c);
+        SOCVAL_LOAD(prev, st.prev + c);
+        if (st.add) SOCVAL_LOAD(add, st.add + c);
+        else add = net;
+        level = q * prev + add;
+        if (st.qd) {
+            SOCVAL_LOAD(a, st.qd + c);
+            SOCVAL_LOAD(x, st.sub + c);
+            level -= a * x;
         }
-        if (s.total)
-            for (int j = 0; j < kLanes; ++j) s.total[c + j] += level[j];
+        SOCVAL_STORE(st.net + c, net);
+        SOCVAL_STORE(st.level + c, level);
+        SOCVAL_LOAD(pv, st.pv + c);
+        pv += level * st.price_df;
+        SOCVAL_STORE(st.pv + c, pv);
+        if (st.total) {
+            SOCVAL_LOAD(x, st.total + c);
+            x += level;
+            SOCVAL_STORE(st.total + c, x);
+        }
     }
 }
 

@@ -66,6 +66,14 @@ TEST_CASE("evaluator speed at issue 4's target size", "[.speed]") {
     const auto b = target_size_scenario();
     const auto plan = engine::compile(b.s, library());
     const int P = plan.n_params();
+    std::size_t link_years = 0, saturating_years = 0;
+    for (const auto& o : plan.outcomes)
+        for (const auto& l : o.links) {
+            link_years += static_cast<std::size_t>(plan.horizon - l.lag);
+            if (l.saturating) saturating_years += static_cast<std::size_t>(plan.horizon - l.lag);
+        }
+    std::printf("%d parameters, %zu outcome-years, %zu link-years (%zu saturating)\n", P,
+                plan.outcomes.size() * static_cast<std::size_t>(plan.horizon), link_years, saturating_years);
     for (int block : {16, 32, 64, 128}) {
         for (auto tracking : {engine::Tracking::none, engine::Tracking::lever}) {
             std::vector<double> params(static_cast<std::size_t>(P * block));
