@@ -103,6 +103,9 @@ class Results:
         self._vars: Variables = dict(variables)
         self._coords: Dict[str, Tuple[np.ndarray, Dict[str, Any]]] = dict(coords)
         self.attrs: Dict[str, Any] = dict(attrs)
+        #: Seconds spent sampling, evaluating, storing and summarising (summed over threads) and wall time, for
+        #: benchmarks; empty for loaded results (not saved: timings differ from run to run).
+        self.timings: Dict[str, float] = {}
 
     # ---- construction -------------------------------------------------------------------------------------------
 
@@ -173,7 +176,9 @@ class Results:
                  quantile_method="fixed-bin histogram over the pilot block's range (docs/model/simulation.md)")
         if raw["warnings"]:
             a["warnings"] = list(raw["warnings"])
-        return cls(v, coords, a)
+        out = cls(v, coords, a)
+        out.timings = dict(raw.get("timings", {}))
+        return out
 
     # ---- basic access -------------------------------------------------------------------------------------------
 

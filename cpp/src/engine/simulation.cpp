@@ -63,6 +63,7 @@ struct Worker {
     std::vector<const double*> series;
     LocalCounts local;
     BlockMoments moments;
+    SimulationResult::Timings timings;
     Worker(const Plan& plan, Tracking tr, int B, const SeriesSummaries& s, bool year_values)
         : ev(plan, tr, B),
           params(static_cast<std::size_t>(plan.n_params()) * static_cast<std::size_t>(B)),
@@ -176,8 +177,15 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
     const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(B_), N_ - d0));
     const std::size_t stride = static_cast<std::size_t>(B_);
+    using clock = std::chrono::steady_clock;
+    auto seconds = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
+    const auto t0 = clock::now();
     sampler_.sample(d0, n, w.params.data(), stride);
+    const auto t1 = clock::now();
     w.ev.run(w.params.data(), stride, static_cast<int>(n));
+    const auto t2 = clock::now();
+    w.timings.sample += seconds(t0, t1);
+    w.timings.evaluate += seconds(t1, t2);
     const Evaluator& ev = w.ev;
     const std::size_t at = static_cast<std::size_t>(d0);
     auto put = [&](std::vector<double>& dst, const double* src) { std::copy_n(src, n, dst.data() + at); };
@@ -242,15 +250,18 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
         w.series[series_draw(0, o)] = ev.outcome_total(o);
         w.series[series_draw(1, o)] = ev.outcome_pv(o);
     }
+    w.timings.store += seconds(t2, clock::now());
     return n;
 }
 
 /// Moments of block b into w.moments; counts and (for draws below Q) histograms into the thread's counts.
 void Run::summarise_block(Worker& w, std::uint64_t b, std::size_t n) {
+    const auto t0 = std::chrono::steady_clock::now();
     const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
-    summaries_.block_moments(w.series.data(), n, w.moments);
-    summaries_.count(w.series.data(), n, w.local);
-    if (d0 < Q_) summaries_.histogram(w.series.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, Q_ - d0)), w.local);
+    summaries_.block_stats(w.series.data(), n, w.moments, w.local);
+    if (d0 < Q_)
+        summaries_.histogram(w.series.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, Q_ - d0)), w.local);
+    w.timings.summarise += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void Run::stop_all() {
@@ -344,7 +355,13 @@ void Run::monitor(std::chrono::steady_clock::time_point start) {
 
 /// Order-free counts of every thread, then the result's streaming tables.
 void Run::finish(std::vector<Worker>& workers) {
-    for (const auto& w : workers) summaries_.merge(w.local);
+    for (const auto& w : workers) {
+        summaries_.merge(w.local);
+        r_.timings.sample += w.timings.sample;
+        r_.timings.evaluate += w.timings.evaluate;
+        r_.timings.store += w.timings.store;
+        r_.timings.summarise += w.timings.summarise;
+    }
     const auto& qs = opt_.quantiles;
     const std::size_t L = qs.size();
     auto year_table = [&](YearSummary& y, int series, auto&& index) {
@@ -447,6 +464,7 @@ SimulationResult Run::run() {
     }
     for (auto& th : threads) th.join();
     finish(workers);
+    r_.timings.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opt_.progress) opt_.progress(N_, N_);
     return std::move(r_);
 }

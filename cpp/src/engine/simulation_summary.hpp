@@ -31,10 +31,9 @@ public:
     /// the value when the pilot is constant); x[s] points to n values of series s.
     void set_edges(const double* const* x, std::size_t n);
 
-    /// Moments of one block (one pass, shifted by the pilot mean for accuracy).
-    void block_moments(const double* const* x, std::size_t n, BlockMoments& out) const;
-    /// Extremes and positive counts of a block, into a thread's accumulators.
-    void count(const double* const* x, std::size_t n, LocalCounts& local) const;
+    /// Moments of one block (one pass, shifted by the pilot mean for accuracy) into `out`; extremes and counts
+    /// of positive values into a thread's accumulators.
+    void block_stats(const double* const* x, std::size_t n, BlockMoments& out, LocalCounts& local) const;
     /// Histogram counts of the first n values of each series, into a thread's accumulators.
     void histogram(const double* const* x, std::size_t n, LocalCounts& local) const;
     /// Fresh per-thread accumulators.

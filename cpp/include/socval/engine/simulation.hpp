@@ -96,6 +96,15 @@ struct SimulationResult {
     std::vector<double> full_value;  ///< keep_full: same layout
 
     std::vector<std::string> warnings;
+
+    /// Where the time went, summed over threads (seconds; for benchmarks, not part of the results).
+    struct Timings {
+        double sample = 0;     ///< keyed uniforms, copula and quantile functions
+        double evaluate = 0;   ///< Evaluator::run
+        double store = 0;      ///< copying per-draw metrics (and kept tensors) to the result
+        double summarise = 0;  ///< streaming moments, extremes, histograms
+        double wall = 0;       ///< the whole simulate() call
+    } timings;
 };
 
 /// Runs the Monte Carlo simulation of `plan`, compiled from `scenario` (which gives the parameters' ids,
