@@ -1,20 +1,213 @@
-"""`make demo` until the scenario engine lands: a Green Book appraisal of a small documented example.
+"""`make demo`: the West of England reference scenarios, validated, simulated on common random numbers and compared.
 
-The example (illustrative figures, stated here): a home retrofit pilot of 200 homes, built in 2025.
-- Capital GBP 2.4m in 2025 (2024 prices), standard-buildings optimism bias (24%) with half of it mitigated;
-  revenue (advice and monitoring) GBP 100k a year in 2026-2028.
-- Carbon: 1.2 tCO2e avoided per home per year for 15 years from 2026, 20% deadweight (homes that would have
-  been retrofitted anyway); valued at the DESNZ central value of each year (the table ends in 2050).
-- Wellbeing: +0.05 life satisfaction points for 2.3 residents per home for 10 years from 2026 (warmer homes),
-  30% deadweight; valued at the HMT WELLBY (GBP 13,000 in 2019 prices) and discounted at the health rate (1.5%),
-  as the Wellbeing Guidance asks for wellbeing values.
+Five scenarios with the same GBP 100m budget (scenarios/west-of-england/README.md): baseline, procurement first,
+green first, skills first and balanced. The demo
+1. validates each scenario file (socval.ScenarioError with file:line:column on a bad file) and checks the budget;
+2. simulates all five with the same seed and 10,000 Latin-hypercube draws (socval.compare: a parameter shared by
+   two scenarios takes the same value in the same draw, so their differences are paired);
+3. prints the comparison table: NPSV, BCR, value by pillar, jobs for local people, the share of spend kept in the
+   regional economy, LM3 and tCO2e avoided, each as mean [5th, 95th percentile], and P(best) on NPSV;
+4. writes to out/: one self-describing HDF5 results file per scenario, the table as CSV, and a PNG chart.
+
+The issue-2 example (a documented Green Book appraisal of a retrofit pilot) stays available as
+:func:`appraise_example`.
 """
 from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
 
-from . import appraisal, values
+from . import _core, appraisal, values
+
+__all__ = ["SCENARIO_DIR", "SCENARIOS", "DRAWS", "SEED", "BUDGET", "scenario_paths", "validate", "budget",
+           "compare_scenarios", "comparison_table", "format_table", "plot_comparison", "run", "appraise_example",
+           "main"]
+
+#: The West of England reference scenarios.
+SCENARIO_DIR = Path(__file__).resolve().parents[2] / "scenarios" / "west-of-england"
+#: Scenario files in the order of the table (baseline first).
+SCENARIOS: Tuple[str, ...] = ("baseline", "procurement-first", "green-first", "skills-first", "balanced")
+DRAWS = 10_000
+#: Fixed seed of the demo (the date of the LEP Board paper, 18 January).
+SEED = 20240118
+#: The total budget of every West of England scenario, GBP (2024 prices, before optimism bias).
+BUDGET = 100e6
+#: Interval reported beside each mean: the 5th and 95th percentiles of the draws (a 90% interval).
+INTERVAL = (0.05, 0.95)
+
+
+def scenario_paths(directory: Path = SCENARIO_DIR) -> List[Path]:
+    """The five scenario files, baseline first."""
+    return [directory / f"{name}.yaml" for name in SCENARIOS]
+
+
+def budget(scenario) -> float:
+    """Total budget of a scenario: sum over funded options of scale x the central (mean) cost of every cost year,
+    capital and revenue, before optimism bias (GBP, the scenario's price base)."""
+    total = 0.0
+    for f in scenario.funded:
+        option = scenario.options[f.option]
+        total += f.scale * sum(c.capital.value + c.revenue.value for c in option.costs)
+    return total
+
+
+def validate(paths: Sequence[Path]) -> Dict[str, object]:
+    """Read and validate each scenario file; returns name -> the validated ``_core.model.Scenario``.
+
+    Raises
+    ------
+    socval.ScenarioError
+        A file that does not validate (the message gives file:line:column and the key).
+    """
+    return {Path(p).stem: _core.model.read_scenario(str(p)) for p in paths}
+
+
+def compare_scenarios(paths: Sequence[Path], draws: int = DRAWS, seed: int = SEED, progress: Optional[bool] = False):
+    """Simulate the scenarios on common random numbers (socval.compare), keeping per-draw outcome totals."""
+    from .compare import compare
+
+    return compare([str(p) for p in paths], draws=draws, seed=seed, progress=progress, keep_outcomes=True,
+                   metrics=("npsv", "bcr", "pv_benefits", "pv_costs"))
+
+
+def _indicators(res) -> Dict[str, np.ndarray]:
+    """Per-draw indicators of one scenario's results."""
+    from .local_economy import local_economy
+
+    le = local_economy(res)
+    return {
+        "NPSV (GBP m)": res.draws("npsv") / 1e6,
+        "BCR": res.draws("bcr"),
+        "social value (GBP m)": res.draws("pillar.social") / 1e6,
+        "economic value (GBP m)": res.draws("pillar.economic") / 1e6,
+        "environmental value (GBP m)": res.draws("pillar.environmental") / 1e6,
+        "jobs for local people": np.asarray(le.jobs_for_local_people, dtype=float),
+        "share of spend kept locally (%)": 100 * np.asarray(le.local_share, dtype=float),
+        "LM3": np.asarray(le.lm3, dtype=float),
+        "tCO2e avoided": res.draws("outcome.co2e_avoided"),
+    }
+
+
+def comparison_table(cmp) -> pd.DataFrame:
+    """Scenario x (indicator, statistic): mean, p5 and p95 of each indicator over the paired draws, and P(best)
+    on NPSV (the share of draws in which the scenario has the highest NPSV)."""
+    p_best = cmp.p_best("npsv")
+    frames = {}
+    for name in cmp.names:
+        ind = _indicators(cmp.results[name])
+        row = {}
+        for k, x in ind.items():
+            lo, hi = np.nanquantile(x, INTERVAL)
+            row[(k, "mean")], row[(k, "p5")], row[(k, "p95")] = float(np.nanmean(x)), float(lo), float(hi)
+        row[("P(best NPSV)", "")] = float(p_best[name])
+        frames[name] = row
+    table = pd.DataFrame.from_dict(frames, orient="index")
+    table.columns = pd.MultiIndex.from_tuples(table.columns, names=["indicator", "statistic"])
+    table.index.name = "scenario"
+    return table
+
+
+def format_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison table as text cells "mean [p5, p95]", one column per indicator (for printing)."""
+    out = pd.DataFrame(index=[s.replace("West of England - ", "") for s in table.index])
+    for k in dict.fromkeys(table.columns.get_level_values(0)):
+        if k == "P(best NPSV)":
+            out[k] = [f"{v:.2f}" for v in table[(k, "")]]
+            continue
+        digits = 2 if k in ("BCR", "LM3") else 1 if k.endswith("(GBP m)") or k.endswith("(%)") else 0
+        out[k] = [f"{m:,.{digits}f} [{lo:,.{digits}f}, {hi:,.{digits}f}]"
+                  for m, lo, hi in zip(table[(k, "mean")], table[(k, "p5")], table[(k, "p95")])]
+    out.index.name = "scenario"
+    return out
+
+
+def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
+    """A 2 x 3 PNG chart: NPSV, BCR, value by pillar (stacked means), jobs for local people, share of spend kept
+    locally and tCO2e avoided, each with its 90% interval; P(best NPSV) under the NPSV bars."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [s.replace("West of England - ", "") for s in table.index]
+    x = np.arange(len(names))
+    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]  # Okabe-Ito
+    fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), constrained_layout=True)
+
+    def bars(ax, key, title, fmt="{:,.1f}"):
+        m, lo, hi = (table[(key, s)].to_numpy() for s in ("mean", "p5", "p95"))
+        ax.bar(x, m, color=colours[: len(x)], yerr=[m - lo, hi - m], capsize=4, ecolor="#333333")
+        ax.set_title(title)
+        ax.set_xticks(x, names, rotation=20, ha="right")
+        ax.axhline(0, color="#333333", lw=0.8)
+        for xi, v in zip(x, m):
+            ax.annotate(fmt.format(v), (xi, v), textcoords="offset points", xytext=(0, 3), ha="center", fontsize=8)
+
+    bars(axes[0, 0], "NPSV (GBP m)", "NPSV, GBP m (90% interval), P(best NPSV)")
+    axes[0, 0].set_xticks(x, [f"{n}\nP(best) {p:.2f}" for n, p in zip(names, table[("P(best NPSV)", "")])],
+                          rotation=0, ha="center", fontsize=8)
+    bars(axes[0, 1], "BCR", "Benefit-cost ratio (90% interval)", "{:.2f}")
+    ax = axes[0, 2]
+    bottom = np.zeros(len(x))
+    for key, c in zip(("social value (GBP m)", "economic value (GBP m)", "environmental value (GBP m)"),
+                      ("#CC79A7", "#0072B2", "#009E73")):
+        m = table[(key, "mean")].to_numpy()
+        ax.bar(x, m, bottom=bottom, color=c, label=key.split(" ")[0])
+        bottom += m
+    ax.set_title("PV value by pillar, GBP m (means)")
+    ax.set_xticks(x, names, rotation=20, ha="right")
+    ax.set_ylim(0, bottom.max() * 1.18)
+    ax.legend(fontsize=8, ncol=3, loc="upper center")
+    bars(axes[1, 0], "jobs for local people", "Jobs for local people (net job entries)", "{:,.0f}")
+    bars(axes[1, 1], "share of spend kept locally (%)", "Share of spend kept in the region, %")
+    bars(axes[1, 2], "tCO2e avoided", "tCO2e avoided over the horizon", "{:,.0f}")
+    fig.suptitle("West of England reference scenarios: GBP 100m each, compared on common random numbers")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
+
+
+def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progress: Optional[bool] = False,
+        directory: Path = SCENARIO_DIR) -> Dict[str, object]:
+    """Validate, simulate, compare and write the outputs; returns what main() prints.
+
+    Returns
+    -------
+    dict
+        ``scenarios`` (name -> validated scenario), ``budgets`` (name -> GBP), ``comparison`` (socval
+        Comparison), ``table`` (comparison_table), ``files`` (paths written), ``seconds``.
+    """
+    t0 = time.perf_counter()
+    paths = scenario_paths(directory)
+    scenarios = validate(paths)
+    budgets = {name: budget(s) for name, s in scenarios.items()}
+    cmp = compare_scenarios(paths, draws=draws, seed=seed, progress=progress)
+    table = comparison_table(cmp)
+    out_dir = Path(out_dir)
+    results_dir = out_dir / "west-of-england"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    files = []
+    for stem, name in zip(scenarios, cmp.names):
+        f = results_dir / f"{stem}.h5"
+        cmp.results[name].save(f)
+        files.append(f)
+    csv = out_dir / "west-of-england-comparison.csv"
+    table.to_csv(csv)
+    files.append(csv)
+    files.append(plot_comparison(table, out_dir / "west-of-england-comparison.png"))
+    return {"scenarios": scenarios, "budgets": budgets, "comparison": cmp, "table": table, "files": files,
+            "seconds": time.perf_counter() - t0}
+
+
+# ---- the issue-2 example: a Green Book appraisal of a retrofit pilot, by hand --------------------------------------
 
 PRICE_BASE = 2024
 FIRST_YEAR = 2025
@@ -22,7 +215,14 @@ YEARS = 16
 
 
 def appraise_example() -> tuple[pd.DataFrame, dict]:
-    """The year-by-year table (2024 prices) and the headline figures of the example."""
+    """The year-by-year table (2024 prices) and the headline figures of the issue-2 example.
+
+    The example (illustrative figures): a home retrofit pilot of 200 homes, built in 2025. Capital GBP 2.4m in
+    2025 (2024 prices), standard-buildings optimism bias (24%) with half of it mitigated; revenue GBP 100k a year
+    in 2026-2028. Carbon: 1.2 tCO2e avoided per home per year for 15 years from 2026, 20% deadweight, at the DESNZ
+    central value of each year. Wellbeing: +0.05 life satisfaction for 2.3 residents per home for 10 years from
+    2026, 30% deadweight, at the HMT WELLBY, discounted at the health rate (1.5%).
+    """
     years = np.arange(YEARS)
     calendar = FIRST_YEAR + years
     uplift = appraisal.optimism_bias_uplift("standard_buildings", mitigation=0.5)
@@ -45,16 +245,36 @@ def appraise_example() -> tuple[pd.DataFrame, dict]:
     return table, headline
 
 
-def main() -> None:
-    table, headline = appraise_example()
-    pd.set_option("display.width", 160)
-    print(__doc__)
-    print(f"Year by year, GBP in {PRICE_BASE} prices (value library {values.version()}):")
-    print(table.to_string(float_format=lambda x: "-" if x == 0 else f"{x:,.3f}" if abs(x) < 100 else f"{x:,.0f}"))
-    print()
-    for k, v in headline.items():
-        print(f"{k:>22}: {v:,.3f}" if k in ("BCR", "optimism bias uplift") else f"{k:>22}: GBP {v:,.0f}")
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """``python -m socval.demo [--draws N] [--seed S] [--out DIR]``: the West of England comparison."""
+    parser = argparse.ArgumentParser(prog="python -m socval.demo", description=__doc__.splitlines()[0])
+    parser.add_argument("--draws", type=int, default=DRAWS, help=f"Monte Carlo draws (default {DRAWS})")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"seed (default {SEED})")
+    parser.add_argument("--out", default="out", help="output folder (default out/)")
+    args = parser.parse_args(argv)
+    print("socval demo: the West of England reference scenarios "
+          f"(value library {values.version()}, {args.draws:,} draws, seed {args.seed}, Latin hypercube)\n")
+    try:
+        r = run(Path(args.out), draws=args.draws, seed=args.seed)
+    except _core.SocvalError as e:
+        print(f"socval demo: error: {e}", file=sys.stderr)
+        return 2
+    print("Validated scenarios (budget = sum of mean costs x scale, before optimism bias, 2024 prices):")
+    for name, s in r["scenarios"].items():
+        warn = "; ".join(s.warnings) if s.warnings else "no warnings"
+        print(f"  {name + '.yaml':<24} {len(s.funded):>2} options funded, budget GBP {r['budgets'][name] / 1e6:,.1f}m, "
+              f"{len(s.parameters)} uncertain parameters, {warn}")
+    print("\nComparison: mean [5th, 95th percentile] over paired draws; money in GBP m, PV, 2024 prices; jobs, "
+          "spend and tCO2e are totals over 2025-2044")
+    with pd.option_context("display.width", 250, "display.max_columns", 20, "display.max_colwidth", 40):
+        print(format_table(r["table"]).T.to_string())
+    print("\nWritten:")
+    for f in r["files"]:
+        print(f"  {f}")
+    print(f"\nDone in {r['seconds']:.1f} s. Scenarios and assumptions: scenarios/west-of-england/README.md, "
+          "docs/west-of-england.md.")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
