@@ -45,8 +45,8 @@ bool same_bits(const engine::YearSummary& a, const engine::YearSummary& b) {
 /// A small scenario with every feature the engine samples: two options on two levers, a lagged link, uncertain
 /// outputs, coefficients, deadweight, drop-off and capital. `extra_option` adds a third option with its own
 /// parameters (it must not change the draws of the others).
-model::Scenario small_scenario(bool extra_option = false, double jobs_value = 500) {
-    Builder b(6);
+model::Scenario small_scenario(bool extra_option = false, double jobs_value = 500, int horizon = 6) {
+    Builder b(horizon);
     const int good_work = b.priority("good_work", model::Pillar::economic);
     const int health = b.priority("health", model::Pillar::social);
     auto& jobs = b.outcome("jobs", jobs_value);
@@ -345,7 +345,9 @@ TEST_CASE("streaming per-year summaries agree with the full tensor", "[simulatio
 
 TEST_CASE("a cancelled run throws Interrupted; progress is reported; a throwing callback stops the run",
           "[simulation][interrupt]") {
-    const auto s = small_scenario();
+    // 600 years: about 100 times the work per draw of the 6-year scenario, so the run lasts far longer than the
+    // cancellation delays below, whatever the machine.
+    const auto s = small_scenario(false, 500, 600);
     auto o = opts(200000, 1, Sampler::monte_carlo, 2);
     o.report_interval = 0.01;
     // Cancelled at once: while allocating the arrays. Cancelled after 0.1 s: between blocks.
