@@ -16,11 +16,11 @@ using namespace socval;
 
 namespace {
 
-/// Best of 7 repetitions of f (which processes `count` items), in ns per item: on a shared machine the best
-/// repetition is the one least disturbed by other processes.
-double time_ns(std::size_t count, const std::function<void()>& f) {
+/// Best of `reps` repetitions of f (which processes `count` items), in ns per item: on a shared machine the best
+/// of many short repetitions (~0.1-1 ms each) is the one least disturbed by other processes.
+double time_ns(std::size_t count, const std::function<void()>& f, int reps = 41) {
     double best = 1e300;
-    for (int rep = 0; rep < 7; ++rep) {
+    for (int rep = 0; rep < reps; ++rep) {
         const auto t0 = std::chrono::steady_clock::now();
         f();
         const double ns = std::chrono::duration<double, std::nano>(std::chrono::steady_clock::now() - t0).count();
@@ -34,7 +34,7 @@ volatile double sink = 0;
 }  // namespace
 
 int main() {
-    const std::size_t n = 1'000'000, block = 4096;
+    const std::size_t n = 65'536, block = 4096;  // per repetition; LHS runs have n draws in total
     std::vector<double> buf(block);
     const auto key = StreamKey::of(42, "option.retrofit.jobs");
 
@@ -73,21 +73,27 @@ int main() {
         {"beta(0.5, 0.5) (Newton on Boost ibeta)", Distribution::beta(0.5, 0.5)},
         {"discrete (5 values)", Distribution::discrete({1, 2, 3, 4, 5}, {0.1, 0.2, 0.4, 0.2, 0.1})},
     };
+    std::printf("\n| distribution | sample_block MC | sample_block LHS | quantile_block alone |\n|---|---|---|---|\n");
+    std::vector<double> ublock(block);
+    uniform_block(key, 0, block, Sampler::monte_carlo, 0, ublock.data());
     for (const auto& [name, d] : dists) {
-        const std::size_t m = d.kind() == DistributionKind::beta && name.find("Newton") != std::string::npos ? n / 100 : n;
-        row("sample_block MC: " + name, time_ns(m, [&] {
+        const std::size_t m = name.find("Newton") != std::string::npos ? n / 64 : n;
+        auto run = [&](Sampler smp) {
+            return time_ns(m, [&] {
                 for (std::size_t k = 0; k < m; k += block)
-                    sample_block(d, key, k, std::min(block, m - k), Sampler::monte_carlo, m, buf.data());
+                    sample_block(d, key, k, std::min(block, m - k), smp, m, buf.data());
                 sink = buf[0];
-            }));
-        if (name == "normal" || name == "pert (table)")
-            row("sample_block LHS: " + name, time_ns(m, [&] {
-                    for (std::size_t k = 0; k < m; k += block)
-                        sample_block(d, key, k, std::min(block, m - k), Sampler::latin_hypercube, m, buf.data());
-                    sink = buf[0];
-                }));
+            });
+        };
+        const double mc = run(Sampler::monte_carlo), lhs = run(Sampler::latin_hypercube);
+        const double q = time_ns(m, [&] {
+            for (std::size_t k = 0; k < m; k += block) d.quantile_block(ublock.data(), buf.data(), std::min(block, m - k));
+            sink = buf[0];
+        });
+        std::printf("| %s | %.2f | %.2f | %.2f |\n", name.c_str(), mc, lhs, q);
     }
 
+    std::printf("\n| what | ns per variate |\n|---|---|\n");
     // Copula: 3 correlated parameters, per draw (includes 3 normal quantiles and 3 normal CDFs).
     Eigen::MatrixXd r(3, 3);
     r << 1, 0.7, -0.3, 0.7, 1, 0.1, -0.3, 0.1, 1;
@@ -112,27 +118,28 @@ int main() {
                 time_ns(100000, [&] { for (int i = 0; i < 100000; ++i) sink = Distribution::triangular(1, 2, 4).mean(); }) / 1000);
 
     // Stats: per value.
-    std::vector<double> x(n);
-    uniform_block(key, 0, n, Sampler::monte_carlo, n, x.data());
-    Distribution::lognormal_median(10, 25).quantile_block(x.data(), x.data(), n);
+    const std::size_t ns = 1'000'000;
+    std::vector<double> x(ns);
+    uniform_block(key, 0, ns, Sampler::monte_carlo, ns, x.data());
+    Distribution::lognormal_median(10, 25).quantile_block(x.data(), x.data(), ns);
     std::printf("\n| stats | ns per value |\n|---|---|\n");
-    std::printf("| RunningMoments::add_block (blocks of 4,096, merged) | %.2f |\n", time_ns(n, [&] {
+    std::printf("| RunningMoments::add_block (blocks of 4,096, merged) | %.2f |\n", time_ns(ns, [&] {
                     RunningMoments m;
-                    for (std::size_t k = 0; k < n; k += block) m.add_block(x.data() + k, block);
+                    for (std::size_t k = 0; k < ns; k += block) m.add_block(x.data() + k, block);
                     sink = m.mean();
-                }));
+                }, 3));
     for (double delta : {100.0, 200.0, 500.0})
-        std::printf("| QuantileSketch(delta=%g) add_block + merge in blocks of 4,096 | %.1f |\n", delta, time_ns(n, [&] {
+        std::printf("| QuantileSketch(delta=%g) add_block + merge in blocks of 4,096 | %.1f |\n", delta, time_ns(ns, [&] {
                         QuantileSketch total(delta);
-                        for (std::size_t k = 0; k < n; k += block) {
+                        for (std::size_t k = 0; k < ns; k += block) {
                             QuantileSketch part(delta);
                             part.add_block(x.data() + k, block);
                             total.merge(part);
                         }
                         sink = total.quantile(0.5);
-                    }));
+                    }, 3));
     std::printf("| summarise (exact: sort) of 1e6 values | %.1f |\n", time_ns(1000000, [&] {
                     sink = summarise(x.data(), 1000000).p95;
-                }));
+                }, 3));
     return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "socval/sampling/distribution.hpp"
 #include "tables.hpp"
+#include "vector_math.hpp"
 
 namespace socval {
 
@@ -29,6 +30,8 @@ double Distribution::quantile(double u) const {
 }
 
 void Distribution::quantile_block(const double* u, double* x, std::size_t n) const {
+    // One tight loop (or a few passes) per family, with the family's switch outside the loops; the normal
+    // quantile and exp run as branch-free vectorised passes with the rare cases fixed afterwards (normal.cpp).
     const double a = p_[0], b = p_[1];
     switch (kind_) {
         case DistributionKind::fixed:
@@ -39,27 +42,34 @@ void Distribution::quantile_block(const double* u, double* x, std::size_t n) con
             return;
         case DistributionKind::triangular: {
             const double lo = p_[0], hi = p_[2], fc = c_[0], k1 = c_[1], k2 = c_[2];
-            for (std::size_t i = 0; i < n; ++i) {
+            for (std::size_t i = 0; i < n; ++i) {  // both branches computed, then selected: vectorised
                 const double v = u[i];
-                x[i] = v < fc ? lo + std::sqrt(v * k1) : hi - std::sqrt((1.0 - v) * k2);
+                const double left = lo + std::sqrt(v * k1), right = hi - std::sqrt((1.0 - v) * k2);
+                x[i] = v < fc ? left : right;
             }
             return;
         }
         case DistributionKind::normal:
-            for (std::size_t i = 0; i < n; ++i) x[i] = a + b * normal_quantile(u[i]);
+            detail::normal_quantile_block(u, x, n);
+            for (std::size_t i = 0; i < n; ++i) x[i] = a + b * x[i];
             return;
         case DistributionKind::lognormal: {
             const double mu = c_[0], sigma = c_[1];
-            for (std::size_t i = 0; i < n; ++i) x[i] = std::exp(mu + sigma * normal_quantile(u[i]));
+            detail::normal_quantile_block(u, x, n);
+            for (std::size_t i = 0; i < n; ++i) x[i] = mu + sigma * x[i];
+            detail::exp_block(x, n);
             return;
         }
         case DistributionKind::truncated_normal: {
             const double lo = p_[2], hi = p_[3], base = c_[0], mass = c_[1];
             if (c_[2] > 0.0) {
-                for (std::size_t i = 0; i < n; ++i) x[i] = clamp(a + b * normal_quantile(base + u[i] * mass), lo, hi);
+                for (std::size_t i = 0; i < n; ++i) x[i] = base + u[i] * mass;
+                detail::normal_quantile_block(x, x, n);
+                for (std::size_t i = 0; i < n; ++i) x[i] = clamp(a + b * x[i], lo, hi);
             } else {
-                for (std::size_t i = 0; i < n; ++i)
-                    x[i] = clamp(a - b * normal_quantile(base + (1.0 - u[i]) * mass), lo, hi);
+                for (std::size_t i = 0; i < n; ++i) x[i] = base + (1.0 - u[i]) * mass;
+                detail::normal_quantile_block(x, x, n);
+                for (std::size_t i = 0; i < n; ++i) x[i] = clamp(a - b * x[i], lo, hi);
             }
             return;
         }
@@ -67,20 +77,28 @@ void Distribution::quantile_block(const double* u, double* x, std::size_t n) con
         case DistributionKind::beta: {
             const double lo = c_[2], width = c_[3] - c_[2];
             if (table_) {
-                const detail::QuantileTable& t = *table_;
-                for (std::size_t i = 0; i < n; ++i) x[i] = lo + width * t.at_z(normal_quantile(u[i]));
+                detail::normal_quantile_block(u, x, n);
+                table_->at_z_block(x, x, n, lo, width);
             } else {
                 for (std::size_t i = 0; i < n; ++i) x[i] = lo + width * detail::beta_quantile(c_[0], c_[1], u[i]);
             }
             return;
         }
         case DistributionKind::discrete: {
-            const auto& cum = discrete_->cumulative;
-            const auto& vals = discrete_->values;
+            // Branch-free lower bound (the same index as std::lower_bound): the smallest k with cum[k] >= u.
+            const double* cum = discrete_->cumulative.data();
+            const double* vals = discrete_->values.data();
+            const std::size_t size = discrete_->cumulative.size();
             for (std::size_t i = 0; i < n; ++i) {
-                auto it = std::lower_bound(cum.begin(), cum.end(), u[i]);
-                if (it == cum.end()) --it;
-                x[i] = vals[static_cast<std::size_t>(it - cum.begin())];
+                const double v = u[i];
+                const double* base = cum;
+                for (std::size_t len = size; len > 1;) {
+                    const std::size_t half = len / 2;
+                    base = base[half - 1] < v ? base + half : base;
+                    len -= half;
+                }
+                std::size_t k = static_cast<std::size_t>(base - cum) + (*base < v ? 1 : 0);
+                x[i] = vals[k < size ? k : size - 1];
             }
             return;
         }
