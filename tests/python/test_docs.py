@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["README.md"]
+PAGES = ["README.md", "docs/west-of-england.md"]
 
 
 def python_blocks(path: Path):
