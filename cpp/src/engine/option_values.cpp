@@ -1,0 +1,164 @@
+/// Per-option values on common random numbers (docs/model/portfolio.md): the candidate pool funded together,
+/// sampled with ParameterSampler (the streams of simulate()), evaluated with Tracking::option. Blocks are claimed
+/// by worker threads and written at their draw offsets, so the result does not depend on the thread count.
+#include <socval/engine/option_values.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+#include <socval/engine/evaluator.hpp>
+#include <socval/engine/simulation.hpp>
+#include <socval/errors.hpp>
+
+namespace socval::engine {
+
+model::Scenario candidate_pool(const model::Scenario& scenario, const std::vector<std::string>& candidates) {
+    const int n = static_cast<int>(scenario.options.size());
+    if (n == 0) throw ScenarioError("option values: the scenario '" + scenario.meta.name + "' has no options");
+    std::vector<char> chosen(static_cast<std::size_t>(n), candidates.empty() ? 1 : 0);
+    for (const auto& id : candidates) {
+        auto it = std::find_if(scenario.options.begin(), scenario.options.end(),
+                               [&](const model::Option& o) { return o.id == id; });
+        if (it == scenario.options.end())
+            throw ScenarioError("option values: candidates: expected option ids of the scenario, found unknown id '" +
+                                id + "'");
+        auto& c = chosen[static_cast<std::size_t>(it - scenario.options.begin())];
+        if (c) throw ScenarioError("option values: candidates: option '" + id + "' is listed twice");
+        c = 1;
+    }
+    model::Scenario pool = scenario;
+    pool.funded.clear();
+    for (int i = 0; i < n; ++i) {
+        if (!chosen[static_cast<std::size_t>(i)]) continue;
+        model::Funding f;
+        f.option = i;
+        for (const auto& g : scenario.funded)
+            if (g.option == i) f = g;
+        pool.funded.push_back(f);
+    }
+    return pool;
+}
+
+namespace {
+
+/// Adds share x pv (one block of draws of option i) to priority k and its pillar.
+void add_to(OptionValues& r, const double* pv, double share, std::size_t k, const Plan& plan, std::uint64_t d0, int n,
+            std::uint64_t N, std::size_t i) {
+    const std::size_t I = plan.options.size(), K = plan.priority_ids.size();
+    const std::size_t pillar = k < K ? static_cast<std::size_t>(plan.priority_pillars[k]) : 3;
+    for (int d = 0; d < n; ++d) {
+        const std::size_t at = (d0 + static_cast<std::uint64_t>(d)) * I + i;
+        r.priority_value[k * N * I + at] += share * pv[d];
+        r.pillar_value[pillar * N * I + at] += share * pv[d];
+    }
+}
+
+/// Copies block [d0, d0 + n) of the evaluator's option attribution into the result tables.
+void store(const Evaluator& ev, const Plan& plan, std::uint64_t d0, int n, std::uint64_t N, OptionValues& r) {
+    const std::size_t I = plan.options.size();
+    const auto K = plan.priority_ids.size();
+    for (std::size_t i = 0; i < I; ++i) {
+        const int g = ev.group_of_option(static_cast<int>(i));
+        const double* v = ev.group_value(g);
+        const double* c = ev.group_cost(g);
+        const auto lever = static_cast<std::size_t>(plan.options[i].lever);
+        for (int d = 0; d < n; ++d) {
+            const std::size_t at = (d0 + static_cast<std::uint64_t>(d)) * I + i;
+            r.value[at] = v[d];
+            r.cost[at] = c[d];
+            r.lever_value[lever * N * I + at] = v[d];
+        }
+        // By priority from each outcome's attributed PV and its priority shares (the rest unallocated), the rule
+        // of the Evaluator's own allocation; computed here because Evaluator::group_priority_value accumulates
+        // across run() calls (reported to the lead).
+        for (std::size_t o = 0; o < plan.outcomes.size(); ++o) {
+            const double* pv = ev.group_outcome_pv(g, static_cast<int>(o));
+            double rest = 1.0;
+            for (const auto& [k, share] : plan.outcomes[o].shares) {
+                add_to(r, pv, share, static_cast<std::size_t>(k), plan, d0, n, N, i);
+                rest -= share;
+            }
+            add_to(r, pv, rest, static_cast<std::size_t>(K), plan, d0, n, N, i);
+        }
+    }
+}
+
+}  // namespace
+
+OptionValues option_values(const model::Scenario& scenario, const values::Library& library,
+                           const OptionValuesOptions& o) {
+    if (o.draws < 1) throw SamplingError("option values: draws: expected a number >= 1, found 0");
+    if (o.threads < 0)
+        throw SamplingError("option values: threads: expected a number >= 0 (0 = one per core), found " +
+                            std::to_string(o.threads));
+    if (o.block_size < 1)
+        throw SamplingError("option values: block_size: expected a number >= 1, found " +
+                            std::to_string(o.block_size));
+    const model::Scenario pool = candidate_pool(scenario, o.candidates);
+    const Plan plan = compile(pool, library);
+    const ParameterSampler sampler(pool, o.seed, o.sampler, o.draws);
+
+    OptionValues r;
+    r.draws = o.draws;
+    r.seed = o.seed;
+    r.sampler = o.sampler;
+    for (const auto& f : pool.funded) {
+        const auto& opt = pool.options[static_cast<std::size_t>(f.option)];
+        r.option_ids.push_back(opt.id);
+        r.option_levers.push_back(lever_name(opt.lever));
+        r.funded.push_back(std::any_of(scenario.funded.begin(), scenario.funded.end(),
+                                       [&](const model::Funding& g) { return g.option == f.option; }));
+        r.scale.push_back(f.scale);
+        r.start.push_back(f.start);
+    }
+    r.priority_ids = plan.priority_ids;
+    for (auto p : plan.priority_pillars) r.priority_pillars.push_back(pillar_name(p));
+    r.priority_ids.push_back("unallocated");
+    r.priority_pillars.push_back("unallocated");
+    const std::size_t I = plan.options.size(), N = o.draws, K1 = r.priority_ids.size();
+    r.value.assign(N * I, 0.0);
+    r.cost.assign(N * I, 0.0);
+    r.pillar_value.assign(4 * N * I, 0.0);
+    r.lever_value.assign(3 * N * I, 0.0);
+    r.priority_value.assign(K1 * N * I, 0.0);
+
+    const std::uint64_t B = static_cast<std::uint64_t>(o.block_size);
+    const std::uint64_t blocks = (o.draws + B - 1) / B;
+    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
+    const std::uint64_t T = std::min<std::uint64_t>(blocks, o.threads > 0 ? static_cast<std::uint64_t>(o.threads) : hw);
+    std::atomic<std::uint64_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr error;
+    std::mutex error_mutex;
+    auto work = [&] {
+        try {
+            Evaluator ev(plan, Tracking::option, o.block_size);
+            std::vector<double> params(static_cast<std::size_t>(std::max(1, plan.n_params())) * B);
+            for (std::uint64_t b; !failed && (b = next++) < blocks;) {
+                const std::uint64_t d0 = b * B;
+                const int n = static_cast<int>(std::min(B, o.draws - d0));
+                sampler.sample(d0, static_cast<std::size_t>(n), params.data(), B);
+                ev.run(params.data(), B, n);
+                store(ev, plan, d0, n, N, r);
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(error_mutex);
+            if (!error) error = std::current_exception();
+            failed = true;
+        }
+    };
+    std::vector<std::thread> threads;
+    try {
+        for (std::uint64_t t = 1; t < T; ++t) threads.emplace_back(work);
+    } catch (...) {  // could not start a thread: the started ones and this one finish the blocks
+    }
+    work();
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+    return r;
+}
+
+}  // namespace socval::engine
