@@ -9,6 +9,7 @@
 #include <socval/appraisal.hpp>
 #include <socval/engine/plan.hpp>
 #include <socval/errors.hpp>
+#include <socval/graph.hpp>
 
 namespace socval::engine {
 
@@ -53,7 +54,7 @@ public:
         options();
         outcomes();
         outputs_and_links();
-        plan_.order = lag0_order(s_);
+        plan_.order = model::build_graph(s_).outcome_order;  // lag-0 topological order; lag-0 cycles throw
         return std::move(plan_);
     }
 

@@ -96,13 +96,9 @@ struct Plan {
 
 /// Compiles a validated scenario against the value library: resolves optimism bias categories, library values
 /// (rebased to the scenario's price base; carbon by calendar year in the scenario's carbon case), discount
-/// schedules, and the lag-0 evaluation order. Throws ScenarioError (dangling index, cycle without lag, bad
+/// schedules, and the lag-0 evaluation order (model::build_graph). Throws ScenarioError (dangling index, cycle without lag, bad
 /// horizon) or ValueLibraryError (unknown schedule, category or unit value).
 Plan compile(const model::Scenario& scenario, const values::Library& library);
-
-/// Order of outcomes such that every lag-0 outcome -> outcome link goes from an earlier to a later outcome
-/// (Kahn's algorithm, ties by index). Throws ScenarioError naming the outcomes of a cycle without lag.
-std::vector<int> lag0_order(const model::Scenario& scenario);
 
 /// Names used in result tables.
 const char* lever_name(model::Lever lever);
