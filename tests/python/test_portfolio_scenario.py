@@ -196,3 +196,17 @@ def test_cli_optimise_errors(tmp_path):
     assert "socval optimise: error" in p.stderr
     p = _cli("optimise", str(tmp_path / "missing.yaml"), "--budget", "1")
     assert p.returncode == 2
+
+
+def test_saturating_link_values_add_to_pool_but_understate_alone():
+    # saturating.yaml: jobs a = 100, b = 60 (1000 GBP each); wellbeing = 100 (1 - exp(-jobs / 100)) x 1000 GBP.
+    # Pool: 160k + 100k (1 - e^-1.6) = 239,810.35; a's attributed share 100/160 of the wellbeing:
+    # 100k + 62.5k (1 - e^-1.6) = 149,881.47; a alone: 100k + 100k (1 - e^-1) = 163,212.06 (closed forms).
+    import math
+    ov = portfolio.option_values(str(DATA / "saturating.yaml"), draws=4)
+    pool = 160e3 + 100e3 * (1 - math.exp(-1.6))
+    np.testing.assert_allclose(ov.value.sum(1), pool, rtol=1e-12)
+    np.testing.assert_allclose(ov.value[:, 0], 100e3 + 62.5e3 * (1 - math.exp(-1.6)), rtol=1e-12)
+    alone = simulate(str(DATA / "saturating_a.yaml"), draws=4, progress=False).draws("pv_benefits")
+    np.testing.assert_allclose(alone, 100e3 + 100e3 * (1 - math.exp(-1.0)), rtol=1e-12)
+    assert np.all(ov.value[:, 0] < alone)  # the additive portfolio value is approximate (an underestimate)
