@@ -125,7 +125,7 @@ void bind_decision(py::module_& m) {
             }
             return portfolio_dict(r);
         },
-        py::arg("problem"), py::arg("solver") = "cbc", py::arg("explain") = true);
+        py::arg("problem"), py::arg("solver") = "glpk", py::arg("explain") = true);
 
     m.def(
         "efficient_frontier",
@@ -140,7 +140,7 @@ void bind_decision(py::module_& m) {
             for (const auto& x : r) out.append(portfolio_dict(x));
             return out;
         },
-        py::arg("problem"), py::arg("budgets"), py::arg("steps"), py::arg("solver") = "cbc");
+        py::arg("problem"), py::arg("budgets"), py::arg("steps"), py::arg("solver") = "glpk");
 
     m.def(
         "nondominated_portfolios",

@@ -308,7 +308,7 @@ def select_portfolio(values: np.ndarray, costs: np.ndarray, budget: float | Sequ
                      requires: Sequence[tuple[int, int]] | None = None,
                      include: Sequence[int] | None = None, exclude: Sequence[int] | None = None,
                      min_value: Any = None, objective: str = "mean", alpha: float | None = None,
-                     solver: str = "cbc") -> PortfolioResult:
+                     solver: str = "glpk") -> PortfolioResult:
     """The best portfolio of options within a budget, solved exactly as a 0-1 MILP.
 
     Parameters
@@ -331,7 +331,7 @@ def select_portfolio(values: np.ndarray, costs: np.ndarray, budget: float | Sequ
         ``"mean"`` (expected value) or ``"cvar"``: the mean of the worst ``alpha`` share of draws of the portfolio
         value (Rockafellar-Uryasev linearisation).
     solver:
-        ``"cbc"`` (default, see benchmarks/decision_solver.md) or ``"glpk"``.
+        ``"glpk"`` (default: faster on every measured instance, see benchmarks/decision_solver.md) or ``"cbc"``.
 
     Raises
     ------
@@ -343,7 +343,7 @@ def select_portfolio(values: np.ndarray, costs: np.ndarray, budget: float | Sequ
 
 
 def efficient_frontier(values: np.ndarray, costs: np.ndarray, budgets: Sequence[float] | None = None,
-                       solver: str = "cbc", **constraints: Any) -> pd.DataFrame:
+                       solver: str = "glpk", **constraints: Any) -> pd.DataFrame:
     """Best value at each budget level (single-year costs).
 
     With ``budgets=None`` the exact staircase is returned: one row per budget level at which the best value

@@ -5,7 +5,8 @@
 
 namespace socval::decision {
 
-/// Which MILP library solves the problem (benchmarks/decision_solver.md measures both).
+/// Which MILP library solves the problem. GLPK is the default: faster on every measured instance, and CBC
+/// returned a sub-optimal portfolio on one (benchmarks/decision_solver.md).
 enum class MilpSolver { cbc, glpk };
 
 /// "cbc" or "glpk"; throws DecisionError otherwise.

@@ -40,17 +40,17 @@ void check_portfolio_problem(const PortfolioProblem& p);
 
 /// Solves exactly. With `explain`, also finds the binding constraints (one extra solve per constraint).
 /// An infeasible problem throws DecisionError listing an irreducible set of conflicting constraints.
-PortfolioResult select_portfolio(const PortfolioProblem& p, MilpSolver solver = MilpSolver::cbc,
+PortfolioResult select_portfolio(const PortfolioProblem& p, MilpSolver solver = MilpSolver::glpk,
                                  bool explain = true);
 
 /// Best portfolio at each budget (single-year costs); an infeasible level gives objective NaN and no options.
 std::vector<PortfolioResult> efficient_frontier(const PortfolioProblem& p, const std::vector<double>& budgets,
-                                                MilpSolver solver = MilpSolver::cbc);
+                                                MilpSolver solver = MilpSolver::glpk);
 
 /// The exact staircase (budget resolution 1e-6 x total cost) from 0 to the cost of all options: each step is the
 /// cheapest best portfolio of a budget range with constant best value; ordered by decreasing cost, at most
 /// `max_steps` steps.
 std::vector<PortfolioResult> efficient_frontier_steps(const PortfolioProblem& p,
-                                                      MilpSolver solver = MilpSolver::cbc, int max_steps = 1000);
+                                                      MilpSolver solver = MilpSolver::glpk, int max_steps = 1000);
 
 }  // namespace socval::decision
