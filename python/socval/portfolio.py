@@ -320,7 +320,7 @@ class ScenarioSmaa:
     names: list
 
 
-def smaa(scenarios: Sequence[Any], criteria: str = "pillars", draws: int = 2000, seed: int = 0,
+def smaa(scenarios: Any, criteria: str = "pillars", draws: int = 2000, seed: int = 0,
          n_weights: int = 10000, weight_constraints: Any = None, sampler: str = "lhs",
          threads: Optional[int] = None, names: Optional[Sequence[str]] = None) -> ScenarioSmaa:
     """SMAA-2 across scenarios: which scenario wins under which weights on the pillars (or priorities).
@@ -328,6 +328,17 @@ def smaa(scenarios: Sequence[Any], criteria: str = "pillars", draws: int = 2000,
     Every scenario is simulated with the same seed, sampler and draws (common random numbers); the performance
     of scenario s on criterion j in draw d is its PV value for pillar j (social, economic, environmental) or
     priority j (the union of the scenarios' priority ids; zero where a scenario lacks one).
+
+    Parameters
+    ----------
+    scenarios:
+        Scenarios (``socval.Scenario``, file paths, core scenarios), or already simulated runs on common random
+        numbers: a :class:`socval.compare.Comparison` or a sequence of :class:`socval.Results` (not re-simulated;
+        ``draws``, ``sampler`` are then ignored).
+    criteria:
+        ``"pillars"`` (social, economic, environmental) or ``"priorities"``.
+    n_weights, seed, weight_constraints:
+        As :func:`socval.decision.smaa`.
 
     Raises
     ------
@@ -338,12 +349,29 @@ def smaa(scenarios: Sequence[Any], criteria: str = "pillars", draws: int = 2000,
 
     if criteria not in ("pillars", "priorities"):
         raise DecisionError(f"criteria: expected 'pillars' or 'priorities', found {criteria!r}")
+    from .results import Results
+
+    given_names = names
+    if hasattr(scenarios, "results") and hasattr(scenarios, "names"):  # a Comparison
+        given_names = list(scenarios.names) if names is None else names
+        scenarios = [scenarios.results[n] for n in scenarios.names]
+    scenarios = list(scenarios)
     if len(scenarios) < 2:
         raise DecisionError(f"scenarios: expected at least two scenarios, found {len(scenarios)}")
-    runs = [simulate(s, draws=draws, seed=seed, sampler=sampler, threads=threads, progress=False,
-                     keep_outcomes=False, track_levers=False) for s in scenarios]
-    labels = list(names) if names is not None else [r.attrs.get("scenario_name") or f"scenario {i}"
-                                                     for i, r in enumerate(runs)]
+    if all(isinstance(s, Results) for s in scenarios):
+        runs = scenarios
+        n_draws = {r.n_draws for r in runs}
+        if len(n_draws) != 1:
+            raise DecisionError(f"scenarios: expected runs with the same number of draws (common random numbers), "
+                                f"found {sorted(n_draws)}")
+        draws = n_draws.pop()
+        prio_ids = [[p for p in r.priorities if p != "unallocated"] for r in runs]
+    else:
+        runs = [simulate(s, draws=draws, seed=seed, sampler=sampler, threads=threads, progress=False,
+                         keep_outcomes=False, track_levers=False) for s in scenarios]
+        prio_ids = [[p.id for p in core_scenario(s).priorities] for s in scenarios]
+    labels = list(given_names) if given_names is not None else [r.attrs.get("scenario_name") or f"scenario {i}"
+                                                                 for i, r in enumerate(runs)]
     if len(set(labels)) != len(labels):
         labels = [f"{i}: {n}" for i, n in enumerate(labels)]
     if criteria == "pillars":
@@ -351,11 +379,9 @@ def smaa(scenarios: Sequence[Any], criteria: str = "pillars", draws: int = 2000,
         perf = np.stack([np.stack([r.draws(f"pillar.{c}") for c in crit], axis=-1) for r in runs], axis=1)
     else:
         crit = []
-        for s in scenarios:
-            for p in core_scenario(s).priorities:
-                if p.id not in crit:
-                    crit.append(p.id)
-        ids = [{p.id for p in core_scenario(s).priorities} for s in scenarios]
+        for ids_s in prio_ids:
+            crit += [c for c in ids_s if c not in crit]
+        ids = [set(i) for i in prio_ids]
         perf = np.stack([np.stack([r.draws(f"priority.{c}") if c in ids[i] else np.zeros(draws) for c in crit],
                                   axis=-1) for i, r in enumerate(runs)], axis=1)
     res = decision.smaa(perf, n_weights=n_weights, seed=seed, weight_constraints=weight_constraints,

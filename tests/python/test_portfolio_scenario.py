@@ -210,3 +210,15 @@ def test_saturating_link_values_add_to_pool_but_understate_alone():
     alone = simulate(str(DATA / "saturating_a.yaml"), draws=4, progress=False).draws("pv_benefits")
     np.testing.assert_allclose(alone, 100e3 + 100e3 * (1 - math.exp(-1.0)), rtol=1e-12)
     assert np.all(ov.value[:, 0] < alone)  # the additive portfolio value is approximate (an underestimate)
+
+
+def test_scenario_smaa_from_comparison_equals_from_files():
+    from socval.compare import compare
+    files = [str(DATA / "clinic_only.yaml"), str(DATA / "jobs_only.yaml"), POOL]
+    cmp = compare(files, draws=200, seed=7, progress=False)
+    a = portfolio.smaa(cmp, n_weights=3000, seed=7)
+    b = portfolio.smaa(files, draws=200, n_weights=3000, seed=7)
+    np.testing.assert_array_equal(a.rank_acceptability.values, b.rank_acceptability.values)
+    assert list(a.rank_acceptability.index) == list(cmp.names)
+    c = portfolio.smaa(list(cmp.results.values()), criteria="priorities", n_weights=3000, seed=7)
+    assert c.criteria == ["good_work", "health", "net_zero"]
