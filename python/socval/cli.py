@@ -1,0 +1,147 @@
+"""The ``socval`` command line.
+
+Subcommands come from a registry: each entry is a module with ``register(subparsers)`` that adds its parsers and
+sets ``func`` (a function of the parsed arguments returning the exit code) with ``set_defaults(func=...)``.
+Adding a subcommand is one line in :data:`SUBCOMMAND_MODULES` (modules not installed are skipped).
+
+Exit codes: 0 success; 2 a socval error (its message on stderr, no traceback) or a usage error; 130 interrupted.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Any, List, Optional, Sequence
+
+__all__ = ["main", "build_parser", "SUBCOMMAND_MODULES", "cmd_validate", "cmd_evaluate"]
+
+#: Modules that add subcommands, in the order they appear in ``socval --help``. This module's own ``validate``
+#: and ``evaluate`` come first.
+SUBCOMMAND_MODULES: List[str] = [
+    "socval.cli_simulation",   # run, summary, compare
+    "socval.cli_sensitivity",  # sensitivity
+    "socval.cli_decision",     # optimise
+    "socval.cli_report",       # report
+    "socval.cli_values",       # values
+]
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """socval validate FILE...: read and validate each file; print OK and its warnings, or the error."""
+    from . import SocvalError
+    from .scenario import load_scenario
+
+    failed = 0
+    report = []
+    for path in args.files:
+        try:
+            sc = load_scenario(path, allow_outside=args.allow_outside)
+        except SocvalError as e:
+            failed += 1
+            report.append({"file": path, "ok": False, "error": str(e), "warnings": []})
+            if not args.json:
+                print(str(e), file=sys.stderr)
+            continue
+        report.append({"file": path, "ok": True, "scenario": sc.name, "warnings": sc.warnings})
+        if not args.json:
+            print(f"{path}: OK ({sc.name}: {len(sc.core.options)} options, {len(sc.core.outcomes)} outcomes, "
+                  f"{len(sc.core.priorities)} priorities)")
+            for w in sc.warnings:
+                print(f"{path}: warning: {w}")
+    if args.json:
+        print(json.dumps(report, indent=2))
+    return 2 if failed else 0
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """socval evaluate FILE [--json]: the deterministic appraisal of a scenario."""
+    import pandas as pd
+
+    from .scenario import load_scenario
+
+    appraisal = load_scenario(args.file, allow_outside=args.allow_outside).evaluate()
+    if args.json:
+        print(appraisal.to_json(indent=2))
+        return 0
+    print(appraisal.summary())
+    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_rows", 200,
+                           "display.float_format", lambda v: f"{v:,.6g}"):
+        for title, table in (("Value by priority", appraisal.by_priority),
+                             ("Value by beneficiary", appraisal.by_beneficiary),
+                             ("Funded options", appraisal.by_option),
+                             ("Outcomes (physical totals over the horizon, PV)", appraisal.totals),
+                             ("Attribution (option -> priority)", appraisal.attribution)):
+            print(f"\n{title}\n{table.to_string()}")
+    return 0
+
+
+def _register_own(subparsers: Any) -> None:
+    p = subparsers.add_parser("validate", help="read and validate scenario files",
+                              description="Read, merge and validate each scenario file; print OK and the "
+                                          "warnings of each, or its error (exit code 2 if any file fails).")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files (YAML)")
+    p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="let include / extends paths leave the scenario's folder tree")
+    p.set_defaults(func=cmd_validate)
+
+    p = subparsers.add_parser("evaluate", help="deterministic appraisal of a scenario",
+                              description="Evaluate FILE with every parameter at its central value: PV costs, "
+                                          "PV benefits, NPSV, BCR, SROI, value by priority / pillar / lever / "
+                                          "beneficiary, physical totals and attribution.")
+    p.add_argument("file", metavar="FILE", help="scenario file (YAML)")
+    p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--allow-outside", action="store_true",
+                   help="let include / extends paths leave the scenario's folder tree")
+    p.set_defaults(func=cmd_evaluate)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argparse parser with every registered subcommand."""
+    from . import __version__
+
+    parser = argparse.ArgumentParser(prog="socval", description="Social value appraisal of investment scenarios "
+                                                                "(Green Book, with Monte Carlo uncertainty).")
+    parser.add_argument("--version", action="version", version=f"socval {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    _register_own(subparsers)
+    for name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:  # not written yet: skip; a missing dependency inside it is a real error
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the ``socval`` command; returns the exit code."""
+    from . import SocvalError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse: --help / --version exit 0, usage errors 2
+        return int(e.code or 0)
+    if getattr(args, "func", None) is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except SocvalError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("socval: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `socval evaluate F | head`: the reader left, nothing more to say
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
