@@ -31,6 +31,18 @@ py::array_t<double> owned_table(std::vector<double>&& v, std::vector<py::ssize_t
     return py::array_t<double>(shape, strides, heap->data(), free);
 }
 
+/// Ctrl-C while the GIL is released: PyErr_CheckSignals runs Python's handler; a KeyboardInterrupt cancels the
+/// run (the engine throws Interrupted, mapped to KeyboardInterrupt); any other error propagates.
+bool check_signals() {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() == 0) return false;
+    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+        PyErr_Clear();
+        return true;
+    }
+    throw py::error_already_set();
+}
+
 }  // namespace
 
 void bind_option_values(py::module_& m) {
@@ -45,6 +57,7 @@ void bind_option_values(py::module_& m) {
             o.threads = threads;
             o.block_size = block_size;
             o.candidates = std::move(candidates);
+            o.cancelled = check_signals;
             engine::OptionValues r;
             {
                 py::gil_scoped_release release;
@@ -76,7 +89,8 @@ void bind_option_values(py::module_& m) {
         "simulate() (common random numbers). Returns a dict: value, cost (draws x options), pillar_value "
         "(4 x draws x options: social, economic, environmental, unallocated), lever_value (3 x ...), "
         "priority_value (priorities + unallocated x ...), option_ids, option_levers, funded, scale, start. "
-        "Raises socval.ScenarioError, SamplingError, AppraisalError.");
+        "Ctrl-C raises KeyboardInterrupt within about a block. Raises socval.ScenarioError, SamplingError, "
+        "AppraisalError.");
 }
 
 }  // namespace socval::bindings

@@ -133,7 +133,7 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
     std::atomic<bool> failed{false};
     std::exception_ptr error;
     std::mutex error_mutex;
-    auto work = [&] {
+    auto work = [&](bool caller) {
         try {
             Evaluator ev(plan, Tracking::option, o.block_size);
             std::vector<double> params(static_cast<std::size_t>(std::max(1, plan.n_params())) * B);
@@ -143,6 +143,9 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
                 sampler.sample(d0, static_cast<std::size_t>(n), params.data(), B);
                 ev.run(params.data(), B, n);
                 store(ev, plan, d0, n, N, r);
+                if (caller && o.cancelled && o.cancelled())
+                    throw Interrupted("option values: interrupted after " + std::to_string(d0 + n) + " of " +
+                                      std::to_string(o.draws) + " draws; nothing is returned");
             }
         } catch (...) {
             std::lock_guard<std::mutex> lock(error_mutex);
@@ -152,10 +155,10 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
     };
     std::vector<std::thread> threads;
     try {
-        for (std::uint64_t t = 1; t < T; ++t) threads.emplace_back(work);
+        for (std::uint64_t t = 1; t < T; ++t) threads.emplace_back(work, false);
     } catch (...) {  // could not start a thread: the started ones and this one finish the blocks
     }
-    work();
+    work(true);
     for (auto& t : threads) t.join();
     if (error) std::rethrow_exception(error);
     return r;

@@ -12,6 +12,7 @@
 /// its input, so the pool's attributed values add up to the pool's total but a subset's sum understates the
 /// subset's own value (less competition for the cap): the portfolio value is then approximate.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,8 @@ struct OptionValuesOptions {
     int threads = 0;                              ///< worker threads; 0 = hardware concurrency
     int block_size = 256;                         ///< draws per block (work unit only)
     std::vector<std::string> candidates;          ///< option ids of the pool; empty = every option
+    /// Polled by the calling thread after each of its blocks; returning true stops the run (throws Interrupted).
+    std::function<bool()> cancelled;
 };
 
 /// Per-draw, per-option PV values and costs. Arrays [.. * draws + draw] * n_options + option, i.e. each table is
@@ -57,7 +60,8 @@ struct OptionValues {
 model::Scenario candidate_pool(const model::Scenario& scenario, const std::vector<std::string>& candidates);
 
 /// Simulates the candidate pool (see candidate_pool) with option tracking. Throws ScenarioError (candidates),
-/// SamplingError (draws, threads, block_size, correlations), AppraisalError (an invalid sampled draw).
+/// SamplingError (draws, threads, block_size, correlations), AppraisalError (an invalid sampled draw), Interrupted
+/// when `cancelled` returns true; nothing is returned half-done.
 OptionValues option_values(const model::Scenario& scenario, const values::Library& library,
                            const OptionValuesOptions& options);
 
