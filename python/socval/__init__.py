@@ -13,11 +13,11 @@ from ._core import (
     ValueLibraryError,
 )
 from ._core import __version__
-from . import appraisal, decision, local_economy, results_file, sensitivity, values, voi
+from . import appraisal, decision, local_economy, results_file, scenario_sensitivity, sensitivity, values, voi
 from .local_economy import lm3
 
 __all__ = [
     "AppraisalError", "DecisionError", "ResultsFileError", "SamplingError", "ScenarioError",
     "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
-    "appraisal", "decision", "local_economy", "lm3", "results_file", "sensitivity", "values", "voi",
+    "appraisal", "decision", "local_economy", "lm3", "results_file", "scenario_sensitivity", "sensitivity", "values", "voi",
 ]
