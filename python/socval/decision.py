@@ -308,7 +308,7 @@ def select_portfolio(values: np.ndarray, costs: np.ndarray, budget: float | Sequ
                      requires: Sequence[tuple[int, int]] | None = None,
                      include: Sequence[int] | None = None, exclude: Sequence[int] | None = None,
                      min_value: Any = None, objective: str = "mean", alpha: float | None = None,
-                     solver: str = "glpk") -> PortfolioResult:
+                     solver: str = "glpk", explain: bool = True) -> PortfolioResult:
     """The best portfolio of options within a budget, solved exactly as a 0-1 MILP.
 
     Parameters
@@ -332,6 +332,9 @@ def select_portfolio(values: np.ndarray, costs: np.ndarray, budget: float | Sequ
         value (Rockafellar-Uryasev linearisation).
     solver:
         ``"glpk"`` (default: faster on every measured instance, see benchmarks/decision_solver.md) or ``"cbc"``.
+    explain:
+        Find the binding constraints (one extra solve per constraint; set False for large CVaR problems, then
+        ``binding`` is empty).
 
     Raises
     ------
@@ -339,7 +342,7 @@ def select_portfolio(values: np.ndarray, costs: np.ndarray, budget: float | Sequ
         Bad shapes or values, or no feasible portfolio (the message names a set of conflicting constraints).
     """
     p = _problem(values, costs, budget, exclusive, requires, include, exclude, min_value, objective, alpha)
-    return _portfolio_result(_core.select_portfolio(p, solver, True))
+    return _portfolio_result(_core.select_portfolio(p, solver, bool(explain)))
 
 
 def efficient_frontier(values: np.ndarray, costs: np.ndarray, budgets: Sequence[float] | None = None,

@@ -296,6 +296,7 @@ def test_cvar_objective_prefers_safe_option():
     values = np.array([[10.0, 1.0], [-10.0, 1.0]])
     r = d.select_portfolio(values, [1, 1], 1, objective="cvar", alpha=0.5)
     assert list(r.selected) == [1] and r.objective == pytest.approx(1.0)
+    assert d.select_portfolio(values, [1, 1], 1, objective="cvar", alpha=0.5, explain=False).binding == []
     # Risky option 0 pays (30, -10): mean 10 beats 1, CVaR still prefers option 1.
     values = np.array([[30.0, 1.0], [-10.0, 1.0]])
     assert list(d.select_portfolio(values, [1, 1], 1).selected) == [0]
