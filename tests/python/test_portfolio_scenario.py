@@ -222,3 +222,28 @@ def test_scenario_smaa_from_comparison_equals_from_files():
     assert list(a.rank_acceptability.index) == list(cmp.names)
     c = portfolio.smaa(list(cmp.results.values()), criteria="priorities", n_weights=3000, seed=7)
     assert c.criteria == ["good_work", "health", "net_zero"]
+
+
+def test_west_of_england_portfolio_is_additive_on_common_random_numbers(tmp_path):
+    # No saturating link in the West of England scenarios: the chosen scenario's simulated PV benefits equal the
+    # sum of its options' attributed values in every draw (lags, links, drop-off and additionality included).
+    base = Path(__file__).resolve().parents[2] / "scenarios" / "west-of-england" / "baseline.yaml"
+    ov = portfolio.option_values(str(base), draws=300, seed=11)
+    budget = ov.cost.mean(0).sum() / 2
+    choice = portfolio.optimise(str(base), budget, draws=300, seed=11)
+    assert choice.cost <= budget * (1 + 1e-9)
+    out = choice.save(tmp_path / "woe-best.yaml")
+    res = simulate(str(out), draws=300, seed=11, progress=False)
+    idx = [ov.option_ids.index(i) for i in choice.selected]
+    np.testing.assert_allclose(res.draws("pv_benefits"), ov.value[:, idx].sum(1), rtol=1e-9)
+    np.testing.assert_allclose(res.draws("pv_costs"), ov.cost[:, idx].sum(1), rtol=1e-9)
+
+
+def test_scenario_without_file_gives_self_contained_yaml(tmp_path):
+    text = (DATA / "pool.yaml").read_text()
+    core = _core.model.read_scenario_text(text, "in-memory pool", str(DATA), None, False)
+    choice = portfolio.optimise(core, 180e3, draws=200)
+    assert "extends" not in choice.yaml_text
+    out = choice.save(tmp_path / "p.yaml")
+    sc = _core.model.read_scenario(str(out))
+    assert [sc.options[f.option].id for f in sc.funded] == choice.selected
