@@ -5,6 +5,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -40,11 +41,18 @@ py::array_t<double> owned(std::vector<double>&& v) {
     return owned(std::move(v), {n});
 }
 
-/// One 1-D array per row, or None when the table was not kept.
+/// A (rows, draws) array, or None when the table was not kept. Each row is freed as soon as it is copied, so
+/// the conversion needs one row of extra memory, not a second table.
 py::object rows(std::vector<std::vector<double>>&& table) {
     if (table.empty()) return py::none();
-    py::list out;
-    for (auto& r : table) out.append(owned(std::move(r)));
+    const std::size_t n = table.front().size();
+    py::array_t<double> out({static_cast<py::ssize_t>(table.size()), static_cast<py::ssize_t>(n)});
+    double* dst = out.mutable_data();
+    for (auto& r : table) {
+        std::copy(r.begin(), r.end(), dst);
+        dst += n;
+        std::vector<double>().swap(r);
+    }
     table.clear();
     return std::move(out);
 }

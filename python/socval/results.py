@@ -129,7 +129,7 @@ class Results:
             units = pv
             if name == "outcome_total":
                 units = "outcome units (see outcome_unit)"
-            put(name, (dim, "draw"), np.vstack(rows) if len(rows) else np.empty((0, int(raw["draws"]))), units)
+            put(name, (dim, "draw"), rows, units)
         units_of = {"level": "outcome units (see outcome_unit)", "value": money, "cost": money, "benefits": money,
                     "net": money}
         for name in ("level", "value", "cost", "benefits", "net"):
