@@ -127,7 +127,9 @@ class PortfolioChoice:
         ``"budget"``, ``"exclusive[0]"``, ``"requires[a->b]"``, ``"include[a]"``, ``"exclude[b]"``,
         ``"min_value[social]"``.
     scenario:
-        A validated scenario (``socval._core.model.Scenario``) funding exactly the selected options.
+        A validated ``socval.Scenario`` funding exactly the selected options (``scenario.core`` is the C++ model;
+        ``scenario.to_yaml(path)`` writes the merged document, :meth:`save` the short form that extends the
+        original file).
     yaml_text:
         Its YAML document (``extends`` the original file when there is one); :meth:`save` writes it.
     values:
@@ -255,7 +257,8 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
         include=_index(include or [], pool, "include"), exclude=_index(exclude or [], pool, "exclude"),
         min_value=mv, objective=objective, alpha=alpha, solver=solver)
     selected = [pool[int(i)] for i in r.selected]
-    doc, base_file, new = _portfolio_scenario(core, ov, selected, library=_library(scenario, library))
+    doc, base_file, new = _portfolio_scenario(core, ov, selected, library=_library(scenario, library),
+                                              scenario_obj=scenario)
     choice = PortfolioChoice(selected=selected, objective=float(r.objective), cost=float(np.sum(r.cost)),
                              binding=[_rename(b, pool) for b in r.binding], scenario=new, yaml_text="",
                              values=ov, budget=float(budget), objective_kind=objective, alpha=alpha, _doc=doc,
@@ -266,10 +269,11 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
     return choice
 
 
-def _portfolio_scenario(core: Any, ov: OptionValues, selected: Sequence[str], library: Any):
+def _portfolio_scenario(core: Any, ov: OptionValues, selected: Sequence[str], library: Any,
+                        scenario_obj: Any = None):
     """The YAML document of a scenario funding exactly `selected` (scenario scale / start where it funds them),
-    and the validated scenario. With a source file the document extends it; otherwise it is the merged document
-    with its funded list replaced."""
+    and the validated ``socval.Scenario`` (built with the Scenario API, socval.scenario). With a source file the
+    document extends it; otherwise it is the merged document with its funded list replaced."""
     funded = []
     for oid in selected:
         i = ov.option_ids.index(oid)
@@ -288,8 +292,9 @@ def _portfolio_scenario(core: Any, ov: OptionValues, selected: Sequence[str], li
         doc.setdefault("metadata", {})["name"] = name
         doc.setdefault("scenario", {})["funded"] = funded
         text = yaml.safe_dump(doc, sort_keys=False)
-        base_dir = os.getcwd()
-    new = _core.model.read_scenario_text(text, name, base_dir, library, False)
+        base_dir = getattr(scenario_obj, "_base_dir", None) or os.getcwd()
+    from .scenario import scenario_from_yaml
+    new = scenario_from_yaml(text, name=name, base_dir=base_dir, library=library)
     return doc, base_file, new
 
 

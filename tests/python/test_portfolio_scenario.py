@@ -127,7 +127,11 @@ def test_saved_yaml_loads_and_evaluates_on_common_random_numbers(tmp_path):
     np.testing.assert_allclose(res.draws("pv_benefits"), choice.values.value[:, idx].sum(1), rtol=1e-12)
     assert res.draws("pv_benefits").mean() == pytest.approx(choice.objective)
     # The in-memory scenario is the same.
-    assert [choice.scenario.options[f.option].id for f in choice.scenario.funded] == funded
+    assert isinstance(choice.scenario, socval.scenario.Scenario)
+    assert choice.scenario.funded_ids == funded
+    merged = choice.scenario.to_yaml(tmp_path / "merged.yaml")
+    assert "extends" not in merged
+    assert [o.id for o in _core.model.read_scenario(str(tmp_path / "merged.yaml")).options] == IDS
 
 
 def test_bad_inputs():
@@ -247,3 +251,11 @@ def test_scenario_without_file_gives_self_contained_yaml(tmp_path):
     out = choice.save(tmp_path / "p.yaml")
     sc = _core.model.read_scenario(str(out))
     assert [sc.options[f.option].id for f in sc.funded] == choice.selected
+
+
+def test_optimise_accepts_a_socval_scenario():
+    from socval.scenario import load_scenario
+    sc = load_scenario(POOL)
+    choice = portfolio.optimise(sc, 400e3, draws=300, seed=1)
+    assert choice.selected in brute_force(400e3)[0]
+    assert choice.scenario.funded_ids == choice.selected
