@@ -1,0 +1,1 @@
+"""Reference implementations the fast code is checked against (slow, plainly written)."""
