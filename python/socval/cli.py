@@ -109,12 +109,19 @@ def build_parser() -> argparse.ArgumentParser:
     for name in SUBCOMMAND_MODULES:
         try:
             module = importlib.import_module(name)
+            module.register(subparsers)
         except ModuleNotFoundError as e:
-            if e.name == name:  # not written yet: skip; a missing dependency inside it is a real error
-                continue
-            raise
-        module.register(subparsers)
+            if e.name != name:
+                _broken(name, e)
+            # else: not written yet, skip it
+        except Exception as e:  # a broken subcommand must not take down the others: say so, carry on
+            _broken(name, e)
     return parser
+
+
+def _broken(module: str, error: BaseException) -> None:
+    print(f"socval: warning: the subcommands of {module} are unavailable ({type(error).__name__}: {error})",
+          file=sys.stderr)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
