@@ -123,35 +123,44 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", required=True, help="results file to write (HDF5; written atomically)")
     p.add_argument("--keep-full", action="store_true", help="keep the draws x years x outcomes tensors")
     p.add_argument("--year-values", action="store_true", help="per-year summaries of each outcome's value")
-    p.set_defaults(func=cmd_run)
+    p.set_defaults(func=_guarded(cmd_run))
 
     p = subparsers.add_parser("summary", help="summary table of a results file",
                               description="Print the summary of a results file written by `socval run`.")
     p.add_argument("file", help="results file (HDF5)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    p.set_defaults(func=cmd_summary)
+    p.set_defaults(func=_guarded(cmd_summary))
 
     p = subparsers.add_parser("compare", help="compare scenarios on common random numbers",
                               description="Simulate each scenario with the same seed and compare them draw by draw.")
     p.add_argument("files", nargs="+", metavar="FILE", help="two or more scenario files (YAML)")
     _add_common(p)
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    p.set_defaults(func=cmd_compare)
+    p.set_defaults(func=_guarded(cmd_compare))
 
 
-def run_command(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
-    """Run a subcommand: socval errors and bad files -> message on stderr, exit 2; Ctrl-C -> exit 130."""
-    from ._core import SocvalError
+def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """The subcommand with its errors turned into exit codes: a socval error, a missing file or an unknown metric
+    -> its message on stderr, exit 2; Ctrl-C -> exit 130 (nothing is written: files appear only when complete)."""
 
-    try:
-        return func(args)
-    except KeyboardInterrupt:
-        print("socval: interrupted; nothing was written", file=sys.stderr)
-        return 130
-    except (SocvalError, OSError, KeyError, TypeError) as e:
-        msg = e.args[0] if isinstance(e, KeyError) and e.args else e
-        print(f"socval {args.command}: error: {msg}", file=sys.stderr)
-        return 2
+    def run(args: argparse.Namespace) -> int:
+        from ._core import SocvalError
+
+        try:
+            return func(args)
+        except KeyboardInterrupt:
+            print("socval: interrupted; nothing was written", file=sys.stderr)
+            return 130
+        except SocvalError as e:
+            print(str(e), file=sys.stderr)
+            return 2
+        except (OSError, KeyError, TypeError) as e:
+            msg = e.args[0] if isinstance(e, KeyError) and e.args else e
+            print(f"socval {args.command}: error: {msg}", file=sys.stderr)
+            return 2
+
+    run.__doc__ = func.__doc__
+    return run
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -160,7 +169,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)
     args = parser.parse_args(argv)
-    return run_command(args.func, args)
+    return args.func(args)
 
 
 if __name__ == "__main__":
