@@ -8,12 +8,55 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
-from typing import Any, List, Optional
+from typing import Any, Callable, List, Optional
 
-from .cli_simulation import _clean, _table, run_command
+import numpy as np
+import pandas as pd
 
 __all__ = ["register", "main", "cmd_optimise"]
+
+
+def _clean(x: Any) -> Any:
+    """JSON-ready: NaN / inf -> None, numpy scalars and arrays -> Python values."""
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return _clean(x.tolist())
+    if isinstance(x, np.generic):
+        x = x.item()
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def _table(df: pd.DataFrame) -> str:
+    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_rows", 500,
+                           "display.float_format", lambda v: f"{v:,.6g}"):
+        return df.to_string()
+
+
+def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """The subcommand with its errors turned into exit codes: a socval error or a missing file -> its message on
+    stderr, exit 2; Ctrl-C -> exit 130 (the --out file is written only at the end)."""
+
+    def run(args: argparse.Namespace) -> int:
+        from ._core import SocvalError
+
+        try:
+            return func(args)
+        except KeyboardInterrupt:
+            print("socval: interrupted; nothing was written", file=sys.stderr)
+            return 130
+        except (SocvalError, OSError, TypeError) as e:
+            print(f"socval {args.command}: error: {e}", file=sys.stderr)
+            return 2
+
+    run.__doc__ = func.__doc__
+    return run
 
 
 def cmd_optimise(args: argparse.Namespace) -> int:
@@ -63,7 +106,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--exclude", nargs="+", default=None, metavar="ID", help="options that must not be chosen")
     p.add_argument("--out", default=None, help="write a scenario funding the portfolio (YAML)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    p.set_defaults(func=cmd_optimise)
+    p.set_defaults(func=_guarded(cmd_optimise))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -72,7 +115,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)
     args = parser.parse_args(argv)
-    return run_command(args.func, args)
+    return args.func(args)
 
 
 if __name__ == "__main__":

@@ -236,6 +236,12 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
     """
     if objective not in ("mean", "cvar"):
         raise DecisionError(f"objective: expected 'mean' or 'cvar', found {objective!r}")
+    try:
+        budget = float(budget)
+    except (TypeError, ValueError):
+        raise DecisionError(f"budget: expected a number >= 0 (GBP of expected PV cost), found {budget!r}") from None
+    if not np.isfinite(budget) or budget < 0:
+        raise DecisionError(f"budget: expected a finite number >= 0 (GBP of expected PV cost), found {budget!r}")
     core = core_scenario(scenario)
     ov = option_values(core, candidates, draws=draws, seed=seed, sampler=sampler, threads=threads,
                        library=_library(scenario, library))

@@ -149,6 +149,12 @@ def test_bad_inputs():
         portfolio.optimise(POOL, 1e5, draws=10, include=["town_jobs", "city_jobs"])
     with pytest.raises(socval.SamplingError, match="draws"):
         portfolio.option_values(POOL, draws=0)
+    with pytest.raises(socval.DecisionError, match="budget: expected a finite number >= 0"):
+        portfolio.optimise(POOL, -1.0, draws=10)
+    with pytest.raises(socval.DecisionError, match="budget: expected a number"):
+        portfolio.optimise(POOL, "lots", draws=10)
+    with pytest.raises(socval.DecisionError, match="alpha"):
+        portfolio.optimise(POOL, 1e5, draws=10, objective="cvar")
 
 
 def test_scenario_smaa_hand_case():
