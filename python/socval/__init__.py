@@ -1,6 +1,12 @@
 """socval: social value scenario simulation and decision support.
 
-Green Book appraisal of investment options linked to a region's priorities, with Monte Carlo uncertainty.
+Green Book appraisal of investment options linked to a region's priorities, with Monte Carlo uncertainty::
+
+    import socval as sv
+    sc = sv.load_scenario("scenarios/west-of-england/baseline.yaml")
+    det = sc.evaluate()                         # deterministic central case
+    res = sc.simulate(draws=10_000, seed=42)    # Monte Carlo
+    cmp = sv.compare([sc, other], draws=10_000, seed=42)   # paired, common random numbers
 """
 from ._core import (
     AppraisalError,
@@ -13,11 +19,19 @@ from ._core import (
     ValueLibraryError,
 )
 from ._core import __version__
-from . import appraisal, decision, local_economy, results_file, scenario_sensitivity, sensitivity, values, voi
+from . import (appraisal, decision, local_economy, portfolio, results_file, scenario_sensitivity, sensitivity,
+               values, voi)
+from .compare import Comparison, compare
 from .local_economy import lm3
+from .results import Results, load_results
+from .scenario import Appraisal, Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
+from .simulate import simulate
 
 __all__ = [
     "AppraisalError", "DecisionError", "ResultsFileError", "SamplingError", "ScenarioError",
     "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
-    "appraisal", "decision", "local_economy", "lm3", "results_file", "scenario_sensitivity", "sensitivity", "values", "voi",
+    "Appraisal", "Comparison", "Results", "Scenario",
+    "compare", "lm3", "load_results", "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
+    "appraisal", "decision", "local_economy", "portfolio", "results_file", "scenario_sensitivity", "sensitivity",
+    "values", "voi",
 ]
