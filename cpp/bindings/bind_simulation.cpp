@@ -99,9 +99,10 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["pv_costs"] = owned(std::move(r.pv_costs));
     d["pv_investment"] = owned(std::move(r.pv_investment));
     d["pv_benefits"] = owned(std::move(r.pv_benefits));
-    d["npsv"] = owned(std::move(r.npsv));
-    d["bcr"] = owned(std::move(r.bcr));
-    d["sroi"] = owned(std::move(r.sroi));
+    auto maybe = [](std::vector<double>&& v) { return v.empty() ? py::object(py::none()) : py::object(owned(std::move(v))); };
+    d["npsv"] = maybe(std::move(r.npsv));
+    d["bcr"] = maybe(std::move(r.bcr));
+    d["sroi"] = maybe(std::move(r.sroi));
     d["priority_value"] = rows(std::move(r.priority_value));
     d["pillar_value"] = rows(std::move(r.pillar_value));
     d["beneficiary_value"] = rows(std::move(r.beneficiary_value));
@@ -145,7 +146,8 @@ void bind_simulation(py::module_& m) {
         "simulate",
         [](const model::Scenario& scenario, const values::Library& library, std::uint64_t draws, std::uint64_t seed,
            const std::string& sampler, int threads, int block_size, bool keep_outcomes, bool keep_full,
-           bool keep_inputs, bool track_levers, bool year_values, std::vector<double> quantiles, int histogram_bins,
+           bool keep_inputs, bool track_levers, bool year_values, bool keep_derived, std::vector<double> quantiles,
+           int histogram_bins,
            std::uint64_t quantile_draws, py::object progress, double report_interval) {
             engine::SimulationOptions o;
             o.draws = draws;
@@ -158,6 +160,7 @@ void bind_simulation(py::module_& m) {
             o.keep_inputs = keep_inputs;
             o.track_levers = track_levers;
             o.year_values = year_values;
+            o.keep_derived = keep_derived;
             o.quantiles = std::move(quantiles);
             o.histogram_bins = histogram_bins;
             o.quantile_draws = quantile_draws;
@@ -178,7 +181,7 @@ void bind_simulation(py::module_& m) {
         },
         "scenario"_a, "library"_a, "draws"_a, "seed"_a = 0, "sampler"_a = "lhs", "threads"_a = 0,
         "block_size"_a = engine::SimulationOptions{}.block_size, "keep_outcomes"_a = true, "keep_full"_a = false,
-        "keep_inputs"_a = false, "track_levers"_a = true, "year_values"_a = false,
+        "keep_inputs"_a = false, "track_levers"_a = true, "year_values"_a = false, "keep_derived"_a = true,
         "quantiles"_a = engine::SimulationOptions{}.quantiles, "histogram_bins"_a = 512,
         "quantile_draws"_a = engine::SimulationOptions{}.quantile_draws, "progress"_a = py::none(),
         "report_interval"_a = 0.1,

@@ -107,6 +107,51 @@ class Results:
         #: benchmarks; empty for loaded results (not saved: timings differ from run to run).
         self.timings: Dict[str, float] = {}
 
+    # ---- variables, stored or derived ----------------------------------------------------------------------------
+
+    def _derivable(self, name: str) -> bool:
+        need = {"npsv": ("pv_benefits", "pv_costs"), "bcr": ("pv_benefits", "pv_costs"),
+                "sroi": ("pv_benefits", "pv_investment"), "pillar_value": ("priority_value", "priority_pillar")}
+        return name in need and all(n in self._vars for n in need[name])
+
+    def _has(self, name: str) -> bool:
+        return name in self._vars or self._derivable(name)
+
+    def _var(self, name: str) -> Tuple[Tuple[str, ...], np.ndarray, Dict[str, Any]]:
+        """A stored variable, or one the engine left out because it is an exact function of others (NPSV, BCR,
+        SROI, value by pillar): recomputed here with the engine's floating-point operations, in its order, so the
+        values are bit-identical to what the engine would have stored (docs/model/simulation.md, "Memory")."""
+        if name in self._vars:
+            return self._vars[name]
+        if not self._derivable(name):
+            raise KeyError(name)
+        pvb = self._vars["pv_benefits"]
+        money_units = pvb[2].get("units", "")
+        if name == "npsv":
+            npsv = pvb[1] - self._vars["pv_costs"][1]
+            return ("draw",), npsv, {"units": money_units, "long_name": _LONG_NAMES[name]}
+        if name in ("bcr", "sroi"):
+            den = self._vars["pv_costs" if name == "bcr" else "pv_investment"][1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(den != 0.0, pvb[1] / den, np.nan)
+            return ("draw",), ratio, {"units": "1", "long_name": _LONG_NAMES[name]}
+        prio = self._vars["priority_value"][1]
+        pillar_of = [str(p) for p in self._vars["priority_pillar"][1]]
+        out = np.zeros((len(PILLARS), prio.shape[1]))
+        for k, pillar in enumerate(pillar_of):  # the engine adds priority rows into pillar rows in this order
+            out[PILLARS.index(pillar)] += prio[k]
+        return ("pillar", "draw"), out, {"units": money_units, "long_name": _LONG_NAMES[name]}
+
+    def _all_vars(self) -> Variables:
+        """Every variable, derived ones included (in the stored order, derived headline metrics first)."""
+        out: Variables = {}
+        for name in HEADLINE + ("priority_value", "pillar_value"):
+            if self._has(name):
+                out[name] = self._var(name)
+        for name, v in self._vars.items():
+            out.setdefault(name, v)
+        return out
+
     # ---- construction -------------------------------------------------------------------------------------------
 
     @classmethod
@@ -121,7 +166,8 @@ class Results:
             v[name] = (tuple(dims), np.asarray(data), a)
 
         for name in HEADLINE:
-            put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi") else pv)
+            if raw[name] is not None:  # npsv, bcr, sroi: None when derived on demand (keep_derived=False)
+                put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi") else pv)
         for name, (dim, _) in _TABLES.items():
             rows = raw[name]
             if rows is None:
@@ -212,22 +258,22 @@ class Results:
 
     def metrics(self) -> List[str]:
         """Every metric name :meth:`draws` accepts (those kept draw by draw)."""
-        names = [m for m in HEADLINE if m in self._vars]
+        names = [m for m in HEADLINE if self._has(m)]
         for table, (dim, prefix) in _TABLES.items():
-            if table in self._vars:
+            if self._has(table):
                 names += [f"{prefix}.{label}" for label in self._coord(dim)]
         return names
 
     def _resolve(self, metric: str) -> Tuple[str, int]:
         """metric -> (variable, row or -1)."""
-        if metric in HEADLINE and metric in self._vars:
+        if metric in HEADLINE and self._has(metric):
             return metric, -1
         prefix, _, label = metric.partition(".")
         for table, (dim, pre) in _TABLES.items():
             if pre == prefix and label:
                 labels = self._coord(dim)
                 if label in labels:
-                    if table not in self._vars:
+                    if not self._has(table):
                         raise KeyError(f"metric {metric!r}: per-draw values of {table} were not kept in this run "
                                        f"(simulate with keep_outcomes=True); its streaming summary is in summary()")
                     return table, labels.index(label)
@@ -252,7 +298,7 @@ class Results:
             For an unknown metric (the message lists known ones) or one not kept draw by draw.
         """
         name, row = self._resolve(metric)
-        data = self._vars[name][1]
+        data = self._var(name)[1]
         out = data if row < 0 else data[row]
         out = out.view()
         out.flags.writeable = False
@@ -283,7 +329,7 @@ class Results:
         rows: Dict[str, Dict[str, Any]] = {}
         for m in self.metrics():
             name, _ = self._resolve(m)
-            rows[m] = {"unit": self._vars[name][2].get("units", ""), **_stats(self.draws(m))}
+            rows[m] = {"unit": self._var(name)[2].get("units", ""), **_stats(self.draws(m))}
         for table in ("outcome_total", "outcome_pv"):
             if table in self._vars or f"{table}_mean" not in self._vars:
                 continue
@@ -306,7 +352,7 @@ class Results:
         return [units] * len(self.outcomes)
 
     def _table(self, table: str, labels: Sequence[str]) -> pd.DataFrame:
-        data = self._vars[table][1]
+        data = self._var(table)[1]
         df = pd.DataFrame([_stats(data[i]) for i in range(len(labels))], index=pd.Index(labels))
         return df
 
@@ -412,7 +458,7 @@ class Results:
         quantile, parameter), units as attributes and the provenance as dataset attributes."""
         import xarray as xr
 
-        data_vars = {name: (dims, data, dict(a)) for name, (dims, data, a) in self._vars.items()
+        data_vars = {name: (dims, data, dict(a)) for name, (dims, data, a) in self._all_vars().items()
                      if name not in ("priority_pillar", "outcome_unit")}
         coords: Dict[str, Any] = {name: (name, values, dict(a)) for name, (values, a) in self._coords.items()}
         coords["priority_pillar"] = ("priority", self._vars["priority_pillar"][1])
@@ -422,14 +468,14 @@ class Results:
     def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
         """Write a self-describing HDF5 file (``docs/formats/results.md``) atomically: a temporary file renamed to
         ``path`` only when complete. Raises socval.ResultsFileError."""
-        variables = {name: (dims, data, a) for name, (dims, data, a) in self._vars.items()}
+        variables = self._all_vars()
         coords = {name: (values, a) for name, (values, a) in self._coords.items()}
         attrs = {k: v for k, v in self.attrs.items() if k not in results_file.COMPUTED_ATTRS}
         results_file.write(path, variables, coords, attrs)
 
     def __repr__(self) -> str:
         name = self.attrs.get("scenario_name", "")
-        npsv = self._vars.get("npsv")
+        npsv = self._var("npsv") if self._has("npsv") else None
         head = ""
         if npsv is not None and npsv[1].size:
             p5, p95 = np.quantile(npsv[1], [0.05, 0.95])

@@ -137,7 +137,8 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         raw = _core.simulation.simulate(
             core, lib, int(draws), seed=int(seed), sampler=sampler, threads=int(threads or 0),
             keep_outcomes=bool(keep_outcomes), keep_full=bool(keep_full), keep_inputs=bool(keep_inputs),
-            track_levers=bool(track_levers), year_values=bool(year_values), quantiles=[float(q) for q in quantiles],
+            track_levers=bool(track_levers), year_values=bool(year_values), keep_derived=False,
+            quantiles=[float(q) for q in quantiles],
             progress=bar)
     finally:
         if bar is not None:

@@ -149,9 +149,12 @@ void Run::allocate() {
         v.resize(static_cast<std::size_t>(rows));
         for (auto& x : v) draws(x);
     };
-    for (auto* v : {&r_.pv_costs, &r_.pv_investment, &r_.pv_benefits, &r_.npsv, &r_.bcr, &r_.sroi}) draws(*v);
+    for (auto* v : {&r_.pv_costs, &r_.pv_investment, &r_.pv_benefits}) draws(*v);
     table(r_.priority_value, K_ + 1);
-    table(r_.pillar_value, 4);
+    if (opt_.keep_derived) {
+        for (auto* v : {&r_.npsv, &r_.bcr, &r_.sroi}) draws(*v);
+        table(r_.pillar_value, 4);
+    }
     table(r_.beneficiary_value, 3);
     if (tracking_ != Tracking::none) {
         table(r_.lever_value, 3);
@@ -192,11 +195,13 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
     put(r_.pv_costs, ev.pv_costs());
     put(r_.pv_investment, ev.pv_investment());
     put(r_.pv_benefits, ev.pv_benefits());
-    put(r_.npsv, ev.npsv());
-    put(r_.bcr, ev.bcr());
-    put(r_.sroi, ev.sroi());
     for (int k = 0; k <= K_; ++k) put(r_.priority_value[static_cast<std::size_t>(k)], ev.priority_value(k));
-    for (int p = 0; p < 4; ++p) put(r_.pillar_value[static_cast<std::size_t>(p)], ev.pillar_value(p));
+    if (opt_.keep_derived) {
+        put(r_.npsv, ev.npsv());
+        put(r_.bcr, ev.bcr());
+        put(r_.sroi, ev.sroi());
+        for (int p = 0; p < 4; ++p) put(r_.pillar_value[static_cast<std::size_t>(p)], ev.pillar_value(p));
+    }
     for (int x = 0; x < 3; ++x) put(r_.beneficiary_value[static_cast<std::size_t>(x)], ev.beneficiary_value(x));
     if (tracking_ != Tracking::none)
         for (int l = 0; l < 3; ++l) {

@@ -27,6 +27,10 @@ struct SimulationOptions {
     bool keep_inputs = false;    ///< keep the sampled parameter values (parameters x draws)
     bool track_levers = true;    ///< per-draw value and cost by lever (one more propagation per lever)
     bool year_values = false;    ///< per-year summaries of each outcome's value too (levels always)
+    /// Keep per draw the metrics that are exact functions of others: NPSV = PV benefits - PV costs, BCR, SROI and
+    /// value by pillar (the sum of its priorities' values, in priority order). Off, they are left empty and the
+    /// caller recomputes them with the same floating-point operations (socval.Results does), saving 7 arrays.
+    bool keep_derived = true;
     std::vector<double> quantiles = {0.05, 0.25, 0.5, 0.75, 0.95};  ///< per-year quantile levels, in [0, 1]
     int histogram_bins = 512;    ///< bins of each per-year quantile histogram (>= 16)
     /// Streaming quantiles use the first this many draws (0 = all draws); moments always use every draw.
@@ -71,10 +75,10 @@ struct SimulationResult {
     std::vector<double> quantile_levels;        ///< levels of every `quantiles` array
     std::uint64_t quantile_draws = 0;           ///< draws the streaming quantiles were estimated from
 
-    // Per draw.
+    // Per draw (npsv, bcr, sroi and pillar_value empty without keep_derived).
     std::vector<double> pv_costs, pv_investment, pv_benefits, npsv, bcr, sroi;
     std::vector<std::vector<double>> priority_value;     ///< [priority (+ unallocated)][draw]
-    std::vector<std::vector<double>> pillar_value;       ///< [social, economic, environmental, unallocated][draw]
+    std::vector<std::vector<double>> pillar_value;  ///< [social, economic, environmental, unallocated][draw]
     std::vector<std::vector<double>> beneficiary_value;  ///< [fiscal, economic, social][draw]
     std::vector<std::vector<double>> lever_value;  ///< [commissioning, anchor, employer][draw]; empty untracked
     std::vector<std::vector<double>> lever_cost;   ///< PV costs with optimism bias [lever][draw]; empty untracked
