@@ -53,17 +53,16 @@ ParameterSampler::ParameterSampler(const model::Scenario& scenario, std::uint64_
         }
         copula_params_.push_back(corr.params);
     }
+    correlated_.assign(P, 0);
+    for (std::size_t p = 0; p < P; ++p) correlated_[p] = owner[p] >= 0;
 }
 
 void ParameterSampler::sample(std::uint64_t d0, std::size_t n, double* params, std::size_t stride) const {
     const std::size_t P = keys_.size();
-    std::vector<char> correlated(P, 0);
-    for (const auto& rows : copula_params_)
-        for (int p : rows) correlated[static_cast<std::size_t>(p)] = 1;
     // 1. Independent keyed uniforms (every parameter of a copula needs one, fixed or not).
     for (std::size_t p = 0; p < P; ++p) {
         double* row = params + p * stride;
-        if (distributions_[p].is_fixed() && !correlated[p]) continue;
+        if (distributions_[p].is_fixed() && !correlated_[p]) continue;
         uniform_block(keys_[p], d0, n, sampler_, n_total_, row);
     }
     // 2. Rank correlation through each Gaussian copula, on the uniforms.

@@ -133,6 +133,7 @@ private:
     std::vector<StreamKey> keys_;
     std::vector<GaussianCopula> copulas_;
     std::vector<std::vector<int>> copula_params_;  ///< parameter rows of each copula, in matrix order
+    std::vector<char> correlated_;                 ///< per parameter: 1 if a copula uses it
     Sampler sampler_;
     std::uint64_t n_total_;
 };
