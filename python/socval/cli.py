@@ -21,9 +21,9 @@ __all__ = ["main", "build_parser", "SUBCOMMAND_MODULES", "cmd_validate", "cmd_ev
 SUBCOMMAND_MODULES: List[str] = [
     "socval.cli_simulation",   # run, summary, compare
     "socval.cli_sensitivity",  # sensitivity
-    "socval.cli_decision",     # optimise
-    "socval.cli_report",       # report
+    "socval.cli_portfolio",    # optimise
     "socval.cli_values",       # values
+    "socval.cli_report",       # report (not yet written: skipped)
 ]
 
 

@@ -13,7 +13,7 @@ from typing import Any, List, Optional
 
 import pandas as pd
 
-from .cli_simulation import _clean, _table, run_command
+from .cli_simulation import _clean, _guarded, _table
 
 __all__ = ["register", "main", "cmd_sensitivity"]
 
@@ -79,7 +79,7 @@ def register(subparsers: Any) -> None:
                    help="a second scenario: analyse output(FILE) - output(FILE2)")
     p.add_argument("--threads", type=int, default=None, help="worker threads (default: one per core)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    p.set_defaults(func=cmd_sensitivity)
+    p.set_defaults(func=_guarded(cmd_sensitivity))
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -88,7 +88,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     register(sub)
     args = parser.parse_args(argv)
-    return run_command(args.func, args)
+    return args.func(args)
 
 
 if __name__ == "__main__":
