@@ -33,6 +33,15 @@ def test_each_scenario_is_its_own_simulation_with_the_same_seed(cmp):
         np.testing.assert_array_equal(cmp.results[n].draws("npsv"), alone.draws("npsv"))
 
 
+def test_scenario_objects_work_like_files(cmp):
+    from socval.scenario import load_scenario
+
+    c = compare([load_scenario(f) for f in FILES], draws=4000, seed=8, progress=False)
+    assert c.names == NAMES
+    for n in NAMES:
+        np.testing.assert_array_equal(c.results[n].draws("npsv"), cmp.results[n].draws("npsv"))
+
+
 def test_shared_parameters_share_their_draws():
     a = simulate(FILES[0], draws=1000, seed=8, keep_inputs=True, progress=False)
     b = simulate(FILES[1], draws=1000, seed=8, keep_inputs=True, progress=False)
