@@ -39,7 +39,7 @@ namespace {
 constexpr std::size_t kChunk = 256;  // stack buffers per chunk: 4 x 2 KB
 }  // namespace
 
-void normal_quantile_block(const double* u, double* z, std::size_t n) {
+SOCVAL_VECTOR_CLONES void normal_quantile_block(const double* u, double* z, std::size_t n) {
     double ub[kChunk], rb[kChunk], sb[kChunk];
     unsigned idx[kChunk];
     for (std::size_t c0 = 0; c0 < n; c0 += kChunk) {
@@ -79,7 +79,7 @@ void normal_quantile_block(const double* u, double* z, std::size_t n) {
 
 double exp_value(double x) { return std::fabs(x) <= 708.0 ? exp_core(x) : std::exp(x); }
 
-void exp_block(double* x, std::size_t n) {
+SOCVAL_VECTOR_CLONES void exp_block(double* x, std::size_t n) {
     double ab[kChunk];
     for (std::size_t c0 = 0; c0 < n; c0 += kChunk) {
         const std::size_t m = std::min(kChunk, n - c0);

@@ -56,9 +56,14 @@ public:
     KeyedPermutation(const StreamKey& key, std::uint64_t n);
     /// pi(i) for i < n.
     std::uint64_t operator()(std::uint64_t i) const;
+    /// out[j] = pi(i0 + j) for j < count (i0 + count <= n): the same values, several draws at a time.
+    void apply_block(std::uint64_t i0, std::size_t count, std::uint64_t* out) const;
     std::uint64_t size() const { return n_; }
 
 private:
+    /// One pass of the Feistel network over the 2h-bit domain (no cycle walking).
+    std::uint64_t encrypt(std::uint64_t x) const;
+
     std::uint64_t n_;
     unsigned half_bits_;
     std::uint64_t half_mask_;
