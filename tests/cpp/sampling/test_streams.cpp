@@ -215,3 +215,16 @@ TEST_CASE("sample_block: Monte Carlo and LHS draws of a distribution", "[samplin
     sample_block(Distribution::fixed(2.5), k, 0, 3, Sampler::monte_carlo, 0, x.data());
     CHECK(x[2] == 2.5);
 }
+
+TEST_CASE("KeyedPermutation::apply_block equals pi(i) one at a time (cycle walking included)", "[sampling][lhs]") {
+    // n = 4^k + 1 has a Feistel domain of ~4n: most values are re-encrypted several times.
+    for (std::uint64_t n : {1ULL, 5ULL, 257ULL, 1000ULL, 4097ULL, 65537ULL, 100003ULL}) {
+        const KeyedPermutation pi(StreamKey::of(3, "walk"), n);
+        for (std::uint64_t i0 : {std::uint64_t{0}, n / 3, n - 1}) {
+            const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(1000, n - i0));
+            std::vector<std::uint64_t> out(count);
+            pi.apply_block(i0, count, out.data());
+            for (std::size_t j = 0; j < count; ++j) REQUIRE(out[j] == pi(i0 + j));
+        }
+    }
+}
