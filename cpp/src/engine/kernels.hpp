@@ -60,8 +60,6 @@ struct Step {
     double price_df;       ///< unit price x discount factor this year
 };
 
-/// Fused year of one outcome for whole chunks of lanes: gross = sum of terms (kept in registers), net = gross x
-/// factor, level = q prev + net(t - lag) - q^D net(t - lag - D), pv += level x price_df, total += level.
 /// kLanes doubles as one value (GCC vector extension: split into the machine's vector registers).
 typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double))));
 
@@ -73,7 +71,7 @@ typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double))));
 typedef long long LanesI __attribute__((vector_size(kLanes * sizeof(long long))));
 
 /// expm1 on kLanes doubles, branch-free so that it vectorises (libm's expm1 is a scalar call per draw):
-/// z = k ln2 + r with |r| <= ln2 / 2 (Cody-Waite, k rounded to nearest by the 1.5 x 2^52 trick),
+/// z = k ln2 + r with |r| <= ln2 / 2 (Cody-Waite, k rounded to nearest by the 1.5 x 2^52 trick, read back from the bits: no int conversion),
 /// expm1(r) by its Taylor series to r^13 / 13! (truncation < 4e-18 relative), then
 /// expm1(z) = 2^k expm1(r) + (2^k - 1). Arguments are clamped to [-60, 700] (expm1(-60) = -1 to 1e-26).
 /// Accuracy: a few ulp, checked against std::expm1 in tests/cpp/engine/test_kernels.cpp.
@@ -81,8 +79,9 @@ inline void expm1_lanes(Lanes& z) {
     const Lanes lo = Lanes{} - 60.0, hi = Lanes{} + 700.0;
     z = z < lo ? lo : z;
     z = z > hi ? hi : z;
-    const double magic = 6755399441055744.0;  // 1.5 x 2^52
-    Lanes kd = (z * 1.4426950408889634 + magic) - magic;
+    const double magic = 6755399441055744.0;  // 1.5 x 2^52: adding it rounds to an integer in the low bits
+    const Lanes t = z * 1.4426950408889634 + magic;
+    const Lanes kd = t - magic;
     Lanes r = z - kd * 6.93147180369123816490e-01 - kd * 1.90821492927058770002e-10;
     Lanes p = r * (1.0 / 6227020800.0) + (1.0 / 479001600.0);
     p = p * r + (1.0 / 39916800.0);
@@ -96,76 +95,24 @@ inline void expm1_lanes(Lanes& z) {
     p = p * r + (1.0 / 6.0);
     p = p * r + 0.5;
     const Lanes em1r = r + r * r * p;
-    const LanesI k = __builtin_convertvector(kd, LanesI);
-    const LanesI bits = (k + 1023) << 52;
+    // k = bits(t) - bits(magic) exactly (t lies within 2^51 of magic, where one ulp is 1); 2^k = (k + 1023) << 52.
+    LanesI tb, mb;
+    const Lanes m = Lanes{} + magic;
+    std::memcpy(&tb, &t, sizeof tb);
+    std::memcpy(&mb, &m, sizeof mb);
+    const LanesI bits = (tb - mb + 1023) << 52;
     Lanes two_k;
     std::memcpy(&two_k, &bits, sizeof two_k);
     z = two_k * em1r + (two_k - 1.0);
 }
 
 /// Saturating link: y = cap (1 - exp(-coefficient x / cap)) = -cap expm1(-coefficient x / cap).
-inline void saturate(double* y, const double* cap, const double* coefficient, const double* x, int m) {
-    Lanes cp, c, xx, z;
-    for (int i = 0; i < m; i += kLanes) {
-        SOCVAL_LOAD(cp, cap + i);
-        SOCVAL_LOAD(c, coefficient + i);
-        SOCVAL_LOAD(xx, x + i);
-        z = -(c * xx) / cp;
-        expm1_lanes(z);
-        z = -cp * z;
-        SOCVAL_STORE(y + i, z);
-    }
-}
+/// Compiled twice (AVX2 and baseline x86-64, chosen at load time); no FMA, so both give identical results.
+void saturate(double* y, const double* cap, const double* coefficient, const double* x, int m);
 
-inline void step(const Term* terms, int n_terms, const Step& st, int m) {
-    Lanes a, x, f, q, prev, add, acc, net, level, pv;
-    for (int c = 0; c < m; c += kLanes) {
-        acc = Lanes{};
-        for (int i = 0; i < n_terms; ++i) {
-            const Term& t = terms[i];
-            SOCVAL_LOAD(a, t.a + c);
-            switch (t.kind) {
-                case Term::product:
-                    SOCVAL_LOAD(x, t.x2 + c);
-                    acc += a * x;
-                    break;
-                case Term::scaled: acc += t.s * a; break;
-                case Term::plain: acc += a; break;
-                case Term::share: {
-                    double sh[kLanes];
-                    for (int j = 0; j < kLanes; ++j) {
-                        const double xj = t.x3[c + j];
-                        sh[j] = xj != 0.0 ? t.a[c + j] * (t.x2[c + j] / xj) : 0.0;
-                    }
-                    SOCVAL_LOAD(x, sh);
-                    acc += x;
-                    break;
-                }
-            }
-        }
-        SOCVAL_LOAD(f, st.factor + c);
-        net = acc * f;
-        SOCVAL_LOAD(q, st.q + c);
-        SOCVAL_LOAD(prev, st.prev + c);
-        if (st.add) SOCVAL_LOAD(add, st.add + c);
-        else add = net;
-        level = q * prev + add;
-        if (st.qd) {
-            SOCVAL_LOAD(a, st.qd + c);
-            SOCVAL_LOAD(x, st.sub + c);
-            level -= a * x;
-        }
-        SOCVAL_STORE(st.net + c, net);
-        SOCVAL_STORE(st.level + c, level);
-        SOCVAL_LOAD(pv, st.pv + c);
-        pv += level * st.price_df;
-        SOCVAL_STORE(st.pv + c, pv);
-        if (st.total) {
-            SOCVAL_LOAD(x, st.total + c);
-            x += level;
-            SOCVAL_STORE(st.total + c, x);
-        }
-    }
-}
+/// Fused year of one outcome for whole chunks of lanes: gross = sum of terms, net = gross x factor,
+/// level = q prev + net(t - lag) - q^D net(t - lag - D), pv += level x price_df, total += level.
+/// Compiled twice like saturate().
+void step(const Term* terms, int n_terms, const Step& st, int m);
 
 }  // namespace socval::engine::kernels

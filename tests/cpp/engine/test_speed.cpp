@@ -4,6 +4,7 @@
 
 #include <ctime>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 
 #include <socval/engine.hpp>
@@ -52,7 +53,7 @@ Builder target_size_scenario() {
         for (int k = 0; k < 2; ++k) {
             const int from = static_cast<int>(u(rng) * o);
             auto c = b.param("l" + std::to_string(o) + "." + std::to_string(k), Distribution::uniform(0.1, 0.5));
-            if (u(rng) < 0.2)
+            if (u(rng) < (std::getenv("SV_LINEAR") ? 0.0 : 0.2))
                 b.saturating("o" + std::to_string(from), "o" + std::to_string(o), c, fixed(50), k);
             else
                 b.link("o" + std::to_string(from), "o" + std::to_string(o), c, k);
