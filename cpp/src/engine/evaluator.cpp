@@ -500,6 +500,7 @@ void Evaluator::Impl::aggregate() {
         k::add_scaled(pvi, f, row(invest, static_cast<std::size_t>(t)), m);
     }
     std::fill(prio.begin(), prio.end(), 0.0);
+    std::fill(gprio.begin(), gprio.end(), 0.0);
     std::fill(pillar.begin(), pillar.end(), 0.0);
     std::fill(benef.begin(), benef.end(), 0.0);
     // Priority shares apply to an outcome's PV; the rest of it is unallocated.

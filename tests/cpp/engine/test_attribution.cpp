@@ -178,3 +178,18 @@ TEST_CASE("block evaluation: each draw of a block equals a block of one; lever t
     CHECK(r.npsv == central.npsv()[0]);
     CHECK_THAT(plan.central[2], WithinRel((2.0 + 3.0 + 6.0) / 3.0, 1e-12));  // triangular mean
 }
+
+TEST_CASE("attribution by priority does not carry over from one block to the next", "[engine][attribution]") {
+    // Regression: the per-group priority rows were accumulated across run() calls. Running the same block twice
+    // must give the same attribution, and it must sum to each priority's value.
+    const auto b = two_option_scenario(false);
+    const auto plan = engine::compile(b.s, library());
+    const std::vector<double> central(plan.central.begin(), plan.central.end());
+    engine::Evaluator ev(plan, engine::Tracking::option, 1);
+    ev.run(central.data(), 1, 1);
+    const double first = ev.group_priority_value(0, 0)[0];
+    ev.run(central.data(), 1, 1);
+    CHECK(ev.group_priority_value(0, 0)[0] == first);
+    CHECK_THAT(ev.group_priority_value(0, 0)[0] + ev.group_priority_value(1, 0)[0],
+               WithinRel(ev.priority_value(0)[0], 1e-12));
+}
