@@ -86,7 +86,9 @@ public:
           H_(plan.horizon),
           O_(static_cast<int>(plan.outcomes.size())),
           K_(static_cast<int>(plan.priority_ids.size())),
-          Q_(o.quantile_draws == 0 ? o.draws : std::min(o.quantile_draws, o.draws)),
+          // At most 2^32 - 1 draws per histogram, so that 32-bit counts cannot overflow.
+          Q_(std::min<std::uint64_t>(o.quantile_draws == 0 ? o.draws : std::min(o.quantile_draws, o.draws),
+                                     0xFFFFFFFFull)),
           tracking_(o.track_levers ? Tracking::lever : Tracking::none),
           VH_(o.year_values ? O_ * H_ : 0),
           summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_, o.histogram_bins) {}

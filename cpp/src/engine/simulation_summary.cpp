@@ -184,7 +184,7 @@ double SeriesSummaries::p_positive(int s) const {
 double SeriesSummaries::quantile(int s, double q) const {
     const auto i = static_cast<std::size_t>(s);
     const std::size_t row = static_cast<std::size_t>(bins_ + 2);
-    const std::uint64_t* h = histogram_.data() + i * row;
+    const std::uint32_t* h = histogram_.data() + i * row;
     std::uint64_t total = 0;
     for (std::size_t b = 0; b < row; ++b) total += h[b];
     if (total == 0) return std::numeric_limits<double>::quiet_NaN();

@@ -62,7 +62,9 @@ private:
     std::vector<double> lo_, inv_width_, width_, shift_;
     std::uint64_t n_ = 0;
     std::vector<double> mean_, m2_, min_, max_;
-    std::vector<std::uint64_t> positive_, histogram_;
+    std::vector<std::uint64_t> positive_;
+    /// 32-bit counts: a histogram counts at most quantile_draws values, which simulate() keeps below 2^32.
+    std::vector<std::uint32_t> histogram_;
 };
 
 }  // namespace socval::engine::detail
