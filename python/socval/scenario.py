@@ -293,6 +293,24 @@ class Scenario:
         """
         return Appraisal(_core.engine.evaluate(self._core, self._library), self.warnings)
 
+    # -- analyses (each lives in its own module; these are the scenario's doors to them) ------------------------
+    def simulate(self, draws: int = 10_000, seed: int = 0, **options: Any):
+        """Monte Carlo simulation on keyed random streams: see :func:`socval.simulate` for the options."""
+        from .simulate import simulate
+        return simulate(self, draws=draws, seed=seed, **options)
+
+    def sensitivity(self, method: str = "sobol", output: str = "npsv", **options: Any):
+        """Sobol, Morris or tornado over this scenario's uncertain parameters: see
+        :func:`socval.scenario_sensitivity.sensitivity`."""
+        from .scenario_sensitivity import sensitivity
+        return sensitivity(self, method=method, output=output, **options)
+
+    def optimise(self, budget: float, **options: Any):
+        """Best portfolio of this scenario's options within a budget: see :func:`socval.portfolio.optimise`.
+        The result's ``.scenario`` is the new Scenario funding the chosen options."""
+        from .portfolio import optimise
+        return optimise(self, budget, **options)
+
     # -- building and changing ---------------------------------------------------------------------------------
     def _revalidate(self, document: Mapping[str, Any]) -> "Scenario":
         # Messages then point into the generated YAML (to_yaml()), not into the original file.

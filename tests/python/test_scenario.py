@@ -182,3 +182,16 @@ def test_load_errors():
 def test_exported_names():
     for name in ("load_scenario", "Scenario", "Appraisal"):
         assert hasattr(socval.scenario, name)
+
+
+def test_scenario_methods_delegate_to_the_analyses():
+    import socval as sv
+    sc = sv.load_scenario(Path(__file__).resolve().parents[2] / "scenarios/west-of-england/baseline.yaml")
+    a = sc.simulate(draws=256, seed=3, progress=False)
+    b = sv.simulate(sc, draws=256, seed=3, progress=False)
+    assert (a.draws("npsv") == b.draws("npsv")).all()
+    t = sc.sensitivity(method="tornado")
+    assert len(t) > 0 and (t["swing"].diff().dropna() <= 0).all()
+    choice = sc.optimise(budget=50e6, draws=256)
+    assert choice.cost <= 50e6 + 1e-6 and len(choice.selected) > 0
+
