@@ -65,6 +65,8 @@ def measure(options: int, outcomes: int, years: int, draws: int, threads: int = 
     cmd += ["--fixed"] * fixed + ["--no-levers"] * no_levers + ["--numpy"] * numpy + ["--baseline"] * baseline
     p = subprocess.run(cmd, capture_output=True, text=True, check=True)
     r = json.loads(p.stdout.strip().splitlines()[-1])
+    if numpy:  # one thread, numpy's own generator: the engine's options do not apply
+        threads, sampler, no_levers = 1, "numpy rng", True
     r.update(options=options, outcomes=outcomes, years=years, draws=draws, threads=threads, sampler=sampler,
              fixed=fixed, levers=not no_levers, numpy=numpy)
     r["draws_per_s"] = draws / r["wall"] if r["wall"] else float("nan")
@@ -103,7 +105,8 @@ def _row(r: Dict, extra: str = "") -> str:
     else:
         phases = " | ".join(["-"] * 4)
     return (f"| {r['options']} | {r['outcomes']} | {r['years']} | {r['draws']:,} | {r['threads']} | {r['sampler']}"
-            f"{' fixed' if r['fixed'] else ''}{'' if r['levers'] else ' no levers'}{' **NumPy**' if r['numpy'] else ''}"
+            f"{' fixed' if r['fixed'] else ''}{'' if r['levers'] or r['numpy'] else ' no levers'}"
+            f"{' **NumPy**' if r['numpy'] else ''}"
             f" | {r['wall']:.2f} | {r['draws_per_s']:,.0f} | {1e6 * r['cpu'] / r['draws']:,.1f} | {r['maxrss_mb']:.0f}"
             f" | {phases} |{extra}")
 
