@@ -86,6 +86,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
                   progress=args.progress)
     pairs = cmp.summary()
     scen = cmp.scenarios()
+    sm = None
+    if args.smaa:
+        from .portfolio import smaa
+        sm = smaa(cmp, criteria=args.smaa_criteria, n_weights=args.smaa_weights, seed=args.seed,
+                  threads=args.threads)
     if args.json:
         out = {
             "draws": args.draws, "seed": args.seed, "sampler": args.sampler, "scenarios": list(cmp.names),
@@ -93,6 +98,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
             "per_scenario": scen.to_dict(orient="index"),
             "pairs": [dict(metric=m, A=a, B=b, **row) for (m, a, b), row in pairs.to_dict(orient="index").items()],
         }
+        if sm is not None:
+            out["smaa"] = {"criteria": sm.criteria, "n_weights": args.smaa_weights,
+                           "rank_acceptability": sm.rank_acceptability.to_dict(orient="index"),
+                           "central_weights": sm.central_weights.to_dict(orient="index"),
+                           "confidence": sm.confidence.to_dict()}
         print(json.dumps(_clean(out), indent=2))
     else:
         print(f"{len(cmp.names)} scenarios on common random numbers: {args.draws} draws, seed {args.seed}, "
@@ -100,6 +110,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(_table(scen))
         print()
         print(_table(pairs))
+        if sm is not None:
+            print(f"\nSMAA-2 over {args.smaa_criteria} weights ({args.smaa_weights} weight draws): rank "
+                  f"acceptability and confidence factor")
+            print(_table(sm.rank_acceptability.assign(confidence=sm.confidence)))
+            print("\nCentral weights (mean weights making each scenario rank first)")
+            print(_table(sm.central_weights))
     return 0
 
 
@@ -136,6 +152,11 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="two or more scenario files (YAML)")
     _add_common(p)
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--smaa", action="store_true",
+                   help="SMAA-2 across the scenarios: which wins under which weights on the criteria")
+    p.add_argument("--smaa-criteria", choices=("pillars", "priorities"), default="pillars",
+                   help="SMAA criteria (default pillars)")
+    p.add_argument("--smaa-weights", type=int, default=10_000, help="SMAA weight draws (default 10000)")
     p.set_defaults(func=_guarded(cmd_compare))
 
 

@@ -268,12 +268,9 @@ def test_optimise_accepts_a_socval_scenario():
 
 
 def test_cli_compare_smaa_json():
-    # `socval compare --smaa` lives in socval.cli_simulation (applied by the lead); skipped until it is there.
     p = subprocess.run([sys.executable, "-m", "socval.cli_simulation", "compare", str(DATA / "clinic_only.yaml"),
                         str(DATA / "jobs_only.yaml"), "--draws", "50", "--smaa", "--smaa-weights", "20000",
                         "--json", "--no-progress"], capture_output=True, text=True)
-    if p.returncode == 2 and "unrecognized arguments" in p.stderr:
-        pytest.skip("socval compare --smaa not wired yet")
     assert p.returncode == 0, p.stderr
     sm = json.loads(p.stdout)["smaa"]
     assert sm["criteria"] == ["social", "economic", "environmental"]
