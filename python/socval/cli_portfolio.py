@@ -8,35 +8,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from typing import Any, Callable, List, Optional
 
-import numpy as np
-import pandas as pd
+
+from .cli_simulation import _clean, _table
 
 __all__ = ["register", "main", "cmd_optimise"]
-
-
-def _clean(x: Any) -> Any:
-    """JSON-ready: NaN / inf -> None, numpy scalars and arrays -> Python values."""
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _clean(x.tolist())
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
-
-
-def _table(df: pd.DataFrame) -> str:
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_rows", 500,
-                           "display.float_format", lambda v: f"{v:,.6g}"):
-        return df.to_string()
 
 
 def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
