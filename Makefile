@@ -8,7 +8,8 @@ PKGS := g++ cmake ninja-build make git libeigen3-dev libboost-graph-dev libboost
         python3-numpy python3-pandas python3-scipy python3-h5py python3-xarray python3-h5netcdf \
         python3-matplotlib python3-pytest python3-hypothesis python3-setuptools python3-wheel python3-venv \
         python3-tqdm python3-yaml python3-jinja2 python3-nbclient python3-nbformat python3-nbconvert \
-        python3-ipykernel python3-sphinx python3-myst-parser python3-nbsphinx weasyprint poppler-utils
+        python3-ipykernel python3-sphinx python3-myst-parser python3-nbsphinx pandoc python3-bs4 weasyprint \
+        poppler-utils
 
 ROOT   := $(CURDIR)
 VENV   := $(ROOT)/.venv
@@ -17,11 +18,12 @@ BUILD  := $(ROOT)/build/cmake
 LOCK   := flock $(ROOT)/build/.lock
 export PIP_NO_INDEX := 1
 
-.PHONY: help demo test deps build install test-cpp test-python test-sanitize clean
+.PHONY: help demo test docs deps build install test-cpp test-python test-sanitize clean
 
 help:
 	@echo "make demo   install what is missing, build, run the example and write its outputs"
 	@echo "make test   install what is missing, build, run every C++ and Python test"
+	@echo "make docs   the documentation site (Sphinx, notebooks executed) in build/docs/html"
 	@echo "make test-sanitize   the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer"
 
 # apt only for what is missing, never interactive; root in CI, sudo otherwise.
@@ -64,6 +66,11 @@ test: test-cpp test-python
 
 demo: install
 	$(PY) -m socval.demo
+
+# Warnings are errors: a broken reference or a failing notebook cell fails the build.
+docs: install
+	$(PY) -m sphinx -W --keep-going -q -b html $(ROOT)/docs $(ROOT)/build/docs/html
+	@echo "documentation: $(ROOT)/build/docs/html/index.html"
 
 test-sanitize: deps
 	mkdir -p $(ROOT)/build
