@@ -4,17 +4,21 @@ Subcommands come from a registry: each entry is a module with ``register(subpars
 sets ``func`` (a function of the parsed arguments returning the exit code) with ``set_defaults(func=...)``.
 Adding a subcommand is one line in :data:`SUBCOMMAND_MODULES` (modules not installed are skipped).
 
-Exit codes: 0 success; 2 a socval error (its message on stderr, no traceback) or a usage error; 130 interrupted.
+Errors are handled once, here (:func:`run`): a subcommand raises and never prints its own error. Exit codes: 0
+success; 2 a socval error, a missing or unreadable file, an unknown name (``socval <command>: error: <message>`` on
+stderr, no traceback) or a usage error; 130 interrupted (nothing is written: files appear only when complete).
 """
 from __future__ import annotations
 
 import argparse
 import importlib
 import json
+import math
 import sys
 from typing import Any, List, Optional, Sequence
 
-__all__ = ["main", "build_parser", "SUBCOMMAND_MODULES", "cmd_validate", "cmd_evaluate"]
+__all__ = ["main", "run", "build_parser", "SUBCOMMAND_MODULES", "cmd_validate", "cmd_evaluate", "json_ready",
+           "text_table"]
 
 #: Modules that add subcommands, in the order they appear in ``socval --help``. This module's own ``validate``
 #: and ``evaluate`` come first.
@@ -25,6 +29,28 @@ SUBCOMMAND_MODULES: List[str] = [
     "socval.cli_values",       # values
     "socval.cli_report",       # report (not yet written: skipped)
 ]
+
+
+def json_ready(x: Any) -> Any:
+    """JSON-ready: NaN / inf -> None, numpy scalars and arrays -> Python values, keys -> str."""
+    if isinstance(x, dict):
+        return {str(k): json_ready(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [json_ready(v) for v in x]
+    if hasattr(x, "tolist"):  # numpy arrays and scalars
+        return json_ready(x.tolist())
+    if isinstance(x, float) and not math.isfinite(x):
+        return None
+    return x
+
+
+def text_table(df: Any) -> str:
+    """A DataFrame as plain text for the terminal (wide, every row, 6 significant digits)."""
+    import pandas as pd
+
+    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_rows", 500,
+                           "display.float_format", lambda v: f"{v:,.6g}"):
+        return df.to_string()
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -124,10 +150,23 @@ def _broken(module: str, error: BaseException) -> None:
           file=sys.stderr)
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
-    """Run the ``socval`` command; returns the exit code."""
+def run(args: argparse.Namespace) -> int:
+    """Run a parsed subcommand; its errors become a one-line message on stderr and an exit code."""
     from . import SocvalError
 
+    try:
+        return int(args.func(args) or 0)
+    except (SocvalError, OSError, KeyError) as e:  # KeyError: an unknown metric, option or value id
+        msg = e.args[0] if isinstance(e, KeyError) and e.args else e
+        print(f"socval {args.command}: error: {msg}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"socval {args.command}: interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the ``socval`` command; returns the exit code."""
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -137,13 +176,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.func(args) or 0)
-    except SocvalError as e:
-        print(str(e), file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("socval: interrupted", file=sys.stderr)
-        return 130
+        return run(args)
     except BrokenPipeError:  # e.g. `socval evaluate F | head`: the reader left, nothing more to say
         import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -1,40 +1,18 @@
 """CLI subcommand of portfolio choice: ``socval optimise FILE --budget B``.
 
 ``register(subparsers)`` adds it to the ``socval`` command's argparse subparsers (as ``socval.cli_simulation``
-does); ``python -m socval.cli_portfolio ...`` runs it alone. Exit codes: 0 success; 2 a socval error (message on
-stderr, no traceback; e.g. no feasible portfolio); 130 interrupted.
+does); errors and exit codes are socval.cli's.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from typing import Any, Callable, List, Optional
+from typing import Any
 
 
-from .cli_simulation import _clean, _table
+from .cli import json_ready, text_table
 
-__all__ = ["register", "main", "cmd_optimise"]
-
-
-def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """The subcommand with its errors turned into exit codes: a socval error or a missing file -> its message on
-    stderr, exit 2; Ctrl-C -> exit 130 (the --out file is written only at the end)."""
-
-    def run(args: argparse.Namespace) -> int:
-        from ._core import SocvalError
-
-        try:
-            return func(args)
-        except KeyboardInterrupt:
-            print("socval: interrupted; nothing was written", file=sys.stderr)
-            return 130
-        except (SocvalError, OSError, TypeError) as e:
-            print(f"socval {args.command}: error: {e}", file=sys.stderr)
-            return 2
-
-    run.__doc__ = func.__doc__
-    return run
+__all__ = ["register", "cmd_optimise"]
 
 
 def cmd_optimise(args: argparse.Namespace) -> int:
@@ -51,7 +29,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         out["file"] = args.file
         out["out"] = args.out
         out["options"] = choice.values.summary().reset_index().to_dict(orient="records")
-        print(json.dumps(_clean(out), indent=2))
+        print(json.dumps(json_ready(out), indent=2))
     else:
         kind = args.objective if args.alpha is None else f"{args.objective} at alpha {args.alpha}"
         print(f"Best portfolio within {args.budget:,.0f} ({kind}, {args.draws} draws, seed {args.seed}): "
@@ -59,7 +37,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
         print(f"objective {choice.objective:,.0f}; expected PV cost {choice.cost:,.0f}; "
               f"binding: {', '.join(choice.binding) or 'none'}")
         print()
-        print(_table(choice.values.summary()))
+        print(text_table(choice.values.summary()))
         if args.out:
             print(f"\nscenario funding the portfolio written to {args.out}")
     return 0
@@ -84,17 +62,4 @@ def register(subparsers: Any) -> None:
     p.add_argument("--exclude", nargs="+", default=None, metavar="ID", help="options that must not be chosen")
     p.add_argument("--out", default=None, help="write a scenario funding the portfolio (YAML)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    p.set_defaults(func=_guarded(cmd_optimise))
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    """Standalone entry point (``python -m socval.cli_portfolio``)."""
-    parser = argparse.ArgumentParser(prog="socval", description="socval portfolio commands")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    p.set_defaults(func=cmd_optimise)

@@ -1,21 +1,19 @@
 """CLI subcommand ``socval sensitivity FILE --method sobol|morris|tornado --output npsv --n N [--seed S] [--json]``.
 
 ``register(subparsers)`` adds it to the ``socval`` command's argparse subparsers (as ``socval.cli_simulation``
-does); ``python -m socval.cli_sensitivity ...`` runs it alone. Exit codes: 0 success; 2 a socval error (message on
-stderr, no traceback, e.g. Sobol on correlated parameters); 130 interrupted (Ctrl-C).
+does); errors and exit codes are socval.cli's.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from typing import Any, List, Optional
+from typing import Any
 
 import pandas as pd
 
-from .cli_simulation import _clean, _guarded, _table
+from .cli import json_ready, text_table
 
-__all__ = ["register", "main", "cmd_sensitivity"]
+__all__ = ["register", "cmd_sensitivity"]
 
 
 def _payload(result: Any, args: argparse.Namespace) -> dict:
@@ -43,13 +41,13 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     result = sensitivity(args.file, method=args.method, output=args.output, n=args.n, seed=args.seed,
                          groups=args.groups, other=args.other, threads=args.threads)
     if args.json:
-        print(json.dumps(_clean(_payload(result, args)), indent=2))
+        print(json.dumps(json_ready(_payload(result, args)), indent=2))
         return 0
     what = args.output if args.other is None else f"{args.output} ({args.file} - {args.other})"
     print(f"{args.method} sensitivity of {what}, seed {args.seed}")
     if isinstance(result, pd.DataFrame):
         print(f"base (all parameters at central values): {result.attrs.get('base'):,.6g}")
-        print(_table(result.set_index("input")))
+        print(text_table(result.set_index("input")))
     else:
         frame = result.to_frame()
         if args.method == "sobol":
@@ -57,7 +55,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             frame = frame.sort_values("ST", ascending=False)
         else:
             frame = frame.sort_values("mu_star", ascending=False)
-        print(_table(frame))
+        print(text_table(frame))
     return 0
 
 
@@ -79,17 +77,4 @@ def register(subparsers: Any) -> None:
                    help="a second scenario: analyse output(FILE) - output(FILE2)")
     p.add_argument("--threads", type=int, default=None, help="worker threads (default: one per core)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    p.set_defaults(func=_guarded(cmd_sensitivity))
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    """Standalone entry point (``python -m socval.cli_sensitivity``)."""
-    parser = argparse.ArgumentParser(prog="socval", description="socval sensitivity command")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    p.set_defaults(func=cmd_sensitivity)

@@ -1,42 +1,19 @@
 """CLI subcommands of the Monte Carlo engine: ``socval run``, ``socval summary``, ``socval compare``.
 
 ``register(subparsers)`` adds them to the ``socval`` command's argparse subparsers; each sets ``func`` to a
-function of the parsed arguments returning the exit code. ``python -m socval.cli_simulation ...`` runs them alone.
-Exit codes: 0 success; 2 a socval error (message on stderr, no traceback); 130 interrupted (Ctrl-C).
+function of the parsed arguments returning the exit code; errors and exit codes are socval.cli's.
 """
 from __future__ import annotations
 
 import argparse
 import json
-import math
-import sys
-from typing import Any, Callable, List, Optional
+from typing import Any
 
 import numpy as np
-import pandas as pd
 
-__all__ = ["register", "main", "cmd_run", "cmd_summary", "cmd_compare"]
+from .cli import json_ready, text_table
 
-
-def _clean(x: Any) -> Any:
-    """JSON-ready: NaN / inf -> None, numpy scalars and arrays -> Python values."""
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if isinstance(x, np.ndarray):
-        return _clean(x.tolist())
-    if isinstance(x, np.generic):
-        x = x.item()
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
-
-
-def _table(df: pd.DataFrame) -> str:
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_rows", 500,
-                           "display.float_format", lambda v: f"{v:,.6g}"):
-        return df.to_string()
+__all__ = ["register", "cmd_run", "cmd_summary", "cmd_compare"]
 
 
 def _provenance(attrs: dict) -> dict:
@@ -69,12 +46,12 @@ def cmd_summary(args: argparse.Namespace) -> int:
     if args.json:
         out = {"provenance": _provenance(res.attrs),
                "summary": {m: row for m, row in table.to_dict(orient="index").items()}}
-        print(json.dumps(_clean(out), indent=2))
+        print(json.dumps(json_ready(out), indent=2))
     else:
         prov = _provenance(res.attrs)
         print("\n".join(f"{k}: {v}" for k, v in prov.items()))
         print()
-        print(_table(table))
+        print(text_table(table))
     return 0
 
 
@@ -103,19 +80,19 @@ def cmd_compare(args: argparse.Namespace) -> int:
                            "rank_acceptability": sm.rank_acceptability.to_dict(orient="index"),
                            "central_weights": sm.central_weights.to_dict(orient="index"),
                            "confidence": sm.confidence.to_dict()}
-        print(json.dumps(_clean(out), indent=2))
+        print(json.dumps(json_ready(out), indent=2))
     else:
         print(f"{len(cmp.names)} scenarios on common random numbers: {args.draws} draws, seed {args.seed}, "
               f"{args.sampler}\n")
-        print(_table(scen))
+        print(text_table(scen))
         print()
-        print(_table(pairs))
+        print(text_table(pairs))
         if sm is not None:
             print(f"\nSMAA-2 over {args.smaa_criteria} weights ({args.smaa_weights} weight draws): rank "
                   f"acceptability and confidence factor")
-            print(_table(sm.rank_acceptability.assign(confidence=sm.confidence)))
+            print(text_table(sm.rank_acceptability.assign(confidence=sm.confidence)))
             print("\nCentral weights (mean weights making each scenario rank first)")
-            print(_table(sm.central_weights))
+            print(text_table(sm.central_weights))
     return 0
 
 
@@ -139,13 +116,13 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", required=True, help="results file to write (HDF5; written atomically)")
     p.add_argument("--keep-full", action="store_true", help="keep the draws x years x outcomes tensors")
     p.add_argument("--year-values", action="store_true", help="per-year summaries of each outcome's value")
-    p.set_defaults(func=_guarded(cmd_run))
+    p.set_defaults(func=cmd_run)
 
     p = subparsers.add_parser("summary", help="summary table of a results file",
                               description="Print the summary of a results file written by `socval run`.")
     p.add_argument("file", help="results file (HDF5)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
-    p.set_defaults(func=_guarded(cmd_summary))
+    p.set_defaults(func=cmd_summary)
 
     p = subparsers.add_parser("compare", help="compare scenarios on common random numbers",
                               description="Simulate each scenario with the same seed and compare them draw by draw.")
@@ -157,41 +134,4 @@ def register(subparsers: Any) -> None:
     p.add_argument("--smaa-criteria", choices=("pillars", "priorities"), default="pillars",
                    help="SMAA criteria (default pillars)")
     p.add_argument("--smaa-weights", type=int, default=10_000, help="SMAA weight draws (default 10000)")
-    p.set_defaults(func=_guarded(cmd_compare))
-
-
-def _guarded(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """The subcommand with its errors turned into exit codes: a socval error, a missing file or an unknown metric
-    -> its message on stderr, exit 2; Ctrl-C -> exit 130 (nothing is written: files appear only when complete)."""
-
-    def run(args: argparse.Namespace) -> int:
-        from ._core import SocvalError
-
-        try:
-            return func(args)
-        except KeyboardInterrupt:
-            print("socval: interrupted; nothing was written", file=sys.stderr)
-            return 130
-        except SocvalError as e:
-            print(str(e), file=sys.stderr)
-            return 2
-        except (OSError, KeyError, TypeError) as e:
-            msg = e.args[0] if isinstance(e, KeyError) and e.args else e
-            print(f"socval {args.command}: error: {msg}", file=sys.stderr)
-            return 2
-
-    run.__doc__ = func.__doc__
-    return run
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    """Standalone entry point (``python -m socval.cli_simulation``)."""
-    parser = argparse.ArgumentParser(prog="socval", description="socval Monte Carlo commands")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    args = parser.parse_args(argv)
-    return args.func(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+    p.set_defaults(func=cmd_compare)

@@ -1,7 +1,7 @@
 """CLI subcommand ``socval values``: list the value library (its tables and unit values, with sources and licences).
 
 ``register(subparsers)`` adds it to the ``socval`` command's argparse subparsers (as ``socval.cli_simulation``
-does); ``python -m socval.cli_values ...`` runs it alone. Exit codes: 0 success; 2 a socval error or an unknown id.
+does); errors and exit codes are socval.cli's (2 for a socval error or an unknown id).
 
     socval values                 tables, then unit values (illustrative ones flagged with *)
     socval values --json          the same as JSON (every field, notes and addresses included)
@@ -12,21 +12,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import sys
 from typing import Any, Dict, List, Optional
 
-__all__ = ["register", "main", "cmd_values", "library_listing"]
+from .cli import json_ready
 
-
-def _clean(x: Any) -> Any:
-    if isinstance(x, dict):
-        return {str(k): _clean(v) for k, v in x.items()}
-    if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
-    if isinstance(x, float) and not math.isfinite(x):
-        return None
-    return x
+__all__ = ["register", "cmd_values", "library_listing"]
 
 
 def library_listing(data: Optional[str] = None) -> Dict[str, Any]:
@@ -94,18 +84,16 @@ def cmd_values(args: argparse.Namespace) -> int:
     listing = library_listing(args.data)
     if args.id is not None:
         if args.id not in listing["unit_values"]:
-            known = ", ".join(listing["unit_values"])
-            print(f"socval values: error: unknown unit value {args.id!r}; expected one of: {known}", file=sys.stderr)
-            return 2
+            raise KeyError(f"unknown unit value {args.id!r}; expected one of: {', '.join(listing['unit_values'])}")
         entry = {"id": args.id, **listing["unit_values"][args.id]}
         if args.json:
-            print(json.dumps(_clean(entry), indent=2))
+            print(json.dumps(json_ready(entry), indent=2))
         else:
             for k, v in entry.items():
                 print(f"{k:>16}: {v}")
         return 0
     if args.json:
-        print(json.dumps(_clean(listing), indent=2))
+        print(json.dumps(json_ready(listing), indent=2))
     else:
         _print_listing(listing)
     return 0
@@ -121,27 +109,3 @@ def register(subparsers: Any) -> None:
     p.add_argument("--data", default=None, metavar="DIR",
                    help="a value library folder (default: $SOCVAL_DATA or the shipped data/)")
     p.set_defaults(func=cmd_values)
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Run ``socval values``: a socval error -> message on stderr, exit 2."""
-    from ._core import SocvalError
-
-    try:
-        return args.func(args)
-    except (SocvalError, OSError) as e:
-        print(f"socval values: error: {e}", file=sys.stderr)
-        return 2
-
-
-def main(argv: Optional[List[str]] = None) -> int:
-    """Standalone entry point (``python -m socval.cli_values``)."""
-    parser = argparse.ArgumentParser(prog="socval", description="socval value library commands")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    args = parser.parse_args(argv)
-    return run_command(args)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -117,7 +117,7 @@ def test_bad_inputs():
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "socval.cli_simulation", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "socval", *args], capture_output=True, text=True,
                           timeout=120)
 
 

@@ -182,7 +182,7 @@ def test_scenario_smaa_priorities_and_errors():
 
 def _cli(*args):
     env = dict(os.environ)
-    return subprocess.run([sys.executable, "-m", "socval.cli_portfolio", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "socval", *args], capture_output=True, text=True,
                           env=env)
 
 
@@ -268,7 +268,7 @@ def test_optimise_accepts_a_socval_scenario():
 
 
 def test_cli_compare_smaa_json():
-    p = subprocess.run([sys.executable, "-m", "socval.cli_simulation", "compare", str(DATA / "clinic_only.yaml"),
+    p = subprocess.run([sys.executable, "-m", "socval", "compare", str(DATA / "clinic_only.yaml"),
                         str(DATA / "jobs_only.yaml"), "--draws", "50", "--smaa", "--smaa-weights", "20000",
                         "--json", "--no-progress"], capture_output=True, text=True)
     assert p.returncode == 0, p.stderr

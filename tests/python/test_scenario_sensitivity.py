@@ -22,7 +22,7 @@ import pytest
 import socval
 from socval import _core
 from socval import scenario_sensitivity as ss
-from socval.cli_sensitivity import main as cli_main
+from socval.cli import main as cli_main
 from socval.simulate import core_scenario
 from socval.values import default_library
 

@@ -245,14 +245,14 @@ def test_ctrl_c_stops_a_run_within_a_second_and_writes_no_file(tmp_path):
     assert seconds < 1.5  # within a second of the signal, plus interpreter shutdown
     assert not out.exists() and list(tmp_path.iterdir()) == []
     # The CLI: exit 130, a message, no file under the final name.
-    rc, err, seconds = _interrupt([PY, "-m", "socval.cli_simulation", "run", str(LONG), "--draws", "500000",
+    rc, err, seconds = _interrupt([PY, "-m", "socval", "run", str(LONG), "--draws", "500000",
                                    "--out", str(out), "--no-progress"], out)
     assert rc == 130 and "interrupted" in err and seconds < 1.5
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([PY, "-m", "socval.cli_simulation", *args], capture_output=True, text=True, timeout=120)
+    return subprocess.run([PY, "-m", "socval", *args], capture_output=True, text=True, timeout=120)
 
 
 def test_cli_run_and_summary(tmp_path):

@@ -326,7 +326,7 @@ def test_scenario_library_references_resolve(scenarios):
 
 
 def test_cli_values_lists_the_library(capsys):
-    from socval import cli_values
+    from socval import cli as cli_values
 
     assert cli_values.main(["values"]) == 0
     out = capsys.readouterr().out
@@ -341,7 +341,7 @@ def test_cli_values_lists_the_library(capsys):
 
 
 def test_cli_values_errors(capsys, tmp_path):
-    from socval import cli_values
+    from socval import cli as cli_values
 
     assert cli_values.main(["values", "--id", "hact_value"]) == 2
     err = capsys.readouterr().err
