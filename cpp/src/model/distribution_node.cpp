@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <map>
-#include <mutex>
 #include <sstream>
 
 #include "fields.hpp"
@@ -29,25 +28,6 @@ std::map<std::string, double> numbers_of(const Node& n, const std::string& path)
     for (const Member& m : n.members)
         if (m.key != "dist" && m.key != "values" && m.key != "probs") out[m.key] = as_number(m.value, child(path, m.key));
     return out;
-}
-
-/// PERT and beta distributions precompute a quantile table when built (about 10 ms each, sampling.hpp), and the
-/// Python layer re-reads a scenario after each change: identical ones are shared through a small process-wide
-/// cache (a Distribution is immutable and cheap to copy). Cleared when full; guarded by a mutex.
-template <class Build>
-Distribution cached(const std::string& family, std::vector<double> key, Build build) {
-    static std::mutex mutex;
-    static std::map<std::pair<std::string, std::vector<double>>, Distribution> cache;
-    auto k = std::make_pair(family, std::move(key));
-    {
-        std::lock_guard<std::mutex> lock(mutex);
-        if (auto it = cache.find(k); it != cache.end()) return it->second;
-    }
-    Distribution d = build();
-    std::lock_guard<std::mutex> lock(mutex);
-    if (cache.size() >= 4096) cache.clear();
-    cache.emplace(std::move(k), d);
-    return d;
 }
 
 void need(const Node& n, const std::string& path, const std::string& family, const std::vector<std::string>& keys,
@@ -108,8 +88,7 @@ Distribution build(const Node& n, const std::string& path, const std::string& fa
         check_order(n, path, x, true);
         if (!pert) return Distribution::triangular(x.at("min"), x.at("mode"), x.at("max"));
         const double lambda = x.count("lambda") ? x.at("lambda") : 4.0;
-        return cached("pert", {x.at("min"), x.at("mode"), x.at("max"), lambda},
-                      [&] { return Distribution::pert(x.at("min"), x.at("mode"), x.at("max"), lambda); });
+        return Distribution::pert(x.at("min"), x.at("mode"), x.at("max"), lambda);
     }
     if (family == "normal") {
         keys({"mean", "sd"});
@@ -165,8 +144,7 @@ Distribution build(const Node& n, const std::string& path, const std::string& fa
         } else {
             check_order(n, path, x, false);
         }
-        return cached("beta", {x.at("alpha"), x.at("beta"), x.at("min"), x.at("max")},
-                      [&] { return Distribution::beta(x.at("alpha"), x.at("beta"), x.at("min"), x.at("max")); });
+        return Distribution::beta(x.at("alpha"), x.at("beta"), x.at("min"), x.at("max"));
     }
     // discrete
     keys({"values", "probs"});
