@@ -137,7 +137,9 @@ def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
 
     names = [s.replace("West of England - ", "") for s in table.index]
     x = np.arange(len(names))
-    colours = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9"]  # Okabe-Ito
+    from .plots import PALETTE, PILLAR_COLOURS
+
+    colours = list(PALETTE)  # Okabe-Ito, colour-blind safe
     fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), constrained_layout=True)
 
     def bars(ax, key, title, fmt="{:,.1f}"):
@@ -156,7 +158,7 @@ def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
     ax = axes[0, 2]
     bottom = np.zeros(len(x))
     for key, c in zip(("social value (GBP m)", "economic value (GBP m)", "environmental value (GBP m)"),
-                      ("#CC79A7", "#0072B2", "#009E73")):
+                      [PILLAR_COLOURS[p] for p in ("social", "economic", "environmental")]):
         m = table[(key, "mean")].to_numpy()
         ax.bar(x, m, bottom=bottom, color=c, label=key.split(" ")[0])
         bottom += m
