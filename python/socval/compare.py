@@ -122,6 +122,52 @@ class Comparison:
                 })
         return pd.DataFrame(rows).set_index(["metric", "A", "B"])
 
+    # ---- notebooks: charts, HTML summary, report ----------------------------------------------------------------
+
+    @property
+    def plot(self):
+        """Charts of the comparison (:class:`socval.plots.ComparisonPlots`): ``comparison.plot.distribution()``,
+        ``.by_priority()``, ``.by_pillar()``, ``.by_lever()``, ``.p_better()``, ``.differences()``,
+        ``.exceedance()``; each returns a matplotlib Figure."""
+        from .plots import ComparisonPlots
+
+        return ComparisonPlots(self)
+
+    def report(self, path=None, **options: Any):
+        """A decision-paper report of the comparison (HTML, Markdown, PDF): see :func:`socval.report.report` for
+        the options (``format``, ``pdf``, ``title``, ``sensitivity``, ``command``).
+
+        Returns the report text when ``path`` is None, else writes the files and returns the Path.
+        """
+        from .report import report
+
+        return report(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        """Notebook summary: the scenarios() table (means and P(best)) and how the draws are paired (every text
+        escaped)."""
+        from . import _html
+
+        table = self.scenarios()
+        header = ["scenario"] + [str(c) for c in table.columns]
+        rows = []
+        for name, r in table.iterrows():
+            cells = [name]
+            for col, v in r.items():
+                metric = str(col).split(" ", 1)[1].rstrip(")")
+                cells.append(_html.prob(v) if str(col).startswith("P(best") else
+                             _html.ratio(v) if metric in ("bcr", "sroi") else _html.money(v))
+            rows.append(cells)
+        first = self.results[self.names[0]] if self.names else None
+        a = first.attrs if first is not None else {}
+        lines = [f"{len(self.names)} scenarios, {first.n_draws if first else 0:,} paired draws, seed {a.get('seed')}, "
+                 f"sampler {a.get('sampler')}; GBP in {a.get('price_base_year')} prices, present values"]
+        note = ("Paired draws: every scenario is simulated with the same seed, sampler and number of draws, and a "
+                "parameter two scenarios share takes the same value in the same draw (common random numbers), so "
+                "differences and P(best) are computed draw by draw. P(best) is the share of draws in which the "
+                "scenario is best on that metric (lower is better for costs).")
+        return _html.block("Comparison", ", ".join(self.names), lines, [_html.table(header, rows, 1)], note=note)
+
     def __repr__(self) -> str:
         n = self.results[self.names[0]].n_draws if self.names else 0
         return f"<socval.Comparison of {len(self.names)} scenarios ({', '.join(self.names)}), {n} paired draws>"

@@ -143,6 +143,19 @@ def _metric_data(obj: Any, metric: str):
     return [(n, x / div) for n, x in data], div, label, kind
 
 
+def _integer_years(ax) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def _thousands(axis) -> None:
+    """Tick labels with thousands separators (no '1e7' offset)."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}" if abs(v) < 1e4 else f"{v:,.0f}"))
+
+
 def _threshold(metric: str) -> float:
     """The break-even value of a metric: 1 for ratios (benefits = costs), else 0."""
     return 1.0 if metric in _RATIOS else 0.0
@@ -213,7 +226,7 @@ def distribution(obj: Any, metric: str = "npsv", ax=None):
     if not _is_comparison(obj):
         title += f": {_txt(data[0][0])}"
     ax.set_title(title)
-    ax.legend(frameon=False, fontsize="small", loc="upper left")
+    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(0.0, -0.14), ncol=1)
     return fig
 
 
@@ -281,17 +294,17 @@ def fan(results: Any, node: str = "net", ax=None, kind: str = "level"):
         raise TypeError("fan: expected one socval.Results (a fan chart per scenario: comparison.results[name])")
     df = results.by_year(node, kind=kind) if node in results.outcomes else results.by_year(node)
     money = node not in results.outcomes or kind == "value"
-    names = {"net": "net benefits (benefits - costs)", "benefits": "benefits", "benefit": "benefits",
+    names = {"net": "net benefits", "benefits": "benefits", "benefit": "benefits",
              "cost": "costs with optimism bias", "costs": "costs with optimism bias"}
     if money:
         div, unit = _money_scale(df[["min", "max", "mean"]].to_numpy())
         label = _axis_label(names.get(node, f"value of {_txt(node)}"), "money", "", unit, _price_base(results),
                             discounted=False)
     else:
-        div = 1.0
-        unit = str(results._vars["outcome_unit"][1][results.outcomes.index(node)]) \
-            if hasattr(results, "_vars") else "units"
-        label = f"{_txt(node)} ({_txt(unit)} per year)"
+        unit = _metric_unit(results, f"outcome.{node}")[1]
+        div, scale_unit = _money_scale(df[["min", "max", "mean"]].to_numpy()) if unit.startswith("GBP") \
+            else (1.0, unit)
+        label = f"{_txt(node)} ({_txt(scale_unit)} per year)"
     fig, ax = _figure(ax, (8, 4.5))
     years = df.index.to_numpy()
     colour = PALETTE[0]
@@ -303,10 +316,13 @@ def fan(results: Any, node: str = "net", ax=None, kind: str = "level"):
         ax.plot(years, df["p50"] / div, color=colour, linewidth=2, label="median")
     ax.plot(years, df["mean"] / div, color=PALETTE[5], linewidth=1.5, linestyle="--", label="mean")
     ax.axhline(0, color=_INK, linewidth=0.8)
+    _integer_years(ax)
+    _thousands(ax.yaxis)
     ax.set_xlabel("year")
     ax.set_ylabel(label)
     name = _txt(results.attrs.get("scenario_name", ""))
-    ax.set_title(f"{names.get(node, _txt(node))} by year: {name} ({results.n_draws:,} draws)")
+    what = "net benefits (benefits - costs)" if node == "net" else names.get(node, _txt(node))
+    ax.set_title(f"{what} by year: {name} ({results.n_draws:,} draws)")
     ax.legend(frameon=False, fontsize="small")
     return fig
 
@@ -322,6 +338,12 @@ def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str
     cats: List[str] = []
     for _, t in tables:
         cats += [str(c) for c in t.index if str(c) not in cats]
+    zero = [c for c in cats if all(c not in t.index or not np.any(t.loc[c, ["mean", "p5", "p95"]].to_numpy(dtype=float))
+                                   for _, t in tables)]
+    if len(zero) < len(cats):
+        cats = [c for c in cats if c not in zero]
+    else:
+        zero = []
     values = np.concatenate([t[["mean", "p5", "p95"]].to_numpy().ravel() for _, t in tables])
     div, unit = _money_scale(values)
     many = len(tables) > 1
@@ -351,6 +373,10 @@ def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str
     suffix = f"{len(tables)} scenarios, {_n_draws(obj):,} paired draws" if many else \
         f"{_txt(runs[0][0])}, {_n_draws(obj):,} draws"
     ax.set_title(f"{title}: {suffix}")
+    if zero:
+        ax.annotate(f"zero in every draw, not shown: {', '.join(_txt(c) for c in zero)}", (0, 0),
+                    xycoords="axes fraction", xytext=(0, -34), textcoords="offset points", fontsize="x-small",
+                    color=_INK, va="top")
     if not many and category in ("priority", "pillar"):
         shown = {pillar_of.get(c, c) if pillar_of else c for c in cats}
         for p, c in PILLAR_COLOURS.items():
@@ -436,14 +462,16 @@ def sankey_flows(source: Any, top: Optional[int] = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns option, lever, priority, pillar, value (GBP, price base year, present value), one row per
-        non-zero flow; negative flows (an option that reduces value at a priority) are kept (the chart leaves them
+        non-zero flow (flows below 1e-12 of the total absolute flow, floating-point round-off of the attribution,
+        are dropped); negative flows (an option that reduces value at a priority) are kept (the chart leaves them
         out and says so). Sums by priority equal those of ``Appraisal.attribution``.
     """
     if top is not None and (int(top) != top or top < 1):
         raise DecisionError(f"sankey: top: expected a whole number >= 1 or None, found {top!r}")
     a = _appraisal(source).attribution
     flows = a.groupby(["option", "lever", "priority", "pillar"], sort=False, as_index=False)["value"].sum()
-    flows = flows[flows["value"] != 0]
+    tiny = 1e-12 * float(flows["value"].abs().sum())  # round-off of the attribution, not a flow
+    flows = flows[flows["value"].abs() > tiny]
     if top is not None:
         positive = flows[flows["value"] > 0].groupby("option", sort=False)["value"].sum()
         keep = list(positive.sort_values(ascending=False).index[: int(top)])
@@ -579,7 +607,7 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
     if len(pos):
         ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
                   title="pillar of the priority")
-    ax.set_xlim(-0.45, 1.45)
+    ax.set_xlim(-0.32, 1.3)
     ax.set_ylim(-0.02, 1.02)
     ax.axis("off")
     how = "options -> levers -> priorities" if levers else "options -> priorities"
@@ -587,7 +615,7 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
              f"central values, {unit} ({appraisal.price_base_year} prices, present value)")
     if len(negative):
         title += (f"; {len(negative)} negative flow{'s' if len(negative) > 1 else ''} "
-                  f"({negative['value'].sum() / div:,.2f} {unit}) not drawn")
+                  f"(GBP {negative['value'].sum():,.0f} in total) not drawn")
     ax.set_title(title, fontsize="medium")
     return fig
 
@@ -697,7 +725,7 @@ def differences(comparison: Any, baseline: Optional[str] = None, metric: str = "
     ax.set_xlabel(_axis_label(f"{name}: scenario - {_txt(baseline)}", kind, _txt(unit), scale_unit,
                               _price_base(comparison.results[baseline])))
     ax.set_ylabel("scenario")
-    ax.set_title(f"Paired differences in {name} against {_txt(baseline)}: {_n_draws(comparison):,} draws")
+    ax.set_title(f"Paired differences in {name}, {_n_draws(comparison):,} draws\nagainst {_txt(baseline)}")
     ax.legend(frameon=False, fontsize="small", loc="best")
     return fig
 

@@ -473,6 +473,48 @@ class Results:
         attrs = {k: v for k, v in self.attrs.items() if k not in results_file.COMPUTED_ATTRS}
         results_file.write(path, variables, coords, attrs)
 
+    # ---- notebooks: charts, HTML summary, report ------------------------------------------------------------------
+
+    @property
+    def plot(self):
+        """Charts of these results (:class:`socval.plots.ResultsPlots`): ``results.plot.distribution()``,
+        ``.fan(node)``, ``.by_priority()``, ``.by_pillar()``, ``.by_lever()``, ``.exceedance()``, ``.sankey()``;
+        each returns a matplotlib Figure."""
+        from .plots import ResultsPlots
+
+        return ResultsPlots(self)
+
+    def report(self, path=None, **options: Any):
+        """A decision-paper report of these results (HTML, Markdown, PDF): see :func:`socval.report.report` for the
+        options (``format``, ``pdf``, ``title``, ``sensitivity``, ``command``).
+
+        Returns the report text when ``path`` is None, else writes the files and returns the Path.
+        """
+        from .report import report
+
+        return report(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        """Notebook summary: scenario, draws, seed, sampler, price base and the headline table (every text
+        escaped)."""
+        from . import _html
+
+        a = self.attrs
+        table = self.summary()
+        rows = []
+        for m in [m for m in self.metrics() if m in HEADLINE or m.startswith("pillar.")]:
+            r = table.loc[m]
+            fmt = _html.ratio if m in ("bcr", "sroi") else _html.money
+            rows.append([m, "ratio" if m in ("bcr", "sroi") else "GBP", fmt(r["mean"]), fmt(r["sd"]), fmt(r["p5"]),
+                         fmt(r["p50"]), fmt(r["p95"]), _html.prob(r["P(>0)"])])
+        lines = [f"{self.n_draws:,} draws, seed {a.get('seed')}, sampler {a.get('sampler')}",
+                 f"GBP in {a.get('price_base_year')} prices, present values "
+                 f"({a.get('discount_schedule', 'standard')} discount schedule, first year {a.get('first_year')}, "
+                 f"horizon {a.get('horizon')} years)"]
+        return _html.block("Results", str(a.get("scenario_name", "")), lines,
+                           [_html.table(["metric", "unit", "mean", "sd", "p5", "p50", "p95", "P(>0)"], rows, 2)],
+                           warnings=list(a.get("warnings", []) or []))
+
     def __repr__(self) -> str:
         name = self.attrs.get("scenario_name", "")
         npsv = self._var("npsv") if self._has("npsv") else None

@@ -209,6 +209,40 @@ class Scenario:
                 f"{len(c.outcomes)} outcomes, {len(c.priorities)} priorities, {len(c.links)} links, "
                 f"{len(c.parameters)} uncertain parameters>")
 
+    @property
+    def plot(self):
+        """Charts of the scenario at central values (:class:`socval.plots.ScenarioPlots`): ``scenario.plot.sankey()``,
+        the flow of value from options to priorities; returns a matplotlib Figure."""
+        from .plots import ScenarioPlots
+
+        return ScenarioPlots(self)
+
+    def _repr_html_(self) -> str:
+        """Notebook summary: name, description, counts, funded options with scale and central cost, budget,
+        warnings (every text escaped)."""
+        from . import _html
+
+        c = self._core
+        opts = self.options
+        rows, total = [], 0.0
+        for oid in self.funded_ids:
+            o = opts.loc[oid]
+            cost = (float(o["capital"]) + float(o["revenue"])) * float(o["scale"])
+            total += cost
+            rows.append([oid, o["name"], o["lever"], f"{float(o['scale']):g}", int(o["start"]), _html.money(cost)])
+        m = self.metadata
+        lines = [m["description"],
+                 f"{len(c.priorities)} priorities, {len(c.outcomes)} outcomes, {len(c.options)} options "
+                 f"({len(rows)} funded), {len(c.links)} links, {len(c.parameters)} uncertain parameters",
+                 f"GBP in {m['price_base_year']} prices; first year {m['first_year']}, horizon {m['horizon']} years, "
+                 f"{m['schedule']} discount schedule, {m['carbon_case']} carbon values"]
+        budget = (self._document.get("scenario") or {}).get("budget")
+        lines.append(f"Budget: GBP {_html.money(budget)}" if budget is not None else "")
+        lines.append(f"Central cost of the funded options: GBP {_html.money(total)} (undiscounted, before optimism "
+                     "bias, times scale)")
+        table = _html.table(["option", "name", "lever", "scale", "start year", "central cost (GBP)"], rows, 3)
+        return _html.block("Scenario", m["name"], lines, [table] if rows else [], warnings=self.warnings)
+
     # -- tables --------------------------------------------------------------------------------------------------
     @property
     def funded_ids(self) -> List[str]:

@@ -1,7 +1,9 @@
 """Charts for sensitivity analysis and value of information: tornado, Sobol indices, convergence, EVPPI ranking.
 
-Each function draws on ``ax`` (a new figure if None) and returns the matplotlib Axes. Colours are the Okabe-Ito
-palette, distinguishable under the common colour-vision deficiencies (Okabe & Ito 2008).
+Each function draws on ``ax`` (a new figure if None; a plain matplotlib Figure, not a pyplot one) and returns the
+matplotlib Axes; ``socval.plots.tornado`` and ``socval.plots.sobol`` wrap them and return the Figure. Colours are the
+shared Okabe-Ito palette of :mod:`socval.plots`, distinguishable under the common colour-vision deficiencies (Okabe &
+Ito 2008).
 """
 from __future__ import annotations
 
@@ -11,19 +13,17 @@ import numpy as np
 import pandas as pd
 
 from ._core import SensitivityError
+from .plots import PALETTE, _figure
 
 __all__ = ["OKABE_ITO", "tornado_plot", "sobol_plot", "convergence_plot", "evppi_plot"]
 
-#: Okabe-Ito colour-blind-safe palette.
-OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+#: Okabe-Ito colour-blind-safe palette (the same colours, in the same order, as socval.plots.PALETTE).
+OKABE_ITO = list(PALETTE)
+_LOW, _HIGH = PALETTE[0], PALETTE[1]  # blue, orange: input at its low / high value; first order / total index
 
 
 def _axes(ax):
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-    _, ax = plt.subplots(figsize=(7, 4))
-    return ax
+    return _figure(ax, (7, 4))[1]
 
 
 def tornado_plot(table: pd.DataFrame, ax=None, output_label: str = "Output", top: Optional[int] = None):
@@ -40,8 +40,8 @@ def tornado_plot(table: pd.DataFrame, ax=None, output_label: str = "Output", top
         base = float(np.median(np.r_[t["output_low"], t["output_high"]]))
     ax = _axes(ax)
     y = np.arange(len(t))[::-1]
-    ax.barh(y, t["output_low"] - base, left=base, color=OKABE_ITO[4], label="input at low value")
-    ax.barh(y, t["output_high"] - base, left=base, color=OKABE_ITO[0], label="input at high value")
+    ax.barh(y, t["output_low"] - base, left=base, color=_LOW, label="input at low value")
+    ax.barh(y, t["output_high"] - base, left=base, color=_HIGH, label="input at high value")
     ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(y)
     ax.set_yticklabels(t["input"])
@@ -57,8 +57,8 @@ def sobol_plot(result, ax=None):
     ax = _axes(ax)
     x = np.arange(len(result.names))
     w = 0.38
-    ax.bar(x - w / 2, result.S1, w, yerr=result.S1_conf, capsize=3, color=OKABE_ITO[1], label="first order S1")
-    ax.bar(x + w / 2, result.ST, w, yerr=result.ST_conf, capsize=3, color=OKABE_ITO[5], label="total ST")
+    ax.bar(x - w / 2, result.S1, w, yerr=result.S1_conf, capsize=3, color=_LOW, label="first order S1")
+    ax.bar(x + w / 2, result.ST, w, yerr=result.ST_conf, capsize=3, color=_HIGH, label="total ST")
     ax.set_xticks(x)
     ax.set_xticklabels(result.names, rotation=45 if len(result.names) > 6 else 0, ha="right" if len(result.names) > 6 else "center")
     ax.set_xlabel("Factor")
@@ -96,7 +96,7 @@ def evppi_plot(ranking: pd.DataFrame, ax=None, unit: str = "GBP", top: Optional[
     ax = _axes(ax)
     y = np.arange(len(r))[::-1]
     se = np.nan_to_num(r["se"].to_numpy(dtype=float)) if "se" in r else None
-    ax.barh(y, r["evppi"], xerr=None if se is None else 2 * se, capsize=3, color=OKABE_ITO[2])
+    ax.barh(y, r["evppi"], xerr=None if se is None else 2 * se, capsize=3, color=PALETTE[2])
     if "evpi" in r.columns and len(r):
         ax.axvline(float(r["evpi"].iloc[0]), color=OKABE_ITO[5], linestyle="--", label="EVPI (all parameters)")
         ax.legend(frameon=False)
