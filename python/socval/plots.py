@@ -20,7 +20,7 @@ Functions (``obj`` is a :class:`socval.Results` or a :class:`socval.Comparison`)
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 import pandas as pd

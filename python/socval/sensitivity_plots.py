@@ -60,7 +60,8 @@ def sobol_plot(result, ax=None):
     ax.bar(x - w / 2, result.S1, w, yerr=result.S1_conf, capsize=3, color=_LOW, label="first order S1")
     ax.bar(x + w / 2, result.ST, w, yerr=result.ST_conf, capsize=3, color=_HIGH, label="total ST")
     ax.set_xticks(x)
-    ax.set_xticklabels(result.names, rotation=45 if len(result.names) > 6 else 0, ha="right" if len(result.names) > 6 else "center")
+    many = len(result.names) > 6
+    ax.set_xticklabels(result.names, rotation=45 if many else 0, ha="right" if many else "center")
     ax.set_xlabel("Factor")
     ax.set_ylabel("Sobol index (share of output variance)")
     ax.set_title(f"Sobol indices, n = {result.n}, {int(round(100 * result.conf_level))}% intervals")
