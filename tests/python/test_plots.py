@@ -267,3 +267,14 @@ def test_bad_inputs(results, comparison, scenario):
         plots.sankey(scenario, top=0)
     with pytest.raises(TypeError, match="sankey: expected a socval.Scenario, Appraisal or Results, found str"):
         plots.sankey("scenario.yaml")
+
+
+def test_loaded_results(results, tmp_path):
+    """Charts of results read back from their HDF5 file: same units, the Sankey rebuilt from the stored text."""
+    path = tmp_path / "run.h5"
+    results.save(path)
+    loaded = socval.load_results(path)
+    assert labels(plots.distribution(loaded)) == labels(plots.distribution(results))
+    pd.testing.assert_frame_equal(plots.sankey_flows(loaded), plots.sankey_flows(results))
+    assert_drawn(loaded.plot.fan())
+    assert f"{loaded.n_draws:,} draws" in loaded._repr_html_()
