@@ -5,8 +5,9 @@ green first, skills first and balanced. The demo
 1. validates each scenario file (socval.ScenarioError with file:line:column on a bad file) and checks the budget;
 2. simulates all five with the same seed and 10,000 Latin-hypercube draws (socval.compare: a parameter shared by
    two scenarios takes the same value in the same draw, so their differences are paired);
-3. prints the comparison table: NPSV, BCR, value by pillar, jobs for local people, the share of spend kept in the
-   regional economy, LM3 and tCO2e avoided, each as mean [5th, 95th percentile], and P(best) on NPSV;
+3. prints the comparison table (socval.headline): NPSV, BCR, SROI, value by pillar, jobs for local people, tCO2e
+   avoided, local spend retained, the share of spend kept in the regional economy and LM3, each as
+   mean [5th, 95th percentile], then P(NPSV > 0) and P(best) on NPSV;
 4. writes to out/: one self-describing HDF5 results file per scenario, the table as CSV, and a PNG chart.
 
 The issue-2 example (a documented Green Book appraisal of a retrofit pilot) stays available as
@@ -23,7 +24,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _core, appraisal, values
+from . import _core, appraisal, headline, values
 
 __all__ = ["SCENARIO_DIR", "SCENARIOS", "DRAWS", "SEED", "BUDGET", "scenario_paths", "validate", "budget",
            "compare_scenarios", "comparison_table", "format_table", "plot_comparison", "run", "appraise_example",
@@ -76,55 +77,15 @@ def compare_scenarios(paths: Sequence[Path], draws: int = DRAWS, seed: int = SEE
                    metrics=("npsv", "bcr", "pv_benefits", "pv_costs"))
 
 
-def _indicators(res) -> Dict[str, np.ndarray]:
-    """Per-draw indicators of one scenario's results."""
-    from .local_economy import local_economy
-
-    le = local_economy(res)
-    return {
-        "NPSV (GBP m)": res.draws("npsv") / 1e6,
-        "BCR": res.draws("bcr"),
-        "social value (GBP m)": res.draws("pillar.social") / 1e6,
-        "economic value (GBP m)": res.draws("pillar.economic") / 1e6,
-        "environmental value (GBP m)": res.draws("pillar.environmental") / 1e6,
-        "jobs for local people": np.asarray(le.jobs_for_local_people, dtype=float),
-        "share of spend kept locally (%)": 100 * np.asarray(le.local_share, dtype=float),
-        "LM3": np.asarray(le.lm3, dtype=float),
-        "tCO2e avoided": res.draws("outcome.co2e_avoided"),
-    }
-
-
 def comparison_table(cmp) -> pd.DataFrame:
-    """Scenario x (indicator, statistic): mean, p5 and p95 of each indicator over the paired draws, and P(best)
-    on NPSV (the share of draws in which the scenario has the highest NPSV)."""
-    p_best = cmp.p_best("npsv")
-    frames = {}
-    for name in cmp.names:
-        ind = _indicators(cmp.results[name])
-        row = {}
-        for k, x in ind.items():
-            lo, hi = np.nanquantile(x, INTERVAL)
-            row[(k, "mean")], row[(k, "p5")], row[(k, "p95")] = float(np.nanmean(x)), float(lo), float(hi)
-        row[("P(best NPSV)", "")] = float(p_best[name])
-        frames[name] = row
-    table = pd.DataFrame.from_dict(frames, orient="index")
-    table.columns = pd.MultiIndex.from_tuples(table.columns, names=["indicator", "statistic"])
-    table.index.name = "scenario"
-    return table
+    """Scenario x (indicator, statistic): mean, p5 and p95 of each headline indicator over the paired draws,
+    P(NPSV > 0) and P(best) on NPSV (socval.headline.headline_table)."""
+    return headline.headline_table(cmp, interval=INTERVAL)
 
 
 def format_table(table: pd.DataFrame) -> pd.DataFrame:
     """The comparison table as text cells "mean [p5, p95]", one column per indicator (for printing)."""
-    out = pd.DataFrame(index=[s.replace("West of England - ", "") for s in table.index])
-    for k in dict.fromkeys(table.columns.get_level_values(0)):
-        if k == "P(best NPSV)":
-            out[k] = [f"{v:.2f}" for v in table[(k, "")]]
-            continue
-        digits = 2 if k in ("BCR", "LM3") else 1 if k.endswith("(GBP m)") or k.endswith("(%)") else 0
-        out[k] = [f"{m:,.{digits}f} [{lo:,.{digits}f}, {hi:,.{digits}f}]"
-                  for m, lo, hi in zip(table[(k, "mean")], table[(k, "p5")], table[(k, "p95")])]
-    out.index.name = "scenario"
-    return out
+    return headline.format_table(table)
 
 
 def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
@@ -135,7 +96,7 @@ def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    names = [s.replace("West of England - ", "") for s in table.index]
+    names = headline.short_names(list(table.index))
     x = np.arange(len(names))
     from .plots import PALETTE, PILLAR_COLOURS
 
