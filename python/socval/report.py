@@ -76,14 +76,14 @@ def check_common_random_numbers(results: Sequence[Results], files: Optional[Sequ
                        f"{shlex.quote(label)}`")
     if bad:
         raise _core.DecisionError(
-            f"report: the results were not run on common random numbers, so their draws cannot be compared pair by "
+            f"the results were not run on common random numbers, so their draws cannot be compared pair by "
             f"pair; {labels[0]} has seed {want['seed']}, {want['draws']} draws, sampler {want['sampler']}, but "
             + "; ".join(bad) + ". Or give `socval report` the scenario files: they are then simulated together on "
             "common random numbers")
     bases = {str(r.attrs.get("price_base_year")) for r in results}
     if len(bases) > 1:
         listed = ", ".join(f"{label}: {r.attrs.get('price_base_year')}" for label, r in zip(labels, results))
-        raise _core.DecisionError(f"report: the results are in different price bases ({listed}); money can only be "
+        raise _core.DecisionError(f"the results are in different price bases ({listed}); money can only be "
                                   f"compared in one price base year: set metadata.price_base_year the same in every "
                                   f"scenario and re-run")
 
@@ -114,7 +114,7 @@ def comparison_from_results(results: Sequence[Results], names: Optional[Sequence
 
     results = list(results)
     if len(results) < 2:
-        raise _core.DecisionError(f"report: a comparison needs at least 2 results, found {len(results)}")
+        raise _core.DecisionError(f"comparison_from_results: a comparison needs at least 2 results, found {len(results)}")
     check_common_random_numbers(results, files)
     if names is None:
         names = []
@@ -126,7 +126,7 @@ def comparison_from_results(results: Sequence[Results], names: Optional[Sequence
             names.append(name)
     names = [str(n) for n in names]
     if len(names) != len(results) or len(set(names)) != len(names):
-        raise _core.DecisionError(f"report: names: expected {len(results)} distinct names, found {names}")
+        raise _core.DecisionError(f"comparison_from_results: names: expected {len(results)} distinct names, found {names}")
     return Comparison(names=names, results=dict(zip(names, results)), metrics=tuple(metrics))
 
 
@@ -925,15 +925,23 @@ def _environment(fmt: str):
     return env, Markup
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&#~])")
-
-
-def md_escape(value: Any) -> str:
-    """Text for Markdown: its special characters (and HTML's < > &) backslash-escaped, newlines as spaces, so a
-    user's text shows as typed (CommonMark and pandoc both read a backslash before punctuation literally)."""
+def md_escape(value: Any, table: bool = False) -> str:
+    """Text for Markdown, shown as typed by CommonMark and pandoc: newlines become spaces; backslash, backtick, *
+    and ~ are backslash-escaped everywhere; _ at a word boundary, ] before ( [ or :, & before an entity, and a
+    heading, quote or list marker at the start; < becomes &lt; (no HTML can start); | too in table cells.
+    Characters that cannot change the rendering are left alone, so the text stays readable before conversion."""
     if value is None:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+    s = " ".join(str(value).split())
+    s = s.replace("\\", "\\\\")
+    s = re.sub(r"([`*~])", r"\\\1", s)
+    s = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", s)
+    s = re.sub(r"\](?=[(\[:])", r"\\]", s)
+    s = re.sub(r"&(?=#?\w+;)", r"\\&", s)
+    s = s.replace("<", "&lt;")
+    s = re.sub(r"^(#|>|[-+](?=\s|$))", r"\\\1", s)
+    s = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", s)
+    return s.replace("|", "\\|") if table else s
 
 
 def _fence(text: str) -> str:
@@ -945,7 +953,7 @@ def _fence(text: str) -> str:
 
 def _md_table(t: _Table) -> str:
     def row(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(md_escape(c) for c in cells) + " |"
+        return "| " + " | ".join(md_escape(c, table=True) for c in cells) + " |"
 
     align = ["---:" if n else ":---" for n in t.numeric]
     return "\n".join([row(t.columns), "| " + " | ".join(align) + " |"] + [row(r) for r in t.rows])
@@ -971,6 +979,8 @@ def _render(content: _Content, charts: List[_Chart], fmt: str, path: Optional[Pa
         return env.get_template("report.html.j2").render(**ctx)
     for t in _walk_tables(ctx):
         t.markdown = Markup(_md_table(t))
+    for c in charts:  # a URL-quoted file name or a data: URI, built here: not text to escape
+        c.src = Markup(c.src)
     return env.get_template("report.md.j2").render(**ctx)
 
 
