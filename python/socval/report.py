@@ -438,6 +438,26 @@ class _Content:
         return _Table(cols, rows, note=note, numeric=[False, False] + [True] * len(self.names),
                       css="wide" if len(self.names) > 3 else "")
 
+    def options_table(self) -> _Table:
+        """The options each scenario funds: name, lever, and the scenario's cost of it (GBP million, scale x the
+        central capital and revenue, before optimism bias), "-" where not funded."""
+        rows: Dict[str, List[str]] = {}
+        cost: Dict[Tuple[str, str], float] = {}
+        for n, sc in self.scenarios.items():
+            opts = sc.options
+            for oid in sc.funded_ids:
+                o = opts.loc[oid]
+                rows.setdefault(oid, [str(o["name"]), str(o["lever"])])
+                cost[(oid, n)] = float(o["scale"]) * (float(o["capital"]) + float(o["revenue"]))
+        body = [rows[oid] + [f"{cost[(oid, n)] / 1e6:,.2f}" if (oid, n) in cost else "-" for n in self.names]
+                for oid in rows]
+        body.append(["total", ""] + [f"{sum(v for (o, m), v in cost.items() if m == n) / 1e6:,.2f}"
+                                     for n in self.names])
+        note = ("Cost of each funded option to the scenario, GBP million in the price base year: its scale x the "
+                "central (mean) capital and revenue costs over all years, undiscounted and before optimism bias.")
+        return _Table(["option", "lever"] + [self.short[n] for n in self.names], body, note=note,
+                      numeric=[False, False] + [True] * len(self.names), css="wide" if len(self.names) > 3 else "")
+
     def summary_frame(self) -> pd.DataFrame:
         """Every scenario's Results.summary(), stacked (scenario, metric, unit, mean, sd, p5, p50, p95, P(>0))."""
         frames = [r.summary().reset_index().assign(scenario=n) for n, r in self.results.items()]
@@ -813,7 +833,7 @@ class _Content:
                 out.append(_Chart(f"tornado-{i}", f"Tornado: {label}",
                                   "The output with each input at its low and high value (10th and 90th percentile) and "
                                   "every other input at its central value; the largest swing is at the top.",
-                                  _png(plots.tornado(item, top=15))))
+                                  _png(plots.tornado(item, top=15, output_label=label.replace("$", r"\$")))))
             elif hasattr(item, "ST"):
                 conf = int(round(100 * float(getattr(item, "conf_level", 0.95))))
                 out.append(_Chart(f"sobol-{i}", f"Sobol indices: {label}",
@@ -853,7 +873,8 @@ class _Content:
             "kicker": "Annex: social value appraisal", "title": self.title, "subtitle": self.subtitle(),
             "generator": f"socval {__version__}", "created": self.created,
             "summary": self.summary(), "headline": self.headline_table(), "notes": self.notes(),
-            "by_priority": self.by_priority_table(), "sensitivity_tables": self.sensitivity_tables(),
+            "by_priority": self.by_priority_table(), "options": self.options_table(),
+            "sensitivity_tables": self.sensitivity_tables(),
             "methodology": self.methodology(), "assumptions": self.assumptions(),
             "reproducibility": self.reproducibility(path, fmt, pdf),
         }
@@ -928,8 +949,8 @@ def _environment(fmt: str):
 def md_escape(value: Any, table: bool = False) -> str:
     """Text for Markdown, shown as typed by CommonMark and pandoc: newlines become spaces; backslash, backtick, *
     and ~ are backslash-escaped everywhere; _ at a word boundary, ] before ( [ or :, & before an entity, and a
-    heading, quote or list marker at the start; < becomes &lt; (no HTML can start); | too in table cells.
-    Characters that cannot change the rendering are left alone, so the text stays readable before conversion."""
+    heading, quote or list marker at the start of a paragraph; < becomes &lt; (no HTML can start); in table cells
+    | too. Characters that cannot change the rendering are left alone: the text stays readable before conversion."""
     if value is None:
         return ""
     s = " ".join(str(value).split())
@@ -939,9 +960,10 @@ def md_escape(value: Any, table: bool = False) -> str:
     s = re.sub(r"\](?=[(\[:])", r"\\]", s)
     s = re.sub(r"&(?=#?\w+;)", r"\\&", s)
     s = s.replace("<", "&lt;")
+    if table:  # a cell starts no block: no heading, quote or list to prevent, but a | would end it
+        return s.replace("|", "\\|")
     s = re.sub(r"^(#|>|[-+](?=\s|$))", r"\\\1", s)
-    s = re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", s)
-    return s.replace("|", "\\|") if table else s
+    return re.sub(r"^(\d+)([.)])(?=\s|$)", r"\1\\\2", s)
 
 
 def _fence(text: str) -> str:

@@ -1,0 +1,437 @@
+"""socval.report and `socval report`: the decision-paper annex of the West of England comparison (5 scenarios,
+1,000 paired draws), its HTML, PDF, Markdown and CSV forms, escaping of hostile names, and the CLI.
+
+Expected numbers are recomputed here from the Results draws with plain numpy. The PDF is rendered once (slow)."""
+import base64
+import hashlib
+import io
+import re
+import shutil
+import subprocess
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from bs4 import BeautifulSoup
+
+import socval
+from socval import cli, headline
+from socval.report import comparison_from_results, md_escape, report
+
+ROOT = Path(__file__).resolve().parents[2]
+WOE = ROOT / "scenarios" / "west-of-england"
+STEMS = ("baseline", "procurement-first", "green-first", "skills-first", "balanced")
+DRAWS, SEED = 1000, 11
+HOSTILE = "<script>alert(1)</script>"
+SECTIONS = ("summary", "value-by-priority", "options", "charts", "methodology", "assumptions", "reproducibility")
+CHARTS = ("npsv-distribution", "by-pillar", "by-priority", "fan", "sankey", "p-better", "tornado-1", "sobol-2")
+
+
+@pytest.fixture(scope="module")
+def woe():
+    return socval.compare([WOE / f"{s}.yaml" for s in STEMS], draws=DRAWS, seed=SEED, progress=False)
+
+
+@pytest.fixture(scope="module")
+def sensitivity():
+    """A tornado of the skills-first NPSV and Sobol indices of eight outcome parameters (uncorrelated)."""
+    s = socval.load_scenario(WOE / "skills-first.yaml")
+    from socval.scenario_sensitivity import uncertain_parameters
+
+    ids = [p for p in uncertain_parameters(s) if p.startswith("outcomes.")][:8]
+    return {"NPSV of skills first": s.sensitivity("tornado"),
+            "NPSV of skills first, 8 outcome parameters": s.sensitivity("sobol", n=128, parameters=ids,
+                                                                        n_bootstrap=100)}
+
+
+@pytest.fixture(scope="module")
+def written(woe, sensitivity, tmp_path_factory):
+    """The HTML report with its PDF and CSV tables, written once."""
+    folder = tmp_path_factory.mktemp("report")
+    path = report(woe, folder / "annex.html", pdf=True, csv=True, sensitivity=sensitivity)
+    return folder, path
+
+
+@pytest.fixture(scope="module")
+def soup(written):
+    return BeautifulSoup(written[1].read_text(encoding="utf-8"), "html.parser")
+
+
+class _Nesting(HTMLParser):
+    """Checks that every element is closed in order (void elements excepted)."""
+
+    VOID = {"meta", "img", "br", "hr", "col", "link", "input"}
+
+    def __init__(self):
+        super().__init__()
+        self.stack, self.errors = [], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if not self.stack or self.stack[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.stack[-1:] or 'nothing'}")
+        else:
+            self.stack.pop()
+
+
+def test_html_parses_with_every_section(written, soup):
+    parser = _Nesting()
+    parser.feed(written[1].read_text(encoding="utf-8"))
+    assert parser.errors == [] and parser.stack == []
+    assert soup.find("html")["lang"] == "en-GB"
+    for sid in SECTIONS:
+        section = soup.find("section", id=sid)
+        assert section is not None and section.find("h2"), sid
+    titles = [h.get_text() for h in soup.find("section", id="methodology").find_all("h3")]
+    assert titles == ["Price base and appraisal period", "Discounting", "Optimism bias", "Additionality and persistence",
+                      "Valuation and the source of every value", "Headline indicators", "Uncertainty and simulation"]
+    assert soup.title.get_text() == "Social value appraisal: West of England, 5 scenarios compared"
+
+
+def _cell(soup, indicator, scenario):
+    table = soup.find("table", class_="headline")
+    columns = [th.get_text() for th in table.thead.find_all("th")]
+    for tr in table.tbody.find_all("tr"):
+        cells = [c.get_text() for c in tr.find_all(["th", "td"])]
+        if cells[0] == indicator:
+            return cells[columns.index(scenario)]
+    raise AssertionError(f"no row {indicator!r}")
+
+
+def _numbers(text):
+    return [float(x.replace(",", "")) for x in re.findall(r"-?\d[\d,]*(?:\.\d+)?", text)]
+
+
+def test_headline_table_has_the_expected_numbers(woe, soup):
+    npsv = np.column_stack([woe.results[n].draws("pv_benefits") - woe.results[n].draws("pv_costs")
+                            for n in woe.names])
+    p_best = np.bincount(npsv.argmax(axis=1), minlength=5) / DRAWS
+    short = headline.short_names(woe.names)
+    assert short == ["baseline", "procurement first", "green first", "skills first", "balanced"]
+    for k, (n, s) in enumerate(zip(woe.names, short)):
+        r = woe.results[n]
+        x = npsv[:, k] / 1e6
+        m, lo, hi = _numbers(_cell(soup, "NPSV (GBP m)", s))
+        assert m == pytest.approx(x.mean(), abs=0.051)
+        assert lo == pytest.approx(np.quantile(x, 0.05), abs=0.051)
+        assert hi == pytest.approx(np.quantile(x, 0.95), abs=0.051)
+        bcr = r.draws("pv_benefits") / r.draws("pv_costs")
+        assert _numbers(_cell(soup, "BCR", s))[0] == pytest.approx(bcr.mean(), abs=0.0051)
+        jobs = r.draws("outcome.jobs_for_local_people")
+        assert _numbers(_cell(soup, "jobs for local people", s))[0] == pytest.approx(jobs.mean(), abs=0.51)
+        co2 = r.draws("outcome.co2e_avoided")
+        assert _numbers(_cell(soup, "tCO2e avoided", s))[0] == pytest.approx(co2.mean(), abs=0.51)
+        r1, r2 = r.draws("outcome.spend_round1"), r.draws("outcome.spend_round2_local")
+        assert _numbers(_cell(soup, "local spend retained (GBP m)", s))[0] == pytest.approx(r2.mean() / 1e6, abs=0.051)
+        assert _numbers(_cell(soup, "share of spend kept locally (%)", s))[0] == pytest.approx(
+            100 * np.mean(r2 / r1), abs=0.051)
+        assert _numbers(_cell(soup, "P(best NPSV)", s))[0] == pytest.approx(p_best[k], abs=0.0051)
+        for pillar in ("social", "economic", "environmental"):
+            v = r.draws(f"pillar.{pillar}") / 1e6
+            assert _numbers(_cell(soup, f"{pillar} value (GBP m)", s))[0] == pytest.approx(v.mean(), abs=0.051)
+        assert _numbers(_cell(soup, "SROI", s))[0] == pytest.approx(
+            np.mean(r.draws("pv_benefits") / r.draws("pv_investment")), abs=0.0051)
+
+
+def test_summary_names_the_best_scenario_in_plain_words(woe, soup):
+    means = {n: np.mean(woe.results[n].draws("npsv")) for n in woe.names}
+    best = max(means, key=means.get)
+    text = soup.find("section", id="summary").find("p", class_="lead").get_text()
+    assert f"{headline.short_names(woe.names)[woe.names.index(best)]} has the highest expected net present" in text
+    p = woe.p_best("npsv")[best]
+    assert f"highest NPSV in {100 * p:.0f}% of the draws" in text
+    assert "benefit-cost ratio is" in text and "Most of its value is" in text and "The biggest risks" in text
+    # A tornado was given: its top input is named among the risks.
+    assert "one-way sensitivity analysis (NPSV of skills first)" in text
+
+
+def test_every_chart_is_an_embedded_png(soup):
+    from PIL import Image
+
+    figures = soup.find_all("figure", class_="chart")
+    assert [f["id"] for f in figures] == [f"chart-{c}" for c in CHARTS]
+    for f in figures:
+        src = f.img["src"]
+        assert src.startswith("data:image/png;base64,"), f["id"]
+        png = base64.b64decode(src.split(",", 1)[1], validate=True)
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5_000, f["id"]
+        with Image.open(io.BytesIO(png)) as im:
+            assert im.size[0] > 300 and im.size[1] > 200, f["id"]
+        assert f.figcaption.get_text().startswith("Figure")
+
+
+def test_no_external_resource(written, soup):
+    html = written[1].read_text(encoding="utf-8")
+    assert not soup.find_all(["script", "link", "iframe", "object"])
+    for tag in soup.find_all(src=True) + soup.find_all(href=True):
+        assert not re.match(r"\s*(https?:)?//", tag.get("src", "") + tag.get("href", "")), tag.name
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", html)
+    assert "@import" not in html
+    # Citations stay plain text.
+    assert "https://www.gov.uk/" in soup.find("section", id="methodology").get_text()
+
+
+def test_methodology_statement(woe, soup):
+    text = soup.find("section", id="methodology").get_text(" ")
+    assert "GBP at 2024 prices" in text and "GDP deflator" in text
+    for rate in ("3.50%", "3.00%", "2.50%", "1.50%", "1.00%"):
+        assert rate in text, rate
+    assert "health schedule" in text  # wellbeing outcomes discount at 1.5%
+    assert "optimism bias" in text.lower() and "outsourcing" in text and "standard_buildings" in text
+    assert "deadweight" in text and "displacement" in text and "leakage" in text and "substitution" in text
+    assert "Job entries from skills and employment programmes" in text
+    for entry in ("stpr", "gdp_deflator", "carbon", "wellby", "qaly", "optimism_bias",
+                  "unit_values: emp_nhs_saving_into_work"):
+        assert entry in text, entry
+    assert "Open Government Licence" in text and "ILLUSTRATIVE" in text
+    assert f"{DRAWS:,}" in text and "Latin hypercube" in text and str(SEED) in text
+
+
+def test_assumptions_table_lists_every_uncertain_parameter(woe, soup):
+    ids = set()
+    for n in woe.names:
+        sc = headline.scenario_of(woe.results[n])
+        ids |= {p.id for p in sc.core.parameters if p.distribution.kind != "fixed"}
+    section = soup.find("section", id="assumptions")
+    rows = section.find("table").tbody.find_all("tr")
+    shown = {r.find(["th", "td"]).get_text() for r in rows}
+    assert shown == ids
+    row = next(r for r in rows if r.find(["th", "td"]).get_text() == "outcomes.programme_job_entries.deadweight")
+    assert "pert(min=0.35, mode=0.45, max=0.6" in row.get_text()
+    assert "rank correlation 0.6" in section.get_text()
+
+
+def test_reproducibility_block(woe, soup):
+    from socval.results_file import git_revision
+
+    text = soup.find("section", id="reproducibility").get_text(" ")
+    for n in woe.names:
+        assert hashlib.sha256(woe.results[n].attrs["scenario_text"].encode()).hexdigest() in text
+    assert socval.__version__ in text and git_revision() in text and socval.values.version() in text
+    commands = [c.get_text() for c in soup.find_all("pre", class_="command")]
+    assert any(c.startswith("socval compare scenarios/west-of-england/baseline.yaml") and
+               f"--draws {DRAWS} --seed {SEED} --sampler lhs" in c for c in commands)
+    assert any(c.startswith("socval report ") for c in commands)
+
+
+def test_scenario_hash_matches_the_results_file(woe, tmp_path):
+    r = woe.results[woe.names[0]]
+    r.save(tmp_path / "r.h5")
+    loaded = socval.load_results(tmp_path / "r.h5")
+    assert loaded.attrs["scenario_hash"] == hashlib.sha256(r.attrs["scenario_text"].encode()).hexdigest()
+
+
+def test_pdf_has_the_sections_and_pages(written):
+    folder, _ = written
+    pdf = folder / "annex.pdf"
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    assert pages >= 3
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for heading in ("Summary", "Headline figures", "Value by priority", "Charts", "Methodology", "Assumptions",
+                    "Reproducibility"):
+        assert re.search(rf"^\s*{heading}\s*$", text, flags=re.M), heading
+    assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
+    # A page break before each major section: its heading starts a page (after the running header).
+    for page in text.split("\f"):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        for heading in ("Charts", "Methodology", "Assumptions", "Reproducibility"):
+            if heading in lines:
+                assert lines.index(heading) <= 1, heading
+
+
+def test_no_temporary_files_are_left(written):
+    folder, _ = written
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_csv_tables(woe, written):
+    folder, _ = written
+    head = pd.read_csv(folder / "annex-headline.csv")
+    assert list(head["scenario"]) == woe.names
+    t = headline.headline_table(woe)
+    np.testing.assert_allclose(head["NPSV (GBP m) mean"], t[("NPSV (GBP m)", "mean")], rtol=1e-12)
+    np.testing.assert_allclose(head["P(best NPSV)"], t[(headline.P_BEST, "")], rtol=1e-12)
+    summary = pd.read_csv(folder / "annex-summary.csv")
+    row = summary[(summary["scenario"] == woe.names[0]) & (summary["metric"] == "npsv")].iloc[0]
+    assert row["mean"] == pytest.approx(np.mean(woe.results[woe.names[0]].draws("npsv")), rel=1e-12)
+    pri = pd.read_csv(folder / "annex-by-priority.csv")
+    assert set(pri["scenario"]) == set(woe.names) and {"priority", "name", "pillar", "mean", "p5", "p95"} <= set(pri)
+    total = pri[pri["scenario"] == woe.names[0]]["mean"].sum()
+    assert total == pytest.approx(np.mean(woe.results[woe.names[0]].draws("pv_benefits")), rel=1e-9)
+    ass = pd.read_csv(folder / "annex-assumptions.csv")
+    assert list(ass.columns) == ["parameter", "distribution", "central", "scenarios"]
+    assert "outcomes.programme_job_entries.deadweight" in set(ass["parameter"])
+
+
+def test_markdown_with_png_charts(woe, tmp_path):
+    path = report(woe, tmp_path / "annex.md")
+    assert path == tmp_path / "annex.md"
+    md = path.read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
+    assert len(images) == 6 and all(i.startswith("annex_files/figure-") for i in images)
+    for i in images:
+        assert (tmp_path / i).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "| indicator | baseline | procurement first | green first | skills first | balanced |" in md
+    assert re.search(r"^\| NPSV \(GBP m\) \| -?\d", md, flags=re.M)
+    for heading in ("## Summary", "## Methodology", "## Assumptions", "## Reproducibility"):
+        assert f"\n{heading}\n" in md
+    if shutil.which("pandoc"):  # what a strategist runs to get a Word document
+        out = tmp_path / "annex.docx"
+        subprocess.run(["pandoc", str(path), "-o", str(out), "--resource-path", str(tmp_path)], check=True)
+        assert out.stat().st_size > 50_000
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    """The baseline with an option and a scenario name that are script tags."""
+    s = socval.load_scenario(WOE / "baseline.yaml").add_option(
+        {"id": "hostile", "name": HOSTILE, "lever": "anchor", "costs": [{"year": 0, "capital": 1e6}],
+         "outputs": {"jobs_for_local_people": 5}}, fund=True)
+    s = s.with_metadata(name=f"Evil {HOSTILE} & co")
+    return s.simulate(draws=200, seed=1, progress=False)
+
+
+def test_hostile_names_are_escaped_in_html(hostile):
+    html = report(hostile, title=f"Title {HOSTILE}")
+    assert HOSTILE not in html and "<script" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.find("script") is None
+    assert f"Title {HOSTILE}" == soup.find("h1").get_text()
+    assert HOSTILE in soup.find("section", id="options").get_text()  # the option, as text
+    # A single scenario: no P(best), a `socval run` command for a scenario built in Python.
+    assert "P(best NPSV)" not in soup.find("table", class_="headline").get_text()
+    assert "socval run SCENARIO.yaml" in soup.find("section", id="reproducibility").get_text()
+
+
+def test_hostile_names_are_escaped_in_markdown(hostile):
+    md = report(hostile, format="md")
+    assert HOSTILE not in md and "&lt;script>alert(1)&lt;/script>" in md
+    assert "data:image/png;base64," in md  # no path: charts embedded
+    if shutil.which("pandoc"):
+        for reader in ("markdown", "commonmark"):
+            out = subprocess.run(["pandoc", "-f", reader, "-t", "html"], input=md, capture_output=True, text=True,
+                                 check=True).stdout
+            assert "<script" not in out and "&lt;script&gt;alert(1)&lt;/script&gt;" in out, reader
+
+
+@pytest.mark.parametrize("text, shown", [
+    ("a_b *c* `d`", r"a_b \*c\* \`d\`"),
+    ("[x](javascript:alert(1))", r"[x\](javascript:alert(1))"),
+    ("# not a heading", r"\# not a heading"),
+    ("1. not a list", r"1\. not a list"),
+    ("P(NPSV > 0) & more", "P(NPSV > 0) & more"),
+    ("&amp;", r"\&amp;"),
+    ("two\nlines", "two lines"),
+])
+def test_md_escape(text, shown):
+    assert md_escape(text) == shown
+    assert md_escape("a | b", table=True) == r"a \| b"
+
+
+def test_comparison_from_loaded_results_files(woe, tmp_path):
+    files = []
+    for n, stem in zip(woe.names[:2], STEMS):
+        woe.results[n].save(tmp_path / f"{stem}.h5")
+        files.append(tmp_path / f"{stem}.h5")
+    cmp = comparison_from_results([socval.load_results(f) for f in files], files=files)
+    pd.testing.assert_series_equal(cmp.p_best("npsv"), socval.Comparison(
+        names=woe.names[:2], results={n: woe.results[n] for n in woe.names[:2]}, metrics=cmp.metrics).p_best("npsv"))
+    with pytest.raises(socval.DecisionError, match="at least 2"):
+        comparison_from_results([woe.results[woe.names[0]]])
+
+
+def test_results_not_on_common_random_numbers_are_refused(woe):
+    other = socval.simulate(WOE / "green-first.yaml", draws=DRAWS, seed=SEED + 1, progress=False)
+    with pytest.raises(socval.DecisionError) as e:
+        report([woe.results[woe.names[0]], other])
+    msg = str(e.value)
+    assert "common random numbers" in msg and f"seed {SEED + 1} (not {SEED})" in msg
+    assert f"--draws {DRAWS} --seed {SEED} --sampler lhs" in msg and "socval run scenarios/west-of-england/green-first.yaml" in msg
+
+
+def test_bad_arguments(woe):
+    r = woe.results[woe.names[0]]
+    with pytest.raises(ValueError, match="format"):
+        report(r, format="docx")
+    with pytest.raises(ValueError, match="give a path"):
+        report(r, pdf=True)
+    with pytest.raises(ValueError, match="PDF is made from the HTML"):
+        report(r, "x.md", pdf=True)
+    with pytest.raises(TypeError, match="socval.Results"):
+        report("results.h5")
+    with pytest.raises(socval.SensitivityError, match="tornado table"):
+        report(r, sensitivity={"oops": 3})
+
+
+# ---- the CLI ---------------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def results_files(woe, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    paths = []
+    for n, stem in zip(woe.names[:2], STEMS):
+        woe.results[n].save(folder / f"{stem}.h5")
+        paths.append(folder / f"{stem}.h5")
+    return folder, paths
+
+
+def test_cli_report_of_results_files(results_files, capsys):
+    folder, paths = results_files
+    out = folder / "annex.html"
+    assert cli.main(["report", *map(str, paths), "--out", str(out), "--title", "Board annex"]) == 0
+    assert f"written: {out}" in capsys.readouterr().out
+    html = out.read_text(encoding="utf-8")
+    assert "<h1 id=\"title\">Board annex</h1>" in html and "socval report " in html
+
+
+def test_cli_report_of_scenario_files_as_markdown_with_csv(tmp_path, capsys):
+    out = tmp_path / "annex.md"
+    files = [str(WOE / "baseline.yaml"), str(WOE / "skills-first.yaml")]
+    assert cli.main(["report", *files, "--draws", "200", "--seed", "4", "--out", str(out), "--csv"]) == 0
+    printed = capsys.readouterr().out
+    for name in ("annex.md", "annex_files", "annex-headline.csv", "annex-assumptions.csv"):
+        assert name in printed
+    md = out.read_text(encoding="utf-8")
+    assert "--draws 200 --seed 4 --sampler lhs" in md and len(list((tmp_path / "annex_files").glob("*.png"))) == 6
+    assert len(pd.read_csv(tmp_path / "annex-headline.csv")) == 2
+
+
+def test_cli_errors(results_files, tmp_path, capsys):
+    folder, paths = results_files
+    out = str(tmp_path / "x.html")
+    assert cli.main(["report", str(tmp_path / "missing.h5"), "--out", out]) == 2
+    assert "missing.h5: no such file" in capsys.readouterr().err
+    (tmp_path / "notes.h5").write_text("not hdf5")
+    assert cli.main(["report", str(tmp_path / "notes.h5"), "--out", out]) == 2
+    assert "not a socval results file" in capsys.readouterr().err
+    other = tmp_path / "other-seed.h5"
+    socval.simulate(WOE / "green-first.yaml", draws=DRAWS, seed=SEED + 2, progress=False).save(other)
+    assert cli.main(["report", str(paths[0]), str(other), "--out", out]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("socval report: error: the results were not run on common random numbers")
+    assert "other-seed.h5 has seed" in err and "--seed 11" in err
+    assert cli.main(["report", str(paths[0]), str(WOE / "green-first.yaml"), "--draws", "5", "--out", out]) == 2
+    assert "--draws 5 (the results have 1000)" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_docs_page_python_blocks_run(tmp_path, monkeypatch):
+    """docs/guide/reports.md: every python block runs (in a scratch folder that sees the scenarios)."""
+    page = ROOT / "docs" / "guide" / "reports.md"
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
+    assert blocks
+    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, f"{page.name} (python block)", "exec"), namespace)
