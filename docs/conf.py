@@ -64,6 +64,8 @@ nbsphinx_kernel_name = "socval"
 nbsphinx_allow_errors = False
 nbsphinx_timeout = 120            # seconds per cell
 nbsphinx_execute_arguments = ["--InlineBackend.figure_formats={'png'}", "--InlineBackend.rc={'figure.dpi': 96}"]
+# ipykernel's debugger prints a "frozen modules" notice on every kernel start; the kernel inherits this setting.
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
 nbsphinx_requirejs_path = ""   # no require.js (from a CDN): no widgets here, and it would hide KaTeX's global
 nbsphinx_widgets_path = ""
 nbsphinx_prolog = """
