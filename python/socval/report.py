@@ -347,19 +347,50 @@ class _Content:
     def _sensitivity_drivers(self) -> str:
         for label, item in self.sensitivity:
             if isinstance(item, pd.DataFrame) and {"input", "swing"} <= set(item.columns):
-                top = list(item["input"].head(3))
+                top = [self._words(i) for i in item["input"].head(3)]
                 return (f"in the one-way sensitivity analysis ({label}) the inputs that move the result most are "
                         f"{_list(top)}")
             if hasattr(item, "ST") and hasattr(item, "names"):
                 order = np.argsort(-np.asarray(item.ST, dtype=float))[:3]
-                top = [f"{item.names[i]} (total Sobol index {float(item.ST[i]):.2f})" for i in order]
+                top = [f"{self._words(item.names[i])} (total Sobol index {float(item.ST[i]):.2f})" for i in order]
                 return f"in the variance-based sensitivity analysis ({label}) the inputs that matter most are " \
                        f"{_list(top)}"
             if hasattr(item, "mu_star") and hasattr(item, "names"):
                 order = np.argsort(-np.asarray(item.mu_star, dtype=float))[:3]
                 return f"in the Morris screening ({label}) the most influential inputs are " \
-                       f"{_list([item.names[i] for i in order])}"
+                       f"{_list([self._words(item.names[i]) for i in order])}"
         return ""
+
+    def _words(self, pid: str) -> str:
+        """A parameter id in words for the summary ("the deadweight of Job entries ..."), or the id itself."""
+        parts = str(pid).split(".")
+        if len(parts) < 3:
+            return str(pid)
+        kind, owner, rest = parts[0], parts[1], ".".join(parts[2:])
+        for sc in self.scenarios.values():
+            doc = sc.document
+            if kind == "outcomes" and owner in sc.outcomes.index:
+                field = {"value.per_unit": "value per unit", "drop_off": "drop-off"}.get(rest, rest.replace("_", " "))
+                return f"the {field} of {sc.outcomes.at[owner, 'name']}"
+            if kind == "options" and owner in sc.options.index:
+                name = sc.options.at[owner, "name"]
+                m = re.match(r"costs\[(\d+)\]\.(capital|revenue)$", rest)
+                if m:
+                    return f"the {m.group(2)} cost of {name} (cost year {m.group(1)})"
+                m = re.match(r"outputs\.([^.]+)\.amount$", rest)
+                if m and m.group(1) in sc.outcomes.index:
+                    return f"the {sc.outcomes.at[m.group(1), 'name']} delivered by {name}"
+                if rest == "optimism_bias.mitigation":
+                    return f"the optimism bias mitigation of {name}"
+            if kind == "links" and rest == "coefficient":
+                for link in doc.get("links") or []:
+                    lid = link.get("id") or f"{link.get('from')}->{link.get('to')}"
+                    if lid == owner:
+                        names = {**dict(zip(sc.outcomes.index, sc.outcomes["name"])),
+                                 **dict(zip(sc.options.index, sc.options["name"]))}
+                        return (f"the coefficient from {names.get(link.get('from'), link.get('from'))} to "
+                                f"{names.get(link.get('to'), link.get('to'))}")
+        return str(pid)
 
     def _variance_drivers(self, b: str) -> str:
         """The parts of NPSV (value of each priority, costs) that carry most of its variance across draws:
