@@ -423,15 +423,3 @@ def test_cli_errors(results_files, tmp_path, capsys):
     assert cli.main(["report", str(paths[0]), str(WOE / "green-first.yaml"), "--draws", "5", "--out", out]) == 2
     assert "--draws 5 (the results have 1000)" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
-
-
-def test_docs_page_python_blocks_run(tmp_path, monkeypatch):
-    """docs/guide/reports.md: every python block runs (in a scratch folder that sees the scenarios)."""
-    page = ROOT / "docs" / "guide" / "reports.md"
-    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
-    assert blocks
-    (tmp_path / "scenarios").symlink_to(ROOT / "scenarios")
-    monkeypatch.chdir(tmp_path)
-    namespace: dict = {}
-    for block in blocks:
-        exec(compile(block, f"{page.name} (python block)", "exec"), namespace)
