@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -113,9 +114,6 @@ if KATEX:
     html_css_files.append("katex/katex.min.css")
     html_js_files = [("katex/katex.min.js", {"defer": "defer"}),
                      ("katex/contrib/auto-render.js", {"defer": "defer"})]
-    math_renderer = "offline KaTeX"
-else:
-    math_renderer = "MathJax (CDN)"
 
 
 def _copy_katex(app, exception) -> None:
@@ -182,7 +180,7 @@ def _socval_help_directive():
 def _skip_reexported(app, what, name, obj, skip, options):
     """Each object is documented once, under the name users write: `socval.Results`, not `socval.results.Results`.
 
-    The top-level page (api/socval.md) documents the names of ``socval.__all__``; a module page skips them.
+    The top-level page (api/socval.rst) documents the names of ``socval.__all__``; a module page skips them.
     """
     if what == "module" and name in socval.__all__ and getattr(socval, name, None) is obj:
         return True
@@ -211,7 +209,39 @@ def _attribute_docstring_as_text(app, what, name, obj, options, lines) -> None:
         lines[:] = NumpyDocstring(original, app.config, app, "method", name, obj, options).lines()
 
 
+_SECTION_UNDERLINE = re.compile(r"^\s*-{3,}\s*$")
+_COMBINED_NAMES = re.compile(r"^(\s*)([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)+)\s*(:.*)?$")
+
+
+def _split_combined_attributes(app, what, name, obj, options, lines) -> None:
+    """Before napoleon: ``mean, p_best:`` in an Attributes section becomes one entry per name.
+
+    The numpy docstring standard lets names that share a type and description be combined, and napoleon splits
+    them in Parameters sections but not in Attributes sections, where ``a, b`` would become one odd field.
+    """
+    out, in_attributes = [], False
+    for i, line in enumerate(lines):
+        if i + 1 < len(lines) and _SECTION_UNDERLINE.match(lines[i + 1]):
+            in_attributes = line.strip() == "Attributes"
+        m = _COMBINED_NAMES.match(line) if in_attributes else None
+        if m is None:
+            out.append(line)
+            continue
+        indent, names, kind = m[1], [n.strip() for n in m[2].split(",")], m[3] or ""
+        body = []
+        for following in lines[i + 1:]:
+            if following.strip() and len(following) - len(following.lstrip()) <= len(indent):
+                break
+            body.append(following)
+        for n in names[:-1]:
+            out.append(f"{indent}{n}{' ' + kind if kind.strip(': ') else kind}")
+            out.extend(body)
+        out.append(f"{indent}{names[-1]}{' ' + kind if kind.strip(': ') else kind}")
+    lines[:] = out
+
+
 def setup(app):
+    app.connect("autodoc-process-docstring", _split_combined_attributes, priority=400)
     app.connect("autodoc-process-docstring", _keep_attribute_docstring, priority=400)
     app.connect("autodoc-process-docstring", _attribute_docstring_as_text, priority=600)
     app.connect("autodoc-skip-member", _skip_reexported)
