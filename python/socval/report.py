@@ -114,7 +114,8 @@ def comparison_from_results(results: Sequence[Results], names: Optional[Sequence
 
     results = list(results)
     if len(results) < 2:
-        raise _core.DecisionError(f"comparison_from_results: a comparison needs at least 2 results, found {len(results)}")
+        raise _core.DecisionError(f"comparison_from_results: a comparison needs at least 2 results, found "
+                                  f"{len(results)}")
     check_common_random_numbers(results, files)
     if names is None:
         names = []
@@ -126,7 +127,8 @@ def comparison_from_results(results: Sequence[Results], names: Optional[Sequence
             names.append(name)
     names = [str(n) for n in names]
     if len(names) != len(results) or len(set(names)) != len(names):
-        raise _core.DecisionError(f"comparison_from_results: names: expected {len(results)} distinct names, found {names}")
+        raise _core.DecisionError(f"comparison_from_results: names: expected {len(results)} distinct names, found "
+                                  f"{names}")
     return Comparison(names=names, results=dict(zip(names, results)), metrics=tuple(metrics))
 
 
@@ -222,14 +224,9 @@ class _Chart:
 
 
 def _png(fig) -> bytes:
-    """A matplotlib Figure as PNG bytes (and the figure released)."""
+    """A matplotlib Figure (socval.plots makes them without pyplot: nothing to close) as PNG bytes."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=CHART_DPI, metadata={"Software": None})
-    try:
-        import matplotlib.pyplot as plt
-        plt.close(fig)
-    except Exception:  # pragma: no cover - a Figure made without pyplot needs no closing
-        pass
     return buf.getvalue()
 
 
@@ -425,7 +422,8 @@ class _Content:
         rows = [[k] + [c.replace(", ", ",\u00a0") for c in text[k]] for k in text.columns]
         a = self.first.attrs
         first, horizon = a.get("first_year"), a.get("horizon")
-        years = f"{first}-{int(first) + int(horizon) - 1}" if first is not None and horizon is not None else "the horizon"
+        years = (f"{first}-{int(first) + int(horizon) - 1}" if first is not None and horizon is not None
+                 else "the horizon")
         note = (f"Mean [5th, 95th percentile] over {int(a['draws']):,} draws. Money in GBP million, "
                 f"{a.get('price_base_year')} prices; NPSV, BCR, SROI and value by pillar are present values; jobs, "
                 f"tCO2e and local spend are undiscounted totals over {years}. P(NPSV > 0): share of draws in which "

@@ -3,7 +3,6 @@ P(best); recomputed here from the Results draws with plain numpy."""
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import socval

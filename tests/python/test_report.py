@@ -88,8 +88,9 @@ def test_html_parses_with_every_section(written, soup):
         section = soup.find("section", id=sid)
         assert section is not None and section.find("h2"), sid
     titles = [h.get_text() for h in soup.find("section", id="methodology").find_all("h3")]
-    assert titles == ["Price base and appraisal period", "Discounting", "Optimism bias", "Additionality and persistence",
-                      "Valuation and the source of every value", "Headline indicators", "Uncertainty and simulation"]
+    assert titles == ["Price base and appraisal period", "Discounting", "Optimism bias",
+                      "Additionality and persistence", "Valuation and the source of every value",
+                      "Headline indicators", "Uncertainty and simulation"]
     assert soup.title.get_text() == "Social value appraisal: West of England, 5 scenarios compared"
 
 
@@ -214,7 +215,8 @@ def test_reproducibility_block(woe, soup):
         assert hashlib.sha256(woe.results[n].attrs["scenario_text"].encode()).hexdigest() in text
     assert socval.__version__ in text and git_revision() in text and socval.values.version() in text
     commands = [c.get_text() for c in soup.find_all("pre", class_="command")]
-    assert any(c.startswith("socval compare scenarios/west-of-england/baseline.yaml") and
+    # Scenario paths are relative to the working folder when inside it (pytest runs from the repository).
+    assert any(c.startswith("socval compare ") and "west-of-england/baseline.yaml " in c and
                f"--draws {DRAWS} --seed {SEED} --sampler lhs" in c for c in commands)
     assert any(c.startswith("socval report ") for c in commands)
 
@@ -356,7 +358,8 @@ def test_results_not_on_common_random_numbers_are_refused(woe):
         report([woe.results[woe.names[0]], other])
     msg = str(e.value)
     assert "common random numbers" in msg and f"seed {SEED + 1} (not {SEED})" in msg
-    assert f"--draws {DRAWS} --seed {SEED} --sampler lhs" in msg and "socval run scenarios/west-of-england/green-first.yaml" in msg
+    assert f"--draws {DRAWS} --seed {SEED} --sampler lhs" in msg
+    assert re.search(r"socval run \S*west-of-england/green-first.yaml", msg)
 
 
 def test_bad_arguments(woe):
