@@ -8,7 +8,8 @@ green first, skills first and balanced. The demo
 3. prints the comparison table (socval.headline): NPSV, BCR, SROI, value by pillar, jobs for local people, tCO2e
    avoided, local spend retained, the share of spend kept in the regional economy and LM3, each as
    mean [5th, 95th percentile], then P(NPSV > 0) and P(best) on NPSV;
-4. writes to out/: one self-describing HDF5 results file per scenario, the table as CSV, and a PNG chart.
+4. writes to out/: one self-describing HDF5 results file per scenario, the table as CSV, a PNG chart, and the
+   decision-paper annex (socval.report: summary, charts, methodology, assumptions) as one HTML page.
 
 The issue-2 example (a documented Green Book appraisal of a retrofit pilot) stays available as
 :func:`appraise_example`.
@@ -166,6 +167,10 @@ def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progr
     table.to_csv(csv)
     files.append(csv)
     files.append(plot_comparison(table, out_dir / "west-of-england-comparison.png"))
+    from .report import report
+
+    files.append(report(cmp, out_dir / "west-of-england-report.html",
+                        command=f"python -m socval.demo --draws {draws} --seed {seed}"))
     return {"scenarios": scenarios, "budgets": budgets, "comparison": cmp, "table": table, "files": files,
             "seconds": time.perf_counter() - t0}
 

@@ -64,6 +64,8 @@ def test_demo_writes_results_files_csv_and_chart(small_run):
     assert len(csv) == 5
     png = (out / "west-of-england-comparison.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
+    html = (out / "west-of-england-report.html").read_text(encoding="utf-8")
+    assert "python -m socval.demo --draws 400 --seed 7" in html and "data:image/png;base64," in html
 
 
 def test_demo_is_reproducible_and_paired(small_run):
