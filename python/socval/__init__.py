@@ -19,8 +19,8 @@ from ._core import (
     ValueLibraryError,
 )
 from ._core import __version__
-from . import (appraisal, decision, local_economy, plots, portfolio, results_file, scenario_sensitivity,
-               sensitivity, values, voi)
+from . import (appraisal, decision, headline, local_economy, plots, portfolio, report, results_file,
+               scenario_sensitivity, sensitivity, values, voi)
 from .compare import Comparison, compare
 from .local_economy import lm3
 from .results import Results, load_results
@@ -32,6 +32,6 @@ __all__ = [
     "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
     "Appraisal", "Comparison", "Results", "Scenario",
     "compare", "lm3", "load_results", "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
-    "appraisal", "decision", "local_economy", "plots", "portfolio", "results_file", "scenario_sensitivity", "sensitivity",
-    "values", "voi",
+    "appraisal", "decision", "headline", "local_economy", "plots", "portfolio", "report", "results_file",
+    "scenario_sensitivity", "sensitivity", "values", "voi",
 ]

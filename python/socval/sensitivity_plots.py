@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._core import SensitivityError
-from .plots import PALETTE, _figure
+from .plots import PALETTE, _figure, _txt
 
 __all__ = ["OKABE_ITO", "tornado_plot", "sobol_plot", "convergence_plot", "evppi_plot"]
 
@@ -44,7 +44,7 @@ def tornado_plot(table: pd.DataFrame, ax=None, output_label: str = "Output", top
     ax.barh(y, t["output_high"] - base, left=base, color=_HIGH, label="input at high value")
     ax.axvline(base, color="black", linewidth=1)
     ax.set_yticks(y)
-    ax.set_yticklabels(t["input"])
+    ax.set_yticklabels([_txt(s) for s in t["input"]])
     ax.set_xlabel(output_label)
     ax.set_ylabel("Input")
     ax.set_title("One-way sensitivity (tornado)")
@@ -61,7 +61,7 @@ def sobol_plot(result, ax=None):
     ax.bar(x + w / 2, result.ST, w, yerr=result.ST_conf, capsize=3, color=_HIGH, label="total ST")
     ax.set_xticks(x)
     many = len(result.names) > 6
-    ax.set_xticklabels(result.names, rotation=45 if many else 0, ha="right" if many else "center")
+    ax.set_xticklabels([_txt(s) for s in result.names], rotation=45 if many else 0, ha="right" if many else "center")
     ax.set_xlabel("Factor")
     ax.set_ylabel("Sobol index (share of output variance)")
     ax.set_title(f"Sobol indices, n = {result.n}, {int(round(100 * result.conf_level))}% intervals")
@@ -102,7 +102,7 @@ def evppi_plot(ranking: pd.DataFrame, ax=None, unit: str = "GBP", top: Optional[
         ax.axvline(float(r["evpi"].iloc[0]), color=OKABE_ITO[5], linestyle="--", label="EVPI (all parameters)")
         ax.legend(frameon=False)
     ax.set_yticks(y)
-    ax.set_yticklabels([str(i) for i in r.index])
+    ax.set_yticklabels([_txt(i) for i in r.index])
     ax.set_xlabel(f"EVPPI per decision ({unit})")
     ax.set_ylabel("Parameter or group")
     ax.set_title("Expected value of partial perfect information")
