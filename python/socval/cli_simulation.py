@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,6 +30,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     progress = None if args.progress is None else args.progress
     res = simulate(args.file, draws=args.draws, seed=args.seed, threads=args.threads, sampler=args.sampler,
                    progress=progress, keep_full=args.keep_full, year_values=args.year_values)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)  # the command line makes its output folder
     res.save(args.out)
     x = res.draws("npsv")
     p5, p95 = np.quantile(x, [0.05, 0.95])

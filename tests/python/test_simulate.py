@@ -255,6 +255,13 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([PY, "-m", "socval", *args], capture_output=True, text=True, timeout=120)
 
 
+def test_cli_run_makes_the_output_folder(tmp_path):
+    out = tmp_path / "new" / "folder" / "r.h5"
+    p = _cli("run", str(BASE), "--draws", "300", "--seed", "1", "--out", str(out), "--no-progress")
+    assert p.returncode == 0, p.stderr
+    assert load_results(out).n_draws == 300
+
+
 def test_cli_run_and_summary(tmp_path):
     out = tmp_path / "r.h5"
     p = _cli("run", str(BASE), "--draws", "1000", "--seed", "4", "--threads", "2", "--sampler", "mc", "--out",
