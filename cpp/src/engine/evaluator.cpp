@@ -1,9 +1,19 @@
 /// Block evaluation (docs/model/engine.md): costs with optimism bias, outputs, propagation along links in lag-0
 /// order (lagged links read earlier years), additionality, persistence by an O(1)-per-year recurrence,
 /// monetisation and discounting, for n draws at once. Every inner loop runs over the draws of the block.
+///
+/// The propagation is compiled once per Evaluator into a flat program of fused steps (one per outcome-year and
+/// tracked group) whose rows are fixed: the run of a block only follows it. Outcome-years that are zero by the
+/// structure of the scenario (before any funded option can reach them) are left out, a group is propagated only
+/// through the outcomes it reaches and that another group also reaches, and the rows that are only read a few
+/// years later (net delivery, a group's level) live in short rings: the working set of a block stays in cache.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
+#include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,42 +29,49 @@ namespace k = kernels;
 
 namespace {
 
-/// Where a number of the plan comes from in a block: a parameter row or a constant row.
-struct Slot {
-    int param = -1;  ///< parameter row, or -1
-    int row = -1;    ///< constant row index when param < 0
-};
+constexpr int kNever = std::numeric_limits<int>::max();  ///< first year of an outcome that is never reached
 
 struct CostOp {
-    int year, capital, revenue;
+    int year, capital, revenue, spend;  ///< capital, revenue, spend: row ids
 };
 
 struct OptionOp {
-    int mitigation;       ///< slot
-    int uplift_row = -1;  ///< constant row of the uplift when the mitigation is fixed
+    int mitigation = -1;  ///< row id
+    int uplift = -1;      ///< constant row id of the uplift when the mitigation is fixed
     int group = -1;
     std::vector<CostOp> costs;
 };
 
-struct OutputOp {
-    int option, amount, group;
-    bool per_pound;
+/// A per-year-funded output: row = scale x amount, computed once per block.
+struct ScaledOp {
+    int amount, row;
     double scale;
 };
 
-struct LinkOp {
-    bool from_option, saturating;
-    int from, lag, coefficient, cap, group;  ///< group: the source option's group (option sources only)
+/// y = cap (1 - exp(-coefficient x / cap)), before a step.
+struct SatOp {
+    int y, cap, coefficient, x;
+};
+
+/// y = x_g / x s (0 where x == 0), before a group's step.
+struct ShareOp {
+    int y, s, xg, x;
+};
+
+/// One fused outcome-year (of the total or of a group); every field is a row id, -1 when absent.
+struct StepOp {
+    int term0 = 0, n_terms = 0, sat0 = 0, n_sat = 0, share0 = 0, n_share = 0;
+    int factor = -1, q = -1, prev = -1, add = -1, qd = -1, sub = -1, net = -1, level = -1, pv = -1, total = -1;
+    double price_df = 0;
 };
 
 struct OutcomeOp {
-    int factor_row = -1;  ///< constant row of the additionality factor when all five shares are fixed
-    int shares[5] = {};   ///< deadweight, displacement, leakage, substitution, attribution
+    int factor_const = -1;  ///< constant row of the additionality factor when all five shares are fixed
+    int shares[5] = {};     ///< deadweight, displacement, leakage, substitution, attribution (row ids)
     int drop_off = -1, per_unit = -1;
     bool needs_qd = false;  ///< the persistence window ends inside the horizon, so q^D is needed
-    std::vector<OutputOp> outputs;
-    std::vector<LinkOp> links;
-    std::vector<double> price_df;  ///< unit price x discount factor, by year
+    int factor = -1, q = -1, qd = -1;  ///< row ids (factor: the constant row or a work row)
+    std::vector<double> price_df;      ///< unit price x discount factor, by year
 };
 
 }  // namespace
@@ -66,53 +83,81 @@ struct Evaluator::Impl {
     int B;          // row length: max_block padded to whole chunks of lanes
     int n = 0;      // draws in the last block
     int m = 0;      // n padded to whole chunks of lanes (the lanes every kernel computes)
-    int H = 0, O = 0, I = 0, K = 0, G = 0;
+    int H = 0, O = 0, I = 0, K = 0, G = 0, P = 0;
     std::vector<int> group_of_option, group_lever;
+    std::vector<int> tracked;  // groups propagated; the last non-empty group is derived as total - others
+    int derived = -1;          // that group, or -1
 
-    std::vector<Slot> slots;
-    std::vector<double> constants;   // rows of B
-    std::vector<const double*> ptr;  // slot -> row, resolved per block
+    // Rows. A row id indexes `rows`: [0, P) the parameters (re-pointed every block), then constant rows, then
+    // work rows. Constant and work rows live in `store`, allocated once.
+    std::vector<double*> rows;
+    std::vector<double> const_values;
+    std::map<std::uint64_t, int> const_ids;  // by bit pattern
+    int n_work = 0;
+    bool frozen = false;  // work rows handed out: no more constants
+    std::vector<double> store;  // constant and work rows (aligned to 64 bytes inside)
+    std::vector<double> pbuf;   // the parameter block copied into padded rows, when it cannot be used in place
 
     std::vector<OptionOp> option_ops;
     std::vector<OutcomeOp> outcome_ops;
-    std::vector<k::Term> terms;  // the terms of one outcome-year, rebuilt per step
-    std::vector<int> tracked;    // groups propagated; the last non-empty group is derived as total - others
-    int derived = -1;            // that group, or -1
-    int max_saturating = 0;      // most saturating links into one outcome (temporary rows needed)
+    std::vector<ScaledOp> scaled_ops;
+    std::vector<SatOp> sat_ops;
+    std::vector<ShareOp> share_ops;
+    std::vector<std::pair<int, int>> terms;  // (a, x) row ids
+    std::vector<StepOp> program;
+    // The program linked to addresses: what propagate() follows. Pointers to parameter rows are re-patched when
+    // the parameter block moves (`patches`).
+    struct LinkedSat {
+        double* y;
+        const double *cap, *coefficient, *x;
+    };
+    struct LinkedShare {
+        double* y;
+        const double *s, *xg, *x;
+    };
+    struct Linked {
+        k::Step step;
+        int sat0, n_sat, share0, n_share;
+    };
+    std::vector<Linked> linked;
+    std::vector<const double*> linked_a, linked_x;  // term rows of every step
+    std::vector<LinkedSat> linked_sat;
+    std::vector<LinkedShare> linked_share;
+    std::vector<std::pair<const double**, int>> patches;  // (pointer in the linked program, parameter row)
+    std::vector<const double*> patched;                   // parameter row addresses the program points to
 
-    // Work arrays, rows of B doubles.
-    std::vector<double> pbuf;  // the parameter block, copied into padded rows
-    std::vector<double> spend, uplift, net, level, cost, invest, factor, q, qd, gross, sat, zeros;
-    mutable std::vector<double> scratch;  // value() / benefits() on demand
-    std::vector<double> gnet, glevel, ggross;
-    std::vector<double> head, prio, pillar, benef, opv, ototal;
-    std::vector<double> gvalue, gcost, gprio, gopv, lvalue, lcost;
+    int zeros = -1, ones = -1, uplift_row = -1, sat_scratch = -1;
+    std::vector<int> spend_row;  // [option * H + year]: row id, or -1 when the option spends nothing that year
+    int cost_row = -1, invest_row = -1;  // first of H rows each
+    int level_row = -1;                  // first of O x H rows: level (o, t) = level_row + o H + t
+    int opv_row = -1, ototal_row = -1, gopv_row = -1;
+    std::vector<int> alias;        // per outcome: the only group reaching it (its rows are the total's), or -1
+    std::vector<char> gpropagated;  // [g * O + o]: group g has its own steps at outcome o
+    int head_row = -1, prio_row = -1, pillar_row = -1, benef_row = -1;
+    int gvalue_row = -1, gcost_row = -1, gprio_row = -1, lvalue_row = -1, lcost_row = -1;
+    int scratch_row = -1;
 
-    double* row(std::vector<double>& v, std::size_t i) { return v.data() + i * static_cast<std::size_t>(B); }
-    const double* row(const std::vector<double>& v, std::size_t i) const {
-        return v.data() + i * static_cast<std::size_t>(B);
+    double* R(int id) const { return rows[static_cast<std::size_t>(id)]; }
+    /// `count` consecutive work rows; their ids follow the constant rows, so every constant exists first.
+    int work(int count) {
+        frozen = true;
+        const int id = P + static_cast<int>(const_values.size()) + n_work;
+        n_work += count;
+        return id;
     }
-    std::size_t oy(int o, int t) const { return static_cast<std::size_t>(o) * H + static_cast<std::size_t>(t); }
-    std::size_t goy(int g, int o, int t) const {
-        return (static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o)) * H + static_cast<std::size_t>(t);
+    int constant(double v) {
+        std::uint64_t bits;
+        std::memcpy(&bits, &v, sizeof bits);
+        auto it = const_ids.find(bits);
+        if (it != const_ids.end()) return it->second;
+        if (frozen) throw std::logic_error("engine: a constant row after the work rows");
+        const int id = P + static_cast<int>(const_values.size());
+        const_values.push_back(v);
+        const_ids.emplace(bits, id);
+        return id;
     }
-    std::size_t gk(int g, int k) const { return static_cast<std::size_t>(g) * (K + 1) + static_cast<std::size_t>(k); }
-    std::size_t go(int g, int o) const { return static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o); }
-
-    int constant_row(double v) {
-        const int r = static_cast<int>(constants.size() / static_cast<std::size_t>(B));
-        constants.insert(constants.end(), static_cast<std::size_t>(B), v);
-        return r;
-    }
-    int slot(const Q& x) {
-        Slot s;
-        if (x.fixed()) s.row = constant_row(x.value);
-        else s.param = x.param;
-        slots.push_back(s);
-        return static_cast<int>(slots.size() - 1);
-    }
-    const double* at(int s) const { return ptr[static_cast<std::size_t>(s)]; }
-    const double* constant(int r) const { return constants.data() + static_cast<std::size_t>(r) * B; }
+    int slot(const Q& x) { return x.fixed() ? constant(x.value) : x.param; }
+    int oy(int o, int t) const { return level_row + o * H + t; }
 
     Impl(const Plan& p, Tracking tr, int max_block_)
         : plan(&p), tracking(tr), max_block(max_block_), B(k::padded(max_block_)) {
@@ -122,6 +167,7 @@ struct Evaluator::Impl {
         O = static_cast<int>(p.outcomes.size());
         I = static_cast<int>(p.options.size());
         K = static_cast<int>(p.priority_ids.size());
+        P = p.n_params();
         G = tr == Tracking::none ? 0 : tr == Tracking::lever ? 3 : I;
         for (int i = 0; i < I; ++i) {
             const auto& opt = p.options[static_cast<std::size_t>(i)];
@@ -141,128 +187,492 @@ struct Evaluator::Impl {
             tracked.pop_back();
         }
         build_ops();
+        build_program();
         allocate();
+        link();
     }
 
-    void build_ops() {
-        const auto& p = *plan;
-        for (std::size_t i = 0; i < p.options.size(); ++i) {
-            const auto& opt = p.options[i];
-            OptionOp op;
-            op.mitigation = slot(opt.mitigation);
-            if (opt.mitigation.fixed())
-                op.uplift_row = constant_row(appraisal::optimism_bias_uplift(opt.ob_capital_upper, opt.mitigation.value));
-            op.group = group_of_option[i];
-            for (const auto& c : opt.costs) op.costs.push_back({c.year, slot(c.capital), slot(c.revenue)});
-            option_ops.push_back(std::move(op));
-        }
-        for (const auto& o : p.outcomes) {
-            OutcomeOp op;
-            const Q* sh[5] = {&o.deadweight, &o.displacement, &o.leakage, &o.substitution, &o.attribution};
-            bool all_fixed = true;
-            for (int k = 0; k < 5; ++k) {
-                op.shares[k] = slot(*sh[k]);
-                all_fixed = all_fixed && sh[k]->fixed();
-            }
-            if (all_fixed) {
-                appraisal::Additionality a{o.deadweight.value, o.displacement.value, o.leakage.value,
-                                           o.substitution.value, o.attribution.value};
-                try {
-                    a.validate();
-                } catch (const AppraisalError& e) {
-                    throw ScenarioError("outcome " + o.id + ": " + e.what());
-                }
-                op.factor_row = constant_row(a.net_factor());
-            }
-            op.drop_off = slot(o.drop_off);
-            op.per_unit = slot(o.per_unit);
-            op.needs_qd = o.lag + o.duration < H;
-            for (const auto& out : o.outputs)
-                op.outputs.push_back({out.option, slot(out.amount),
-                                      group_of_option[static_cast<std::size_t>(out.option)], out.per_pound,
-                                      p.options[static_cast<std::size_t>(out.option)].scale});
-            max_saturating = std::max(max_saturating, static_cast<int>(std::count_if(
-                                                          o.links.begin(), o.links.end(),
-                                                          [](const LinkPlan& l) { return l.saturating; })));
-            for (const auto& l : o.links)
-                op.links.push_back({l.from_option, l.saturating, l.from, l.lag, slot(l.coefficient),
-                                    l.saturating ? slot(l.cap) : -1,
-                                    l.from_option ? group_of_option[static_cast<std::size_t>(l.from)] : -1});
-            const auto& df = p.discount[static_cast<std::size_t>(o.schedule)];
-            for (int t = 0; t < H; ++t)
-                op.price_df.push_back(o.unit_price[static_cast<std::size_t>(t)] * df[static_cast<std::size_t>(t)]);
-            outcome_ops.push_back(std::move(op));
-        }
-        ptr.resize(slots.size());
-    }
-
-    void allocate() {
-        auto rows = [&](std::vector<double>& v, std::size_t r) { v.assign(r * static_cast<std::size_t>(B), 0.0); };
-        const std::size_t h = static_cast<std::size_t>(H), o = static_cast<std::size_t>(O),
-                          i = static_cast<std::size_t>(I), g = static_cast<std::size_t>(G),
-                          k = static_cast<std::size_t>(K) + 1;
-        rows(spend, i * h);
-        rows(uplift, 1);
-        rows(pbuf, static_cast<std::size_t>(plan->n_params()));
-        rows(net, o * h);
-        rows(level, o * h);
-        rows(cost, h);
-        rows(invest, h);
-        rows(scratch, 1);
-        rows(factor, o);
-        rows(q, o);
-        rows(qd, o);
-        rows(gross, 1);
-        rows(sat, static_cast<std::size_t>(std::max(1, max_saturating)));
-        rows(zeros, 1);
-        rows(gnet, g * o * h);
-        rows(glevel, g * o * h);
-        rows(ggross, g);
-        rows(head, 6);
-        rows(prio, k);
-        rows(pillar, 4);
-        rows(benef, 3);
-        rows(opv, o);
-        rows(ototal, o);
-        rows(gvalue, g);
-        rows(gcost, g);
-        rows(gprio, g * k);
-        rows(gopv, g * o);
-        rows(lvalue, g ? 3 : 0);
-        rows(lcost, g ? 3 : 0);
-    }
-
-    /// Copies the parameter block into padded rows (spare lanes repeat draw 0, so they stay valid numbers)
-    /// and points every slot at its row.
-    void resolve(const double* params, std::size_t stride) {
-        for (int p = 0; p < plan->n_params(); ++p) {
-            const double* src = params + static_cast<std::size_t>(p) * stride;
-            double* dst = row(pbuf, static_cast<std::size_t>(p));
-            std::copy_n(src, n, dst);
-            std::fill(dst + n, dst + m, src[0]);
-        }
-        for (std::size_t s = 0; s < slots.size(); ++s)
-            ptr[s] = slots[s].param >= 0 ? row(pbuf, static_cast<std::size_t>(slots[s].param))
-                                         : constant(slots[s].row);
-    }
+    void build_ops();
+    std::vector<int> first_net(int group) const;
+    std::vector<std::vector<int>> components() const;
+    void build_program();
+    void allocate();
+    void link();
+    void resolve(const double* params, std::size_t stride);
 
     void run(const double* params, std::size_t stride, int n_draws);
     void costs();
     void outcome_factors();
-    void propagate(int t, int o);
-    k::Step step_rows(int o, int t, std::vector<double>& nets, std::vector<double>& levels, std::size_t base,
-                      double* pv, double* total);
+    void propagate();
     void finish_monetise();
     void aggregate();
     const double* value_of(int o, int t) const;
     const double* benefits_of(int t) const;
 };
 
+/// Row ids of every number of the plan; the fixed ones become constant rows (one per distinct value).
+void Evaluator::Impl::build_ops() {
+    const auto& p = *plan;
+    zeros = constant(0.0);
+    ones = constant(1.0);
+    for (std::size_t i = 0; i < p.options.size(); ++i) {
+        const auto& opt = p.options[i];
+        OptionOp op;
+        op.mitigation = slot(opt.mitigation);
+        if (opt.mitigation.fixed())
+            op.uplift = constant(appraisal::optimism_bias_uplift(opt.ob_capital_upper, opt.mitigation.value));
+        op.group = group_of_option[i];
+        for (const auto& c : opt.costs) op.costs.push_back({c.year, slot(c.capital), slot(c.revenue), -1});
+        option_ops.push_back(std::move(op));
+    }
+    for (const auto& o : p.outcomes) {
+        OutcomeOp op;
+        const Q* sh[5] = {&o.deadweight, &o.displacement, &o.leakage, &o.substitution, &o.attribution};
+        bool all_fixed = true;
+        for (int j = 0; j < 5; ++j) {
+            op.shares[j] = slot(*sh[j]);
+            all_fixed = all_fixed && sh[j]->fixed();
+        }
+        if (all_fixed) {
+            appraisal::Additionality a{o.deadweight.value, o.displacement.value, o.leakage.value,
+                                       o.substitution.value, o.attribution.value};
+            try {
+                a.validate();
+            } catch (const AppraisalError& e) {
+                throw ScenarioError("outcome " + o.id + ": " + e.what());
+            }
+            op.factor_const = constant(a.net_factor());
+        }
+        op.drop_off = slot(o.drop_off);
+        op.per_unit = slot(o.per_unit);
+        op.needs_qd = o.lag + o.duration < H;
+        const auto& df = p.discount[static_cast<std::size_t>(o.schedule)];
+        for (int t = 0; t < H; ++t)
+            op.price_df.push_back(o.unit_price[static_cast<std::size_t>(t)] * df[static_cast<std::size_t>(t)]);
+        outcome_ops.push_back(std::move(op));
+    }
+    // Slots of outputs and links (constants must all exist before work rows are numbered).
+    for (const auto& o : p.outcomes) {
+        for (const auto& out : o.outputs) slot(out.amount);
+        for (const auto& l : o.links) {
+            slot(l.coefficient);
+            if (l.saturating) slot(l.cap);
+        }
+    }
+}
+
+/// First appraisal year in which the net delivery of each outcome can be non-zero, counting only the options of
+/// `group` (-1: every option); kNever when never inside the horizon. Iterated to a fixed point, so that lagged
+/// cycles are followed through time.
+std::vector<int> Evaluator::Impl::first_net(int group) const {
+    const auto& p = *plan;
+    auto uses = [&](int i) { return group < 0 || group_of_option[static_cast<std::size_t>(i)] == group; };
+    std::vector<int> first_cost(static_cast<std::size_t>(I), kNever), first_funded(static_cast<std::size_t>(I), kNever);
+    for (int i = 0; i < I; ++i) {
+        const auto& opt = p.options[static_cast<std::size_t>(i)];
+        for (const auto& c : opt.costs) first_cost[static_cast<std::size_t>(i)] = std::min(first_cost[static_cast<std::size_t>(i)], c.year);
+        for (int t = 0; t < H; ++t)
+            if (opt.funded_year[static_cast<std::size_t>(t)]) {
+                first_funded[static_cast<std::size_t>(i)] = t;
+                break;
+            }
+    }
+    auto plus = [&](int a, int b) { return a == kNever || a + b >= H ? kNever : a + b; };
+    std::vector<int> f(static_cast<std::size_t>(O), kNever);
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int o : p.order) {
+            const auto& oc = p.outcomes[static_cast<std::size_t>(o)];
+            int best = kNever;
+            for (const auto& out : oc.outputs)
+                if (uses(out.option))
+                    best = std::min(best, out.per_pound ? first_cost[static_cast<std::size_t>(out.option)]
+                                                        : first_funded[static_cast<std::size_t>(out.option)]);
+            for (const auto& l : oc.links) {
+                if (l.from_option) {
+                    if (uses(l.from)) best = std::min(best, plus(first_cost[static_cast<std::size_t>(l.from)], l.lag));
+                } else {
+                    const int src = f[static_cast<std::size_t>(l.from)];
+                    best = std::min(best, plus(plus(src, p.outcomes[static_cast<std::size_t>(l.from)].lag), l.lag));
+                }
+            }
+            if (best < f[static_cast<std::size_t>(o)]) {
+                f[static_cast<std::size_t>(o)] = best;
+                changed = true;
+            }
+        }
+    }
+    return f;
+}
+
+/// The strongly connected components of the outcome graph (every link, whatever its lag), sources first; the
+/// members of each in lag-0 order. Tarjan (1972), iterative.
+std::vector<std::vector<int>> Evaluator::Impl::components() const {
+    const auto& p = *plan;
+    std::vector<std::vector<int>> next(static_cast<std::size_t>(O));  // src -> outcomes it feeds
+    for (int o = 0; o < O; ++o)
+        for (const auto& l : p.outcomes[static_cast<std::size_t>(o)].links)
+            if (!l.from_option) next[static_cast<std::size_t>(l.from)].push_back(o);
+    std::vector<int> index(static_cast<std::size_t>(O), -1), low(static_cast<std::size_t>(O), 0), comp(static_cast<std::size_t>(O), -1);
+    std::vector<int> stack, path;
+    std::vector<std::size_t> edge(static_cast<std::size_t>(O), 0);
+    std::vector<char> on(static_cast<std::size_t>(O), 0);
+    int counter = 0, n_comp = 0;
+    for (int root = 0; root < O; ++root) {
+        if (index[static_cast<std::size_t>(root)] >= 0) continue;
+        path.push_back(root);
+        while (!path.empty()) {
+            const int v = path.back();
+            const auto vs = static_cast<std::size_t>(v);
+            if (index[vs] < 0) {
+                index[vs] = low[vs] = counter++;
+                stack.push_back(v);
+                on[vs] = 1;
+            }
+            if (edge[vs] < next[vs].size()) {
+                const int w = next[vs][edge[vs]++];
+                const auto ws = static_cast<std::size_t>(w);
+                if (index[ws] < 0) path.push_back(w);
+                else if (on[ws]) low[vs] = std::min(low[vs], index[ws]);
+                continue;
+            }
+            if (low[vs] == index[vs]) {
+                for (;;) {
+                    const int w = stack.back();
+                    stack.pop_back();
+                    on[static_cast<std::size_t>(w)] = 0;
+                    comp[static_cast<std::size_t>(w)] = n_comp;
+                    if (w == v) break;
+                }
+                ++n_comp;
+            }
+            path.pop_back();
+            if (!path.empty()) {
+                const auto us = static_cast<std::size_t>(path.back());
+                low[us] = std::min(low[us], low[vs]);
+            }
+        }
+    }
+    // Tarjan numbers components sinks first: reverse for sources first; members in lag-0 order.
+    std::vector<std::vector<int>> out(static_cast<std::size_t>(n_comp));
+    for (int o : p.order) out[static_cast<std::size_t>(n_comp - 1 - comp[static_cast<std::size_t>(o)])].push_back(o);
+    return out;
+}
+
+/// The program: for each year, for each outcome in lag-0 order, the total's step then each propagated group's.
+void Evaluator::Impl::build_program() {
+    const auto& p = *plan;
+    // Per-block rows: spend by option and cost year, costs and investment by year, outcome factors.
+    spend_row.assign(static_cast<std::size_t>(I) * H, -1);
+    for (int i = 0; i < I; ++i)
+        for (auto& c : option_ops[static_cast<std::size_t>(i)].costs) {
+            int& r = spend_row[static_cast<std::size_t>(i) * H + static_cast<std::size_t>(c.year)];
+            if (r == -1) r = work(1);
+            c.spend = r;
+        }
+    uplift_row = work(1);
+    cost_row = work(H);
+    invest_row = work(H);
+    for (auto& op : outcome_ops) {
+        op.factor = op.factor_const >= 0 ? op.factor_const : work(1);
+        op.q = work(1);
+        op.qd = op.needs_qd ? work(1) : -1;
+    }
+    level_row = work(O * H);
+    opv_row = work(O);
+    ototal_row = work(O);
+    gopv_row = work(G * O);
+    head_row = work(6);
+    prio_row = work(K + 1);
+    pillar_row = work(4);
+    benef_row = work(3);
+    gvalue_row = work(G);
+    gcost_row = work(G);
+    gprio_row = work(G * (K + 1));
+    lvalue_row = work(G ? 3 : 0);
+    lcost_row = work(G ? 3 : 0);
+    scratch_row = work(1);
+    int max_sat = 0;
+    for (const auto& o : p.outcomes)
+        max_sat = std::max(max_sat, static_cast<int>(std::count_if(o.links.begin(), o.links.end(),
+                                                                   [](const LinkPlan& l) { return l.saturating; })));
+    sat_scratch = work(2 * std::max(1, max_sat));  // saturating outputs, then group shares
+
+    // Which outcome-years can be non-zero, for the total and for each group.
+    const std::vector<int> f = first_net(-1);
+    std::vector<std::vector<int>> fg(static_cast<std::size_t>(G));
+    for (int g = 0; g < G; ++g) fg[static_cast<std::size_t>(g)] = first_net(g);
+    auto at = [](const std::vector<int>& v, int o) { return v[static_cast<std::size_t>(o)]; };
+    auto L = [&](int o) { return p.outcomes[static_cast<std::size_t>(o)].lag; };
+    auto D = [&](int o) { return p.outcomes[static_cast<std::size_t>(o)].duration; };
+    auto first_level = [&](int first, int o) { return first == kNever ? kNever : first + L(o); };
+    alias.assign(static_cast<std::size_t>(O), -1);
+    gpropagated.assign(static_cast<std::size_t>(G) * O, 0);
+    for (int o = 0; o < O; ++o) {
+        int reached = 0, only = -1;
+        for (int g = 0; g < G; ++g)
+            if (at(fg[static_cast<std::size_t>(g)], o) != kNever) {
+                ++reached;
+                only = g;
+            }
+        if (reached == 1) alias[static_cast<std::size_t>(o)] = only;
+        for (int g : tracked)
+            gpropagated[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o)] =
+                reached > 1 && at(fg[static_cast<std::size_t>(g)], o) != kNever;
+    }
+    // Net delivery is only read by its own outcome, L and L + D years after it is made: a ring of L + D + 1 rows.
+    // Levels are read by later outcomes (in any year): full histories, for the total and each propagated group.
+    struct Ring {
+        int first = -1, size = 0;
+        int row(int t) const { return first + t % size; }
+    };
+    auto ring = [&](int size) {
+        Ring r;
+        r.size = std::min(size, H);
+        r.first = work(r.size);
+        return r;
+    };
+    std::vector<Ring> net_ring(static_cast<std::size_t>(O));
+    std::vector<Ring> gnet_ring(static_cast<std::size_t>(G) * O);
+    std::vector<int> glevel_row(static_cast<std::size_t>(G) * O, -1);  // first of H rows
+    for (int o = 0; o < O; ++o) {
+        if (at(f, o) != kNever) net_ring[static_cast<std::size_t>(o)] = ring(L(o) + D(o) + 1);
+        for (int g : tracked)
+            if (gpropagated[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o)]) {
+                gnet_ring[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o)] = ring(L(o) + D(o) + 1);
+                glevel_row[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o)] = work(H);
+            }
+    }
+    // Scaled outputs: one row per per-year-funded output.
+    std::vector<std::vector<int>> scaled(static_cast<std::size_t>(O));
+    for (int o = 0; o < O; ++o)
+        for (const auto& out : p.outcomes[static_cast<std::size_t>(o)].outputs) {
+            int r = -1;
+            if (!out.per_pound) {
+                r = work(1);
+                scaled_ops.push_back({slot(out.amount), r, p.options[static_cast<std::size_t>(out.option)].scale});
+            }
+            scaled[static_cast<std::size_t>(o)].push_back(r);
+        }
+
+    // The level of outcome `src` in year ts for group g (-1: the total), or -1 when it is zero by structure.
+    auto level_of = [&](int g, int src, int ts) {
+        if (ts < first_level(at(f, src), src)) return -1;
+        if (g < 0 || alias[static_cast<std::size_t>(src)] == g) return oy(src, ts);
+        if (!gpropagated[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(src)]) return -1;
+        if (ts < first_level(at(fg[static_cast<std::size_t>(g)], src), src)) return -1;
+        return glevel_row[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(src)] + ts;
+    };
+    // Outcome by outcome, each over the whole horizon (its rows stay in cache), in an order where every source
+    // comes first; the members of a cycle (closed by a lagged link) year by year together.
+    for (const auto& members : components()) {
+      for (int t = 0; t < H; ++t) {
+        for (int o : members) {
+            const auto& oc = p.outcomes[static_cast<std::size_t>(o)];
+            const auto& op = outcome_ops[static_cast<std::size_t>(o)];
+            const int fo = at(f, o);
+            if (t < fo) continue;
+            // The total's step. Terms in the order of the model: outputs, then links.
+            StepOp s;
+            s.term0 = static_cast<int>(terms.size());
+            s.sat0 = static_cast<int>(sat_ops.size());
+            for (std::size_t u = 0; u < oc.outputs.size(); ++u) {
+                const auto& out = oc.outputs[u];
+                if (out.per_pound) {
+                    const int sp = spend_row[static_cast<std::size_t>(out.option) * H + static_cast<std::size_t>(t)];
+                    if (sp != -1) terms.emplace_back(slot(out.amount), sp);
+                } else if (p.options[static_cast<std::size_t>(out.option)].funded_year[static_cast<std::size_t>(t)]) {
+                    terms.emplace_back(scaled[static_cast<std::size_t>(o)][u], ones);
+                }
+            }
+            std::vector<int> sat_of(oc.links.size(), -1);  // the row of each saturating link's output this year
+            for (std::size_t li = 0; li < oc.links.size(); ++li) {
+                const auto& l = oc.links[li];
+                const int ts = t - l.lag;
+                if (ts < 0) continue;
+                const int x = l.from_option ? spend_row[static_cast<std::size_t>(l.from) * H + static_cast<std::size_t>(ts)]
+                                            : level_of(-1, l.from, ts);
+                if (x == -1) continue;  // a source that is zero by structure adds nothing
+                if (l.saturating) {
+                    const int y = sat_scratch + static_cast<int>(sat_ops.size()) - s.sat0;
+                    sat_ops.push_back({y, slot(l.cap), slot(l.coefficient), x});
+                    sat_of[li] = y;
+                    terms.emplace_back(y, ones);
+                } else {
+                    terms.emplace_back(slot(l.coefficient), x);
+                }
+            }
+            s.n_terms = static_cast<int>(terms.size()) - s.term0;
+            s.n_sat = static_cast<int>(sat_ops.size()) - s.sat0;
+            const Ring& nr = net_ring[static_cast<std::size_t>(o)];
+            s.factor = op.factor;
+            s.q = op.q;
+            s.prev = t - 1 >= first_level(fo, o) ? oy(o, t - 1) : zeros;
+            if (oc.lag > 0) s.add = t - oc.lag >= fo ? nr.row(t - oc.lag) : zeros;
+            const int tsub = t - oc.lag - oc.duration;
+            if (op.needs_qd && tsub >= fo) {
+                s.qd = op.qd;
+                s.sub = nr.row(tsub);
+            }
+            s.net = nr.row(t);
+            s.level = oy(o, t);
+            s.pv = opv_row + o;
+            s.total = ototal_row + o;
+            s.price_df = op.price_df[static_cast<std::size_t>(t)];
+            program.push_back(s);
+
+            // Each propagated group's step: its own options' outputs and option links, its share of outcome links.
+            for (int g : tracked) {
+                const std::size_t go = static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o);
+                if (!gpropagated[go]) continue;
+                const int fgo = at(fg[static_cast<std::size_t>(g)], o);
+                if (t < fgo) continue;
+                StepOp gs;
+                gs.term0 = static_cast<int>(terms.size());
+                gs.share0 = static_cast<int>(share_ops.size());
+                for (std::size_t u = 0; u < oc.outputs.size(); ++u) {
+                    const auto& out = oc.outputs[u];
+                    if (group_of_option[static_cast<std::size_t>(out.option)] != g) continue;
+                    if (out.per_pound) {
+                        const int sp = spend_row[static_cast<std::size_t>(out.option) * H + static_cast<std::size_t>(t)];
+                        if (sp != -1) terms.emplace_back(slot(out.amount), sp);
+                    } else if (p.options[static_cast<std::size_t>(out.option)].funded_year[static_cast<std::size_t>(t)]) {
+                        terms.emplace_back(scaled[static_cast<std::size_t>(o)][u], ones);
+                    }
+                }
+                for (std::size_t li = 0; li < oc.links.size(); ++li) {
+                    const auto& l = oc.links[li];
+                    const int ts = t - l.lag;
+                    if (ts < 0) continue;
+                    if (l.from_option) {
+                        if (group_of_option[static_cast<std::size_t>(l.from)] != g) continue;
+                        const int x = spend_row[static_cast<std::size_t>(l.from) * H + static_cast<std::size_t>(ts)];
+                        if (x == -1) continue;
+                        if (l.saturating) terms.emplace_back(sat_of[li], ones);
+                        else terms.emplace_back(slot(l.coefficient), x);
+                    } else {
+                        const int xg = level_of(g, l.from, ts);
+                        if (xg == -1) continue;
+                        if (l.saturating) {
+                            const int y = sat_scratch + std::max(1, max_sat) + static_cast<int>(share_ops.size()) - gs.share0;
+                            share_ops.push_back({y, sat_of[li], xg, level_of(-1, l.from, ts)});
+                            terms.emplace_back(y, ones);
+                        } else {
+                            terms.emplace_back(slot(l.coefficient), xg);
+                        }
+                    }
+                }
+                gs.n_terms = static_cast<int>(terms.size()) - gs.term0;
+                gs.n_share = static_cast<int>(share_ops.size()) - gs.share0;
+                const Ring& gn = gnet_ring[go];
+                const int gl = glevel_row[go];
+                gs.factor = op.factor;
+                gs.q = op.q;
+                gs.prev = t - 1 >= first_level(fgo, o) ? gl + t - 1 : zeros;
+                if (oc.lag > 0) gs.add = t - oc.lag >= fgo ? gn.row(t - oc.lag) : zeros;
+                if (op.needs_qd && tsub >= fgo) {
+                    gs.qd = op.qd;
+                    gs.sub = gn.row(tsub);
+                }
+                gs.net = gn.row(t);
+                gs.level = gl + t;
+                gs.pv = gopv_row + static_cast<int>(go);
+                gs.price_df = s.price_df;
+                program.push_back(gs);
+            }
+        }
+      }
+    }
+}
+
+void Evaluator::Impl::allocate() {
+    const std::size_t C = const_values.size(), W = static_cast<std::size_t>(n_work), b = static_cast<std::size_t>(B);
+    store.assign((C + W) * b + 8, 0.0);
+    double* base = store.data();
+    while (reinterpret_cast<std::uintptr_t>(base) % 64 != 0) ++base;
+    rows.assign(static_cast<std::size_t>(P) + C + W, nullptr);
+    for (std::size_t c = 0; c < C; ++c) {
+        double* r = base + c * b;
+        std::fill_n(r, b, const_values[c]);
+        rows[static_cast<std::size_t>(P) + c] = r;
+    }
+    for (std::size_t w = 0; w < W; ++w) rows[static_cast<std::size_t>(P) + C + w] = base + (C + w) * b;
+    pbuf.assign(static_cast<std::size_t>(P) * b, 0.0);
+}
+
+/// Links the program to row addresses. Parameter rows move with the caller's block: their uses are recorded in
+/// `patches` and re-pointed by resolve() when the block moves.
+void Evaluator::Impl::link() {
+    linked_a.reserve(terms.size());
+    linked_x.reserve(terms.size());
+    for (const auto& [a, x] : terms) {
+        linked_a.push_back(R(a));
+        linked_x.push_back(R(x));
+    }
+    for (const auto& so : sat_ops) linked_sat.push_back({R(so.y), R(so.cap), R(so.coefficient), R(so.x)});
+    for (const auto& so : share_ops) linked_share.push_back({R(so.y), R(so.s), R(so.xg), R(so.x)});
+    auto opt = [&](int id) { return id >= 0 ? R(id) : nullptr; };
+    for (const auto& s : program) {
+        Linked l;
+        l.step.a = linked_a.data() + s.term0;
+        l.step.x = linked_x.data() + s.term0;
+        l.step.n_terms = s.n_terms;
+        l.step.factor = R(s.factor);
+        l.step.q = R(s.q);
+        l.step.prev = R(s.prev);
+        l.step.add = opt(s.add);
+        l.step.qd = opt(s.qd);
+        l.step.sub = opt(s.sub);
+        l.step.net = R(s.net);
+        l.step.level = R(s.level);
+        l.step.pv = R(s.pv);
+        l.step.total = opt(s.total);
+        l.step.price_df = s.price_df;
+        l.sat0 = s.sat0;
+        l.n_sat = s.n_sat;
+        l.share0 = s.share0;
+        l.n_share = s.n_share;
+        linked.push_back(l);
+    }
+    // Only terms and saturating links read parameter rows (factors, q and q^D are work rows).
+    for (std::size_t i = 0; i < terms.size(); ++i) {
+        if (terms[i].first < P) patches.emplace_back(&linked_a[i], terms[i].first);
+        if (terms[i].second < P) patches.emplace_back(&linked_x[i], terms[i].second);
+    }
+    for (std::size_t i = 0; i < sat_ops.size(); ++i) {
+        if (sat_ops[i].cap < P) patches.emplace_back(&linked_sat[i].cap, sat_ops[i].cap);
+        if (sat_ops[i].coefficient < P) patches.emplace_back(&linked_sat[i].coefficient, sat_ops[i].coefficient);
+    }
+    patched.assign(static_cast<std::size_t>(P), nullptr);
+}
+
+/// Points every parameter row at the block: in place when the block fills whole chunks of lanes, else copied
+/// into padded rows whose spare lanes repeat draw 0 (so that they stay valid numbers).
+void Evaluator::Impl::resolve(const double* params, std::size_t stride) {
+    for (int p = 0; p < P; ++p) {
+        const double* src = params + static_cast<std::size_t>(p) * stride;
+        if (n == m) {
+            rows[static_cast<std::size_t>(p)] = const_cast<double*>(src);  // read only: kernels write work rows
+        } else {
+            double* dst = pbuf.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(B);
+            std::copy_n(src, n, dst);
+            std::fill(dst + n, dst + m, src[0]);
+            rows[static_cast<std::size_t>(p)] = dst;
+        }
+    }
+    bool moved = false;
+    for (int p = 0; p < P && !moved; ++p) moved = patched[static_cast<std::size_t>(p)] != rows[static_cast<std::size_t>(p)];
+    if (moved) {
+        for (const auto& [where, p] : patches) *where = rows[static_cast<std::size_t>(p)];
+        for (int p = 0; p < P; ++p) patched[static_cast<std::size_t>(p)] = rows[static_cast<std::size_t>(p)];
+    }
+}
+
 void Evaluator::Impl::run(const double* params, std::size_t stride, int n_draws) {
     if (n_draws < 1 || n_draws > max_block)
         throw AppraisalError("engine: expected a block of 1.." + std::to_string(max_block) + " draws, found " +
                              std::to_string(n_draws));
-    if (plan->n_params() > 0) {
+    if (P > 0) {
         if (params == nullptr) throw AppraisalError("engine: expected a parameter block, found none");
         if (stride < static_cast<std::size_t>(n_draws))
             throw AppraisalError("engine: expected a parameter stride >= the block size " + std::to_string(n_draws) +
@@ -273,11 +683,7 @@ void Evaluator::Impl::run(const double* params, std::size_t stride, int n_draws)
     resolve(params, stride);
     costs();
     outcome_factors();
-    std::fill(opv.begin(), opv.end(), 0.0);
-    std::fill(ototal.begin(), ototal.end(), 0.0);
-    std::fill(gopv.begin(), gopv.end(), 0.0);
-    for (int t = 0; t < H; ++t)
-        for (int o : plan->order) propagate(t, o);
+    propagate();
     finish_monetise();
     aggregate();
 }
@@ -285,36 +691,46 @@ void Evaluator::Impl::run(const double* params, std::size_t stride, int n_draws)
 /// Pre-uplift spend by option and year (the level of an option as a link source, and the base of per-pound
 /// outputs); costs with the optimism bias uplift on capital; costs by group.
 void Evaluator::Impl::costs() {
-    std::fill(cost.begin(), cost.end(), 0.0);
-    std::fill(invest.begin(), invest.end(), 0.0);
-    std::fill(spend.begin(), spend.end(), 0.0);
-    std::fill(gcost.begin(), gcost.end(), 0.0);
+    for (int t = 0; t < H; ++t) {
+        k::zero(R(cost_row + t), m);
+        k::zero(R(invest_row + t), m);
+    }
+    for (int r : spend_row)
+        if (r >= 0) k::zero(R(r), m);
+    for (int g = 0; g < G; ++g) k::zero(R(gcost_row + g), m);
     const auto& df = plan->discount[static_cast<std::size_t>(plan->cost_schedule)];
     for (int i = 0; i < I; ++i) {
         const auto& opt = plan->options[static_cast<std::size_t>(i)];
         const auto& op = option_ops[static_cast<std::size_t>(i)];
         const double* u;
-        if (op.uplift_row >= 0) {
-            u = constant(op.uplift_row);
+        if (op.uplift >= 0) {
+            u = R(op.uplift);
         } else {
-            double* w = row(uplift, 0);
-            const double* mit = at(op.mitigation);
-            try {
-                for (int d = 0; d < m; ++d) w[d] = appraisal::optimism_bias_uplift(opt.ob_capital_upper, mit[d]);
-            } catch (const AppraisalError& e) {
-                throw AppraisalError("option " + opt.id + ": " + e.what());
+            double* w = R(uplift_row);
+            const double* mit = R(op.mitigation);
+            bool ok = true;
+            for (int d = 0; d < m; ++d) ok &= mit[d] >= 0.0 && mit[d] <= 1.0;
+            if (ok && opt.ob_capital_upper >= 0.0 && std::isfinite(opt.ob_capital_upper)) {
+                const double upper = opt.ob_capital_upper;
+                SOCVAL_LANES(m) w[d] = upper * (1.0 - mit[d]);  // appraisal::optimism_bias_uplift, checked above
+            } else {
+                try {
+                    for (int d = 0; d < m; ++d) w[d] = appraisal::optimism_bias_uplift(opt.ob_capital_upper, mit[d]);
+                } catch (const AppraisalError& e) {
+                    throw AppraisalError("option " + opt.id + ": " + e.what());
+                }
             }
             u = w;
         }
-        double* gc = op.group >= 0 ? row(gcost, static_cast<std::size_t>(op.group)) : nullptr;
+        double* gc = op.group >= 0 ? R(gcost_row + op.group) : nullptr;
         const double s = opt.scale;
         for (const auto& c : op.costs) {
             const std::size_t t = static_cast<std::size_t>(c.year);
-            const double* __restrict cap = at(c.capital);
-            const double* __restrict rev = at(c.revenue);
-            double* __restrict sp = row(spend, static_cast<std::size_t>(i) * H + t);
-            double* __restrict iv = row(invest, t);
-            double* __restrict co = row(cost, t);
+            const double* __restrict cap = R(c.capital);
+            const double* __restrict rev = R(c.revenue);
+            double* __restrict sp = R(c.spend);
+            double* __restrict iv = R(invest_row + c.year);
+            double* __restrict co = R(cost_row + c.year);
             SOCVAL_LANES(m) {
                 const double pre = s * (cap[d] + rev[d]);
                 sp[d] += pre;
@@ -330,157 +746,118 @@ void Evaluator::Impl::costs() {
 }
 
 /// Per outcome: the additionality net factor, q = 1 - drop-off, and q^duration (by squaring, so no pow per draw).
+/// Shares are checked for the whole block at once; a block with a bad share is re-checked draw by draw for the
+/// message.
 void Evaluator::Impl::outcome_factors() {
     for (int o = 0; o < O; ++o) {
         const auto& op = outcome_ops[static_cast<std::size_t>(o)];
         const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
-        double* f = row(factor, static_cast<std::size_t>(o));
-        if (op.factor_row >= 0) {
-            std::copy_n(constant(op.factor_row), m, f);
-        } else {
+        if (op.factor_const < 0) {
+            double* f = R(op.factor);
             const double* s[5];
-            for (int j = 0; j < 5; ++j) s[j] = at(op.shares[j]);
-            try {
-                for (int d = 0; d < m; ++d) {
-                    appraisal::Additionality a{s[0][d], s[1][d], s[2][d], s[3][d], s[4][d]};
-                    a.validate();
-                    f[d] = a.net_factor();
+            for (int j = 0; j < 5; ++j) s[j] = R(op.shares[j]);
+            bool ok = true;
+            for (int j = 0; j < 5; ++j)
+                for (int d = 0; d < m; ++d) ok &= s[j][d] >= 0.0 && s[j][d] <= 1.0;
+            if (ok) {
+                // appraisal::Additionality::net_factor(), in its order.
+                SOCVAL_LANES(m) f[d] = (1.0 - s[0][d]) * (1.0 - s[1][d]) * (1.0 - s[2][d]) * (1.0 - s[3][d]) * s[4][d];
+            } else {
+                try {
+                    for (int d = 0; d < m; ++d) {
+                        appraisal::Additionality a{s[0][d], s[1][d], s[2][d], s[3][d], s[4][d]};
+                        a.validate();
+                        f[d] = a.net_factor();
+                    }
+                } catch (const AppraisalError& e) {
+                    throw AppraisalError("outcome " + oc.id + ": " + e.what());
                 }
-            } catch (const AppraisalError& e) {
-                throw AppraisalError("outcome " + oc.id + ": " + e.what());
             }
         }
-        const double* drop = at(op.drop_off);
-        double* qq = row(q, static_cast<std::size_t>(o));
-        for (int d = 0; d < m; ++d) {
-            if (!(drop[d] >= 0.0 && drop[d] <= 1.0))
-                throw AppraisalError("outcome " + oc.id + ": drop-off: expected a share in [0, 1], found " +
-                                     std::to_string(drop[d]));
-            qq[d] = 1.0 - drop[d];
-        }
+        const double* drop = R(op.drop_off);
+        double* qq = R(op.q);
+        bool ok = true;
+        for (int d = 0; d < m; ++d) ok &= drop[d] >= 0.0 && drop[d] <= 1.0;
+        if (!ok)
+            for (int d = 0; d < m; ++d)
+                if (!(drop[d] >= 0.0 && drop[d] <= 1.0))
+                    throw AppraisalError("outcome " + oc.id + ": drop-off: expected a share in [0, 1], found " +
+                                         std::to_string(drop[d]));
+        SOCVAL_LANES(m) qq[d] = 1.0 - drop[d];
         if (op.needs_qd) {
             // q^D by binary exponentiation on the block: log2(D) multiplications per draw, no pow().
-            double* __restrict p = row(qd, static_cast<std::size_t>(o));
-            double* __restrict b = row(sat, 0);
-            std::fill_n(p, m, 1.0);
+            double* __restrict pw = R(op.qd);
+            double* __restrict b = R(scratch_row);
+            std::fill_n(pw, m, 1.0);
             std::copy_n(qq, m, b);
             for (unsigned e = static_cast<unsigned>(oc.duration); e; e >>= 1) {
-                if (e & 1u) SOCVAL_LANES(m) p[d] *= b[d];
+                if (e & 1u) SOCVAL_LANES(m) pw[d] *= b[d];
                 SOCVAL_LANES(m) b[d] *= b[d];
             }
         }
     }
 }
 
-/// The rows of the persistence recurrence for outcome o in year t (docs/model/engine.md):
-/// level(t) = q level(t-1) + net(t-L) - q^D net(t-L-D), terms with a negative year being 0.
-k::Step Evaluator::Impl::step_rows(int o, int t, std::vector<double>& nets, std::vector<double>& levels,
-                                   std::size_t base, double* pv, double* total) {
-    const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
-    const auto& op = outcome_ops[static_cast<std::size_t>(o)];
-    const double* z = row(zeros, 0);
-    const int ta = t - oc.lag, ts = t - oc.lag - oc.duration;
-    k::Step s;
-    s.factor = row(factor, static_cast<std::size_t>(o));
-    s.q = row(q, static_cast<std::size_t>(o));
-    s.prev = t > 0 ? row(levels, base + static_cast<std::size_t>(t - 1)) : z;
-    s.add = oc.lag == 0 ? nullptr : ta >= 0 ? row(nets, base + static_cast<std::size_t>(ta)) : z;
-    s.qd = op.needs_qd && ts >= 0 ? row(qd, static_cast<std::size_t>(o)) : nullptr;
-    s.sub = s.qd ? row(nets, base + static_cast<std::size_t>(ts)) : nullptr;
-    s.net = row(nets, base + static_cast<std::size_t>(t));
-    s.level = row(levels, base + static_cast<std::size_t>(t));
-    s.pv = pv;
-    s.total = total;
-    s.price_df = op.price_df[static_cast<std::size_t>(t)];
-    return s;
-}
-
-/// Outcome o in year t: gross delivery (outputs + links), net of additionality, persisted, valued and discounted,
-/// in one fused pass; then the same for each tracked group (linear links pass each group's level through; a
-/// saturating link shares its output in proportion to each group's share of its input).
-void Evaluator::Impl::propagate(int t, int o) {
-    const auto& op = outcome_ops[static_cast<std::size_t>(o)];
-    terms.clear();
-    int n_sat = 0;
-    for (const auto& out : op.outputs) {
-        const double* a = at(out.amount);
-        if (out.per_pound)
-            terms.push_back({k::Term::product, a,
-                             row(spend, static_cast<std::size_t>(out.option) * H + static_cast<std::size_t>(t)),
-                             nullptr, 0.0});
-        else if (plan->options[static_cast<std::size_t>(out.option)].funded_year[static_cast<std::size_t>(t)])
-            terms.push_back({k::Term::scaled, a, nullptr, nullptr, out.scale});
+/// Follows the program: per-year-funded outputs scaled once, then every step (its saturating links and group
+/// shares first).
+void Evaluator::Impl::propagate() {
+    for (const auto& s : scaled_ops) {
+        const double* __restrict a = R(s.amount);
+        double* __restrict y = R(s.row);
+        const double sc = s.scale;
+        SOCVAL_LANES(m) y[d] = sc * a[d];
     }
-    for (const auto& l : op.links) {
-        const int ts = t - l.lag;
-        if (ts < 0) continue;
-        const double* x = l.from_option
-                              ? row(spend, static_cast<std::size_t>(l.from) * H + static_cast<std::size_t>(ts))
-                              : row(level, oy(l.from, ts));
-        if (l.saturating) {
-            double* y = row(sat, static_cast<std::size_t>(n_sat++));
-            k::saturate(y, at(l.cap), at(l.coefficient), x, m);
-            terms.push_back({k::Term::plain, y, nullptr, nullptr, 0.0});
-        } else {
-            terms.push_back({k::Term::product, at(l.coefficient), x, nullptr, 0.0});
-        }
+    for (int o = 0; o < O; ++o) {
+        k::zero(R(opv_row + o), m);
+        k::zero(R(ototal_row + o), m);
+        for (int g : tracked)
+            if (gpropagated[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o)])
+                k::zero(R(gopv_row + g * O + o), m);
     }
-    k::step(terms.data(), static_cast<int>(terms.size()), step_rows(o, t, net, level, oy(o, 0),
-            row(opv, static_cast<std::size_t>(o)), row(ototal, static_cast<std::size_t>(o))), m);
-
-    for (int j : tracked) {
-        // The group's terms: its own options' outputs and option links, and its share of outcome links.
-        terms.clear();
-        for (const auto& out : op.outputs) {
-            if (out.group != j) continue;
-            const double* a = at(out.amount);
-            if (out.per_pound)
-                terms.push_back({k::Term::product, a,
-                                 row(spend, static_cast<std::size_t>(out.option) * H + static_cast<std::size_t>(t)),
-                                 nullptr, 0.0});
-            else if (plan->options[static_cast<std::size_t>(out.option)].funded_year[static_cast<std::size_t>(t)])
-                terms.push_back({k::Term::scaled, a, nullptr, nullptr, out.scale});
+    for (const Linked& l : linked) {
+        for (int i = 0; i < l.n_sat; ++i) {
+            const LinkedSat& so = linked_sat[static_cast<std::size_t>(l.sat0 + i)];
+            k::saturate(so.y, so.cap, so.coefficient, so.x, m);
         }
-        int i_sat = 0;
-        for (const auto& l : op.links) {
-            const int ts = t - l.lag;
-            if (ts < 0) continue;
-            const double* y = l.saturating ? row(sat, static_cast<std::size_t>(i_sat++)) : nullptr;
-            if (l.from_option) {
-                if (l.group != j) continue;
-                const double* x = row(spend, static_cast<std::size_t>(l.from) * H + static_cast<std::size_t>(ts));
-                if (y) terms.push_back({k::Term::plain, y, nullptr, nullptr, 0.0});
-                else terms.push_back({k::Term::product, at(l.coefficient), x, nullptr, 0.0});
-            } else {
-                const double* xg = row(glevel, goy(j, l.from, ts));
-                if (y) terms.push_back({k::Term::share, y, xg, row(level, oy(l.from, ts)), 0.0});
-                else terms.push_back({k::Term::product, at(l.coefficient), xg, nullptr, 0.0});
-            }
+        for (int i = 0; i < l.n_share; ++i) {
+            const LinkedShare& so = linked_share[static_cast<std::size_t>(l.share0 + i)];
+            k::share(so.y, so.s, so.xg, so.x, m);
         }
-        k::step(terms.data(), static_cast<int>(terms.size()),
-                step_rows(o, t, gnet, glevel, goy(j, o, 0), row(gopv, go(j, o)), nullptr), m);
+        k::step(l.step, m);
     }
 }
 
 /// PV by outcome (and by group) were accumulated per valued unit during propagation: multiply by the valued
-/// units per unit of outcome.
+/// units per unit of outcome. A group that alone reaches an outcome has the total's PV there; a group that
+/// does not reach it has none; the derived group has the rest.
 void Evaluator::Impl::finish_monetise() {
     for (int o = 0; o < O; ++o) {
-        const double* __restrict pu = at(outcome_ops[static_cast<std::size_t>(o)].per_unit);
-        double* __restrict pv = row(opv, static_cast<std::size_t>(o));
+        const double* __restrict pu = R(outcome_ops[static_cast<std::size_t>(o)].per_unit);
+        double* __restrict pv = R(opv_row + o);
         SOCVAL_LANES(m) pv[d] *= pu[d];
         for (int j : tracked) {
-            double* __restrict gpv = row(gopv, go(j, o));
-            SOCVAL_LANES(m) gpv[d] *= pu[d];
+            double* __restrict gpv = R(gopv_row + j * O + o);
+            if (gpropagated[static_cast<std::size_t>(j) * O + static_cast<std::size_t>(o)]) {
+                SOCVAL_LANES(m) gpv[d] *= pu[d];
+            } else if (alias[static_cast<std::size_t>(o)] == j) {
+                std::copy_n(pv, m, gpv);
+            } else {
+                k::zero(gpv, m);
+            }
         }
         if (derived >= 0) {
-            double* __restrict rest = row(gopv, go(derived, o));
+            double* __restrict rest = R(gopv_row + derived * O + o);
             std::copy_n(pv, m, rest);
             for (int j : tracked) {
-                const double* __restrict gpv = row(gopv, go(j, o));
+                const double* __restrict gpv = R(gopv_row + j * O + o);
                 SOCVAL_LANES(m) rest[d] -= gpv[d];
             }
         }
+    }
+    // Groups that are neither propagated nor derived (no option): zero.
+    for (int g = 0; g < G; ++g) {
+        if (g == derived || std::find(tracked.begin(), tracked.end(), g) != tracked.end()) continue;
+        for (int o = 0; o < O; ++o) k::zero(R(gopv_row + g * O + o), m);
     }
 }
 
@@ -488,46 +865,45 @@ void Evaluator::Impl::finish_monetise() {
 void Evaluator::Impl::aggregate() {
     const auto& p = *plan;
     const auto& df = p.discount[static_cast<std::size_t>(p.cost_schedule)];
-    double* pvc = row(head, 0);
-    double* pvi = row(head, 1);
-    double* pvb = row(head, 2);
+    double* pvc = R(head_row + 0);
+    double* pvi = R(head_row + 1);
+    double* pvb = R(head_row + 2);
     k::zero(pvc, m);
     k::zero(pvi, m);
     k::zero(pvb, m);
     for (int t = 0; t < H; ++t) {
         const double f = df[static_cast<std::size_t>(t)];
-        k::add_scaled(pvc, f, row(cost, static_cast<std::size_t>(t)), m);
-        k::add_scaled(pvi, f, row(invest, static_cast<std::size_t>(t)), m);
+        k::add_scaled(pvc, f, R(cost_row + t), m);
+        k::add_scaled(pvi, f, R(invest_row + t), m);
     }
-    std::fill(prio.begin(), prio.end(), 0.0);
-    std::fill(gprio.begin(), gprio.end(), 0.0);
-    std::fill(pillar.begin(), pillar.end(), 0.0);
-    std::fill(benef.begin(), benef.end(), 0.0);
+    for (int kk = 0; kk <= K; ++kk) k::zero(R(prio_row + kk), m);
+    for (int i = 0; i < G * (K + 1); ++i) k::zero(R(gprio_row + i), m);
+    for (int i = 0; i < 4; ++i) k::zero(R(pillar_row + i), m);
+    for (int i = 0; i < 3; ++i) k::zero(R(benef_row + i), m);
     // Priority shares apply to an outcome's PV; the rest of it is unallocated.
-    auto allocate = [&](const OutcomePlan& oc, const double* pv, auto&& to_priority) {
-        double* rest = to_priority(K);
+    auto allocate_pv = [&](const OutcomePlan& oc, const double* pv, int first) {
+        double* rest = R(first + K);
         k::add(rest, pv, m);
         for (const auto& [kk, share] : oc.shares) {
-            k::add_scaled(to_priority(kk), share, pv, m);
+            k::add_scaled(R(first + kk), share, pv, m);
             k::add_scaled(rest, -share, pv, m);
         }
     };
     for (int o = 0; o < O; ++o) {
         const auto& oc = p.outcomes[static_cast<std::size_t>(o)];
-        const double* pv = row(opv, static_cast<std::size_t>(o));
+        const double* pv = R(opv_row + o);
         k::add(pvb, pv, m);
-        k::add(row(benef, static_cast<std::size_t>(oc.beneficiary)), pv, m);
-        allocate(oc, pv, [&](int kk) { return row(prio, static_cast<std::size_t>(kk)); });
-        for (int j = 0; j < G; ++j)
-            allocate(oc, row(gopv, go(j, o)), [&](int kk) { return row(gprio, gk(j, kk)); });
+        k::add(R(benef_row + static_cast<int>(oc.beneficiary)), pv, m);
+        allocate_pv(oc, pv, prio_row);
+        for (int j = 0; j < G; ++j) allocate_pv(oc, R(gopv_row + j * O + o), gprio_row + j * (K + 1));
     }
     for (int kk = 0; kk <= K; ++kk) {
         const int pl = kk < K ? static_cast<int>(p.priority_pillars[static_cast<std::size_t>(kk)]) : 3;
-        k::add(row(pillar, static_cast<std::size_t>(pl)), row(prio, static_cast<std::size_t>(kk)), m);
+        k::add(R(pillar_row + pl), R(prio_row + kk), m);
     }
-    double* npsv = row(head, 3);
-    double* bcr = row(head, 4);
-    double* sroi = row(head, 5);
+    double* npsv = R(head_row + 3);
+    double* bcr = R(head_row + 4);
+    double* sroi = R(head_row + 5);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (int d = 0; d < m; ++d) {
         npsv[d] = pvb[d] - pvc[d];
@@ -535,35 +911,37 @@ void Evaluator::Impl::aggregate() {
         sroi[d] = pvi[d] != 0.0 ? pvb[d] / pvi[d] : nan;
     }
     if (!G) return;
-    std::fill(lvalue.begin(), lvalue.end(), 0.0);
-    std::fill(lcost.begin(), lcost.end(), 0.0);
+    for (int l = 0; l < 3; ++l) {
+        k::zero(R(lvalue_row + l), m);
+        k::zero(R(lcost_row + l), m);
+    }
     for (int j = 0; j < G; ++j) {
-        double* gv = row(gvalue, static_cast<std::size_t>(j));
+        double* gv = R(gvalue_row + j);
         k::zero(gv, m);
-        for (int o = 0; o < O; ++o) k::add(gv, row(gopv, go(j, o)), m);
-        const auto lever = static_cast<std::size_t>(group_lever[static_cast<std::size_t>(j)]);
-        k::add(row(lvalue, lever), gv, m);
-        k::add(row(lcost, lever), row(gcost, static_cast<std::size_t>(j)), m);
+        for (int o = 0; o < O; ++o) k::add(gv, R(gopv_row + j * O + o), m);
+        const int lever = group_lever[static_cast<std::size_t>(j)];
+        k::add(R(lvalue_row + lever), gv, m);
+        k::add(R(lcost_row + lever), R(gcost_row + j), m);
     }
 }
 
 /// Value of outcome o in year t: level x valued units per unit x unit price.
 const double* Evaluator::Impl::value_of(int o, int t) const {
-    const double* lev = row(level, oy(o, t));
-    const double* pu = at(outcome_ops[static_cast<std::size_t>(o)].per_unit);
+    const double* lev = R(oy(o, t));
+    const double* pu = R(outcome_ops[static_cast<std::size_t>(o)].per_unit);
     const double price = plan->outcomes[static_cast<std::size_t>(o)].unit_price[static_cast<std::size_t>(t)];
-    double* v = scratch.data();
+    double* v = R(scratch_row);
     for (int d = 0; d < m; ++d) v[d] = lev[d] * pu[d] * price;
     return v;
 }
 
 /// Benefits in year t: the sum of outcome values.
 const double* Evaluator::Impl::benefits_of(int t) const {
-    double* v = scratch.data();
+    double* v = R(scratch_row);
     std::fill_n(v, m, 0.0);
     for (int o = 0; o < O; ++o) {
-        const double* lev = row(level, oy(o, t));
-        const double* pu = at(outcome_ops[static_cast<std::size_t>(o)].per_unit);
+        const double* lev = R(oy(o, t));
+        const double* pu = R(outcome_ops[static_cast<std::size_t>(o)].per_unit);
         const double price = plan->outcomes[static_cast<std::size_t>(o)].unit_price[static_cast<std::size_t>(t)];
         for (int d = 0; d < m; ++d) v[d] += lev[d] * pu[d] * price;
     }
@@ -594,36 +972,36 @@ void check(int i, int n, const char* what) {
 }
 }  // namespace
 
-const double* Evaluator::pv_costs() const { return impl_->row(impl_->head, 0); }
-const double* Evaluator::pv_investment() const { return impl_->row(impl_->head, 1); }
-const double* Evaluator::pv_benefits() const { return impl_->row(impl_->head, 2); }
-const double* Evaluator::npsv() const { return impl_->row(impl_->head, 3); }
-const double* Evaluator::bcr() const { return impl_->row(impl_->head, 4); }
-const double* Evaluator::sroi() const { return impl_->row(impl_->head, 5); }
+const double* Evaluator::pv_costs() const { return impl_->R(impl_->head_row + 0); }
+const double* Evaluator::pv_investment() const { return impl_->R(impl_->head_row + 1); }
+const double* Evaluator::pv_benefits() const { return impl_->R(impl_->head_row + 2); }
+const double* Evaluator::npsv() const { return impl_->R(impl_->head_row + 3); }
+const double* Evaluator::bcr() const { return impl_->R(impl_->head_row + 4); }
+const double* Evaluator::sroi() const { return impl_->R(impl_->head_row + 5); }
 const double* Evaluator::priority_value(int k) const {
     check(k, impl_->K + 1, "priority");
-    return impl_->row(impl_->prio, static_cast<std::size_t>(k));
+    return impl_->R(impl_->prio_row + k);
 }
 const double* Evaluator::pillar_value(int p) const {
     check(p, 4, "pillar");
-    return impl_->row(impl_->pillar, static_cast<std::size_t>(p));
+    return impl_->R(impl_->pillar_row + p);
 }
 const double* Evaluator::beneficiary_value(int b) const {
     check(b, 3, "beneficiary");
-    return impl_->row(impl_->benef, static_cast<std::size_t>(b));
+    return impl_->R(impl_->benef_row + b);
 }
 const double* Evaluator::outcome_pv(int o) const {
     check(o, impl_->O, "outcome");
-    return impl_->row(impl_->opv, static_cast<std::size_t>(o));
+    return impl_->R(impl_->opv_row + o);
 }
 const double* Evaluator::outcome_total(int o) const {
     check(o, impl_->O, "outcome");
-    return impl_->row(impl_->ototal, static_cast<std::size_t>(o));
+    return impl_->R(impl_->ototal_row + o);
 }
 const double* Evaluator::level(int o, int t) const {
     check(o, impl_->O, "outcome");
     check(t, impl_->H, "year");
-    return impl_->row(impl_->level, impl_->oy(o, t));
+    return impl_->R(impl_->oy(o, t));
 }
 const double* Evaluator::value(int o, int t) const {
     check(o, impl_->O, "outcome");
@@ -632,11 +1010,11 @@ const double* Evaluator::value(int o, int t) const {
 }
 const double* Evaluator::cost(int t) const {
     check(t, impl_->H, "year");
-    return impl_->row(impl_->cost, static_cast<std::size_t>(t));
+    return impl_->R(impl_->cost_row + t);
 }
 const double* Evaluator::investment(int t) const {
     check(t, impl_->H, "year");
-    return impl_->row(impl_->invest, static_cast<std::size_t>(t));
+    return impl_->R(impl_->invest_row + t);
 }
 const double* Evaluator::benefits(int t) const {
     check(t, impl_->H, "year");
@@ -648,29 +1026,29 @@ int Evaluator::group_of_option(int i) const {
 }
 const double* Evaluator::group_value(int g) const {
     check(g, impl_->G, "group");
-    return impl_->row(impl_->gvalue, static_cast<std::size_t>(g));
+    return impl_->R(impl_->gvalue_row + g);
 }
 const double* Evaluator::group_cost(int g) const {
     check(g, impl_->G, "group");
-    return impl_->row(impl_->gcost, static_cast<std::size_t>(g));
+    return impl_->R(impl_->gcost_row + g);
 }
 const double* Evaluator::group_priority_value(int g, int k) const {
     check(g, impl_->G, "group");
     check(k, impl_->K + 1, "priority");
-    return impl_->row(impl_->gprio, impl_->gk(g, k));
+    return impl_->R(impl_->gprio_row + g * (impl_->K + 1) + k);
 }
 const double* Evaluator::group_outcome_pv(int g, int o) const {
     check(g, impl_->G, "group");
     check(o, impl_->O, "outcome");
-    return impl_->row(impl_->gopv, impl_->go(g, o));
+    return impl_->R(impl_->gopv_row + g * impl_->O + o);
 }
 const double* Evaluator::lever_value(int l) const {
     check(impl_->G ? l : -1, 3, "lever (with tracking)");
-    return impl_->row(impl_->lvalue, static_cast<std::size_t>(l));
+    return impl_->R(impl_->lvalue_row + l);
 }
 const double* Evaluator::lever_cost(int l) const {
     check(impl_->G ? l : -1, 3, "lever (with tracking)");
-    return impl_->row(impl_->lcost, static_cast<std::size_t>(l));
+    return impl_->R(impl_->lcost_row + l);
 }
 
 }  // namespace socval::engine

@@ -6,7 +6,7 @@
 
 namespace socval::engine::kernels {
 
-constexpr int kLanes = 4;
+constexpr int kLanes = 8;
 
 /// Rounds a block size up to whole chunks of lanes.
 inline int padded(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
@@ -36,17 +36,13 @@ inline void add_share(double* __restrict y, const double* __restrict s, const do
                       const double* __restrict x, int m) {
     SOCVAL_LANES(m) y[d] += x[d] != 0.0 ? s[d] * (xg[d] / x[d]) : 0.0;
 }
-/// One term of an outcome's gross delivery in one year.
-struct Term {
-    enum Kind { product, scaled, plain, share } kind;
-    const double* a;  ///< product: a x; scaled: s a; plain: a; share: a x2 / x3 (0 where x3 == 0)
-    const double* x2;
-    const double* x3;
-    double s;
-};
-
-/// Where one outcome's year goes: the rows a fused step reads and writes.
+/// Where one outcome's year goes: the terms of its gross delivery and the rows a fused step reads and writes.
+/// Every term is a product a x (a plain term is a row times the row of ones: a x 1 = a exactly), so the kernel
+/// has no branch per term.
 struct Step {
+    const double* const* a;  ///< n_terms rows: gross = sum of a_i x_i, added in this order
+    const double* const* x;
+    int n_terms;
     const double* factor;  ///< additionality net factor
     const double* q;       ///< 1 - drop-off
     const double* prev;    ///< level in the previous year
@@ -113,6 +109,9 @@ void saturate(double* y, const double* cap, const double* coefficient, const dou
 /// Fused year of one outcome for whole chunks of lanes: gross = sum of terms, net = gross x factor,
 /// level = q prev + net(t - lag) - q^D net(t - lag - D), pv += level x price_df, total += level.
 /// Compiled twice like saturate().
-void step(const Term* terms, int n_terms, const Step& st, int m);
+void step(const Step& st, int m);
+
+/// A saturating link's output shared with one group: y = x_g / x s where x != 0, else 0 (Aumann-Shapley share).
+void share(double* y, const double* s, const double* xg, const double* x, int m);
 
 }  // namespace socval::engine::kernels

@@ -24,8 +24,15 @@ namespace socval::engine {
 namespace {
 
 using detail::BlockMoments;
+using detail::BlockSums;
 using detail::LocalCounts;
 using detail::SeriesSummaries;
+
+/// Draws per Evaluator::run. A block (block_size draws, the unit of sampling and of the in-order merge) is
+/// evaluated in parts of this size so that the Evaluator's rows stay in the core's cache; the parts are
+/// summarised into the same lane sums as one pass over the block, so results do not depend on it. A multiple
+/// of 8 (the summaries' lanes).
+constexpr int kPart = 64;
 
 void check_options(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& o) {
     if (o.draws < 1) throw SamplingError("simulation: draws: expected a whole number >= 1, found 0");
@@ -56,19 +63,20 @@ void check_options(const Plan& plan, const model::Scenario& scenario, const Simu
 /// Everything one thread needs to evaluate and summarise blocks.
 struct Worker {
     Evaluator ev;
-    std::vector<double> params;  ///< P rows of B
-    /// Rows of B the evaluator does not keep between calls: benefits and net (benefits - costs) by year, and
-    /// each outcome's value by year when summarised (Evaluator::value() and benefits() share a scratch row).
+    std::vector<double> params;  ///< P rows of B (the whole block is sampled at once)
+    /// Rows of a part the evaluator does not keep between calls: benefits and net (benefits - costs) by year,
+    /// and each outcome's value by year when summarised (Evaluator::value() and benefits() share a scratch row).
     std::vector<double> own;
     std::vector<const double*> series;
     LocalCounts local;
+    BlockSums sums;
     BlockMoments moments;
     SimulationResult::Timings timings;
     Worker(const Plan& plan, Tracking tr, int B, const SeriesSummaries& s, bool year_values)
-        : ev(plan, tr, B),
+        : ev(plan, tr, std::min(B, kPart)),
           params(static_cast<std::size_t>(plan.n_params()) * static_cast<std::size_t>(B)),
-          own(static_cast<std::size_t>(plan.horizon) *
-              (2 + (year_values ? plan.outcomes.size() : 0)) * static_cast<std::size_t>(B)),
+          own(static_cast<std::size_t>(plan.horizon) * (2 + (year_values ? plan.outcomes.size() : 0)) *
+              static_cast<std::size_t>(std::min(B, kPart))),
           series(static_cast<std::size_t>(s.series())),
           local(s.make_local()) {}
 };
@@ -107,6 +115,7 @@ private:
     Tracking tracking_;
     int VH_;  ///< value series (outcomes x years) when year_values, else 0
     SeriesSummaries summaries_;
+    std::vector<double> pilot_;  ///< block 0's series, [series][draw], until they set the histogram edges
     SimulationResult r_;
 
     // Block pipeline state (guarded by mu_ unless atomic).
@@ -129,7 +138,8 @@ private:
 
     void allocate();
     std::size_t evaluate_block(Worker& w, std::uint64_t b);
-    void summarise_block(Worker& w, std::uint64_t b, std::size_t n);
+    void evaluate_part(Worker& w, std::uint64_t d0, std::size_t n);
+    void summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n);
     void work(Worker& w);
     void stop_all();
     void monitor(std::chrono::steady_clock::time_point start);
@@ -177,19 +187,45 @@ void Run::allocate() {
     }
 }
 
-/// Sample and evaluate block b; write its per-draw results; point w.series at its series. Returns its size.
+/// Sample block b, then evaluate, store and summarise it part by part (block 0, the pilot, is summarised whole at
+/// the end: its values set the histogram edges first). Returns its size.
 std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
     const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(B_), N_ - d0));
     const std::size_t stride = static_cast<std::size_t>(B_);
     using clock = std::chrono::steady_clock;
-    auto seconds = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
     const auto t0 = clock::now();
     sampler_.sample(d0, n, w.params.data(), stride);
+    if (opt_.keep_inputs)
+        for (int p = 0; p < plan_.n_params(); ++p)
+            std::copy_n(w.params.data() + static_cast<std::size_t>(p) * stride, n,
+                        r_.inputs.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(N_) + d0);
+    w.timings.sample += std::chrono::duration<double>(clock::now() - t0).count();
+    const bool pilot = b == 0;
+    const std::size_t S = static_cast<std::size_t>(summaries_.series());
+    if (pilot) pilot_.assign(S * n, 0.0);
+    else summaries_.begin(w.sums);
+    for (std::size_t done = 0; done < n; done += static_cast<std::size_t>(kPart)) {
+        const std::size_t np = std::min(n - done, static_cast<std::size_t>(kPart));
+        evaluate_part(w, d0 + done, np);
+        if (pilot) {
+            for (std::size_t s = 0; s < S; ++s) std::copy_n(w.series[s], np, pilot_.data() + s * n + done);
+        } else {
+            summarise_part(w, d0 + done, np, done, n);
+        }
+    }
+    return n;
+}
+
+/// Evaluate draws [d0, d0 + n) of the current block; write their per-draw results; point w.series at them.
+void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
+    const std::size_t stride = static_cast<std::size_t>(B_);
+    const std::size_t in_block = static_cast<std::size_t>(d0 % static_cast<std::uint64_t>(B_));
+    using clock = std::chrono::steady_clock;
+    auto seconds = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
     const auto t1 = clock::now();
-    w.ev.run(w.params.data(), stride, static_cast<int>(n));
+    w.ev.run(w.params.data() + in_block, stride, static_cast<int>(n));
     const auto t2 = clock::now();
-    w.timings.sample += seconds(t0, t1);
     w.timings.evaluate += seconds(t1, t2);
     const Evaluator& ev = w.ev;
     const std::size_t at = static_cast<std::size_t>(d0);
@@ -215,10 +251,6 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
             put(r_.outcome_total[static_cast<std::size_t>(o)], ev.outcome_total(o));
             put(r_.outcome_pv[static_cast<std::size_t>(o)], ev.outcome_pv(o));
         }
-    if (opt_.keep_inputs)
-        for (int p = 0; p < plan_.n_params(); ++p)
-            std::copy_n(w.params.data() + static_cast<std::size_t>(p) * stride, n,
-                        r_.inputs.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(N_) + at);
     if (opt_.keep_full) {
         const std::size_t H = static_cast<std::size_t>(H_), O = static_cast<std::size_t>(O_);
         for (int t = 0; t < H_; ++t)
@@ -232,8 +264,9 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
                 }
             }
     }
-    // The streaming series of this block (values copied: the evaluator computes them into one scratch row).
-    auto own_row = [&](std::size_t r) { return w.own.data() + r * stride; };
+    // The streaming series of this part (values copied: the evaluator computes them into one scratch row).
+    const std::size_t part = static_cast<std::size_t>(std::min(B_, kPart));
+    auto own_row = [&](std::size_t r) { return w.own.data() + r * part; };
     for (int t = 0; t < H_; ++t) {
         const auto ts = static_cast<std::size_t>(t);
         double* bt = own_row(ts);
@@ -258,14 +291,14 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
         w.series[series_draw(1, o)] = ev.outcome_pv(o);
     }
     w.timings.store += seconds(t2, clock::now());
-    return n;
 }
 
-/// Moments of block b into w.moments; counts and (for draws below Q) histograms into the thread's counts.
-void Run::summarise_block(Worker& w, std::uint64_t b, std::size_t n) {
+/// Moments of draws [d0, d0 + n), draws [done, done + n) of a block of block_n: lane sums, and the block's
+/// moments into w.moments with its last part; counts and (for draws below Q) histograms into the thread's counts.
+void Run::summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n) {
     const auto t0 = std::chrono::steady_clock::now();
-    const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
-    summaries_.block_stats(w.series.data(), n, w.moments, w.local);
+    if (done + n < block_n) summaries_.add(w.series.data(), n, w.sums, w.local);
+    else summaries_.finish(w.series.data(), n, block_n, w.sums, w.moments, w.local);
     if (d0 < Q_)
         summaries_.histogram(w.series.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, Q_ - d0)), w.local);
     w.timings.summarise += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -293,7 +326,6 @@ void Run::work(Worker& w) {
         std::size_t n = 0;
         try {
             n = evaluate_block(w, b);
-            summarise_block(w, b, n);
         } catch (...) {
             {
                 std::lock_guard<std::mutex> lk(mu_);
@@ -438,8 +470,16 @@ SimulationResult Run::run() {
     std::vector<Worker> workers;
     workers.emplace_back(plan_, tracking_, B_, summaries_, VH_ > 0);
     const std::size_t n0 = evaluate_block(workers[0], 0);
-    summaries_.set_edges(workers[0].series.data(), n0);
-    summarise_block(workers[0], 0, n0);
+    {
+        const auto t0 = std::chrono::steady_clock::now();
+        std::vector<const double*> pilot(static_cast<std::size_t>(summaries_.series()));
+        for (std::size_t s = 0; s < pilot.size(); ++s) pilot[s] = pilot_.data() + s * n0;
+        summaries_.set_edges(pilot.data(), n0);
+        summaries_.block_stats(pilot.data(), n0, workers[0].moments, workers[0].local);
+        summaries_.histogram(pilot.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n0, Q_)), workers[0].local);
+        std::vector<double>().swap(pilot_);
+        workers[0].timings.summarise += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
     summaries_.merge(workers[0].moments);
     done_draws_ = n0;
 

@@ -79,48 +79,79 @@ inline v2d load(const double* p) {
 
 }  // namespace
 
-void SeriesSummaries::block_stats(const double* const* x, std::size_t n, BlockMoments& out, LocalCounts& local) const {
+namespace {
+
+/// Shifted sums (Chan, Golub & LeVeque 1983) of the whole chunks of 8 values of one series, in 8 accumulator
+/// lanes carried in s1 / s2 (8 values each); extremes and the count of positive values into lo, hi, pos.
+void lane_sums(const double* v, std::size_t whole, double c, double* s1, double* s2, double& lo, double& hi,
+               std::uint64_t& pos) {
+    const v2d cc = {c, c}, zero = {0.0, 0.0};
+    v2d a1[kVectors], a2[kVectors], mn[kVectors], mx[kVectors];
+    v2l ps[kVectors];
+    for (std::size_t k = 0; k < kVectors; ++k) {
+        a1[k] = load(s1 + 2 * k);
+        a2[k] = load(s2 + 2 * k);
+        mn[k] = v2d{inf, inf};
+        mx[k] = v2d{-inf, -inf};
+        ps[k] = v2l{0, 0};
+    }
+    for (std::size_t d = 0; d < whole; d += kLanes)
+        for (std::size_t k = 0; k < kVectors; ++k) {
+            const v2d w = load(v + d + 2 * k);
+            const v2d y = w - cc;
+            a1[k] += y;
+            a2[k] += y * y;
+            mn[k] = w < mn[k] ? w : mn[k];
+            mx[k] = w > mx[k] ? w : mx[k];
+            ps[k] -= (w > zero);  // a true comparison is -1 in every bit
+        }
+    for (std::size_t k = 0; k < kVectors; ++k) {
+        std::memcpy(s1 + 2 * k, &a1[k], sizeof(v2d));
+        std::memcpy(s2 + 2 * k, &a2[k], sizeof(v2d));
+        for (int l = 0; l < 2; ++l) {
+            lo = std::min(lo, mn[k][l]);
+            hi = std::max(hi, mx[k][l]);
+            pos += static_cast<std::uint64_t>(ps[k][l]);
+        }
+    }
+}
+
+}  // namespace
+
+void SeriesSummaries::begin(BlockSums& sums) const {
+    sums.s1.assign(static_cast<std::size_t>(series_) * kLanes, 0.0);
+    sums.s2.assign(static_cast<std::size_t>(series_) * kLanes, 0.0);
+}
+
+void SeriesSummaries::add(const double* const* x, std::size_t n, BlockSums& sums, LocalCounts& local) const {
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s)
+        lane_sums(x[s], n - n % kLanes, shift_[s], sums.s1.data() + s * kLanes, sums.s2.data() + s * kLanes,
+                  local.min[s], local.max[s], local.positive[s]);
+}
+
+void SeriesSummaries::finish(const double* const* last, std::size_t n_last, std::size_t n, BlockSums& sums,
+                             BlockMoments& out, LocalCounts& local) const {
     const auto S = static_cast<std::size_t>(series_);
     out.n = n;
     out.mean.resize(S);
     out.m2.resize(S);
     const double nd = static_cast<double>(n);
-    const std::size_t whole = n - n % kLanes;
+    const std::size_t whole = n_last - n_last % kLanes;
     for (std::size_t s = 0; s < S; ++s) {
-        // Shifted sums (Chan, Golub & LeVeque 1983): S1 = sum(x - c), S2 = sum((x - c)^2) with c the pilot mean;
-        // mean = c + S1 / n, M2 = S2 - S1^2 / n. Extremes and the count of positive values in the same pass.
-        const double* v = x[s];
+        // mean = c + S1 / n, M2 = S2 - S1^2 / n with c the pilot mean; the lanes first, then the last values.
+        double* s1 = sums.s1.data() + s * kLanes;
+        double* s2 = sums.s2.data() + s * kLanes;
         const double c = shift_[s];
-        const v2d cc = {c, c}, zero = {0.0, 0.0};
-        v2d s1[kVectors], s2[kVectors], lo[kVectors], hi[kVectors];
-        v2l pos[kVectors];
-        for (std::size_t k = 0; k < kVectors; ++k) {
-            s1[k] = s2[k] = zero;
-            lo[k] = v2d{inf, inf};
-            hi[k] = v2d{-inf, -inf};
-            pos[k] = v2l{0, 0};
-        }
-        for (std::size_t d = 0; d < whole; d += kLanes)
-            for (std::size_t k = 0; k < kVectors; ++k) {
-                const v2d w = load(v + d + 2 * k);
-                const v2d y = w - cc;
-                s1[k] += y;
-                s2[k] += y * y;
-                lo[k] = w < lo[k] ? w : lo[k];
-                hi[k] = w > hi[k] ? w : hi[k];
-                pos[k] -= (w > zero);  // a true comparison is -1 in every bit
-            }
-        double t1 = 0, t2 = 0, tlo = local.min[s], thi = local.max[s];
+        double tlo = local.min[s], thi = local.max[s];
         std::uint64_t tp = 0;
-        for (std::size_t k = 0; k < kVectors; ++k)
-            for (int l = 0; l < 2; ++l) {
-                t1 += s1[k][l];
-                t2 += s2[k][l];
-                tlo = std::min(tlo, lo[k][l]);
-                thi = std::max(thi, hi[k][l]);
-                tp += static_cast<std::uint64_t>(pos[k][l]);
-            }
-        for (std::size_t d = whole; d < n; ++d) {
+        lane_sums(last[s], whole, c, s1, s2, tlo, thi, tp);
+        double t1 = 0, t2 = 0;
+        for (std::size_t l = 0; l < kLanes; ++l) {
+            t1 += s1[l];
+            t2 += s2[l];
+        }
+        const double* v = last[s];
+        for (std::size_t d = whole; d < n_last; ++d) {
             const double w = v[d], y = w - c;
             t1 += y;
             t2 += y * y;
@@ -134,6 +165,12 @@ void SeriesSummaries::block_stats(const double* const* x, std::size_t n, BlockMo
         local.max[s] = thi;
         local.positive[s] += tp;
     }
+}
+
+void SeriesSummaries::block_stats(const double* const* x, std::size_t n, BlockMoments& out, LocalCounts& local) const {
+    BlockSums sums;
+    begin(sums);
+    finish(x, n, n, sums, out, local);
 }
 
 void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCounts& local) const {

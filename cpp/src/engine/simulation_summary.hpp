@@ -15,6 +15,12 @@ struct BlockMoments {
     std::vector<double> mean, m2;  ///< [series]
 };
 
+/// The running sums of one block of every series while it is fed in parts (the Evaluator's sub-blocks):
+/// the same lane accumulators as one block_stats() pass, so the block's moments do not depend on the parts.
+struct BlockSums {
+    std::vector<double> s1, s2;  ///< [series * 8]: shifted sum and sum of squares, per accumulator lane
+};
+
 /// Per-thread order-free accumulators.
 struct LocalCounts {
     std::vector<double> min, max;          ///< [series]
@@ -34,6 +40,12 @@ public:
     /// Moments of one block (one pass, shifted by the pilot mean for accuracy) into `out`; extremes and counts
     /// of positive values into a thread's accumulators.
     void block_stats(const double* const* x, std::size_t n, BlockMoments& out, LocalCounts& local) const;
+    /// block_stats() fed in parts: begin(), then add() each part in order (every part but the last a whole
+    /// number of 8 values), then finish() with the block's size. Bit-identical to one block_stats() call.
+    void begin(BlockSums& sums) const;
+    void add(const double* const* x, std::size_t n, BlockSums& sums, LocalCounts& local) const;
+    void finish(const double* const* last, std::size_t n_last, std::size_t n, BlockSums& sums, BlockMoments& out,
+                LocalCounts& local) const;
     /// Histogram counts of the first n values of each series, into a thread's accumulators.
     void histogram(const double* const* x, std::size_t n, LocalCounts& local) const;
     /// Fresh per-thread accumulators.
