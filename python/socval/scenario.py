@@ -35,8 +35,14 @@ _BENEFICIARIES = ("fiscal", "economic", "social")
 # ---------------------------------------------------------------------------------------------------------------
 # YAML: read numbers as YAML 1.2 does (PyYAML follows YAML 1.1, where "2.0e6" is text), write plain YAML.
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 floats (``1e6``, ``2.0e6``), as the C++ reader (yaml-cpp) reads them."""
+# libyaml's parser and emitter when present (Debian's python3-yaml has them): 10x faster than pure Python, which
+# matters because every Scenario edit writes and re-reads the document.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Loader(_SafeLoader):  # type: ignore[misc, valid-type]
+    """Safe loader with YAML 1.2 floats (``1e6``, ``2.0e6``), as the C++ reader (yaml-cpp) reads them."""
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -58,7 +64,8 @@ def _load_yaml(text: str) -> Any:
 
 
 def _dump_yaml(document: Mapping[str, Any]) -> str:
-    return yaml.safe_dump(_plain(document), sort_keys=False, allow_unicode=True, default_flow_style=None, width=110)
+    return yaml.dump(_plain(document), Dumper=_SafeDumper, sort_keys=False, allow_unicode=True,
+                     default_flow_style=None, width=110)
 
 
 def _plain(x: Any) -> Any:
