@@ -60,9 +60,15 @@ struct ShareOp {
 
 /// One fused outcome-year (of the total or of a group); every field is a row id, -1 when absent.
 struct StepOp {
-    int term0 = 0, n_terms = 0, sat0 = 0, n_sat = 0, share0 = 0, n_share = 0;
-    int factor = -1, q = -1, prev = -1, add = -1, qd = -1, sub = -1, net = -1, level = -1, pv = -1, total = -1;
-    double price_df = 0;
+    int term0 = 0, n_terms = 0, sat0 = 0, n_sat = 0, share0 = 0, n_share = 0, post0 = 0, n_post = 0;
+    int factor = -1, q = -1, prev = -1, add = -1, qd = -1, sub = -1, net = -1, level = -1;
+};
+
+/// PV (and physical total) of an outcome from its level history, once its years are done.
+struct PostOp {
+    int level;  ///< row id of the first year's level; the next years follow
+    int years, pv, total;  ///< total: -1 for a group
+    const double* price_df;  ///< from the first year
 };
 
 struct OutcomeOp {
@@ -103,6 +109,7 @@ struct Evaluator::Impl {
     std::vector<ScaledOp> scaled_ops;
     std::vector<SatOp> sat_ops;
     std::vector<ShareOp> share_ops;
+    std::vector<PostOp> post_ops;
     std::vector<std::pair<int, int>> terms;  // (a, x) row ids
     std::vector<StepOp> program;
     // The program linked to addresses: what propagate() follows. Pointers to parameter rows are re-patched when
@@ -117,7 +124,7 @@ struct Evaluator::Impl {
     };
     struct Linked {
         k::Step step;
-        int sat0, n_sat, share0, n_share;
+        int sat0, n_sat, share0, n_share, post0, n_post;
     };
     std::vector<Linked> linked;
     std::vector<const double*> linked_a, linked_x;  // term rows of every step
@@ -201,13 +208,15 @@ struct Evaluator::Impl {
     void resolve(const double* params, std::size_t stride);
 
     void run(const double* params, std::size_t stride, int n_draws);
-    void costs();
-    void outcome_factors();
+    SOCVAL_CLONES void costs();
+    SOCVAL_CLONES void outcome_factors();
     void propagate();
-    void finish_monetise();
-    void aggregate();
-    const double* value_of(int o, int t) const;
-    const double* benefits_of(int t) const;
+    SOCVAL_CLONES void finish_monetise();
+    SOCVAL_CLONES void aggregate();
+    SOCVAL_CLONES void group_priorities();
+    bool gprio_ready = false;  // group_priorities() done for the last run
+    SOCVAL_CLONES const double* value_of(int o, int t) const;
+    SOCVAL_CLONES const double* benefits_of(int t) const;
 };
 
 /// Row ids of every number of the plan; the fixed ones become constant rows (one per distinct value).
@@ -466,6 +475,7 @@ void Evaluator::Impl::build_program() {
     // Outcome by outcome, each over the whole horizon (its rows stay in cache), in an order where every source
     // comes first; the members of a cycle (closed by a lagged link) year by year together.
     for (const auto& members : components()) {
+      const std::size_t steps_before = program.size();
       for (int t = 0; t < H; ++t) {
         for (int o : members) {
             const auto& oc = p.outcomes[static_cast<std::size_t>(o)];
@@ -516,9 +526,6 @@ void Evaluator::Impl::build_program() {
             }
             s.net = nr.row(t);
             s.level = oy(o, t);
-            s.pv = opv_row + o;
-            s.total = ototal_row + o;
-            s.price_df = op.price_df[static_cast<std::size_t>(t)];
             program.push_back(s);
 
             // Each propagated group's step: its own options' outputs and option links, its share of outcome links.
@@ -576,11 +583,27 @@ void Evaluator::Impl::build_program() {
                 }
                 gs.net = gn.row(t);
                 gs.level = gl + t;
-                gs.pv = gopv_row + static_cast<int>(go);
-                gs.price_df = s.price_df;
                 program.push_back(gs);
             }
         }
+      }
+      // PV and physical totals of the component's outcomes, from their levels.
+      if (program.size() > steps_before) {  // (a component nothing reaches has no steps and no PV to add)
+          StepOp& last = program.back();
+          last.post0 = static_cast<int>(post_ops.size());
+          for (int o : members) {
+              const int fo = at(f, o);
+              if (fo == kNever) continue;
+              const auto& pdf = outcome_ops[static_cast<std::size_t>(o)].price_df;
+              post_ops.push_back({oy(o, fo), H - fo, opv_row + o, ototal_row + o, pdf.data() + fo});
+              for (int g : tracked) {
+                  const std::size_t go = static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o);
+                  if (!gpropagated[go]) continue;
+                  const int fgo = at(fg[static_cast<std::size_t>(g)], o);
+                  post_ops.push_back({glevel_row[go] + fgo, H - fgo, gopv_row + static_cast<int>(go), -1, pdf.data() + fgo});
+              }
+          }
+          last.n_post = static_cast<int>(post_ops.size()) - last.post0;
       }
     }
 }
@@ -625,13 +648,13 @@ void Evaluator::Impl::link() {
         l.step.sub = opt(s.sub);
         l.step.net = R(s.net);
         l.step.level = R(s.level);
-        l.step.pv = R(s.pv);
-        l.step.total = opt(s.total);
-        l.step.price_df = s.price_df;
+
         l.sat0 = s.sat0;
         l.n_sat = s.n_sat;
         l.share0 = s.share0;
         l.n_share = s.n_share;
+        l.post0 = s.post0;
+        l.n_post = s.n_post;
         linked.push_back(l);
     }
     // Only terms and saturating links read parameter rows (factors, q and q^D are work rows).
@@ -824,6 +847,10 @@ void Evaluator::Impl::propagate() {
             k::share(so.y, so.s, so.xg, so.x, m);
         }
         k::step(l.step, m);
+        for (int i = 0; i < l.n_post; ++i) {
+            const PostOp& po = post_ops[static_cast<std::size_t>(l.post0 + i)];
+            k::accumulate(R(po.pv), po.total >= 0 ? R(po.total) : nullptr, R(po.level), B, po.price_df, po.years, m);
+        }
     }
 }
 
@@ -877,7 +904,6 @@ void Evaluator::Impl::aggregate() {
         k::add_scaled(pvi, f, R(invest_row + t), m);
     }
     for (int kk = 0; kk <= K; ++kk) k::zero(R(prio_row + kk), m);
-    for (int i = 0; i < G * (K + 1); ++i) k::zero(R(gprio_row + i), m);
     for (int i = 0; i < 4; ++i) k::zero(R(pillar_row + i), m);
     for (int i = 0; i < 3; ++i) k::zero(R(benef_row + i), m);
     // Priority shares apply to an outcome's PV; the rest of it is unallocated.
@@ -895,8 +921,8 @@ void Evaluator::Impl::aggregate() {
         k::add(pvb, pv, m);
         k::add(R(benef_row + static_cast<int>(oc.beneficiary)), pv, m);
         allocate_pv(oc, pv, prio_row);
-        for (int j = 0; j < G; ++j) allocate_pv(oc, R(gopv_row + j * O + o), gprio_row + j * (K + 1));
     }
+    gprio_ready = false;
     for (int kk = 0; kk <= K; ++kk) {
         const int pl = kk < K ? static_cast<int>(p.priority_pillars[static_cast<std::size_t>(kk)]) : 3;
         k::add(R(pillar_row + pl), R(prio_row + kk), m);
@@ -923,6 +949,27 @@ void Evaluator::Impl::aggregate() {
         k::add(R(lvalue_row + lever), gv, m);
         k::add(R(lcost_row + lever), R(gcost_row + j), m);
     }
+}
+
+/// Value by group and priority, on the first request after a run (Monte Carlo runs do not ask for it): each
+/// group's outcome PVs allocated with the outcomes' priority shares, the rest unallocated, as for the total.
+void Evaluator::Impl::group_priorities() {
+    if (gprio_ready) return;
+    for (int i = 0; i < G * (K + 1); ++i) k::zero(R(gprio_row + i), m);
+    for (int j = 0; j < G; ++j) {
+        const int first = gprio_row + j * (K + 1);
+        for (int o = 0; o < O; ++o) {
+            const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
+            const double* pv = R(gopv_row + j * O + o);
+            double* rest = R(first + K);
+            k::add(rest, pv, m);
+            for (const auto& [kk, share] : oc.shares) {
+                k::add_scaled(R(first + kk), share, pv, m);
+                k::add_scaled(rest, -share, pv, m);
+            }
+        }
+    }
+    gprio_ready = true;
 }
 
 /// Value of outcome o in year t: level x valued units per unit x unit price.
@@ -1035,6 +1082,7 @@ const double* Evaluator::group_cost(int g) const {
 const double* Evaluator::group_priority_value(int g, int k) const {
     check(g, impl_->G, "group");
     check(k, impl_->K + 1, "priority");
+    impl_->group_priorities();
     return impl_->R(impl_->gprio_row + g * (impl_->K + 1) + k);
 }
 const double* Evaluator::group_outcome_pv(int g, int o) const {

@@ -5,11 +5,7 @@
 
 #include <cstring>
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SOCVAL_KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define SOCVAL_KERNEL
-#endif
+#define SOCVAL_KERNEL SOCVAL_CLONES
 
 namespace socval::engine::kernels {
 
@@ -30,8 +26,8 @@ SOCVAL_KERNEL void saturate(double* y, const double* cap, const double* coeffici
 namespace {
 
 /// The fused step with its shape fixed at compile time: NT terms (NT < 0: st.n_terms), a lagged net delivery
-/// (ADD), a delivery leaving the window (QD), a physical total (TOTAL). Inlined into each clone below.
-template <int NT, bool ADD, bool QD, bool TOTAL>
+/// (ADD), a delivery leaving the window (QD). Inlined into each clone below.
+template <int NT, bool ADD, bool QD>
 __attribute__((always_inline)) inline void step_shape(const Step& st, int m) {
     const int nt = NT < 0 ? st.n_terms : NT;
     // Local copies: stores through memcpy may alias anything, so fields of `st` would be reloaded per chunk.
@@ -51,10 +47,7 @@ __attribute__((always_inline)) inline void step_shape(const Step& st, int m) {
     const double* __restrict subrow = st.sub;
     double* __restrict netrow = st.net;
     double* __restrict levelrow = st.level;
-    double* __restrict pvrow = st.pv;
-    double* __restrict totalrow = st.total;
-    const double price_df = st.price_df;
-    Lanes a, x, f, q, prev, add, acc, net, level, pv;
+    Lanes a, x, f, q, prev, add, acc, net, level;
     for (int c = 0; c < m; c += kLanes) {
         acc = Lanes{};
         if constexpr (NT < 0) {
@@ -94,40 +87,72 @@ __attribute__((always_inline)) inline void step_shape(const Step& st, int m) {
         }
         SOCVAL_STORE(netrow + c, net);
         SOCVAL_STORE(levelrow + c, level);
-        SOCVAL_LOAD(pv, pvrow + c);
-        pv += level * price_df;
-        SOCVAL_STORE(pvrow + c, pv);
-        if constexpr (TOTAL) {
-            SOCVAL_LOAD(x, totalrow + c);
-            x += level;
-            SOCVAL_STORE(totalrow + c, x);
-        }
     }
 }
 
-template <bool ADD, bool QD, bool TOTAL>
+template <bool ADD, bool QD>
 __attribute__((always_inline)) inline void step_terms(const Step& st, int m) {
     switch (st.n_terms) {
-        case 0: step_shape<0, ADD, QD, TOTAL>(st, m); break;
-        case 1: step_shape<1, ADD, QD, TOTAL>(st, m); break;
-        case 2: step_shape<2, ADD, QD, TOTAL>(st, m); break;
-        case 3: step_shape<3, ADD, QD, TOTAL>(st, m); break;
-        default: step_shape<-1, ADD, QD, TOTAL>(st, m); break;
+        case 0: step_shape<0, ADD, QD>(st, m); break;
+        case 1: step_shape<1, ADD, QD>(st, m); break;
+        case 2: step_shape<2, ADD, QD>(st, m); break;
+        case 3: step_shape<3, ADD, QD>(st, m); break;
+        default: step_shape<-1, ADD, QD>(st, m); break;
     }
 }
 
 }  // namespace
 
 SOCVAL_KERNEL void step(const Step& st, int m) {
-    switch ((st.add ? 4 : 0) | (st.qd ? 2 : 0) | (st.total ? 1 : 0)) {
-        case 0: step_terms<false, false, false>(st, m); break;
-        case 1: step_terms<false, false, true>(st, m); break;
-        case 2: step_terms<false, true, false>(st, m); break;
-        case 3: step_terms<false, true, true>(st, m); break;
-        case 4: step_terms<true, false, false>(st, m); break;
-        case 5: step_terms<true, false, true>(st, m); break;
-        case 6: step_terms<true, true, false>(st, m); break;
-        default: step_terms<true, true, true>(st, m); break;
+    switch ((st.add ? 2 : 0) | (st.qd ? 1 : 0)) {
+        case 0: step_terms<false, false>(st, m); break;
+        case 1: step_terms<false, true>(st, m); break;
+        case 2: step_terms<true, false>(st, m); break;
+        default: step_terms<true, true>(st, m); break;
+    }
+}
+
+SOCVAL_KERNEL void accumulate(double* pv, double* total, const double* level, std::ptrdiff_t stride,
+                              const double* price_df, int years, int m) {
+    // Two chunks at a time: two independent chains of additions per year.
+    int c = 0;
+    for (; c + 2 * kLanes <= m; c += 2 * kLanes) {
+        Lanes p0, p1, t0, t1, l0, l1;
+        SOCVAL_LOAD(p0, pv + c);
+        SOCVAL_LOAD(p1, pv + c + kLanes);
+        t0 = t1 = Lanes{};
+        if (total) {
+            SOCVAL_LOAD(t0, total + c);
+            SOCVAL_LOAD(t1, total + c + kLanes);
+        }
+        const double* lv = level + c;
+        for (int y = 0; y < years; ++y, lv += stride) {
+            SOCVAL_LOAD(l0, lv);
+            SOCVAL_LOAD(l1, lv + kLanes);
+            p0 += l0 * price_df[y];
+            p1 += l1 * price_df[y];
+            t0 += l0;
+            t1 += l1;
+        }
+        SOCVAL_STORE(pv + c, p0);
+        SOCVAL_STORE(pv + c + kLanes, p1);
+        if (total) {
+            SOCVAL_STORE(total + c, t0);
+            SOCVAL_STORE(total + c + kLanes, t1);
+        }
+    }
+    for (; c < m; c += kLanes) {
+        Lanes p0, t0 = Lanes{}, l0;
+        SOCVAL_LOAD(p0, pv + c);
+        if (total) SOCVAL_LOAD(t0, total + c);
+        const double* lv = level + c;
+        for (int y = 0; y < years; ++y, lv += stride) {
+            SOCVAL_LOAD(l0, lv);
+            p0 += l0 * price_df[y];
+            t0 += l0;
+        }
+        SOCVAL_STORE(pv + c, p0);
+        if (total) SOCVAL_STORE(total + c, t0);
     }
 }
 

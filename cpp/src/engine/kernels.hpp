@@ -2,11 +2,21 @@
 /// Element-wise kernels over the draws of a block. Rows are padded to a multiple of kLanes so that every loop
 /// has whole chunks of kLanes independent lanes (no remainder, no aliasing): the compiler vectorises them.
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 
 namespace socval::engine::kernels {
 
 constexpr int kLanes = 8;
+
+/// Compile a function for AVX-512, AVX2 and baseline x86-64; GCC's function multi-versioning picks one when the
+/// library loads. The engine is built with -ffp-contract=off (no fused multiply-add in any version), so every
+/// version computes the same IEEE operations in the same order: the same bits on every machine.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SOCVAL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SOCVAL_CLONES
+#endif
 
 /// Rounds a block size up to whole chunks of lanes.
 inline int padded(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
@@ -51,9 +61,6 @@ struct Step {
     const double* sub;     ///< net delivery of year t - lag - duration
     double* net;           ///< out: net delivery this year
     double* level;         ///< out: level this year
-    double* pv;            ///< in/out: PV per valued unit
-    double* total;         ///< in/out: physical total; may be nullptr
-    double price_df;       ///< unit price x discount factor this year
 };
 
 /// kLanes doubles as one value (GCC vector extension: split into the machine's vector registers).
@@ -107,9 +114,13 @@ inline void expm1_lanes(Lanes& z) {
 void saturate(double* y, const double* cap, const double* coefficient, const double* x, int m);
 
 /// Fused year of one outcome for whole chunks of lanes: gross = sum of terms, net = gross x factor,
-/// level = q prev + net(t - lag) - q^D net(t - lag - D), pv += level x price_df, total += level.
-/// Compiled twice like saturate().
+/// level = q prev + net(t - lag) - q^D net(t - lag - D).
 void step(const Step& st, int m);
+
+/// An outcome's PV per valued unit and physical total from its levels over `years` consecutive years (rows
+/// `stride` apart): pv += level(t) x price_df(t), total += level(t) (total may be nullptr), in year order.
+void accumulate(double* pv, double* total, const double* level, std::ptrdiff_t stride, const double* price_df,
+                int years, int m);
 
 /// A saturating link's output shared with one group: y = x_g / x s where x != 0, else 0 (Aumann-Shapley share).
 void share(double* y, const double* s, const double* xg, const double* x, int m);

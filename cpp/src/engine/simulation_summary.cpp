@@ -63,60 +63,72 @@ LocalCounts SeriesSummaries::make_local() const {
 
 namespace {
 
-// Two-lane vectors (GCC / Clang vector extensions; SSE2 on x86-64, NEON on ARM): the compiler does not vectorise
-// these reductions by itself because floating-point addition is not associative. The order of additions depends
-// only on n, so results stay deterministic and independent of the thread count.
-typedef double v2d __attribute__((vector_size(16)));
-typedef long long v2l __attribute__((vector_size(16)));
-constexpr std::size_t kVectors = 4;  // independent accumulators: 8 lanes
-constexpr std::size_t kLanes = 2 * kVectors;
-
-inline v2d load(const double* p) {
-    v2d v;
-    std::memcpy(&v, p, sizeof v);
-    return v;
-}
+// Eight accumulator lanes as one vector (GCC vector extension: one AVX-512 register, two AVX2 or four SSE2
+// registers, per clone below). The compiler does not vectorise these reductions by itself because floating-point
+// addition is not associative. Each lane adds its own values in draw order and the lanes are added in a fixed
+// order, so results depend only on n: the same in every clone and whatever the thread count.
+typedef double v8d __attribute__((vector_size(64)));
+typedef long long v8l __attribute__((vector_size(64)));
+constexpr std::size_t kLanes = 8;
 
 }  // namespace
 
-namespace {
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SOCVAL_SUMMARY_KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define SOCVAL_SUMMARY_KERNEL
+#endif
 
 /// Shifted sums (Chan, Golub & LeVeque 1983) of the whole chunks of 8 values of one series, in 8 accumulator
 /// lanes carried in s1 / s2 (8 values each); extremes and the count of positive values into lo, hi, pos.
-void lane_sums(const double* v, std::size_t whole, double c, double* s1, double* s2, double& lo, double& hi,
-               std::uint64_t& pos) {
-    const v2d cc = {c, c}, zero = {0.0, 0.0};
-    v2d a1[kVectors], a2[kVectors], mn[kVectors], mx[kVectors];
-    v2l ps[kVectors];
-    for (std::size_t k = 0; k < kVectors; ++k) {
-        a1[k] = load(s1 + 2 * k);
-        a2[k] = load(s2 + 2 * k);
-        mn[k] = v2d{inf, inf};
-        mx[k] = v2d{-inf, -inf};
-        ps[k] = v2l{0, 0};
+SOCVAL_SUMMARY_KERNEL void lane_sums(const double* v, std::size_t whole, double c, double* s1, double* s2, double& lo,
+                                     double& hi, std::uint64_t& pos) {
+    const v8d cc = v8d{} + c, zero = v8d{};
+    v8d a1, a2, w, mn = v8d{} + inf, mx = v8d{} - inf;
+    v8l ps = v8l{};
+    std::memcpy(&a1, s1, sizeof a1);
+    std::memcpy(&a2, s2, sizeof a2);
+    for (std::size_t d = 0; d < whole; d += kLanes) {
+        std::memcpy(&w, v + d, sizeof w);
+        const v8d y = w - cc;
+        a1 += y;
+        a2 += y * y;
+        mn = w < mn ? w : mn;
+        mx = w > mx ? w : mx;
+        ps -= (w > zero);  // a true comparison is -1 in every bit
     }
-    for (std::size_t d = 0; d < whole; d += kLanes)
-        for (std::size_t k = 0; k < kVectors; ++k) {
-            const v2d w = load(v + d + 2 * k);
-            const v2d y = w - cc;
-            a1[k] += y;
-            a2[k] += y * y;
-            mn[k] = w < mn[k] ? w : mn[k];
-            mx[k] = w > mx[k] ? w : mx[k];
-            ps[k] -= (w > zero);  // a true comparison is -1 in every bit
-        }
-    for (std::size_t k = 0; k < kVectors; ++k) {
-        std::memcpy(s1 + 2 * k, &a1[k], sizeof(v2d));
-        std::memcpy(s2 + 2 * k, &a2[k], sizeof(v2d));
-        for (int l = 0; l < 2; ++l) {
-            lo = std::min(lo, mn[k][l]);
-            hi = std::max(hi, mx[k][l]);
-            pos += static_cast<std::uint64_t>(ps[k][l]);
-        }
+    std::memcpy(s1, &a1, sizeof a1);
+    std::memcpy(s2, &a2, sizeof a2);
+    for (std::size_t l = 0; l < kLanes; ++l) {
+        lo = std::min(lo, mn[l]);
+        hi = std::max(hi, mx[l]);
+        pos += static_cast<std::uint64_t>(ps[l]);
     }
 }
 
-}  // namespace
+/// Histogram counts of n values: bin 0 below lo (and NaN), 1..bins inside, bins + 1 at or above hi. The bins
+/// of 8 values are computed together (vectorised), then counted.
+SOCVAL_SUMMARY_KERNEL void count_bins(const double* v, std::size_t n, double lo, double iw, int bins,
+                                      std::uint32_t* h) {
+    const double top = static_cast<double>(bins);
+    const std::int32_t over = bins + 1;
+    std::int32_t b[kLanes];
+    std::size_t d = 0;
+    for (; d + kLanes <= n; d += kLanes) {
+        for (std::size_t l = 0; l < kLanes; ++l) {
+            const double t = (v[d + l] - lo) * iw;
+            const double inside = t >= 0.0 && t < top ? t : 0.0;  // in range for the conversion
+            const std::int32_t i = static_cast<std::int32_t>(inside) + 1;
+            b[l] = t >= 0.0 ? (t < top ? i : over) : 0;
+        }
+        for (std::size_t l = 0; l < kLanes; ++l) ++h[b[l]];
+    }
+    for (; d < n; ++d) {
+        const double t = (v[d] - lo) * iw;
+        const std::size_t i = !(t >= 0.0) ? 0 : t >= top ? static_cast<std::size_t>(over) : static_cast<std::size_t>(t) + 1;
+        ++h[i];
+    }
+}
 
 void SeriesSummaries::begin(BlockSums& sums) const {
     sums.s1.assign(static_cast<std::size_t>(series_) * kLanes, 0.0);
@@ -175,18 +187,8 @@ void SeriesSummaries::block_stats(const double* const* x, std::size_t n, BlockMo
 
 void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCounts& local) const {
     const std::size_t row = static_cast<std::size_t>(bins_ + 2);
-    const double top = static_cast<double>(bins_);
-    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
-        const double* v = x[s];
-        std::uint32_t* h = local.histogram.data() + s * row;
-        const double lo = lo_[s], iw = inv_width_[s];
-        for (std::size_t d = 0; d < n; ++d) {
-            const double t = (v[d] - lo) * iw;
-            // Bin 0: below lo (and NaN); bins 1..B: inside; bin B + 1: at or above hi.
-            const std::size_t b = !(t >= 0.0) ? 0 : t >= top ? row - 1 : static_cast<std::size_t>(t) + 1;
-            ++h[b];
-        }
-    }
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s)
+        count_bins(x[s], n, lo_[s], inv_width_[s], bins_, local.histogram.data() + s * row);
 }
 
 void SeriesSummaries::merge(const BlockMoments& block) {

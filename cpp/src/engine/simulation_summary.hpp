@@ -28,6 +28,11 @@ struct LocalCounts {
     std::vector<std::uint32_t> histogram;  ///< [series * (bins + 2)]: under, bins, over
 };
 
+/// The vectorised passes (compiled for AVX-512, AVX2 and baseline x86-64; the same bits in each).
+void lane_sums(const double* v, std::size_t whole, double c, double* s1, double* s2, double& lo, double& hi,
+               std::uint64_t& pos);
+void count_bins(const double* v, std::size_t n, double lo, double iw, int bins, std::uint32_t* h);
+
 /// Summaries of `series` series with histograms of `bins` bins whose edges are set from a pilot block.
 class SeriesSummaries {
 public:
