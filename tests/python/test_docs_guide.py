@@ -1,4 +1,5 @@
-"""The user guide runs: every example of docs/guide/*.md (and of the landing page) executes, in page order.
+"""Docs that run: every example of docs/guide/*.md, the landing page, README.md and docs/west-of-england.md
+executes, in page order.
 
 Per page, in a fresh temporary folder holding a copy of ``scenarios/`` (the guide's paths are relative to the
 repository's folder, where users run them):
@@ -9,6 +10,7 @@ repository's folder, where users run them):
 """
 from __future__ import annotations
 
+import glob
 import os
 import re
 import shlex
@@ -24,7 +26,9 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = ROOT / "docs" / "guide"
-PAGES = sorted(p.relative_to(ROOT).as_posix() for p in GUIDE.glob("*.md")) + ["docs/index.md"]
+#: Every page whose examples run: the guide, the landing page, the README and the West of England page.
+PAGES = (sorted(p.relative_to(ROOT).as_posix() for p in GUIDE.glob("*.md"))
+         + ["docs/index.md", "docs/west-of-england.md", "README.md"])
 
 # A fenced block: ```python, ```sh, or ```{code-block} yaml with its options; the body up to the closing fence.
 BLOCK = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.S | re.M)
