@@ -14,12 +14,13 @@ Functions (``obj`` is a :class:`socval.Results` or a :class:`socval.Comparison`)
     distribution(obj, metric="npsv")       fan(results, node="net")            exceedance(obj, metric="npsv")
     by_priority(obj)  by_pillar(obj)  by_lever(obj)                             sankey(source, top=None)
     p_better(comparison, metric="npsv")    differences(comparison, baseline=None, metric="npsv")
-    tornado(table)    sobol(result)
+    tornado(table)    sobol(result)    evppi(ranking)
 
 ``Results.plot``, ``Comparison.plot`` and ``Scenario.plot`` give the same charts as methods.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -29,7 +30,7 @@ from ._core import DecisionError
 
 __all__ = ["PALETTE", "PILLAR_COLOURS", "LEVER_COLOURS", "distribution", "fan", "by_priority", "by_pillar",
            "by_lever", "sankey", "sankey_flows", "p_better", "differences", "exceedance", "tornado", "sobol",
-           "ResultsPlots", "ComparisonPlots", "ScenarioPlots"]
+           "evppi", "ZERO_TOLERANCE", "ResultsPlots", "ComparisonPlots", "ScenarioPlots"]
 
 #: Okabe-Ito colours, in the order socval uses them for scenarios (yellow and black last: weak on white / text).
 PALETTE: Tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
@@ -150,10 +151,57 @@ def _integer_years(ax) -> None:
 
 
 def _thousands(axis) -> None:
-    """Tick labels with thousands separators (no '1e7' offset)."""
+    """Tick labels with thousands separators (no '1e7' offset text)."""
     from matplotlib.ticker import FuncFormatter
 
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.6g}" if abs(v) < 1e4 else f"{v:,.0f}"))
+    def text(v: float, _pos: Any) -> str:
+        return (f"{v:,.6g}" if abs(v) < 1e4 else f"{v:,.0f}").replace("-", "\u2212")  # a minus sign, not a hyphen
+
+    axis.set_major_formatter(FuncFormatter(text))
+
+
+def _money_label(label: str, scale_unit: str) -> str:
+    """An axis label naming its money unit: a bare 'GBP' in ``label`` becomes ``scale_unit`` ('GBP m', 'GBP k' or
+    'GBP'); a label naming no GBP unit gets ', <scale_unit>' appended; one already naming 'GBP m' or 'GBP k' is kept."""
+    if re.search(r"\bGBP\b", label):
+        return re.sub(r"\bGBP\b(?!\s*[mk]\b)", scale_unit, label, count=1)
+    return f"{label}, {scale_unit}" if label else scale_unit
+
+
+def _legend_below(ax, ncol: Optional[int] = None, title: Optional[str] = None):
+    """A legend under the x axis label, outside the data, whatever the height of the axes: an offset in points from
+    the bottom of the axes, right-aligned with the axes so that a wide legend runs into the empty space under the y
+    tick labels (constrained layout makes room below it). ``ncol`` None: as many columns (up to 3) as fit in the
+    width from the figure's left edge to the axes' right edge (text widths estimated from the font size).
+    Returns the Legend, or None with nothing to show."""
+    from matplotlib.transforms import ScaledTranslation
+
+    handles, texts = ax.get_legend_handles_labels()
+    if not handles:
+        return None
+    ticks = ax.xaxis.get_ticklabels()
+    tick_size = ticks[0].get_size() if ticks else 10.0
+    label = ax.xaxis.label
+    lines = label.get_text().count("\n") + 1 if label.get_text() else 0
+    major = ax.xaxis.get_major_ticks()
+    tick_len = (major[0].tick1line.get_markersize() + major[0].get_pad()) if major else 7.0
+    down = tick_len + 1.25 * tick_size + ax.xaxis.labelpad + 1.25 * label.get_size() * lines + 4.0
+    shift = ax.transAxes + ScaledTranslation(0, -down / 72.0, ax.figure.dpi_scale_trans)
+    if ncol is None:
+        from matplotlib.font_manager import FontProperties
+
+        size = FontProperties(size="small").get_size_in_points()
+        fig = _figure(ax, (0, 0))[0]
+        room = 72.0 * fig.get_figwidth() * (ax.get_position().x1 - 0.02)  # points, figure left to axes right
+
+        def width(k: int) -> float:  # handle 2 em + pad 0.8 em + text ~0.6 em a character; 2 em between columns
+            cols = [texts[c::k] for c in range(k)]
+            return sum(size * (2.8 + 0.6 * max(len(t) for t in col)) for col in cols if col) + 2 * size * (k - 1)
+
+        ncol = max([k for k in (1, 2, 3) if k <= len(texts) and width(k) <= room] or [1])
+    return ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.0), bbox_transform=shift, borderaxespad=0.0,
+                     frameon=False, fontsize="small", ncol=ncol, title=title, title_fontsize="small",
+                     alignment="left")
 
 
 def _threshold(metric: str) -> float:
@@ -226,7 +274,7 @@ def distribution(obj: Any, metric: str = "npsv", ax=None):
     if not _is_comparison(obj):
         title += f": {_txt(data[0][0])}"
     ax.set_title(title)
-    ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(0.0, -0.14), ncol=1)
+    _legend_below(ax)
     return fig
 
 
@@ -248,7 +296,7 @@ def exceedance(obj: Any, metric: str = "npsv", ax=None):
     matplotlib.figure.Figure
     """
     data, div, label, kind = _metric_data(obj, metric)
-    fig, ax = _figure(ax, (7, 4.5))
+    fig, ax = _figure(ax, (7, 4.2 + 0.2 * len(data)))
     thr = _threshold(metric) / (1.0 if kind != "money" else div)
     name = _metric_name(metric)
     for i, (scen, x) in enumerate(data):
@@ -264,7 +312,7 @@ def exceedance(obj: Any, metric: str = "npsv", ax=None):
     ax.set_ylabel(f"P({name} > x)")
     ax.set_title(f"Exceedance curve of {name}, {_n_draws(obj):,} draws")
     ax.grid(True, color="#dddddd", linewidth=0.6)
-    ax.legend(frameon=False, fontsize="small", loc="lower left")
+    _legend_below(ax)
     return fig
 
 
@@ -329,6 +377,23 @@ def fan(results: Any, node: str = "net", ax=None, kind: str = "level"):
 
 # ---- value by priority, pillar, lever ------------------------------------------------------------------------
 
+#: A category of by_priority / by_pillar / by_lever is zero when its mean, sd, p5 and p95 are all within this share
+#: of the largest such magnitude over the categories: floating-point round-off (e.g. an "unallocated" pillar of
+#: +-5e-9 GBP next to pillars of GBP 40m, a relative size of 1e-16) is not value. As for sankey_flows.
+ZERO_TOLERANCE = 1e-12
+
+
+def _zero_categories(cats: List[str], tables: List[pd.DataFrame]) -> List[str]:
+    """Categories that are zero, up to round-off (:data:`ZERO_TOLERANCE`), in every table."""
+    size: Dict[str, float] = {}
+    for c in cats:
+        values = [np.abs(t.loc[c, [k for k in ("mean", "sd", "p5", "p95") if k in t.columns]].to_numpy(dtype=float))
+                  for t in tables if c in t.index]
+        size[c] = float(np.nanmax(np.concatenate(values))) if values else 0.0
+    largest = max(size.values(), default=0.0)
+    return [c for c in cats if size[c] <= ZERO_TOLERANCE * largest]
+
+
 def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str], title: str,
                pillar_of: Optional[Dict[str, str]] = None, cost: bool = False):
     """Horizontal bars of the mean with 90% interval lines (p5-p95), one group per category, one bar per
@@ -338,8 +403,7 @@ def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str
     cats: List[str] = []
     for _, t in tables:
         cats += [str(c) for c in t.index if str(c) not in cats]
-    zero = [c for c in cats if all(c not in t.index or not np.any(t.loc[c, ["mean", "p5", "p95"]].to_numpy(dtype=float))
-                                   for _, t in tables)]
+    zero = _zero_categories(cats, [t for _, t in tables])
     if len(zero) < len(cats):
         cats = [c for c in cats if c not in zero]
     else:
@@ -347,7 +411,7 @@ def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str
     values = np.concatenate([t[["mean", "p5", "p95"]].to_numpy().ravel() for _, t in tables])
     div, unit = _money_scale(values)
     many = len(tables) > 1
-    fig, ax = _figure(ax, (8, max(3.0, 0.45 * len(cats) * (1 + 0.35 * (len(tables) - 1)) + 1.2)))
+    fig, ax = _figure(ax, (8, max(3.0, 0.45 * len(cats) * (1 + 0.35 * (len(tables) - 1)) + 1.8)))
     height = 0.8 / len(tables)
     y0 = np.arange(len(cats))[::-1].astype(float)
     for i, (scen, t) in enumerate(tables):
@@ -373,16 +437,14 @@ def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str
     suffix = f"{len(tables)} scenarios, {_n_draws(obj):,} paired draws" if many else \
         f"{_txt(runs[0][0])}, {_n_draws(obj):,} draws"
     ax.set_title(f"{title}: {suffix}")
-    if zero:
-        ax.annotate(f"zero in every draw, not shown: {', '.join(_txt(c) for c in zero)}", (0, 0),
-                    xycoords="axes fraction", xytext=(0, -34), textcoords="offset points", fontsize="x-small",
-                    color=_INK, va="top")
-    if not many and category in ("priority", "pillar"):
+    if not many and category == "priority":
         shown = {pillar_of.get(c, c) if pillar_of else c for c in cats}
         for p, c in PILLAR_COLOURS.items():
             if p in shown:
-                ax.barh([np.nan], [np.nan], color=c, label=p)
-    ax.legend(frameon=False, fontsize="small", loc="best")
+                ax.barh([np.nan], [np.nan], color=c, label=f"{p} pillar")
+    ax.set_ylim(-0.6, len(cats) - 0.4)
+    note = f"zero in every draw (up to round-off), not shown: {', '.join(_txt(c) for c in zero)}" if zero else None
+    _legend_below(ax, title=note)
     return fig
 
 
@@ -701,7 +763,7 @@ def differences(comparison: Any, baseline: Optional[str] = None, metric: str = "
     kind, unit = _metric_unit(comparison.results[baseline], metric)
     div, scale_unit = _money_scale(np.concatenate(diffs)) if kind == "money" else (1.0, "")
     better = comparison.p_better(metric)
-    fig, ax = _figure(ax, (8, max(3.0, 0.7 * len(others) + 1.8)))
+    fig, ax = _figure(ax, (8, max(3.2, 0.8 * len(others) + 2.2)))
     y = np.arange(len(others))[::-1].astype(float)
     for k, (n, d) in enumerate(zip(others, diffs)):
         colour = PALETTE[(names.index(n)) % len(PALETTE)]
@@ -712,30 +774,33 @@ def differences(comparison: Any, baseline: Optional[str] = None, metric: str = "
         ax.hlines(y[k], p5, p95, color=colour, linewidth=2)
         ax.hlines(y[k], p25, p75, color=colour, linewidth=9, alpha=0.6)
         ax.plot([d.mean()], [y[k]], marker="D", color="white", markeredgecolor=_INK, markersize=7)
-        ax.annotate(f"P(better) = {float(better.loc[n, baseline]):.2f}", (p95, y[k]), textcoords="offset points",
-                    xytext=(6, 0), va="center", fontsize="small")
+        ax.annotate(f"P(better) = {float(better.loc[n, baseline]):.2f}", ((p5 + p95) / 2, y[k]),
+                    textcoords="offset points", xytext=(0, 7), ha="center", va="bottom", fontsize="small")
     ax.plot([], [], color=_INK, linewidth=2, label="90% interval (p5 to p95)")
     ax.plot([], [], color=_INK, linewidth=9, alpha=0.6, label="50% interval (p25 to p75)")
     ax.plot([], [], marker="D", color="white", markeredgecolor=_INK, linestyle="none", label="mean difference")
     ax.axvline(0, color=_INK, linewidth=0.8)
     ax.set_yticks(y)
     ax.set_yticklabels([_txt(n) for n in others])
-    ax.margins(x=0.2)
+    ax.set_ylim(-0.6, len(others) - 0.2)
+    ax.margins(x=0.08)
     name = _metric_name(metric)
     ax.set_xlabel(_axis_label(f"{name}: scenario - {_txt(baseline)}", kind, _txt(unit), scale_unit,
                               _price_base(comparison.results[baseline])))
     ax.set_ylabel("scenario")
     ax.set_title(f"Paired differences in {name}, {_n_draws(comparison):,} draws\nagainst {_txt(baseline)}")
-    ax.legend(frameon=False, fontsize="small", loc="best")
+    _legend_below(ax)
     return fig
 
 
 # ---- sensitivity -------------------------------------------------------------------------------------------------
 
 def tornado(table: pd.DataFrame, ax=None, output_label: str = "NPSV (GBP, present value)",
-            top: Optional[int] = None):
+            top: Optional[int] = None, unit: Optional[str] = "GBP", labels: Any = None):
     """Tornado chart of a one-way sensitivity table (:func:`socval.sensitivity.tornado` or
-    ``Scenario.sensitivity("tornado")``): see :func:`socval.sensitivity_plots.tornado_plot`.
+    ``Scenario.sensitivity("tornado")``): money in GBP m or GBP k (the "GBP" in ``output_label`` becomes the unit
+    used), short labels for the parameter ids, the figure as tall as the bars need. See
+    :func:`socval.sensitivity_plots.tornado_plot` for ``unit`` and ``labels``.
 
     Returns
     -------
@@ -743,14 +808,14 @@ def tornado(table: pd.DataFrame, ax=None, output_label: str = "NPSV (GBP, presen
     """
     from .sensitivity_plots import tornado_plot
 
-    fig, ax = _figure(ax, (8, max(3.5, 0.35 * (top or len(table)) + 1.5)))
-    tornado_plot(table, ax=ax, output_label=output_label, top=top)
-    return fig
+    ax = tornado_plot(table, ax=ax, output_label=output_label, top=top, unit=unit, labels=labels)
+    return _figure(ax, (0, 0))[0]
 
 
-def sobol(result: Any, ax=None):
+def sobol(result: Any, ax=None, top: Optional[int] = None, labels: Any = None):
     """First-order and total Sobol indices with their intervals (a SobolResult of :func:`socval.sensitivity.sobol`
-    or ``Scenario.sensitivity("sobol")``): see :func:`socval.sensitivity_plots.sobol_plot`.
+    or ``Scenario.sensitivity("sobol")``), largest total index at the top; ``top`` keeps the ``top`` largest. See
+    :func:`socval.sensitivity_plots.sobol_plot`.
 
     Returns
     -------
@@ -758,9 +823,35 @@ def sobol(result: Any, ax=None):
     """
     from .sensitivity_plots import sobol_plot
 
-    fig, ax = _figure(ax, (max(6.0, 0.6 * len(result.names) + 3), 4.5))
-    sobol_plot(result, ax=ax)
-    return fig
+    return _figure(sobol_plot(result, ax=ax, top=top, labels=labels), (0, 0))[0]
+
+
+def evppi(ranking: pd.DataFrame, ax=None, unit: Optional[str] = "GBP", top: Optional[int] = None,
+          labels: Any = None):
+    """EVPPI of each parameter or group with +-2 standard errors, and the EVPI, from
+    :func:`socval.voi.evppi_ranking` or :func:`socval.scenario_sensitivity.evppi_ranking`; money in GBP m or GBP k
+    per decision. See :func:`socval.sensitivity_plots.evppi_plot`.
+
+    Parameters
+    ----------
+    ranking
+        The EVPPI table (an ``evppi`` column; ``se`` and ``evpi`` columns or ``attrs["evpi"]`` when present).
+    ax
+        Axes to draw on; a new figure when None.
+    unit
+        ``"GBP"`` (the net benefit is money), another unit shown as it is, or None.
+    top
+        Show only the ``top`` largest EVPPIs.
+    labels
+        Tick labels: None (short labels for parameter ids), False (the index as it is), a mapping or a function.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from .sensitivity_plots import evppi_plot
+
+    return _figure(evppi_plot(ranking, ax=ax, unit=unit, top=top, labels=labels), (0, 0))[0]
 
 
 # ---- accessors: results.plot, comparison.plot, scenario.plot ------------------------------------------------------

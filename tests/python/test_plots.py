@@ -164,7 +164,104 @@ def test_sensitivity_wrappers_return_figures():
                                names=["x1", "x2"])
     fig = plots.sobol(result)
     assert_drawn(fig)
-    assert "Sobol index" in fig.axes[0].get_ylabel()
+    assert "Sobol index" in fig.axes[0].get_xlabel()                    # horizontal bars, names on the y axis
+    rng = np.random.default_rng(0)
+    th = rng.normal(size=(1000, 2))
+    ranking = socval.voi.evppi_ranking(np.c_[np.zeros(1000), 2e6 + 5e6 * th[:, 0]], {"a": th[:, 0], "b": th[:, 1]},
+                                       se_samples=10)
+    fig = plots.evppi(ranking)
+    assert_drawn(fig)
+    assert fig.axes[0].get_xlabel() == "EVPPI per decision, GBP m"
+
+
+# ---- layout: units, offset text, nothing clipped, round-off categories ------------------------------------------
+
+def _drawn(fig: Figure):
+    """Lay out and draw the figure at the report's dpi (socval.report.CHART_DPI = 120); return the renderer."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig.set_dpi(120)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _inside(fig: Figure) -> None:
+    """Titles, axis labels, the tick labels drawn, annotations and legends all lie inside the figure."""
+    renderer = _drawn(fig)
+    box = fig.bbox
+    for ax in fig.axes:
+        (x0, x1), (y0, y1) = sorted(ax.get_xlim()), sorted(ax.get_ylim())
+        ticks = [t for t in ax.get_xticklabels() if x0 <= t.get_position()[0] <= x1] + \
+            [t for t in ax.get_yticklabels() if y0 <= t.get_position()[1] <= y1] if ax.axison else []
+        for t in [ax.title, ax.xaxis.label, ax.yaxis.label, *ticks, *ax.texts]:
+            if t.get_visible() and t.get_text():
+                e = t.get_window_extent(renderer)
+                assert e.x0 >= -1 and e.x1 <= box.x1 + 1 and e.y0 >= -1 and e.y1 <= box.y1 + 1, \
+                    f"{t.get_text()!r} at {e} outside the figure {box}"
+        if ax.get_legend() is not None:
+            e = ax.get_legend().get_window_extent(renderer)
+            assert e.x0 >= -1 and e.x1 <= box.x1 + 1 and e.y0 >= -1, f"legend {e} outside the figure {box}"
+
+
+@pytest.mark.parametrize("chart, axis", [("distribution", "x"), ("exceedance", "x"), ("by_priority", "x"),
+                                         ("by_pillar", "x"), ("by_lever", "x"), ("differences", "x")])
+def test_money_axes_have_no_offset_text_and_nothing_clipped(comparison, chart, axis):
+    fig = getattr(plots, chart)(comparison)
+    _inside(fig)
+    ax = fig.axes[0]
+    assert getattr(ax, f"{axis}axis").get_offset_text().get_text() == ""
+    assert "GBP m" in getattr(ax, f"get_{axis}label")()
+
+
+def test_every_chart_fits_its_figure(results, comparison, scenario):
+    """The charts the report embeds (socval.report) and the notebooks show, at their default sizes."""
+    for fig in (plots.distribution(results), plots.fan(results), plots.fan(results, "jobs_for_local_people"),
+                plots.sankey(scenario), plots.sankey(scenario, top=6, levers=True), plots.p_better(comparison),
+                plots.by_priority(results), plots.by_pillar(results), plots.by_lever(results)):
+        _inside(fig)
+    fig = plots.fan(results)
+    _drawn(fig)
+    assert fig.axes[0].yaxis.get_offset_text().get_text() == ""
+
+
+def test_comparison_legends_below_the_bars(comparison):
+    for chart in ("by_priority", "by_pillar", "by_lever", "differences", "exceedance", "distribution"):
+        fig = getattr(plots, chart)(comparison)
+        renderer = _drawn(fig)
+        ax = fig.axes[0]
+        legend, axes = ax.get_legend().get_window_extent(renderer), ax.get_window_extent(renderer)
+        assert legend.y1 <= axes.y0, f"{chart}: the legend {legend} overlaps the axes {axes}"
+
+
+def test_round_off_category_is_dropped(results):
+    """West of England allocates every outcome to a priority: the 'unallocated' pillar's draws are floating-point
+    round-off (|x| < 1e-8 GBP against pillars of tens of GBP m), so it is left out and named in the note."""
+    table = results.by_pillar()
+    largest = table[["mean", "p5", "p95"]].abs().to_numpy().max()
+    tiny = table.loc["unallocated", ["mean", "sd", "p5", "p95"]].abs().to_numpy().max()
+    assert tiny < 1e-12 * largest
+    for fig in (plots.by_pillar(results), plots.by_priority(results)):
+        ax = fig.axes[0]
+        ticks = [t.get_text() for t in ax.get_yticklabels()]
+        assert "unallocated" not in ticks and len(ticks) >= 3
+        assert "unallocated" in ax.get_legend().get_title().get_text()
+        assert "up to round-off" in ax.get_legend().get_title().get_text()
+
+
+def test_zero_tolerance_is_relative_to_the_largest_category():
+    cols = ["mean", "sd", "p5", "p95"]
+    t = pd.DataFrame([[4e7, 1e7, 2e7, 6e7], [3e-5, 1e-5, 0.0, 5e-5], [5e-9, 4e-10, -5e-9, 5e-9], [0.0] * 4],
+                     index=["big", "small but real", "round-off", "zero"], columns=cols)
+    # 1e-12 x 6e7 = 6e-5: round-off (5e-9) and exact zeros are dropped; 5e-5 is below too, 1e-3 is kept.
+    assert plots._zero_categories(list(t.index), [t]) == ["small but real", "round-off", "zero"]
+    t.loc["small but real", "p95"] = 1e-3
+    assert plots._zero_categories(list(t.index), [t]) == ["round-off", "zero"]
+    # A category non-zero in one scenario of a comparison is kept.
+    u = t.copy()
+    u.loc["zero", "mean"] = 1e6
+    assert plots._zero_categories(list(t.index), [t, u]) == ["round-off"]
+    assert plots.ZERO_TOLERANCE == 1e-12
 
 
 def test_palette_is_okabe_ito():
