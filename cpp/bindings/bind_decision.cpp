@@ -35,6 +35,25 @@ py::dict portfolio_dict(const PortfolioResult& r) {
     return d;
 }
 
+/// Ctrl-C while the GIL is released: PyErr_CheckSignals runs Python's handler; a KeyboardInterrupt stops the
+/// solve (the solver then throws Interrupted, mapped to KeyboardInterrupt); any other error propagates.
+bool check_signals() {
+    py::gil_scoped_acquire gil;
+    if (PyErr_CheckSignals() == 0) return false;
+    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
+        PyErr_Clear();
+        return true;
+    }
+    throw py::error_already_set();
+}
+
+MilpLimits limits(double time_limit) {
+    MilpLimits l;
+    l.time_limit = time_limit;
+    l.cancelled = check_signals;
+    return l;
+}
+
 py::dict pareto_dict(const ParetoSet& s) {
     py::dict d;
     d["portfolios"] = s.portfolios;
@@ -116,31 +135,35 @@ void bind_decision(py::module_& m) {
 
     m.def(
         "select_portfolio",
-        [](const PortfolioProblem& p, const std::string& solver, bool explain) {
+        [](const PortfolioProblem& p, const std::string& solver, bool explain, double time_limit) {
             const MilpSolver s = parse_milp_solver(solver);
+            const MilpLimits l = limits(time_limit);
             PortfolioResult r;
             {
                 py::gil_scoped_release release;
-                r = select_portfolio(p, s, explain);
+                r = select_portfolio(p, s, explain, l);
             }
             return portfolio_dict(r);
         },
-        py::arg("problem"), py::arg("solver") = "glpk", py::arg("explain") = true);
+        py::arg("problem"), py::arg("solver") = "glpk", py::arg("explain") = true, py::arg("time_limit") = 60.0);
 
     m.def(
         "efficient_frontier",
-        [](const PortfolioProblem& p, const std::vector<double>& budgets, bool steps, const std::string& solver) {
+        [](const PortfolioProblem& p, const std::vector<double>& budgets, bool steps, const std::string& solver,
+           double time_limit) {
             const MilpSolver s = parse_milp_solver(solver);
+            const MilpLimits l = limits(time_limit);
             std::vector<PortfolioResult> r;
             {
                 py::gil_scoped_release release;
-                r = steps ? efficient_frontier_steps(p, s) : efficient_frontier(p, budgets, s);
+                r = steps ? efficient_frontier_steps(p, s, 1000, l) : efficient_frontier(p, budgets, s, l);
             }
             py::list out;
             for (const auto& x : r) out.append(portfolio_dict(x));
             return out;
         },
-        py::arg("problem"), py::arg("budgets"), py::arg("steps"), py::arg("solver") = "glpk");
+        py::arg("problem"), py::arg("budgets"), py::arg("steps"), py::arg("solver") = "glpk",
+        py::arg("time_limit") = 60.0);
 
     m.def(
         "nondominated_portfolios",

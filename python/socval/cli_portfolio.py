@@ -21,7 +21,8 @@ def cmd_optimise(args: argparse.Namespace) -> int:
 
     choice = optimise(args.file, args.budget, candidates=args.candidates, objective=args.objective,
                       alpha=args.alpha, draws=args.draws, seed=args.seed, include=args.include,
-                      exclude=args.exclude, sampler=args.sampler, threads=args.threads)
+                      exclude=args.exclude, sampler=args.sampler, threads=args.threads, solver=args.solver,
+                      time_limit=args.time_limit)
     if args.out:
         choice.save(args.out)
     if args.json:
@@ -50,8 +51,9 @@ def register(subparsers: Any) -> None:
                                           "best portfolio within the budget (exact 0-1 MILP).")
     p.add_argument("file", help="scenario file (YAML); its options are the candidate pool")
     p.add_argument("--budget", type=float, required=True, help="budget for the expected PV cost")
-    p.add_argument("--objective", choices=("mean", "cvar"), default="mean",
-                   help="mean: expected value (default); cvar: mean of the worst alpha share of draws")
+    p.add_argument("--objective", choices=("mean", "cvar", "npsv"), default="mean",
+                   help="mean: expected value (default); cvar: mean of the worst alpha share of draws; "
+                        "npsv: expected value minus cost (the budget need not be spent)")
     p.add_argument("--alpha", type=float, default=None, help="CVaR level in (0, 1), e.g. 0.1")
     p.add_argument("--draws", type=int, default=2000, help="number of Monte Carlo draws (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random streams (default 0)")
@@ -60,6 +62,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--candidates", nargs="+", default=None, metavar="ID", help="option ids to choose from")
     p.add_argument("--include", nargs="+", default=None, metavar="ID", help="options that must be chosen")
     p.add_argument("--exclude", nargs="+", default=None, metavar="ID", help="options that must not be chosen")
+    p.add_argument("--solver", choices=("glpk", "cbc"), default="glpk", help="MILP solver (default glpk)")
+    p.add_argument("--time-limit", type=float, default=60.0,
+                   help="seconds allowed for the MILP solves (default 60)")
     p.add_argument("--out", default=None, help="write a scenario funding the portfolio (YAML)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
     p.set_defaults(func=cmd_optimise)

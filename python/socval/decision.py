@@ -297,6 +297,17 @@ def _problem(values: Any, costs: Any, budget: Any, exclusive: Any, requires: Any
     return p
 
 
+def _time_limit(time_limit: Any) -> float:
+    """The time limit in seconds, checked: a number > 0 (infinity for none)."""
+    try:
+        t = float(time_limit)
+    except (TypeError, ValueError):
+        raise DecisionError(f"time_limit: expected a number of seconds > 0 (or inf), found {time_limit!r}") from None
+    if isinstance(time_limit, bool) or not t > 0:
+        raise DecisionError(f"time_limit: expected a number of seconds > 0 (or inf), found {time_limit!r}")
+    return t
+
+
 def _portfolio_result(r: Mapping[str, Any]) -> PortfolioResult:
     cost = np.asarray(r["cost"])
     return PortfolioResult(np.asarray(r["selected"], dtype=int), float(r["objective"]),
@@ -308,7 +319,7 @@ def select_portfolio(values: np.ndarray, costs: np.ndarray, budget: float | Sequ
                      requires: Sequence[tuple[int, int]] | None = None,
                      include: Sequence[int] | None = None, exclude: Sequence[int] | None = None,
                      min_value: Any = None, objective: str = "mean", alpha: float | None = None,
-                     solver: str = "glpk", explain: bool = True) -> PortfolioResult:
+                     solver: str = "glpk", explain: bool = True, time_limit: float = 60.0) -> PortfolioResult:
     """The best portfolio of options within a budget, solved exactly as a 0-1 MILP.
 
     Parameters
@@ -335,24 +346,31 @@ def select_portfolio(values: np.ndarray, costs: np.ndarray, budget: float | Sequ
     explain:
         Find the binding constraints (one extra solve per constraint; set False for large CVaR problems, then
         ``binding`` is empty).
+    time_limit:
+        Seconds of wall-clock time for the whole call (every solve it makes); ``float("inf")`` for none.
+
+    Coefficients within a relative 1e-12 of zero of their constraint's largest coefficient (round-off such as
+    -5.7e-11 among values of 1e7) are set to exactly zero before solving: left in, they made GLPK loop.
+    Ctrl-C (or a notebook interrupt) stops the solve and raises KeyboardInterrupt.
 
     Raises
     ------
     DecisionError
-        Bad shapes or values, or no feasible portfolio (the message names a set of conflicting constraints).
+        Bad shapes or values, no feasible portfolio (the message names a set of conflicting constraints), or the
+        time limit reached (the message gives the best bound and the best portfolio value found so far).
     """
     p = _problem(values, costs, budget, exclusive, requires, include, exclude, min_value, objective, alpha)
-    return _portfolio_result(_core.select_portfolio(p, solver, bool(explain)))
+    return _portfolio_result(_core.select_portfolio(p, solver, bool(explain), _time_limit(time_limit)))
 
 
 def efficient_frontier(values: np.ndarray, costs: np.ndarray, budgets: Sequence[float] | None = None,
-                       solver: str = "glpk", **constraints: Any) -> pd.DataFrame:
+                       solver: str = "glpk", time_limit: float = 60.0, **constraints: Any) -> pd.DataFrame:
     """Best value at each budget level (single-year costs).
 
     With ``budgets=None`` the exact staircase is returned: one row per budget level at which the best value
     changes (the cheapest best portfolio of each step). Other keyword arguments are the constraints of
     :func:`select_portfolio` (exclusive, requires, include, exclude, min_value, objective, alpha).
-    An infeasible budget level gives objective NaN.
+    An infeasible budget level gives objective NaN. ``time_limit`` (seconds) bounds the whole call.
 
     Returns
     -------
@@ -367,7 +385,7 @@ def efficient_frontier(values: np.ndarray, costs: np.ndarray, budgets: Sequence[
     steps = budgets is None
     b = [] if steps else [float(x) for x in np.atleast_1d(np.asarray(budgets, dtype=float))]
     p = _problem(values, costs, 0.0, **args)
-    rows = _core.efficient_frontier(p, b, steps, solver)
+    rows = _core.efficient_frontier(p, b, steps, solver, _time_limit(time_limit))
     return pd.DataFrame({
         "budget": [float(r["cost"][0]) for r in rows] if steps else b,
         "objective": [float(r["objective"]) for r in rows],

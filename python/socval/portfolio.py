@@ -119,7 +119,8 @@ class PortfolioChoice:
     selected:
         Ids of the chosen options, in the scenario's option order.
     objective:
-        Expected PV value of the portfolio (objective "mean") or its CVaR at level alpha.
+        Expected PV value of the portfolio (objective "mean"), its CVaR at level alpha ("cvar"), or its
+        expected NPSV, PV value minus PV cost ("npsv").
     cost:
         Expected PV cost (with optimism bias) of the portfolio.
     binding:
@@ -204,7 +205,7 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
              min_value: Optional[Mapping[str, float]] = None, exclusive: Optional[Sequence[Sequence[str]]] = None,
              requires: Optional[Sequence[tuple]] = None, include: Optional[Sequence[str]] = None,
              exclude: Optional[Sequence[str]] = None, sampler: str = "lhs", threads: Optional[int] = None,
-             solver: str = "cbc", library: Any = None) -> PortfolioChoice:
+             solver: str = "glpk", library: Any = None, time_limit: float = 60.0) -> PortfolioChoice:
     """The best portfolio of the scenario's candidate options within a budget.
 
     Parameters
@@ -217,7 +218,9 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
         Option ids to choose from; None = every option of the scenario.
     objective, alpha:
         ``"mean"``: expected PV value; ``"cvar"``: mean of the worst ``alpha`` share of draws of the portfolio's
-        PV value.
+        PV value; ``"npsv"``: expected NPSV (PV value minus PV cost), so an option is chosen only if it adds
+        more value than it costs, and the budget need not be spent (the Green Book view that unspent money has
+        other uses worth at least its cost).
     draws, seed, sampler:
         Monte Carlo draws of the option values (same streams as :func:`socval.simulate`).
     min_value:
@@ -228,14 +231,19 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
         Pairs ``(a, b)``: option a only with option b.
     include, exclude:
         Option ids that must / must not be chosen.
+    solver, time_limit:
+        MILP solver (``"glpk"``, default, or ``"cbc"``) and the seconds allowed for the solves (see
+        :func:`socval.decision.select_portfolio`).
 
     Raises
     ------
     socval.DecisionError
         Unknown ids or names, bad objective, or no feasible portfolio.
     """
-    if objective not in ("mean", "cvar"):
-        raise DecisionError(f"objective: expected 'mean' or 'cvar', found {objective!r}")
+    if objective not in ("mean", "cvar", "npsv"):
+        raise DecisionError(f"objective: expected 'mean', 'cvar' or 'npsv', found {objective!r}")
+    if objective == "npsv" and alpha is not None:
+        raise DecisionError(f"alpha: only used with objective 'cvar', found objective 'npsv' and alpha {alpha!r}")
     try:
         budget = float(budget)
     except (TypeError, ValueError):
@@ -255,13 +263,19 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
                 raise DecisionError(f"min_value: expected a pillar {list(PILLARS[:3])} or a lever {list(LEVERS)}, "
                                     f"found {name!r}")
             mv[name] = (table.mean(axis=0), float(minimum))
-    values = ov.value.mean(axis=0) if objective == "mean" else ov.value
+    if objective == "cvar":
+        values = ov.value
+    elif objective == "npsv":
+        values = ov.value.mean(axis=0) - ov.cost.mean(axis=0)
+    else:
+        values = ov.value.mean(axis=0)
     r = decision.select_portfolio(
         values, ov.cost.mean(axis=0), float(budget),
         exclusive=[_index(g, pool, "exclusive") for g in (exclusive or [])],
         requires=[tuple(_index(p, pool, "requires")) for p in (requires or [])],
         include=_index(include or [], pool, "include"), exclude=_index(exclude or [], pool, "exclude"),
-        min_value=mv, objective=objective, alpha=alpha, solver=solver)
+        min_value=mv, objective="cvar" if objective == "cvar" else "mean", alpha=alpha, solver=solver,
+        time_limit=time_limit)
     selected = [pool[int(i)] for i in r.selected]
     doc, base_file, new = _portfolio_scenario(core, ov, selected, library=_library(scenario, library),
                                               scenario_obj=scenario)

@@ -2,7 +2,9 @@
 #include "socval/decision/portfolio.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <set>
 #include <string>
@@ -100,6 +102,7 @@ MilpProblem build_milp(const PortfolioProblem& p, const std::vector<NamedConstra
     for (std::size_t c = 0; c < cons.size(); ++c)
         if (active[c])
             for (const LinearRow& r : cons[c].rows) m.rows.push_back(r);
+    clean_coefficients(m);
     return m;
 }
 
@@ -113,13 +116,61 @@ double portfolio_objective(const PortfolioProblem& p, const std::vector<int>& se
     return lower_cvar_sorted(sorted, p.alpha);
 }
 
+/// One time limit shared by every solve of a call (the best portfolio, the binding analysis, the frontier's
+/// budget levels), and the words that say which solve hit it.
+class CallLimits {
+public:
+    CallLimits(const char* what, MilpSolver solver, const MilpLimits& limits)
+        : what_(what), solver_(solver), limits_(limits), start_(std::chrono::steady_clock::now()) {
+        if (!(limits.time_limit > 0.0))
+            throw DecisionError("time_limit: expected a number of seconds > 0 (or infinity), found " +
+                                number(limits.time_limit));
+    }
+
+    /// The limits of the next solve: what is left of the call's time.
+    MilpLimits next() const {
+        MilpLimits l;
+        l.cancelled = limits_.cancelled;
+        const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+        l.time_limit = std::max(limits_.time_limit - used, 1e-3);
+        return l;
+    }
+
+    /// Throws for a solve that stopped without a proven answer.
+    [[noreturn]] void fail(const MilpSolution& s, const std::string& stage) const {
+        const std::string solver = solver_ == MilpSolver::cbc ? "cbc" : "glpk";
+        if (s.status == MilpSolution::Status::interrupted)
+            throw Interrupted(std::string(what_) + ": interrupted while " + stage + "; no portfolio was kept");
+        if (s.status != MilpSolution::Status::time_limit)
+            throw DecisionError(std::string(what_) + ": the MILP solver (" + solver + ") stopped without a proven "
+                                "optimum while " + stage + " (numerical failure); try solver='" +
+                                (solver == "cbc" ? "glpk" : "cbc") + "'");
+        throw DecisionError(std::string(what_) + ": time limit reached (" + number(limits_.time_limit) +
+                            " s) while " + stage + " with " + solver + "; best bound " +
+                            (std::isnan(s.bound) ? std::string("not known yet") : number(s.bound)) +
+                            ", incumbent " + (s.has_incumbent ? number(s.objective) : std::string("none found")) +
+                            ". Raise time_limit=, try solver='" + (solver == "cbc" ? "glpk" : "cbc") +
+                            "', or use fewer draws for a CVaR objective");
+    }
+
+private:
+    static std::string number(double x) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.6g", x);
+        return buf;
+    }
+    const char* what_;
+    MilpSolver solver_;
+    const MilpLimits& limits_;
+    std::chrono::steady_clock::time_point start_;
+};
+
 /// Solves with the given constraints active; returns false when infeasible.
 bool solve_with(const PortfolioProblem& p, const std::vector<NamedConstraint>& cons, const std::vector<bool>& active,
-                MilpSolver solver, PortfolioResult& out) {
-    const MilpSolution s = solve_milp(build_milp(p, cons, active), solver);
+                MilpSolver solver, const CallLimits& limits, const std::string& stage, PortfolioResult& out) {
+    const MilpSolution s = solve_milp(build_milp(p, cons, active), solver, limits.next());
     if (s.status == MilpSolution::Status::infeasible) return false;
-    if (s.status != MilpSolution::Status::optimal)
-        throw DecisionError("select_portfolio: the MILP solver stopped without a proven optimum");
+    if (s.status != MilpSolution::Status::optimal) limits.fail(s, stage);
     out.selected.clear();
     for (Eigen::Index i = 0; i < p.values.cols(); ++i)
         if (s.x[i] > 0.5) out.selected.push_back(static_cast<int>(i));
@@ -194,18 +245,21 @@ void check_portfolio_problem(const PortfolioProblem& p) {
     }
 }
 
-PortfolioResult select_portfolio(const PortfolioProblem& p, MilpSolver solver, bool explain) {
+PortfolioResult select_portfolio(const PortfolioProblem& p, MilpSolver solver, bool explain,
+                                 const MilpLimits& limits) {
     check_portfolio_problem(p);
+    const CallLimits call("select_portfolio", solver, limits);
     const std::vector<NamedConstraint> cons = build_constraints(p);
     std::vector<bool> active(cons.size(), true);
     PortfolioResult result;
     for (const auto& c : cons) result.constraints.push_back(c.name);
-    if (!solve_with(p, cons, active, solver, result)) {
+    if (!solve_with(p, cons, active, solver, call, "solving for the best portfolio", result)) {
         // Deletion filter (Chinneck & Dravnieks 1991): drop each constraint that is not needed for infeasibility.
         PortfolioResult scratch;
         for (std::size_t c = 0; c < cons.size(); ++c) {
             active[c] = false;
-            if (solve_with(p, cons, active, solver, scratch)) active[c] = true;
+            if (solve_with(p, cons, active, solver, call, "looking for the conflicting constraints", scratch))
+                active[c] = true;
         }
         std::string names;
         for (std::size_t c = 0; c < cons.size(); ++c)
@@ -217,7 +271,9 @@ PortfolioResult select_portfolio(const PortfolioProblem& p, MilpSolver solver, b
         PortfolioResult relaxed;
         for (std::size_t c = 0; c < cons.size(); ++c) {
             active[c] = false;
-            if (solve_with(p, cons, active, solver, relaxed) &&
+            if (solve_with(p, cons, active, solver, call,
+                           "finding the binding constraints (without " + cons[c].name + "; explain=False skips this)",
+                           relaxed) &&
                 relaxed.objective > result.objective + improvement_tolerance(result.objective))
                 result.binding.push_back(cons[c].name);
             active[c] = true;
@@ -227,7 +283,8 @@ PortfolioResult select_portfolio(const PortfolioProblem& p, MilpSolver solver, b
 }
 
 std::vector<PortfolioResult> efficient_frontier(const PortfolioProblem& p, const std::vector<double>& budgets,
-                                                MilpSolver solver) {
+                                                MilpSolver solver, const MilpLimits& limits) {
+    const CallLimits call("efficient_frontier", solver, limits);
     if (p.costs.cols() != 1)
         throw DecisionError("efficient_frontier: expected one cost per option (a single budget), found costs for " +
                             std::to_string(p.costs.cols()) + " years");
@@ -238,7 +295,8 @@ std::vector<PortfolioResult> efficient_frontier(const PortfolioProblem& p, const
         check_portfolio_problem(q);
         const std::vector<NamedConstraint> cons = build_constraints(q);
         PortfolioResult r;
-        if (!solve_with(q, cons, std::vector<bool>(cons.size(), true), solver, r)) {
+        if (!solve_with(q, cons, std::vector<bool>(cons.size(), true), solver, call,
+                        "solving at budget " + std::to_string(b), r)) {
             r.selected.clear();
             r.objective = std::numeric_limits<double>::quiet_NaN();
             r.cost = Eigen::VectorXd::Constant(1, std::numeric_limits<double>::quiet_NaN());
@@ -248,7 +306,9 @@ std::vector<PortfolioResult> efficient_frontier(const PortfolioProblem& p, const
     return out;
 }
 
-std::vector<PortfolioResult> efficient_frontier_steps(const PortfolioProblem& p, MilpSolver solver, int max_steps) {
+std::vector<PortfolioResult> efficient_frontier_steps(const PortfolioProblem& p, MilpSolver solver, int max_steps,
+                                                      const MilpLimits& limits) {
+    const CallLimits call("efficient_frontier", solver, limits);
     if (p.costs.cols() != 1)
         throw DecisionError("efficient_frontier: expected one cost per option (a single budget), found costs for " +
                             std::to_string(p.costs.cols()) + " years");
@@ -263,7 +323,9 @@ std::vector<PortfolioResult> efficient_frontier_steps(const PortfolioProblem& p,
         check_portfolio_problem(q);
         const std::vector<NamedConstraint> cons = build_constraints(q);
         PortfolioResult r;
-        if (!solve_with(q, cons, std::vector<bool>(cons.size(), true), solver, r)) break;
+        if (!solve_with(q, cons, std::vector<bool>(cons.size(), true), solver, call,
+                        "solving at budget " + std::to_string(budget), r))
+            break;
         // Equal best value at a lower cost: the same step, reached more cheaply.
         if (!steps.empty() && r.objective >= steps.back().objective - improvement_tolerance(r.objective))
             steps.back() = r;

@@ -40,17 +40,22 @@ void check_portfolio_problem(const PortfolioProblem& p);
 
 /// Solves exactly. With `explain`, also finds the binding constraints (one extra solve per constraint).
 /// An infeasible problem throws DecisionError listing an irreducible set of conflicting constraints.
+/// `limits.time_limit` bounds the whole call (every solve); reaching it throws DecisionError with the best bound
+/// and incumbent, and a true `limits.cancelled()` throws Interrupted. Coefficients within 1e-12 of their row's
+/// largest are set to zero before solving (clean_coefficients).
 PortfolioResult select_portfolio(const PortfolioProblem& p, MilpSolver solver = MilpSolver::glpk,
-                                 bool explain = true);
+                                 bool explain = true, const MilpLimits& limits = {});
 
 /// Best portfolio at each budget (single-year costs); an infeasible level gives objective NaN and no options.
+/// `limits` bound the whole call, as in select_portfolio.
 std::vector<PortfolioResult> efficient_frontier(const PortfolioProblem& p, const std::vector<double>& budgets,
-                                                MilpSolver solver = MilpSolver::glpk);
+                                                MilpSolver solver = MilpSolver::glpk, const MilpLimits& limits = {});
 
 /// The exact staircase (budget resolution 1e-6 x total cost) from 0 to the cost of all options: each step is the
 /// cheapest best portfolio of a budget range with constant best value; ordered by decreasing cost, at most
-/// `max_steps` steps.
+/// `max_steps` steps. `limits` bound the whole call.
 std::vector<PortfolioResult> efficient_frontier_steps(const PortfolioProblem& p,
-                                                      MilpSolver solver = MilpSolver::glpk, int max_steps = 1000);
+                                                      MilpSolver solver = MilpSolver::glpk, int max_steps = 1000,
+                                                      const MilpLimits& limits = {});
 
 }  // namespace socval::decision
