@@ -15,6 +15,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <socval/appraisal.hpp>
@@ -51,6 +52,7 @@ struct ScaledOp {
 /// y = cap (1 - exp(-coefficient x / cap)), before a step.
 struct SatOp {
     int y, cap, coefficient, x;
+    int ceff = -1;  ///< lever tracking, outcome sources: row of y / x (the link's effective coefficient)
 };
 
 /// y = x_g / x s (0 where x == 0), before a group's step.
@@ -64,6 +66,18 @@ struct StepOp {
     int factor = -1, q = -1, prev = -1, add = -1, qd = -1, sub = -1, net = -1, level = -1;
 };
 
+/// One outcome-year of the adjoint pass (lever tracking): the outcome's links out, read in reverse.
+struct AdjointOp {
+    int o, t, term0, n_terms;  ///< terms: (effective coefficient, sensitivity of the target's gross delivery)
+    int prev = -1, add = -1, qd = -1, sub = -1, mu = -1, nu = -1, lambda = -1;
+};
+
+/// A direct input (output or option link) of outcome o in year t from an option of `group`: its contribution
+/// to the group's value is lambda(o, t) x (a x).
+struct DotOp {
+    int group, o, t, a, x, lambda = -1;
+};
+
 /// PV (and physical total) of an outcome from its level history, once its years are done.
 struct PostOp {
     int level;  ///< row id of the first year's level; the next years follow
@@ -74,8 +88,13 @@ struct PostOp {
 struct OutcomeOp {
     int factor_const = -1;  ///< constant row of the additionality factor when all five shares are fixed
     int shares[5] = {};     ///< deadweight, displacement, leakage, substitution, attribution (row ids)
+    std::vector<int> check;  ///< share rows to check per draw (parameters, and fixed values outside [0, 1])
+    /// Factors of the net factor (1 - d)(1 - s)(1 - l)(1 - s)a in their order, without fixed factors of exactly 1
+    /// (x 1 is exact): (share index, row id).
+    std::vector<std::pair<int, int>> factors;
     int drop_off = -1, per_unit = -1;
     bool needs_qd = false;  ///< the persistence window ends inside the horizon, so q^D is needed
+    int q_const = -1, qd_const = -1;  ///< constant rows of q and q^D when the drop-off is fixed (and valid)
     int factor = -1, q = -1, qd = -1;  ///< row ids (factor: the constant row or a work row)
     std::vector<double> price_df;      ///< unit price x discount factor, by year
 };
@@ -110,6 +129,10 @@ struct Evaluator::Impl {
     std::vector<SatOp> sat_ops;
     std::vector<ShareOp> share_ops;
     std::vector<PostOp> post_ops;
+    bool adjoint = false;  // lever tracking: value by lever from one adjoint pass (no group propagation)
+    std::vector<AdjointOp> adjoint_ops;  // in evaluation order (reverse of the forward program)
+    std::vector<std::pair<int, int>> adjoint_terms;
+    std::vector<DotOp> dot_ops;
     std::vector<std::pair<int, int>> terms;  // (a, x) row ids
     std::vector<StepOp> program;
     // The program linked to addresses: what propagate() follows. Pointers to parameter rows are re-patched when
@@ -117,7 +140,15 @@ struct Evaluator::Impl {
     struct LinkedSat {
         double* y;
         const double *cap, *coefficient, *x;
+        double* ceff;  // y / x for the adjoint pass, or nullptr
     };
+    struct LinkedDot {
+        double* v;
+        const double *lambda, *a, *x;
+    };
+    std::vector<k::Adjoint> linked_adjoint;
+    std::vector<const double*> linked_adjoint_a, linked_adjoint_x;
+    std::vector<LinkedDot> linked_dot;
     struct LinkedShare {
         double* y;
         const double *s, *xg, *x;
@@ -193,6 +224,11 @@ struct Evaluator::Impl {
             derived = tracked.back();
             tracked.pop_back();
         }
+        if (tr == Tracking::lever) {  // levers by the adjoint pass: no group is propagated
+            adjoint = true;
+            tracked.clear();
+            derived = -1;
+        }
         build_ops();
         build_program();
         allocate();
@@ -203,6 +239,8 @@ struct Evaluator::Impl {
     std::vector<int> first_net(int group) const;
     std::vector<std::vector<int>> components() const;
     void build_program();
+    void build_adjoint(const std::vector<std::vector<int>>& order, const std::vector<int>& f,
+                       const std::map<std::tuple<int, int, int>, int>& ceff_row);
     void allocate();
     void link();
     void resolve(const double* params, std::size_t stride);
@@ -251,8 +289,26 @@ void Evaluator::Impl::build_ops() {
                 throw ScenarioError("outcome " + o.id + ": " + e.what());
             }
             op.factor_const = constant(a.net_factor());
+        } else {
+            for (int j = 0; j < 5; ++j) {
+                const double v = sh[j]->value;
+                const bool valid = v >= 0.0 && v <= 1.0;
+                if (!sh[j]->fixed() || !valid) op.check.push_back(op.shares[j]);
+                const bool one = sh[j]->fixed() && valid && (j < 4 ? 1.0 - v == 1.0 : v == 1.0);
+                if (!one) op.factors.emplace_back(j, op.shares[j]);
+            }
         }
         op.drop_off = slot(o.drop_off);
+        if (o.drop_off.fixed() && o.drop_off.value >= 0.0 && o.drop_off.value <= 1.0) {
+            const double q = 1.0 - o.drop_off.value;
+            op.q_const = constant(q);
+            double pw = 1.0, base = q;  // q^D as outcome_factors() computes it
+            for (unsigned e = static_cast<unsigned>(o.duration); e; e >>= 1) {
+                if (e & 1u) pw *= base;
+                base *= base;
+            }
+            op.qd_const = constant(pw);
+        }
         op.per_unit = slot(o.per_unit);
         op.needs_qd = o.lag + o.duration < H;
         const auto& df = p.discount[static_cast<std::size_t>(o.schedule)];
@@ -384,8 +440,8 @@ void Evaluator::Impl::build_program() {
     invest_row = work(H);
     for (auto& op : outcome_ops) {
         op.factor = op.factor_const >= 0 ? op.factor_const : work(1);
-        op.q = work(1);
-        op.qd = op.needs_qd ? work(1) : -1;
+        op.q = op.q_const >= 0 ? op.q_const : work(1);
+        op.qd = !op.needs_qd ? -1 : op.qd_const >= 0 ? op.qd_const : work(1);
     }
     level_row = work(O * H);
     opv_row = work(O);
@@ -472,9 +528,11 @@ void Evaluator::Impl::build_program() {
         if (ts < first_level(at(fg[static_cast<std::size_t>(g)], src), src)) return -1;
         return glevel_row[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(src)] + ts;
     };
+    std::map<std::tuple<int, int, int>, int> ceff_row;  // (outcome, link, year) -> y / x row (lever tracking)
+    const std::vector<std::vector<int>> order = components();
     // Outcome by outcome, each over the whole horizon (its rows stay in cache), in an order where every source
     // comes first; the members of a cycle (closed by a lagged link) year by year together.
-    for (const auto& members : components()) {
+    for (const auto& members : order) {
       const std::size_t steps_before = program.size();
       for (int t = 0; t < H; ++t) {
         for (int o : members) {
@@ -488,12 +546,16 @@ void Evaluator::Impl::build_program() {
             s.sat0 = static_cast<int>(sat_ops.size());
             for (std::size_t u = 0; u < oc.outputs.size(); ++u) {
                 const auto& out = oc.outputs[u];
+                const std::size_t before = terms.size();
                 if (out.per_pound) {
                     const int sp = spend_row[static_cast<std::size_t>(out.option) * H + static_cast<std::size_t>(t)];
                     if (sp != -1) terms.emplace_back(slot(out.amount), sp);
                 } else if (p.options[static_cast<std::size_t>(out.option)].funded_year[static_cast<std::size_t>(t)]) {
                     terms.emplace_back(scaled[static_cast<std::size_t>(o)][u], ones);
                 }
+                if (adjoint && terms.size() > before)
+                    dot_ops.push_back({group_of_option[static_cast<std::size_t>(out.option)], o, t, terms.back().first,
+                                       terms.back().second});
             }
             std::vector<int> sat_of(oc.links.size(), -1);  // the row of each saturating link's output this year
             for (std::size_t li = 0; li < oc.links.size(); ++li) {
@@ -504,12 +566,23 @@ void Evaluator::Impl::build_program() {
                                             : level_of(-1, l.from, ts);
                 if (x == -1) continue;  // a source that is zero by structure adds nothing
                 if (l.saturating) {
-                    const int y = sat_scratch + static_cast<int>(sat_ops.size()) - s.sat0;
-                    sat_ops.push_back({y, slot(l.cap), slot(l.coefficient), x});
+                    // Lever tracking keeps every saturating output (a direct input, or the link's effective
+                    // coefficient y / x for the adjoint pass); otherwise a scratch row per step suffices.
+                    const int y = adjoint ? work(1) : sat_scratch + static_cast<int>(sat_ops.size()) - s.sat0;
+                    SatOp so{y, slot(l.cap), slot(l.coefficient), x};
+                    if (adjoint && !l.from_option) {
+                        so.ceff = work(1);
+                        ceff_row[{o, static_cast<int>(li), t}] = so.ceff;
+                    }
+                    sat_ops.push_back(so);
                     sat_of[li] = y;
                     terms.emplace_back(y, ones);
+                    if (adjoint && l.from_option)
+                        dot_ops.push_back({group_of_option[static_cast<std::size_t>(l.from)], o, t, y, ones});
                 } else {
                     terms.emplace_back(slot(l.coefficient), x);
+                    if (adjoint && l.from_option)
+                        dot_ops.push_back({group_of_option[static_cast<std::size_t>(l.from)], o, t, slot(l.coefficient), x});
                 }
             }
             s.n_terms = static_cast<int>(terms.size()) - s.term0;
@@ -606,6 +679,73 @@ void Evaluator::Impl::build_program() {
           last.n_post = static_cast<int>(post_ops.size()) - last.post0;
       }
     }
+    if (adjoint) build_adjoint(order, f, ceff_row);
+}
+
+/// The adjoint pass of lever tracking (docs/model/engine.md, section 9): the forward program read backwards.
+/// lambda(o, t) = d PV benefits / d gross delivery of o in year t, through the links as the forward pass
+/// linearised them (a saturating link by its y / x); each lever's value is then the sum of lambda x its direct
+/// inputs. Only the outcome-years the forward pass computes are needed (a direct input at (o, t) has
+/// t >= first(o), and they only read later years of outcomes downstream).
+void Evaluator::Impl::build_adjoint(const std::vector<std::vector<int>>& order, const std::vector<int>& f,
+                                    const std::map<std::tuple<int, int, int>, int>& ceff_row) {
+    const auto& p = *plan;
+    auto L = [&](int o) { return p.outcomes[static_cast<std::size_t>(o)].lag; };
+    auto D = [&](int o) { return p.outcomes[static_cast<std::size_t>(o)].duration; };
+    std::vector<int> lambda_row(static_cast<std::size_t>(O), -1), nu_row(static_cast<std::size_t>(O), -1),
+        mu_first(static_cast<std::size_t>(O), -1), mu_size(static_cast<std::size_t>(O), 0);
+    for (int o = 0; o < O; ++o) {
+        if (f[static_cast<std::size_t>(o)] == kNever) continue;
+        lambda_row[static_cast<std::size_t>(o)] = work(H);
+        nu_row[static_cast<std::size_t>(o)] = work(2);  // alternate years
+        mu_size[static_cast<std::size_t>(o)] = std::min(L(o) + D(o) + 1, H);
+        mu_first[static_cast<std::size_t>(o)] = work(mu_size[static_cast<std::size_t>(o)]);
+    }
+    auto mu = [&](int o, int t) { return mu_first[static_cast<std::size_t>(o)] + t % mu_size[static_cast<std::size_t>(o)]; };
+    // The links out of each outcome: (target, link index in the target's list).
+    std::vector<std::vector<std::pair<int, int>>> out(static_cast<std::size_t>(O));
+    for (int o = 0; o < O; ++o) {
+        const auto& links = p.outcomes[static_cast<std::size_t>(o)].links;
+        for (std::size_t li = 0; li < links.size(); ++li)
+            if (!links[li].from_option) out[static_cast<std::size_t>(links[li].from)].emplace_back(o, static_cast<int>(li));
+    }
+    for (auto c = order.rbegin(); c != order.rend(); ++c)
+        for (int t = H - 1; t >= 0; --t)
+            for (auto it = c->rbegin(); it != c->rend(); ++it) {
+                const int o = *it;
+                const int fo = f[static_cast<std::size_t>(o)];
+                if (fo == kNever || t < fo) continue;
+                AdjointOp a;
+                a.o = o;
+                a.t = t;
+                a.term0 = static_cast<int>(adjoint_terms.size());
+                for (const auto& [dst, li] : out[static_cast<std::size_t>(o)]) {
+                    const auto& l = p.outcomes[static_cast<std::size_t>(dst)].links[static_cast<std::size_t>(li)];
+                    const int td = t + l.lag;
+                    const int fd = f[static_cast<std::size_t>(dst)];
+                    if (td >= H || fd == kNever || td < fd) continue;  // beyond the horizon, or never read
+                    const int lam = lambda_row[static_cast<std::size_t>(dst)] + td;
+                    if (l.saturating) {
+                        const auto found = ceff_row.find({dst, li, td});
+                        if (found == ceff_row.end()) continue;  // no input that year: no output either
+                        adjoint_terms.emplace_back(found->second, lam);
+                    } else {
+                        adjoint_terms.emplace_back(slot(l.coefficient), lam);
+                    }
+                }
+                a.n_terms = static_cast<int>(adjoint_terms.size()) - a.term0;
+                a.prev = t + 1 < H ? nu_row[static_cast<std::size_t>(o)] + (t + 1) % 2 : zeros;
+                if (L(o) > 0) a.add = t + L(o) < H ? mu(o, t + L(o)) : zeros;
+                if (outcome_ops[static_cast<std::size_t>(o)].needs_qd && t + L(o) + D(o) < H) {
+                    a.qd = outcome_ops[static_cast<std::size_t>(o)].qd;
+                    a.sub = mu(o, t + L(o) + D(o));
+                }
+                a.mu = mu(o, t);
+                a.nu = nu_row[static_cast<std::size_t>(o)] + t % 2;
+                a.lambda = lambda_row[static_cast<std::size_t>(o)] + t;
+                adjoint_ops.push_back(a);
+            }
+    for (auto& d : dot_ops) d.lambda = lambda_row[static_cast<std::size_t>(d.o)] + d.t;
 }
 
 void Evaluator::Impl::allocate() {
@@ -632,7 +772,8 @@ void Evaluator::Impl::link() {
         linked_a.push_back(R(a));
         linked_x.push_back(R(x));
     }
-    for (const auto& so : sat_ops) linked_sat.push_back({R(so.y), R(so.cap), R(so.coefficient), R(so.x)});
+    for (const auto& so : sat_ops)
+        linked_sat.push_back({R(so.y), R(so.cap), R(so.coefficient), R(so.x), so.ceff >= 0 ? R(so.ceff) : nullptr});
     for (const auto& so : share_ops) linked_share.push_back({R(so.y), R(so.s), R(so.xg), R(so.x)});
     auto opt = [&](int id) { return id >= 0 ? R(id) : nullptr; };
     for (const auto& s : program) {
@@ -665,6 +806,44 @@ void Evaluator::Impl::link() {
     for (std::size_t i = 0; i < sat_ops.size(); ++i) {
         if (sat_ops[i].cap < P) patches.emplace_back(&linked_sat[i].cap, sat_ops[i].cap);
         if (sat_ops[i].coefficient < P) patches.emplace_back(&linked_sat[i].coefficient, sat_ops[i].coefficient);
+    }
+    // The adjoint pass and the levers' direct inputs.
+    linked_adjoint_a.reserve(adjoint_terms.size());
+    linked_adjoint_x.reserve(adjoint_terms.size());
+    for (std::size_t i = 0; i < adjoint_terms.size(); ++i) {
+        linked_adjoint_a.push_back(R(adjoint_terms[i].first));
+        linked_adjoint_x.push_back(R(adjoint_terms[i].second));
+        if (adjoint_terms[i].first < P) patches.emplace_back(&linked_adjoint_a[i], adjoint_terms[i].first);
+    }
+    linked_adjoint.reserve(adjoint_ops.size());
+    for (const auto& a : adjoint_ops) {
+        const auto& op = outcome_ops[static_cast<std::size_t>(a.o)];
+        k::Adjoint l;
+        l.pu = R(op.per_unit);
+        l.price_df = op.price_df[static_cast<std::size_t>(a.t)];
+        l.a = linked_adjoint_a.data() + a.term0;
+        l.x = linked_adjoint_x.data() + a.term0;
+        l.n_terms = a.n_terms;
+        l.factor = R(op.factor);
+        l.q = R(op.q);
+        l.prev = R(a.prev);
+        l.add = opt(a.add);
+        l.qd = opt(a.qd);
+        l.sub = opt(a.sub);
+        l.mu = R(a.mu);
+        l.nu = R(a.nu);
+        l.lambda = R(a.lambda);
+        linked_adjoint.push_back(l);
+    }
+    for (std::size_t i = 0; i < adjoint_ops.size(); ++i) {
+        const int pu = outcome_ops[static_cast<std::size_t>(adjoint_ops[i].o)].per_unit;
+        if (pu < P) patches.emplace_back(&linked_adjoint[i].pu, pu);
+    }
+    linked_dot.reserve(dot_ops.size());
+    for (const auto& d : dot_ops) linked_dot.push_back({R(gvalue_row + d.group), R(d.lambda), R(d.a), R(d.x)});
+    for (std::size_t i = 0; i < dot_ops.size(); ++i) {
+        if (dot_ops[i].a < P) patches.emplace_back(&linked_dot[i].a, dot_ops[i].a);
+        if (dot_ops[i].x < P) patches.emplace_back(&linked_dot[i].x, dot_ops[i].x);
     }
     patched.assign(static_cast<std::size_t>(P), nullptr);
 }
@@ -754,15 +933,25 @@ void Evaluator::Impl::costs() {
             double* __restrict sp = R(c.spend);
             double* __restrict iv = R(invest_row + c.year);
             double* __restrict co = R(cost_row + c.year);
-            SOCVAL_LANES(m) {
-                const double pre = s * (cap[d] + rev[d]);
-                sp[d] += pre;
-                iv[d] += pre;
-                co[d] += s * (cap[d] * (1.0 + u[d]) + rev[d]);
-            }
+            const double* __restrict uu = u;
             if (gc) {
-                const double f = df[t];
-                for (int d = 0; d < m; ++d) gc[d] += f * s * (cap[d] * (1.0 + u[d]) + rev[d]);
+                double* __restrict g = gc;
+                const double fs = df[t] * s;  // the group's PV: f s (capital (1 + u) + revenue), left to right
+                SOCVAL_LANES(m) {
+                    const double pre = s * (cap[d] + rev[d]);
+                    sp[d] += pre;
+                    iv[d] += pre;
+                    const double x = cap[d] * (1.0 + uu[d]) + rev[d];
+                    co[d] += s * x;
+                    g[d] += fs * x;
+                }
+            } else {
+                SOCVAL_LANES(m) {
+                    const double pre = s * (cap[d] + rev[d]);
+                    sp[d] += pre;
+                    iv[d] += pre;
+                    co[d] += s * (cap[d] * (1.0 + uu[d]) + rev[d]);
+                }
             }
         }
     }
@@ -776,15 +965,27 @@ void Evaluator::Impl::outcome_factors() {
         const auto& op = outcome_ops[static_cast<std::size_t>(o)];
         const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
         if (op.factor_const < 0) {
-            double* f = R(op.factor);
+            double* __restrict f = R(op.factor);
             const double* s[5];
             for (int j = 0; j < 5; ++j) s[j] = R(op.shares[j]);
             bool ok = true;
-            for (int j = 0; j < 5; ++j)
-                for (int d = 0; d < m; ++d) ok &= s[j][d] >= 0.0 && s[j][d] <= 1.0;
+            for (int r : op.check) {
+                const double* __restrict x = R(r);
+                SOCVAL_LANES(m) ok &= x[d] >= 0.0 && x[d] <= 1.0;
+            }
             if (ok) {
-                // appraisal::Additionality::net_factor(), in its order.
-                SOCVAL_LANES(m) f[d] = (1.0 - s[0][d]) * (1.0 - s[1][d]) * (1.0 - s[2][d]) * (1.0 - s[3][d]) * s[4][d];
+                // appraisal::Additionality::net_factor(), (1 - d)(1 - s)(1 - l)(1 - s) a from the left, without
+                // the factors that are exactly 1.
+                bool first = true;
+                for (const auto& [j, r] : op.factors) {
+                    const double* __restrict x = R(r);
+                    if (first && j < 4) SOCVAL_LANES(m) f[d] = 1.0 - x[d];
+                    else if (first) SOCVAL_LANES(m) f[d] = x[d];
+                    else if (j < 4) SOCVAL_LANES(m) f[d] *= 1.0 - x[d];
+                    else SOCVAL_LANES(m) f[d] *= x[d];
+                    first = false;
+                }
+                if (first) SOCVAL_LANES(m) f[d] = 1.0;
             } else {
                 try {
                     for (int d = 0; d < m; ++d) {
@@ -797,6 +998,7 @@ void Evaluator::Impl::outcome_factors() {
                 }
             }
         }
+        if (op.q_const >= 0) continue;  // fixed drop-off: q and q^D are constant rows
         const double* drop = R(op.drop_off);
         double* qq = R(op.q);
         bool ok = true;
@@ -841,6 +1043,7 @@ void Evaluator::Impl::propagate() {
         for (int i = 0; i < l.n_sat; ++i) {
             const LinkedSat& so = linked_sat[static_cast<std::size_t>(l.sat0 + i)];
             k::saturate(so.y, so.cap, so.coefficient, so.x, m);
+            if (so.ceff) k::ratio(so.ceff, so.y, so.x, m);
         }
         for (int i = 0; i < l.n_share; ++i) {
             const LinkedShare& so = linked_share[static_cast<std::size_t>(l.share0 + i)];
@@ -852,6 +1055,10 @@ void Evaluator::Impl::propagate() {
             k::accumulate(R(po.pv), po.total >= 0 ? R(po.total) : nullptr, R(po.level), B, po.price_df, po.years, m);
         }
     }
+    if (!adjoint) return;
+    for (int g = 0; g < G; ++g) k::zero(R(gvalue_row + g), m);
+    for (const auto& a : linked_adjoint) k::adjoint(a, m);
+    for (const auto& d : linked_dot) k::dot(d.v, d.lambda, d.a, d.x, m);
 }
 
 /// PV by outcome (and by group) were accumulated per valued unit during propagation: multiply by the valued
@@ -881,8 +1088,8 @@ void Evaluator::Impl::finish_monetise() {
             }
         }
     }
-    // Groups that are neither propagated nor derived (no option): zero.
-    for (int g = 0; g < G; ++g) {
+    // Groups that are neither propagated nor derived (no option): zero. (Lever tracking has no group PVs.)
+    for (int g = 0; g < G && !adjoint; ++g) {
         if (g == derived || std::find(tracked.begin(), tracked.end(), g) != tracked.end()) continue;
         for (int o = 0; o < O; ++o) k::zero(R(gopv_row + g * O + o), m);
     }
@@ -943,8 +1150,10 @@ void Evaluator::Impl::aggregate() {
     }
     for (int j = 0; j < G; ++j) {
         double* gv = R(gvalue_row + j);
-        k::zero(gv, m);
-        for (int o = 0; o < O; ++o) k::add(gv, R(gopv_row + j * O + o), m);
+        if (!adjoint) {  // (lever tracking: the adjoint pass computed the value)
+            k::zero(gv, m);
+            for (int o = 0; o < O; ++o) k::add(gv, R(gopv_row + j * O + o), m);
+        }
         const int lever = group_lever[static_cast<std::size_t>(j)];
         k::add(R(lvalue_row + lever), gv, m);
         k::add(R(lcost_row + lever), R(gcost_row + j), m);
@@ -1080,12 +1289,18 @@ const double* Evaluator::group_cost(int g) const {
     return impl_->R(impl_->gcost_row + g);
 }
 const double* Evaluator::group_priority_value(int g, int k) const {
+    if (impl_->adjoint)
+        throw AppraisalError("engine: value by group and priority needs Tracking::option (lever tracking gives value "
+                             "and cost by lever only)");
     check(g, impl_->G, "group");
     check(k, impl_->K + 1, "priority");
     impl_->group_priorities();
     return impl_->R(impl_->gprio_row + g * (impl_->K + 1) + k);
 }
 const double* Evaluator::group_outcome_pv(int g, int o) const {
+    if (impl_->adjoint)
+        throw AppraisalError("engine: value by group and outcome needs Tracking::option (lever tracking gives value "
+                             "and cost by lever only)");
     check(g, impl_->G, "group");
     check(o, impl_->O, "outcome");
     return impl_->R(impl_->gopv_row + g * impl_->O + o);

@@ -112,6 +112,110 @@ SOCVAL_KERNEL void step(const Step& st, int m) {
     }
 }
 
+namespace {
+
+template <int NT, bool ADD, bool QD>
+__attribute__((always_inline)) inline void adjoint_shape(const Adjoint& st, int m) {
+    const int nt = NT < 0 ? st.n_terms : NT;
+    const double* const* __restrict ta = st.a;
+    const double* const* __restrict tx = st.x;
+    const double* a0 = nt > 0 ? ta[0] : nullptr;
+    const double* x0 = nt > 0 ? tx[0] : nullptr;
+    const double* a1 = nt > 1 ? ta[1] : nullptr;
+    const double* x1 = nt > 1 ? tx[1] : nullptr;
+    const double* a2 = nt > 2 ? ta[2] : nullptr;
+    const double* x2 = nt > 2 ? tx[2] : nullptr;
+    const double* __restrict pu = st.pu;
+    const double* __restrict factor = st.factor;
+    const double* __restrict qrow = st.q;
+    const double* __restrict prevrow = st.prev;
+    const double* __restrict addrow = st.add;
+    const double* __restrict qdrow = st.qd;
+    const double* __restrict subrow = st.sub;
+    double* __restrict murow = st.mu;
+    double* __restrict nurow = st.nu;
+    double* __restrict lambdarow = st.lambda;
+    const double pdf = st.price_df;
+    Lanes a, x, f, q, prev, add, acc, nu;
+    for (int c = 0; c < m; c += kLanes) {
+        SOCVAL_LOAD(a, pu + c);
+        acc = a * pdf;
+        if constexpr (NT < 0) {
+            for (int i = 0; i < nt; ++i) {
+                SOCVAL_LOAD(a, ta[i] + c);
+                SOCVAL_LOAD(x, tx[i] + c);
+                acc += a * x;
+            }
+        } else {
+            if constexpr (NT > 0) {
+                SOCVAL_LOAD(a, a0 + c);
+                SOCVAL_LOAD(x, x0 + c);
+                acc += a * x;
+            }
+            if constexpr (NT > 1) {
+                SOCVAL_LOAD(a, a1 + c);
+                SOCVAL_LOAD(x, x1 + c);
+                acc += a * x;
+            }
+            if constexpr (NT > 2) {
+                SOCVAL_LOAD(a, a2 + c);
+                SOCVAL_LOAD(x, x2 + c);
+                acc += a * x;
+            }
+        }
+        SOCVAL_STORE(murow + c, acc);
+        SOCVAL_LOAD(q, qrow + c);
+        SOCVAL_LOAD(prev, prevrow + c);
+        if constexpr (ADD) SOCVAL_LOAD(add, addrow + c);
+        else add = acc;
+        nu = q * prev + add;
+        if constexpr (QD) {
+            SOCVAL_LOAD(a, qdrow + c);
+            SOCVAL_LOAD(x, subrow + c);
+            nu -= a * x;
+        }
+        SOCVAL_STORE(nurow + c, nu);
+        SOCVAL_LOAD(f, factor + c);
+        nu = nu * f;
+        SOCVAL_STORE(lambdarow + c, nu);
+    }
+}
+
+template <bool ADD, bool QD>
+__attribute__((always_inline)) inline void adjoint_terms(const Adjoint& st, int m) {
+    switch (st.n_terms) {
+        case 0: adjoint_shape<0, ADD, QD>(st, m); break;
+        case 1: adjoint_shape<1, ADD, QD>(st, m); break;
+        case 2: adjoint_shape<2, ADD, QD>(st, m); break;
+        case 3: adjoint_shape<3, ADD, QD>(st, m); break;
+        default: adjoint_shape<-1, ADD, QD>(st, m); break;
+    }
+}
+
+}  // namespace
+
+SOCVAL_KERNEL void adjoint(const Adjoint& st, int m) {
+    switch ((st.add ? 2 : 0) | (st.qd ? 1 : 0)) {
+        case 0: adjoint_terms<false, false>(st, m); break;
+        case 1: adjoint_terms<false, true>(st, m); break;
+        case 2: adjoint_terms<true, false>(st, m); break;
+        default: adjoint_terms<true, true>(st, m); break;
+    }
+}
+
+SOCVAL_KERNEL void dot(double* __restrict v, const double* __restrict lambda, const double* __restrict a,
+                       const double* __restrict x, int m) {
+    for (int i = 0; i < m; ++i) v[i] += lambda[i] * (a[i] * x[i]);
+}
+
+SOCVAL_KERNEL void ratio(double* c, const double* y, const double* x, int m) {
+    for (int i = 0; i < m; ++i) {
+        const double d = x[i] != 0.0 ? x[i] : 1.0;  // a safe divisor, so that the loop needs no branch
+        const double r = y[i] / d;
+        c[i] = x[i] != 0.0 ? r : 0.0;
+    }
+}
+
 SOCVAL_KERNEL void accumulate(double* pv, double* total, const double* level, std::ptrdiff_t stride,
                               const double* price_df, int years, int m) {
     // Two chunks at a time: two independent chains of additions per year.

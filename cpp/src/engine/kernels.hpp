@@ -117,6 +117,36 @@ void saturate(double* y, const double* cap, const double* coefficient, const dou
 /// level = q prev + net(t - lag) - q^D net(t - lag - D).
 void step(const Step& st, int m);
 
+/// One outcome-year of the adjoint pass (docs/model/engine.md, section 9): the sensitivity of PV benefits to the
+/// outcome's level, mu = price_df pu + sum of a_i x_i (downstream links' effective coefficients times the
+/// sensitivities of their targets), then nu = q nu(t + 1) + mu(t + lag) - q^D mu(t + lag + D) and the
+/// sensitivity to gross delivery lambda = factor nu.
+struct Adjoint {
+    const double* pu;  ///< valued units per unit of outcome
+    double price_df;   ///< unit price x discount factor this year
+    const double* const* a;
+    const double* const* x;
+    int n_terms;
+    const double* factor;
+    const double* q;
+    const double* prev;  ///< nu in the next year
+    const double* add;   ///< mu of year t + lag; nullptr when lag == 0 (this year's)
+    const double* qd;    ///< q^duration; nullptr when year t + lag + D is beyond the horizon
+    const double* sub;   ///< mu of year t + lag + D
+    double* mu;          ///< out
+    double* nu;          ///< out
+    double* lambda;      ///< out
+};
+
+/// The adjoint step for whole chunks of lanes.
+void adjoint(const Adjoint& st, int m);
+
+/// v += lambda (a x): a direct input's contribution to its group's value.
+void dot(double* v, const double* lambda, const double* a, const double* x, int m);
+
+/// c = y / x where x != 0, else 0: a saturating link's effective coefficient (output per unit of input).
+void ratio(double* c, const double* y, const double* x, int m);
+
 /// An outcome's PV per valued unit and physical total from its levels over `years` consecutive years (rows
 /// `stride` apart): pv += level(t) x price_df(t), total += level(t) (total may be nullptr), in year order.
 void accumulate(double* pv, double* total, const double* level, std::ptrdiff_t stride, const double* price_df,

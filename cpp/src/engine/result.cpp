@@ -10,6 +10,10 @@ namespace socval::engine {
 AppraisalResult evaluate(const Plan& plan) {
     Evaluator ev(plan, Tracking::option, 1);
     ev.run(plan.central.data(), 1, 1);
+    // Value and cost by lever as the Monte Carlo engine computes them (the adjoint pass of lever tracking), so
+    // that a simulation whose parameters are all at their central values reproduces them bit for bit.
+    Evaluator levers(plan, Tracking::lever, 1);
+    levers.run(plan.central.data(), 1, 1);
     const int H = plan.horizon, O = static_cast<int>(plan.outcomes.size()),
               I = static_cast<int>(plan.options.size()), K = static_cast<int>(plan.priority_ids.size());
 
@@ -36,8 +40,8 @@ AppraisalResult evaluate(const Plan& plan) {
     for (int p = 0; p < 4; ++p) r.pillar_value[static_cast<std::size_t>(p)] = ev.pillar_value(p)[0];
     for (int b = 0; b < 3; ++b) r.beneficiary_value[static_cast<std::size_t>(b)] = ev.beneficiary_value(b)[0];
     for (int l = 0; l < 3; ++l) {
-        r.lever_value[static_cast<std::size_t>(l)] = I ? ev.lever_value(l)[0] : 0.0;
-        r.lever_cost[static_cast<std::size_t>(l)] = I ? ev.lever_cost(l)[0] : 0.0;
+        r.lever_value[static_cast<std::size_t>(l)] = I ? levers.lever_value(l)[0] : 0.0;
+        r.lever_cost[static_cast<std::size_t>(l)] = I ? levers.lever_cost(l)[0] : 0.0;
     }
 
     for (int i = 0; i < I; ++i) {
