@@ -1,0 +1,77 @@
+"""The report's charts (socval.plots figures as PNG): NPSV distribution, value by pillar and by priority, net
+benefits by year, the Sankey diagram, P(better) for a comparison, and the sensitivity analyses."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import List
+
+import pandas as pd
+
+from .content import _Content
+
+#: Resolution of the PNG charts (dots per inch).
+CHART_DPI = 120
+
+
+@dataclass
+class _Chart:
+    """A chart: ``id`` (its anchor and file name), title, caption, the PNG, and ``src`` (a file or a data: URI)."""
+
+    id: str
+    title: str
+    caption: str
+    png: bytes
+    src: str = ""
+
+
+def _png(fig) -> bytes:
+    """A matplotlib Figure (socval.plots makes them without pyplot: nothing to close) as PNG bytes."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=CHART_DPI, metadata={"Software": None})
+    return buf.getvalue()
+
+
+def draw_charts(content: _Content) -> List[_Chart]:
+    """Every chart of the report, in the order shown."""
+    from .. import plots
+
+    a = content.first.attrs
+    pb = a.get("price_base_year")
+    b, best = content.best, content.results[content.best]
+    whose = f" ({content.short[b]}, the scenario with the highest expected NPSV)" if content.is_comparison else ""
+    out = [
+        _Chart("npsv-distribution", "Distribution of the net present social value",
+               f"NPSV of each scenario over the {int(a['draws']):,} draws (GBP, {pb} prices, present value), "
+               "with the median and the 90% interval (5th to 95th percentile). The further right, the better; "
+               "the overlap shows how sure the ranking is.", _png(plots.distribution(content.obj, metric="npsv"))),
+        _Chart("by-pillar", "Value by pillar",
+               "Mean present value by pillar (social, economic, environmental) with its 90% interval.",
+               _png(plots.by_pillar(content.obj))),
+        _Chart("by-priority", "Value by priority",
+               "Mean present value serving each priority of the framework, with its 90% interval; colours show "
+               "the pillars.", _png(plots.by_priority(content.obj))),
+        _Chart("fan", "Net benefits by year",
+               f"Benefits minus costs in each year{whose}, undiscounted, GBP at {pb} prices: median, 50% and 90% "
+               "bands over the draws.", _png(plots.fan(best, node="net"))),
+        _Chart("sankey", "From options to priorities",
+               f"How the present value{whose} flows from the funded options to the priorities they serve, at "
+               "central values (every parameter at its mean).", _png(plots.sankey(best))),
+    ]
+    if content.is_comparison:
+        out.append(_Chart("p-better", "Probability that one scenario beats another",
+                          "P(row scenario has a higher NPSV than column scenario), draw by draw on common random "
+                          "numbers.", _png(plots.p_better(content.obj))))
+    for i, (label, item) in enumerate(content.sensitivity, start=1):
+        if isinstance(item, pd.DataFrame):
+            out.append(_Chart(f"tornado-{i}", f"Tornado: {label}",
+                              "The output with each input at its low and high value (10th and 90th percentile) and "
+                              "every other input at its central value; the largest swing is at the top.",
+                              _png(plots.tornado(item, top=15, output_label=label.replace("$", r"\$")))))
+        elif hasattr(item, "ST"):
+            conf = int(round(100 * float(getattr(item, "conf_level", 0.95))))
+            out.append(_Chart(f"sobol-{i}", f"Sobol indices: {label}",
+                              "First-order (S1) and total (ST) Sobol indices with their "
+                              f"{conf}% bootstrap intervals: the share of the output's variance due to each "
+                              "input alone, and with its interactions.", _png(plots.sobol(item))))
+    return out
