@@ -14,10 +14,14 @@ Jinja2's autoescape, Markdown by escaping its special characters.
 # The package, one purpose a file: annex.py (report), pairing.py (results on common random numbers), content.py (what
 # every section is computed from), one file a section (summary, tables, methodology, assumptions, reproducibility,
 # charts), text.py (numbers and words), render.py (templates, Markdown, PDF), files.py (companion paths, writes).
-from .annex import FORMATS, report
+from . import annex
+from .annex import report
 from .files import companion_paths
 from .pairing import check_common_random_numbers, comparison_from_results
 from .render import md_escape  # noqa: F401  public, not in __all__ (as before the split)
 from .text import _sampler  # noqa: F401  socval.cli_report imports it from here (it could import it from .text)
+
+#: Output formats: a self-contained HTML page (and its PDF), or Markdown with PNG charts.
+FORMATS = annex.FORMATS  # assigned here, not imported: the API page shows this comment
 
 __all__ = ["report", "comparison_from_results", "check_common_random_numbers", "companion_paths", "FORMATS"]

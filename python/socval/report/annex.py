@@ -16,7 +16,7 @@ from .pairing import comparison_from_results
 from .render import _data_uri, _pdf_bytes, _render
 from .tables import by_priority_frame, headline_frame, summary_frame
 
-#: Output formats: a self-contained HTML page (and its PDF), or Markdown with PNG charts.
+# Output formats (documented where socval.report re-exports it).
 FORMATS = ("html", "md")
 
 
