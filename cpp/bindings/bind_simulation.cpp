@@ -112,6 +112,10 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["outcome_pv"] = rows(std::move(r.outcome_pv));
     d["outcome_total_summary"] = draw_summary(std::move(r.outcome_total_summary), L);
     d["outcome_pv_summary"] = draw_summary(std::move(r.outcome_pv_summary), L);
+    d["beneficiary_summary"] =
+        r.beneficiary_summary.mean.empty() ? py::object(py::none()) : py::object(draw_summary(std::move(r.beneficiary_summary), L));
+    d["lever_cost_summary"] =
+        r.lever_cost_summary.mean.empty() ? py::object(py::none()) : py::object(draw_summary(std::move(r.lever_cost_summary), L));
     d["level"] = year_summary(std::move(r.level), L);
     d["value"] = r.value.series ? py::object(year_summary(std::move(r.value), L)) : py::none();
     d["cost"] = year_summary(std::move(r.cost), L);
@@ -148,7 +152,7 @@ void bind_simulation(py::module_& m) {
            const std::string& sampler, int threads, int block_size, bool keep_outcomes, bool keep_full,
            bool keep_inputs, bool track_levers, bool year_values, bool keep_derived, std::vector<double> quantiles,
            int histogram_bins,
-           std::uint64_t quantile_draws, py::object progress, double report_interval) {
+           std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns) {
             engine::SimulationOptions o;
             o.draws = draws;
             o.seed = seed;
@@ -161,6 +165,7 @@ void bind_simulation(py::module_& m) {
             o.track_levers = track_levers;
             o.year_values = year_values;
             o.keep_derived = keep_derived;
+            o.keep_breakdowns = keep_breakdowns;
             o.quantiles = std::move(quantiles);
             o.histogram_bins = histogram_bins;
             o.quantile_draws = quantile_draws;
@@ -184,10 +189,12 @@ void bind_simulation(py::module_& m) {
         "keep_inputs"_a = false, "track_levers"_a = true, "year_values"_a = false, "keep_derived"_a = true,
         "quantiles"_a = engine::SimulationOptions{}.quantiles, "histogram_bins"_a = 512,
         "quantile_draws"_a = engine::SimulationOptions{}.quantile_draws, "progress"_a = py::none(),
-        "report_interval"_a = 0.1,
+        "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(),
         "Monte Carlo simulation of a scenario (socval._core.model.Scenario) with a value library; returns a dict of "
         "numpy arrays. progress(done, total) is called about every report_interval seconds. Ctrl-C raises "
-        "KeyboardInterrupt within about a block. Raises socval.SamplingError, ScenarioError, AppraisalError.");
+        "KeyboardInterrupt within about a block. keep_breakdowns: value by beneficiary and cost by lever draw by "
+        "draw (None: while draws <= 250,000; otherwise streaming summaries). Raises socval.SamplingError, "
+        "ScenarioError, AppraisalError.");
 }
 
 }  // namespace socval::bindings

@@ -4,8 +4,9 @@ A :class:`Results` holds named arrays with named dimensions (the same layout as 
 ``xarray.Dataset``; see ``docs/model/simulation.md``, "Variables of a results file"):
 
 - per draw: ``npsv``, ``bcr``, ``sroi``, ``pv_benefits``, ``pv_costs``, ``pv_investment`` over ``draw``;
-  ``priority_value`` (priority x draw), ``pillar_value``, ``beneficiary_value``, ``lever_value``, ``lever_cost``;
-  ``outcome_total`` and ``outcome_pv`` (outcome x draw) when kept;
+  ``priority_value`` (priority x draw), ``pillar_value``, ``lever_value``; ``beneficiary_value`` and
+  ``lever_cost`` up to 250,000 draws (beyond, streaming ``beneficiary_value_*`` / ``lever_cost_*`` like the
+  outcomes'); ``outcome_total`` and ``outcome_pv`` (outcome x draw) when kept;
 - streaming: ``level_*`` (outcome x year), ``cost_*`` / ``benefits_*`` / ``net_*`` (year), ``value_*`` when asked,
   and ``outcome_total_*`` / ``outcome_pv_*`` (outcome), each ``mean``, ``sd``, ``min``, ``max`` and
   ``quantile`` (with a trailing ``quantile`` dimension);
@@ -196,6 +197,16 @@ class Results:
                     f"{_LONG_NAMES[name]}: {stat} (streaming)")
             put(f"{name}_quantile", ("outcome", "quantile"), s["quantiles"], units,
                 f"{_LONG_NAMES[name]}: quantiles (streaming)")
+        # Value by beneficiary and cost by lever of large runs: streaming summaries instead of per-draw values.
+        for name, key in (("beneficiary_value", "beneficiary_summary"), ("lever_cost", "lever_cost_summary")):
+            s = raw.get(key)
+            if s is None:
+                continue
+            dim = _TABLES[name][0]
+            for stat in _STATS + ("p_positive",):
+                put(f"{name}_{stat}", (dim,), s[stat], "1" if stat == "p_positive" else pv,
+                    f"{_LONG_NAMES[name]}: {stat} (streaming)")
+            put(f"{name}_quantile", (dim, "quantile"), s["quantiles"], pv, f"{_LONG_NAMES[name]}: quantiles (streaming)")
         if raw["inputs"] is not None:
             put("inputs", ("parameter", "draw"), raw["inputs"], "parameter units", "sampled parameter values")
         if raw["full_level"] is not None:
@@ -274,8 +285,10 @@ class Results:
                 labels = self._coord(dim)
                 if label in labels:
                     if not self._has(table):
+                        how = ("simulate with keep_outcomes=True" if table.startswith("outcome") else
+                               "kept draw by draw up to 250,000 draws")
                         raise KeyError(f"metric {metric!r}: per-draw values of {table} were not kept in this run "
-                                       f"(simulate with keep_outcomes=True); its streaming summary is in summary()")
+                                       f"({how}); its streaming summary is in summary()")
                     return table, labels.index(label)
         if metric in self.outcomes:
             return self._resolve(f"outcome.{metric}")
@@ -330,13 +343,15 @@ class Results:
         for m in self.metrics():
             name, _ = self._resolve(m)
             rows[m] = {"unit": self._var(name)[2].get("units", ""), **_stats(self.draws(m))}
-        for table in ("outcome_total", "outcome_pv"):
+        for table in ("outcome_total", "outcome_pv", "beneficiary_value", "lever_cost"):
             if table in self._vars or f"{table}_mean" not in self._vars:
                 continue
-            prefix = _TABLES[table][1]
-            units = self._unit_labels(table)
-            for i, o in enumerate(self.outcomes):
-                rows[f"{prefix}.{o}"] = {"unit": units[i], **self._streamed_row(table, i)}
+            dim, prefix = _TABLES[table]
+            labels = self._coord(dim)
+            units = self._unit_labels(table) if table.startswith("outcome") else \
+                [self._vars[f"{table}_mean"][2].get("units", "")] * len(labels)
+            for i, label in enumerate(labels):
+                rows[f"{prefix}.{label}"] = {"unit": units[i], **self._streamed_row(table, i)}
         if "outcome_total" in self._vars:  # physical units of each outcome
             units = self._unit_labels("outcome_total")
             for i, o in enumerate(self.outcomes):
@@ -352,6 +367,8 @@ class Results:
         return [units] * len(self.outcomes)
 
     def _table(self, table: str, labels: Sequence[str]) -> pd.DataFrame:
+        if not self._has(table) and f"{table}_mean" in self._vars:  # streaming summaries of a large run
+            return pd.DataFrame([self._streamed_row(table, i) for i in range(len(labels))], index=pd.Index(labels))
         data = self._var(table)[1]
         df = pd.DataFrame([_stats(data[i]) for i in range(len(labels))], index=pd.Index(labels))
         return df
@@ -390,9 +407,14 @@ class Results:
         if "lever_value" not in self._vars:
             raise KeyError("by_lever: this run did not track levers (simulate with track_levers=True)")
         df = self._table("lever_value", list(LEVERS))
-        value, cost = self._vars["lever_value"][1], self._vars["lever_cost"][1]
-        df["cost"] = cost.mean(axis=1)
-        df["net"] = (value - cost).mean(axis=1)
+        value = self._vars["lever_value"][1]
+        if "lever_cost" in self._vars:
+            cost = self._vars["lever_cost"][1]
+            df["cost"] = cost.mean(axis=1)
+            df["net"] = (value - cost).mean(axis=1)
+        else:  # costs by lever of a large run: streaming means (the mean of a difference is the difference of means)
+            df["cost"] = np.asarray(self._vars["lever_cost_mean"][1], dtype=float)
+            df["net"] = value.mean(axis=1) - df["cost"].to_numpy()
         df.index.name = "lever"
         return df
 

@@ -13,6 +13,8 @@
 #include <mutex>
 #include <thread>
 
+#include <time.h>
+
 #include <socval/engine/evaluator.hpp>
 #include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
@@ -33,6 +35,14 @@ using detail::SeriesSummaries;
 /// summarised into the same lane sums as one pass over the block, so results do not depend on it. A multiple
 /// of 8 (the summaries' lanes).
 constexpr int kPart = 64;
+
+/// CPU time of the calling thread, in seconds: the phase timings count work, not waiting for a core (the
+/// machine may be shared).
+double thread_seconds() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
 
 void check_options(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& o) {
     if (o.draws < 1) throw SamplingError("simulation: draws: expected a whole number >= 1, found 0");
@@ -99,7 +109,9 @@ public:
                                      0xFFFFFFFFull)),
           tracking_(o.track_levers ? Tracking::lever : Tracking::none),
           VH_(o.year_values ? O_ * H_ : 0),
-          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_, o.histogram_bins) {}
+          breakdowns_(o.keep_breakdowns.value_or(o.draws <= kBreakdownDraws)),
+          BK_(breakdowns_ ? 0 : tracking_ != Tracking::none ? 6 : 3),
+          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_, o.histogram_bins) {}
 
     SimulationResult run();
 
@@ -114,8 +126,9 @@ private:
     std::uint64_t Q_;
     Tracking tracking_;
     int VH_;  ///< value series (outcomes x years) when year_values, else 0
+    bool breakdowns_;  ///< value by beneficiary and cost by lever kept draw by draw
+    int BK_;           ///< their streaming series otherwise (3 beneficiaries, 3 lever costs), else 0
     SeriesSummaries summaries_;
-    std::vector<double> pilot_;  ///< block 0's series, [series][draw], until they set the histogram edges
     SimulationResult r_;
 
     // Block pipeline state (guarded by mu_ unless atomic).
@@ -135,6 +148,7 @@ private:
     std::size_t series_draw(int which, int o) const {
         return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + which * O_ + o);
     }
+    std::size_t series_breakdown(int j) const { return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + j); }
 
     void allocate();
     std::size_t evaluate_block(Worker& w, std::uint64_t b);
@@ -167,10 +181,10 @@ void Run::allocate() {
         for (auto* v : {&r_.npsv, &r_.bcr, &r_.sroi}) draws(*v);
         table(r_.pillar_value, 4);
     }
-    table(r_.beneficiary_value, 3);
+    if (breakdowns_) table(r_.beneficiary_value, 3);
     if (tracking_ != Tracking::none) {
         table(r_.lever_value, 3);
-        table(r_.lever_cost, 3);
+        if (breakdowns_) table(r_.lever_cost, 3);
     }
     if (opt_.keep_outcomes) {
         table(r_.outcome_total, O_);
@@ -193,26 +207,29 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
     const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(B_), N_ - d0));
     const std::size_t stride = static_cast<std::size_t>(B_);
-    using clock = std::chrono::steady_clock;
-    const auto t0 = clock::now();
+    const double t0 = thread_seconds();
     sampler_.sample(d0, n, w.params.data(), stride);
     if (opt_.keep_inputs)
         for (int p = 0; p < plan_.n_params(); ++p)
             std::copy_n(w.params.data() + static_cast<std::size_t>(p) * stride, n,
                         r_.inputs.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(N_) + d0);
-    w.timings.sample += std::chrono::duration<double>(clock::now() - t0).count();
-    const bool pilot = b == 0;
-    const std::size_t S = static_cast<std::size_t>(summaries_.series());
-    if (pilot) pilot_.assign(S * n, 0.0);
-    else summaries_.begin(w.sums);
+    w.timings.sample += thread_seconds() - t0;
+    if (b == 0) {
+        // The pilot block sets the histogram edges before any value is counted: a first pass over its parts
+        // for the edges (evaluation is deterministic, so the second pass below sees the same values).
+        summaries_.begin_edges();
+        for (std::size_t done = 0; done < n; done += static_cast<std::size_t>(kPart)) {
+            const std::size_t np = std::min(n - done, static_cast<std::size_t>(kPart));
+            evaluate_part(w, d0 + done, np);
+            summaries_.add_edges(w.series.data(), np);
+        }
+        summaries_.finish_edges(n);
+    }
+    summaries_.begin(w.sums);
     for (std::size_t done = 0; done < n; done += static_cast<std::size_t>(kPart)) {
         const std::size_t np = std::min(n - done, static_cast<std::size_t>(kPart));
         evaluate_part(w, d0 + done, np);
-        if (pilot) {
-            for (std::size_t s = 0; s < S; ++s) std::copy_n(w.series[s], np, pilot_.data() + s * n + done);
-        } else {
-            summarise_part(w, d0 + done, np, done, n);
-        }
+        summarise_part(w, d0 + done, np, done, n);
     }
     return n;
 }
@@ -221,12 +238,10 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
 void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
     const std::size_t stride = static_cast<std::size_t>(B_);
     const std::size_t in_block = static_cast<std::size_t>(d0 % static_cast<std::uint64_t>(B_));
-    using clock = std::chrono::steady_clock;
-    auto seconds = [](clock::time_point a, clock::time_point b) { return std::chrono::duration<double>(b - a).count(); };
-    const auto t1 = clock::now();
+    const double t1 = thread_seconds();
     w.ev.run(w.params.data() + in_block, stride, static_cast<int>(n));
-    const auto t2 = clock::now();
-    w.timings.evaluate += seconds(t1, t2);
+    const double t2 = thread_seconds();
+    w.timings.evaluate += t2 - t1;
     const Evaluator& ev = w.ev;
     const std::size_t at = static_cast<std::size_t>(d0);
     auto put = [&](std::vector<double>& dst, const double* src) { std::copy_n(src, n, dst.data() + at); };
@@ -240,11 +255,12 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
         put(r_.sroi, ev.sroi());
         for (int p = 0; p < 4; ++p) put(r_.pillar_value[static_cast<std::size_t>(p)], ev.pillar_value(p));
     }
-    for (int x = 0; x < 3; ++x) put(r_.beneficiary_value[static_cast<std::size_t>(x)], ev.beneficiary_value(x));
+    if (breakdowns_)
+        for (int x = 0; x < 3; ++x) put(r_.beneficiary_value[static_cast<std::size_t>(x)], ev.beneficiary_value(x));
     if (tracking_ != Tracking::none)
         for (int l = 0; l < 3; ++l) {
             put(r_.lever_value[static_cast<std::size_t>(l)], ev.lever_value(l));
-            put(r_.lever_cost[static_cast<std::size_t>(l)], ev.lever_cost(l));
+            if (breakdowns_) put(r_.lever_cost[static_cast<std::size_t>(l)], ev.lever_cost(l));
         }
     if (opt_.keep_outcomes)
         for (int o = 0; o < O_; ++o) {
@@ -290,18 +306,20 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
         w.series[series_draw(0, o)] = ev.outcome_total(o);
         w.series[series_draw(1, o)] = ev.outcome_pv(o);
     }
-    w.timings.store += seconds(t2, clock::now());
+    for (int j = 0; j < BK_; ++j)
+        w.series[series_breakdown(j)] = j < 3 ? ev.beneficiary_value(j) : ev.lever_cost(j - 3);
+    w.timings.store += thread_seconds() - t2;
 }
 
 /// Moments of draws [d0, d0 + n), draws [done, done + n) of a block of block_n: lane sums, and the block's
 /// moments into w.moments with its last part; counts and (for draws below Q) histograms into the thread's counts.
 void Run::summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n) {
-    const auto t0 = std::chrono::steady_clock::now();
+    const double t0 = thread_seconds();
     if (done + n < block_n) summaries_.add(w.series.data(), n, w.sums, w.local);
     else summaries_.finish(w.series.data(), n, block_n, w.sums, w.moments, w.local);
     if (d0 < Q_)
         summaries_.histogram(w.series.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, Q_ - d0)), w.local);
-    w.timings.summarise += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    w.timings.summarise += thread_seconds() - t0;
 }
 
 void Run::stop_all() {
@@ -322,6 +340,9 @@ void Run::work(Worker& w) {
             merged_cv_.wait(lk, [&] { return stop_ || next_claim_ >= blocks_ || next_claim_ - next_merge_ < window_; });
             if (stop_ || next_claim_ >= blocks_) break;
             b = next_claim_++;
+            // Blocks are claimed in order: once past the quantile draws this thread counts no more values, so
+            // its histograms join the run's now (integer sums: order-free) and their memory is freed.
+            if (b * static_cast<std::uint64_t>(B_) >= Q_ && !w.local.histogram.empty()) summaries_.merge_histogram(w.local);
         }
         std::size_t n = 0;
         try {
@@ -428,9 +449,9 @@ void Run::finish(std::vector<Worker>& workers) {
     year_table(r_.cost, 1, [&](int, int t) { return series_year(0, t); });
     year_table(r_.benefits, 1, [&](int, int t) { return series_year(1, t); });
     year_table(r_.net, 1, [&](int, int t) { return series_year(2, t); });
-    auto draw_table = [&](DrawSummary& ds, int which) {
-        for (int o = 0; o < O_; ++o) {
-            const int i = static_cast<int>(series_draw(which, o));
+    auto draw_table = [&](DrawSummary& ds, int count, auto&& index) {
+        for (int j = 0; j < count; ++j) {
+            const int i = static_cast<int>(index(j));
             ds.mean.push_back(summaries_.mean(i));
             ds.sd.push_back(summaries_.sd(i));
             ds.min.push_back(summaries_.min(i));
@@ -439,8 +460,10 @@ void Run::finish(std::vector<Worker>& workers) {
             for (double q : qs) ds.quantiles.push_back(summaries_.quantile(i, q));
         }
     };
-    draw_table(r_.outcome_total_summary, 0);
-    draw_table(r_.outcome_pv_summary, 1);
+    draw_table(r_.outcome_total_summary, O_, [&](int o) { return series_draw(0, o); });
+    draw_table(r_.outcome_pv_summary, O_, [&](int o) { return series_draw(1, o); });
+    if (BK_) draw_table(r_.beneficiary_summary, 3, [&](int j) { return series_breakdown(j); });
+    if (BK_ > 3) draw_table(r_.lever_cost_summary, 3, [&](int j) { return series_breakdown(3 + j); });
 }
 
 SimulationResult Run::run() {
@@ -470,16 +493,6 @@ SimulationResult Run::run() {
     std::vector<Worker> workers;
     workers.emplace_back(plan_, tracking_, B_, summaries_, VH_ > 0);
     const std::size_t n0 = evaluate_block(workers[0], 0);
-    {
-        const auto t0 = std::chrono::steady_clock::now();
-        std::vector<const double*> pilot(static_cast<std::size_t>(summaries_.series()));
-        for (std::size_t s = 0; s < pilot.size(); ++s) pilot[s] = pilot_.data() + s * n0;
-        summaries_.set_edges(pilot.data(), n0);
-        summaries_.block_stats(pilot.data(), n0, workers[0].moments, workers[0].local);
-        summaries_.histogram(pilot.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n0, Q_)), workers[0].local);
-        std::vector<double>().swap(pilot_);
-        workers[0].timings.summarise += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    }
     summaries_.merge(workers[0].moments);
     done_draws_ = n0;
 

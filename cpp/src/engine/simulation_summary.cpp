@@ -26,17 +26,32 @@ SeriesSummaries::SeriesSummaries(int series, int bins)
       positive_(static_cast<std::size_t>(series), 0),
       histogram_(static_cast<std::size_t>(series) * static_cast<std::size_t>(bins + 2), 0) {}
 
-void SeriesSummaries::set_edges(const double* const* x, std::size_t n) {
-    for (int s = 0; s < series_; ++s) {
+void SeriesSummaries::begin_edges() {
+    pilot_lo_.assign(static_cast<std::size_t>(series_), inf);
+    pilot_hi_.assign(static_cast<std::size_t>(series_), -inf);
+    pilot_sum_.assign(static_cast<std::size_t>(series_), 0.0);
+}
+
+void SeriesSummaries::add_edges(const double* const* x, std::size_t n) {
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
         const double* v = x[s];
-        double lo = inf, hi = -inf, sum = 0;
+        double lo = pilot_lo_[s], hi = pilot_hi_[s], sum = pilot_sum_[s];
         for (std::size_t d = 0; d < n; ++d) {
             lo = std::min(lo, v[d]);
             hi = std::max(hi, v[d]);
             sum += v[d];
         }
+        pilot_lo_[s] = lo;
+        pilot_hi_[s] = hi;
+        pilot_sum_[s] = sum;
+    }
+}
+
+void SeriesSummaries::finish_edges(std::size_t n) {
+    for (int s = 0; s < series_; ++s) {
         const auto i = static_cast<std::size_t>(s);
-        shift_[i] = n ? sum / static_cast<double>(n) : 0.0;
+        double lo = pilot_lo_[i], hi = pilot_hi_[i];
+        shift_[i] = n ? pilot_sum_[i] / static_cast<double>(n) : 0.0;
         double r = hi - lo;
         if (!(r > 0) || !std::isfinite(r)) {  // constant pilot (or empty / non-finite): a small interval around it
             const double c = std::isfinite(lo) ? lo : 0.0;
@@ -49,6 +64,15 @@ void SeriesSummaries::set_edges(const double* const* x, std::size_t n) {
         inv_width_[i] = 1.0 / width_[i];
         if (!std::isfinite(shift_[i])) shift_[i] = 0.0;
     }
+    std::vector<double>().swap(pilot_lo_);
+    std::vector<double>().swap(pilot_hi_);
+    std::vector<double>().swap(pilot_sum_);
+}
+
+void SeriesSummaries::set_edges(const double* const* x, std::size_t n) {
+    begin_edges();
+    add_edges(x, n);
+    finish_edges(n);
 }
 
 LocalCounts SeriesSummaries::make_local() const {
@@ -209,6 +233,11 @@ void SeriesSummaries::merge(const LocalCounts& local) {
         positive_[s] += local.positive[s];
     }
     for (std::size_t i = 0; i < local.histogram.size(); ++i) histogram_[i] += local.histogram[i];
+}
+
+void SeriesSummaries::merge_histogram(LocalCounts& local) {
+    for (std::size_t i = 0; i < local.histogram.size(); ++i) histogram_[i] += local.histogram[i];
+    std::vector<std::uint32_t>().swap(local.histogram);
 }
 
 double SeriesSummaries::sd(int s) const {

@@ -41,6 +41,10 @@ public:
     /// Histogram edges from the pilot block: [min - r/4, max + r/4] with r = max - min (a tiny interval around
     /// the value when the pilot is constant); x[s] points to n values of series s.
     void set_edges(const double* const* x, std::size_t n);
+    /// set_edges() fed in parts of the pilot block, in draw order (the same sums, so the same edges).
+    void begin_edges();
+    void add_edges(const double* const* x, std::size_t n);
+    void finish_edges(std::size_t n);
 
     /// Moments of one block (one pass, shifted by the pilot mean for accuracy) into `out`; extremes and counts
     /// of positive values into a thread's accumulators.
@@ -60,6 +64,8 @@ public:
     void merge(const BlockMoments& block);
     /// Absorb a thread's order-free accumulators.
     void merge(const LocalCounts& local);
+    /// Absorb a thread's histogram counts now and free them (the thread counts no more values).
+    void merge_histogram(LocalCounts& local);
 
     int series() const { return series_; }
     std::uint64_t count() const { return n_; }
@@ -77,6 +83,7 @@ public:
 private:
     int series_, bins_;
     std::vector<double> lo_, inv_width_, width_, shift_;
+    std::vector<double> pilot_lo_, pilot_hi_, pilot_sum_;  ///< between begin_edges() and finish_edges()
     std::uint64_t n_ = 0;
     std::vector<double> mean_, m2_, min_, max_;
     std::vector<std::uint64_t> positive_;

@@ -5,6 +5,7 @@
 /// and the thread-invariance argument: docs/model/simulation.md.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,10 @@ struct SimulationOptions {
     bool keep_outcomes = true;   ///< keep per-draw physical totals and PV of every outcome
     bool keep_full = false;      ///< keep the draws x years x outcomes tensors of levels and values
     bool keep_inputs = false;    ///< keep the sampled parameter values (parameters x draws)
-    bool track_levers = true;    ///< per-draw value and cost by lever (one more propagation per lever)
+    bool track_levers = true;    ///< per-draw value and cost by lever (one adjoint pass)
+    /// Keep value by beneficiary and cost by lever draw by draw; otherwise (to save 6 x 8 bytes per draw) they
+    /// have streaming summaries only. Unset: kept while draws <= kBreakdownDraws.
+    std::optional<bool> keep_breakdowns;
     bool year_values = false;    ///< per-year summaries of each outcome's value too (levels always)
     /// Keep per draw the metrics that are exact functions of others: NPSV = PV benefits - PV costs, BCR, SROI and
     /// value by pillar (the sum of its priorities' values, in priority order). Off, they are left empty and the
@@ -42,6 +46,9 @@ struct SimulationOptions {
     std::function<bool()> cancelled;
     double report_interval = 0.1;  ///< seconds between progress calls
 };
+
+/// Draws up to which value by beneficiary and cost by lever are kept draw by draw unless said otherwise.
+constexpr std::uint64_t kBreakdownDraws = 250000;
 
 /// Streaming per-year summaries of a set of series (e.g. one per outcome): arrays indexed [series][year] and,
 /// for quantiles, [series][year][level]. Moments are over every draw; quantiles from fixed-bin histograms.
@@ -79,15 +86,19 @@ struct SimulationResult {
     std::vector<double> pv_costs, pv_investment, pv_benefits, npsv, bcr, sroi;
     std::vector<std::vector<double>> priority_value;     ///< [priority (+ unallocated)][draw]
     std::vector<std::vector<double>> pillar_value;  ///< [social, economic, environmental, unallocated][draw]
-    std::vector<std::vector<double>> beneficiary_value;  ///< [fiscal, economic, social][draw]
+    std::vector<std::vector<double>> beneficiary_value;  ///< [fiscal, economic, social][draw]; empty if not kept
     std::vector<std::vector<double>> lever_value;  ///< [commissioning, anchor, employer][draw]; empty untracked
-    std::vector<std::vector<double>> lever_cost;   ///< PV costs with optimism bias [lever][draw]; empty untracked
+    std::vector<std::vector<double>> lever_cost;   ///< PV costs with optimism bias [lever][draw]; empty untracked or not kept
     std::vector<std::vector<double>> outcome_total;      ///< [outcome][draw]; empty without keep_outcomes
     std::vector<std::vector<double>> outcome_pv;         ///< [outcome][draw]; empty without keep_outcomes
 
     // Streaming.
     DrawSummary outcome_total_summary;  ///< always filled (exact moments, histogram quantiles)
     DrawSummary outcome_pv_summary;
+    /// When value by beneficiary and cost by lever are not kept draw by draw: their streaming summaries (series:
+    /// fiscal, economic, social; commissioning, anchor, employer). Empty otherwise.
+    DrawSummary beneficiary_summary;
+    DrawSummary lever_cost_summary;
     YearSummary level;     ///< outcome level by year (physical units), series = outcomes
     YearSummary value;     ///< outcome value by year (GBP, undiscounted), series = outcomes; year_values only
     YearSummary cost;      ///< costs with optimism bias by year, one series
@@ -101,13 +112,13 @@ struct SimulationResult {
 
     std::vector<std::string> warnings;
 
-    /// Where the time went, summed over threads (seconds; for benchmarks, not part of the results).
+    /// Where the time went: CPU time of the threads, summed (seconds; for benchmarks, not part of the results).
     struct Timings {
         double sample = 0;     ///< keyed uniforms, copula and quantile functions
         double evaluate = 0;   ///< Evaluator::run
         double store = 0;      ///< copying per-draw metrics (and kept tensors) to the result
         double summarise = 0;  ///< streaming moments, extremes, histograms
-        double wall = 0;       ///< the whole simulate() call
+        double wall = 0;       ///< the whole simulate() call, wall-clock
     } timings;
 };
 
