@@ -442,3 +442,29 @@ TEST_CASE("a single draw and runs smaller than a block work", "[simulation][edge
     CHECK(r10.outcome_total.empty());
     CHECK(r10.outcome_total_summary.mean.size() == 2);
 }
+
+TEST_CASE("value by beneficiary and cost by lever as streaming summaries", "[simulation][memory]") {
+    const auto s = small_scenario();
+    auto o = opts(1000, 3, Sampler::monte_carlo, 2);
+    o.keep_breakdowns = true;
+    const auto kept = run(s, o);
+    o.keep_breakdowns = false;
+    const auto streamed = run(s, o);
+    CHECK(kept.beneficiary_summary.mean.empty());
+    CHECK(kept.lever_cost_summary.mean.empty());
+    REQUIRE(streamed.beneficiary_value.empty());
+    REQUIRE(streamed.lever_cost.empty());
+    CHECK(same_bits(streamed.npsv, kept.npsv));  // nothing else changes
+    CHECK(same_bits(streamed.lever_value[0], kept.lever_value[0]));
+    CHECK(same_bits(streamed.level.mean, kept.level.mean));
+    auto mean = [](const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0) / static_cast<double>(v.size()); };
+    for (std::size_t j = 0; j < 3; ++j) {
+        CHECK(streamed.beneficiary_summary.mean[j] == Approx(mean(kept.beneficiary_value[j])).epsilon(1e-12).margin(1e-9));
+        CHECK(streamed.lever_cost_summary.mean[j] == Approx(mean(kept.lever_cost[j])).epsilon(1e-12).margin(1e-9));
+        CHECK(streamed.beneficiary_summary.min[j] == *std::min_element(kept.beneficiary_value[j].begin(), kept.beneficiary_value[j].end()));
+        CHECK(streamed.lever_cost_summary.max[j] == *std::max_element(kept.lever_cost[j].begin(), kept.lever_cost[j].end()));
+    }
+    // Unset: kept up to kBreakdownDraws.
+    o.keep_breakdowns.reset();
+    CHECK_FALSE(run(s, o).beneficiary_value.empty());
+}
