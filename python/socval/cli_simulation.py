@@ -70,6 +70,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         from .portfolio import smaa
         sm = smaa(cmp, criteria=args.smaa_criteria, n_weights=args.smaa_weights, seed=args.seed,
                   threads=args.threads)
+    switching = None
+    if args.switching:
+        switching = [cmp.switching_value(p, threads=args.threads) for p in args.switching]
     if args.json:
         out = {
             "draws": args.draws, "seed": args.seed, "sampler": args.sampler, "scenarios": list(cmp.names),
@@ -82,6 +85,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                            "rank_acceptability": sm.rank_acceptability.to_dict(orient="index"),
                            "central_weights": sm.central_weights.to_dict(orient="index"),
                            "confidence": sm.confidence.to_dict()}
+        if switching is not None:
+            out["switching"] = [sv.to_dict() for sv in switching]
         print(json.dumps(json_ready(out), indent=2))
     else:
         print(f"{len(cmp.names)} scenarios on common random numbers: {args.draws} draws, seed {args.seed}, "
@@ -95,6 +100,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
             print(text_table(sm.rank_acceptability.assign(confidence=sm.confidence)))
             print("\nCentral weights (mean weights making each scenario rank first)")
             print(text_table(sm.central_weights))
+        if switching is not None:
+            print(f"\nSwitching values: {switching[0].a} against {switching[0].b} on npsv (expected over the "
+                  f"same draws)")
+            for sv in switching:
+                print(f"  {sv.message}")
     return 0
 
 
@@ -136,4 +146,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--smaa-criteria", choices=("pillars", "priorities"), default="pillars",
                    help="SMAA criteria (default pillars)")
     p.add_argument("--smaa-weights", type=int, default=10_000, help="SMAA weight draws (default 10000)")
+    p.add_argument("--switching", nargs="+", default=None, metavar="PARAM",
+                   help="switching value of each parameter id: where the best scenario (on mean NPSV) and the "
+                        "runner-up swap")
     p.set_defaults(func=cmd_compare)

@@ -122,6 +122,20 @@ class Comparison:
                 })
         return pd.DataFrame(rows).set_index(["metric", "A", "B"])
 
+    def switching_value(self, parameter: str, a: Optional[str] = None, b: Optional[str] = None,
+                        metric: str = "npsv", **options: Any):
+        """The value of ``parameter`` at which the preference between two compared scenarios changes: see
+        :func:`socval.decision.switching_value` (``method``, ``bounds``, ``xtol``, ``grid``, ``draws``, ``seed``,
+        ``sampler``, ``threads``; draws, seed and sampler default to the comparison's own, so the "expected"
+        method averages over the same common random numbers).
+
+        ``a``, ``b``: scenario names; default the best scenario on the metric (highest mean; lowest for costs)
+        against the runner-up. Returns a :class:`socval.decision.SwitchingValue`.
+        """
+        from .decision import _comparison_switching
+
+        return _comparison_switching(self, parameter, a, b, metric, options)
+
     # ---- notebooks: charts, HTML summary, report ----------------------------------------------------------------
 
     @property

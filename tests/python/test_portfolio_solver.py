@@ -1,0 +1,109 @@
+"""MILP solves of socval.decision: the West of England instance that made GLPK loop (issue 6), time limits,
+Ctrl-C, and the NPSV objective of Scenario.optimise."""
+from __future__ import annotations
+
+import _thread
+import csv
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import socval
+from socval import decision
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOORS = ROOT / "tests" / "data" / "portfolio" / "west_of_england_floors.csv"
+
+
+def floors():
+    """values, costs and the pillar floors of the notebook's problem (docs/notebooks/03-portfolio.ipynb)."""
+    rows = [r for r in csv.reader(line for line in FLOORS.open() if not line.startswith("#"))][1:]
+    x = np.array([[float(v) for v in r[1:]] for r in rows])
+    min_value = {"social": (x[:, 2], 34.8e6), "economic": (x[:, 3], 43.2e6), "environmental": (x[:, 4], 24.5e6)}
+    return x[:, 0], x[:, 1], min_value
+
+
+def cvar_instance(n=40, draws=300, seed=1):
+    """A CVaR problem that takes both solvers seconds (benchmarks/decision_solver.py's generator)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from decision_solver import instance
+    finally:
+        sys.path.pop(0)
+    return instance(n, draws, seed, "cvar")
+
+
+@pytest.mark.parametrize("solver", ["glpk", "cbc"])
+def test_west_of_england_floors_solve_at_once(solver):
+    """Before the fix GLPK did not return in 9 minutes (its data carry the round-off -5.7e-11); CBC found options
+    0 2 4 5 6 7 12 15 worth 114,614,425.019 in 0.03 s. Both must now find that optimum well within a second."""
+    values, costs, min_value = floors()
+    t = time.perf_counter()
+    r = decision.select_portfolio(values, costs, 100e6, min_value=min_value, solver=solver, time_limit=10)
+    assert time.perf_counter() - t < 2.0
+    assert list(r.selected) == [0, 2, 4, 5, 6, 7, 12, 15]
+    assert r.objective == pytest.approx(114_614_425.01942945, rel=1e-12)
+    assert r.binding == ["budget", "min_value[environmental]"]
+    frontier = decision.efficient_frontier(values, costs, budgets=[80e6, 100e6], min_value=min_value, solver=solver)
+    assert frontier["objective"].iloc[1] == pytest.approx(r.objective)
+
+
+@pytest.mark.parametrize("solver", ["glpk", "cbc"])
+def test_time_limit_reached_gives_bound_and_incumbent(solver):
+    p = cvar_instance()
+    values, costs = p.values, p.costs[:, 0]
+    t = time.perf_counter()
+    with pytest.raises(socval.DecisionError, match=r"time limit reached \(0.2 s\).*best bound .*incumbent"):
+        decision.select_portfolio(values, costs, float(p.budget[0]), objective="cvar", alpha=0.1, solver=solver,
+                                  explain=False, time_limit=0.2)
+    assert time.perf_counter() - t < 3.0
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan"), "soon", True])
+def test_time_limit_must_be_positive(bad):
+    values, costs, _ = floors()
+    with pytest.raises(socval.DecisionError, match="time_limit: expected a number of seconds > 0"):
+        decision.select_portfolio(values, costs, 100e6, time_limit=bad)
+
+
+def test_ctrl_c_stops_a_long_solve_and_the_solver_works_after():
+    """A notebook interrupt (the same flag Ctrl-C sets) stops GLPK within a poll (50 ms) of a callback, and CBC at
+    its next node; both then solve the next problem normally."""
+    p = cvar_instance()
+    values, costs, budget = p.values, p.costs[:, 0], float(p.budget[0])
+    for solver, within in (("glpk", 1.0), ("cbc", 5.0)):
+        timer = threading.Timer(0.3, _thread.interrupt_main)
+        t = time.perf_counter()
+        timer.start()
+        with pytest.raises(KeyboardInterrupt, match="interrupted while solving for the best portfolio"):
+            decision.select_portfolio(values, costs, budget, objective="cvar", alpha=0.1, solver=solver,
+                                      explain=False, time_limit=60)
+        timer.join()
+        assert time.perf_counter() - t < within
+        v, c, mv = floors()
+        assert list(decision.select_portfolio(v, c, 100e6, min_value=mv, solver=solver).selected) == \
+            [0, 2, 4, 5, 6, 7, 12, 15]
+
+
+def test_optimise_npsv_objective_keeps_only_options_that_pay():
+    """tests/data/portfolio/pool.yaml: values 150k, 260k, 200k, 140k, 120k (mean), 110k against costs 100k, 200k,
+    150k, 120k, 80k, 80k. Every option pays (value > cost); NPSVs 50k, 60k, 50k, 20k, 40k, 30k. Budget 1m buys
+    all of them: the NPSV objective takes all six, NPSV 250k. With budget 300k: best NPSV within 300k is
+    {town_jobs (100k, 50k), clinic (150k, 50k)} + ... enumerate: {town, pilot, outreach} = 260k cost, 120k NPSV;
+    {city, pilot} = 280k, 100k; {town, clinic} = 250k, 100k; {town, pilot, outreach} is best at 120k."""
+    pool = ROOT / "tests" / "data" / "portfolio" / "pool.yaml"
+    everything = socval.portfolio.optimise(pool, 1e6, objective="npsv", draws=400, seed=1)
+    assert len(everything.selected) == 6
+    assert everything.objective == pytest.approx(250_000, rel=0.02)
+    tight = socval.portfolio.optimise(pool, 300_000, objective="npsv", draws=400, seed=1)
+    assert set(tight.selected) == {"town_jobs", "pilot", "outreach"}
+    assert tight.objective_kind == "npsv"
+    assert tight.objective == pytest.approx(tight.values.value.mean(0)[[0, 4, 5]].sum() - 260_000, rel=1e-9)
+    with pytest.raises(socval.DecisionError, match="alpha: only used with objective 'cvar'"):
+        socval.portfolio.optimise(pool, 1e6, objective="npsv", alpha=0.1, draws=50)
+    with pytest.raises(socval.DecisionError, match="expected 'mean', 'cvar' or 'npsv'"):
+        socval.portfolio.optimise(pool, 1e6, objective="median", draws=50)
