@@ -515,20 +515,20 @@ class SwitchingValue:
     a, b:
         Names of the two scenarios (``b`` is ``"do nothing"`` when no second scenario was given).
     switching_value:
-        The parameter value x* with d(x*) = 0, d = metric(A) - metric(B); None when d keeps its sign within
-        ``bounds``.
+        The parameter value ``x*`` with ``d(x*) = 0``, ``d = metric(A) - metric(B)``; None when d keeps its sign
+        within ``bounds``.
     current:
         The parameter's central value (its mean), the value the comparison is made at.
     difference_now:
         d(current).
     preferred_now, preferred_below, preferred_above:
-        The scenario preferred at the current value, for parameter values just below and just above x* (the
+        The scenario preferred at the current value, for parameter values just below and just above ``x*`` (the
         same scenario on both sides when there is no switch; None on an exact tie).
     distance_pct:
-        100 (x* - current) / |current|: how far the parameter must move, in percent (None without a switch or
-        when current is 0).
+        ``100 (x* - current) / abs(current)``: how far the parameter must move, in percent (None without a
+        switch or when current is 0).
     probability:
-        P(parameter beyond x*, on the side away from the current value) under the parameter's distribution: the
+        ``P(parameter beyond x*)``, on the side away from the current value, under the parameter's distribution: the
         chance that the preference switches when only this parameter is uncertain (None without a switch).
     bounds:
         The interval searched.
