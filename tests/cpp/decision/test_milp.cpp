@@ -125,7 +125,7 @@ TEST_CASE("solve_milp: GLPK's endless LP on the raw data stops at the time limit
     limits.cancelled = [start] { return std::chrono::steady_clock::now() - start > std::chrono::milliseconds(200); };
     s = solve_milp(looping, MilpSolver::glpk, limits);
     CHECK(s.status == MilpSolution::Status::interrupted);
-    CHECK(s.seconds < 1.0);
+    CHECK(s.seconds < 2.0);  // measured 0.2 s + about 0.1 s; generous for a loaded machine
 
     // GLPK works again after its environment was freed; cleaned, the problem solves at once with both solvers.
     clean_coefficients(looping);
