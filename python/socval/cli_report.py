@@ -31,7 +31,7 @@ def _settings(args: argparse.Namespace, results: List[Any], files: List[str]) ->
     given = {k: getattr(args, k) for k in _DEFAULTS if getattr(args, k) is not None}
     if not results:
         return {**_DEFAULTS, **given}
-    from .report import _sampler
+    from .report.text import _sampler
 
     a = results[0].attrs
     found = {"draws": int(a["draws"]), "seed": int(a["seed"]), "sampler": _sampler(a)}
@@ -110,7 +110,8 @@ def _command(args: argparse.Namespace, used: dict) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     """socval report FILE... --out OUT [--pdf] [--format html|md] [--csv] [--title T] [--draws N --seed S
     --sampler lhs|mc]"""
-    from .report import _sampler, companion_paths, report
+    from .report import companion_paths, report
+    from .report.text import _sampler
 
     obj = load_inputs(list(args.files), args)
     first = obj if hasattr(obj, "attrs") else obj.results[obj.names[0]]

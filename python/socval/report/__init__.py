@@ -19,7 +19,6 @@ from .annex import report
 from .files import companion_paths
 from .pairing import check_common_random_numbers, comparison_from_results
 from .render import md_escape  # noqa: F401  public, not in __all__ (as before the split)
-from .text import _sampler  # noqa: F401  socval.cli_report imports it from here (it could import it from .text)
 
 #: Output formats: a self-contained HTML page (and its PDF), or Markdown with PNG charts.
 FORMATS = annex.FORMATS  # assigned here, not imported: the API page shows this comment

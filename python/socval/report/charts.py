@@ -73,5 +73,6 @@ def draw_charts(content: _Content) -> List[_Chart]:
             out.append(_Chart(f"sobol-{i}", f"Sobol indices: {label}",
                               "First-order (S1) and total (ST) Sobol indices with their "
                               f"{conf}% bootstrap intervals: the share of the output's variance due to each "
-                              "input alone, and with its interactions.", _png(plots.sobol(item))))
+                              "input alone, and with its interactions (the 15 largest).",
+                              _png(plots.sobol(item, top=15))))
     return out
