@@ -187,6 +187,17 @@ class Comparison:
         return f"<socval.Comparison of {len(self.names)} scenarios ({', '.join(self.names)}), {n} paired draws>"
 
 
+def unique_names(names: Sequence[str]) -> List[str]:
+    """The names made unique in order: a repeated name gets " (2)", " (3)", ..."""
+    out: List[str] = []
+    for base in names:
+        name, k = base, 2
+        while name in out:
+            name, k = f"{base} ({k})", k + 1
+        out.append(name)
+    return out
+
+
 def _name(scenario: Any, core) -> str:
     if isinstance(scenario, (str, Path, os.PathLike)):
         return core.meta.name or Path(scenario).stem
@@ -230,13 +241,7 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
                                       f"found {m!r}")
     cores = [core_scenario(s) for s in scenarios]
     if names is None:
-        names = []
-        for s, c in zip(scenarios, cores):
-            base, k = _name(s, c), 2
-            name = base
-            while name in names:
-                name, k = f"{base} ({k})", k + 1
-            names.append(name)
+        names = unique_names([_name(s, c) for s, c in zip(scenarios, cores)])
     names = [str(n) for n in names]
     if len(names) != len(scenarios):
         raise _core.DecisionError(f"compare: names: expected one per scenario ({len(scenarios)}), found {len(names)}")

@@ -68,7 +68,7 @@ def comparison_from_results(results: Sequence[Results], names: Optional[Sequence
     socval.DecisionError
         Fewer than two results, names of the wrong length or repeated, results not on common random numbers.
     """
-    from ..compare import Comparison
+    from ..compare import Comparison, unique_names
 
     results = list(results)
     if len(results) < 2:
@@ -76,13 +76,7 @@ def comparison_from_results(results: Sequence[Results], names: Optional[Sequence
                                   f"{len(results)}")
     check_common_random_numbers(results, files)
     if names is None:
-        names = []
-        for r in results:
-            base, k = str(r.attrs.get("scenario_name") or "scenario"), 2
-            name = base
-            while name in names:
-                name, k = f"{base} ({k})", k + 1
-            names.append(name)
+        names = unique_names([str(r.attrs.get("scenario_name") or "scenario") for r in results])
     names = [str(n) for n in names]
     if len(names) != len(results) or len(set(names)) != len(names):
         raise _core.DecisionError(f"comparison_from_results: names: expected {len(results)} distinct names, found "
