@@ -143,6 +143,8 @@ def smaa(performance: np.ndarray, n_weights: int = 10000, seed: int = 0,
     threads:
         Worker threads (None: all cores).
 
+    Notes
+    -----
     Ties between alternatives share the tied ranks equally.
     """
     perf = np.asarray(performance, dtype=float)
@@ -474,6 +476,8 @@ def robust_portfolios(scores: np.ndarray, costs: np.ndarray, budget: float,
     weight_constraints:
         Interval and ordinal statements on the weights (see :class:`WeightConstraints`).
 
+    Notes
+    -----
     A portfolio dominates another if it is at least as good for every feasible weight vector and better for one;
     this is checked at the extreme points of the weight set. Exact, for at most 64 options and a moderate number
     of criteria (vertex enumeration); beyond the limits a DecisionError says which one was hit.
