@@ -903,7 +903,8 @@ def switching_values(a: Any, b: Any, parameters: Sequence[str] | None = None, me
     its 10th and 90th percentile, the others central: ``socval.scenario_sensitivity.sensitivity(a,
     method="tornado", other=b)``). Other arguments as :func:`switching_value`; the sampled draws are shared by
     every parameter. Returns a DataFrame indexed by parameter with the fields of :class:`SwitchingValue`, sorted
-    by ``|distance_pct|`` (parameters without a switch last).
+    by ``|distance_pct|`` (parameters without a switch last). With ``method="expected"`` each row's
+    ``difference_now`` fixes that row's parameter at its mean, so it differs slightly from row to row.
     """
     model = _PairModel(a, b, metric, method, draws, seed, sampler, threads)
     if parameters is None:
