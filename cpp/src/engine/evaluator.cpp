@@ -914,7 +914,13 @@ void Evaluator::Impl::costs() {
             for (int d = 0; d < m; ++d) ok &= mit[d] >= 0.0 && mit[d] <= 1.0;
             if (ok && opt.ob_capital_upper >= 0.0 && std::isfinite(opt.ob_capital_upper)) {
                 const double upper = opt.ob_capital_upper;
-                SOCVAL_LANES(m) w[d] = upper * (1.0 - mit[d]);  // appraisal::optimism_bias_uplift, checked above
+                k::one_minus(w, mit, m);  // appraisal::optimism_bias_uplift, upper (1 - mitigation), checked above
+                for (int c = 0; c < m; c += k::kLanes) {
+                    k::Lanes a;
+                    SOCVAL_LOAD(a, w + c);
+                    a = upper * a;
+                    SOCVAL_STORE(w + c, a);
+                }
             } else {
                 try {
                     for (int d = 0; d < m; ++d) w[d] = appraisal::optimism_bias_uplift(opt.ob_capital_upper, mit[d]);
@@ -933,24 +939,30 @@ void Evaluator::Impl::costs() {
             double* __restrict sp = R(c.spend);
             double* __restrict iv = R(invest_row + c.year);
             double* __restrict co = R(cost_row + c.year);
-            const double* __restrict uu = u;
-            if (gc) {
-                double* __restrict g = gc;
-                const double fs = df[t] * s;  // the group's PV: f s (capital (1 + u) + revenue), left to right
-                SOCVAL_LANES(m) {
-                    const double pre = s * (cap[d] + rev[d]);
-                    sp[d] += pre;
-                    iv[d] += pre;
-                    const double x = cap[d] * (1.0 + uu[d]) + rev[d];
-                    co[d] += s * x;
-                    g[d] += fs * x;
-                }
-            } else {
-                SOCVAL_LANES(m) {
-                    const double pre = s * (cap[d] + rev[d]);
-                    sp[d] += pre;
-                    iv[d] += pre;
-                    co[d] += s * (cap[d] * (1.0 + uu[d]) + rev[d]);
+            // Written with vector types so that every clone vectorises it. The group's PV: f s (capital (1 + u) +
+            // revenue), left to right; costs: s (capital (1 + u) + revenue).
+            const double fs = gc ? df[t] * s : 0.0;
+            for (int cc = 0; cc < m; cc += k::kLanes) {
+                k::Lanes vc, vr, vu, vsp, viv, vco;
+                SOCVAL_LOAD(vc, cap + cc);
+                SOCVAL_LOAD(vr, rev + cc);
+                SOCVAL_LOAD(vu, u + cc);
+                SOCVAL_LOAD(vsp, sp + cc);
+                SOCVAL_LOAD(viv, iv + cc);
+                SOCVAL_LOAD(vco, co + cc);
+                const k::Lanes pre = s * (vc + vr);
+                vsp += pre;
+                viv += pre;
+                const k::Lanes x = vc * (1.0 + vu) + vr;
+                vco += s * x;
+                SOCVAL_STORE(sp + cc, vsp);
+                SOCVAL_STORE(iv + cc, viv);
+                SOCVAL_STORE(co + cc, vco);
+                if (gc) {
+                    k::Lanes vg;
+                    SOCVAL_LOAD(vg, gc + cc);
+                    vg += fs * x;
+                    SOCVAL_STORE(gc + cc, vg);
                 }
             }
         }
@@ -969,23 +981,20 @@ void Evaluator::Impl::outcome_factors() {
             const double* s[5];
             for (int j = 0; j < 5; ++j) s[j] = R(op.shares[j]);
             bool ok = true;
-            for (int r : op.check) {
-                const double* __restrict x = R(r);
-                SOCVAL_LANES(m) ok &= x[d] >= 0.0 && x[d] <= 1.0;
-            }
+            for (int r : op.check) ok = ok && k::shares(R(r), m);
             if (ok) {
                 // appraisal::Additionality::net_factor(), (1 - d)(1 - s)(1 - l)(1 - s) a from the left, without
                 // the factors that are exactly 1.
                 bool first = true;
                 for (const auto& [j, r] : op.factors) {
-                    const double* __restrict x = R(r);
-                    if (first && j < 4) SOCVAL_LANES(m) f[d] = 1.0 - x[d];
-                    else if (first) SOCVAL_LANES(m) f[d] = x[d];
-                    else if (j < 4) SOCVAL_LANES(m) f[d] *= 1.0 - x[d];
-                    else SOCVAL_LANES(m) f[d] *= x[d];
+                    const double* x = R(r);
+                    if (first && j < 4) k::one_minus(f, x, m);
+                    else if (first) k::copy(f, x, m);
+                    else if (j < 4) k::mul_one_minus(f, x, m);
+                    else k::mul(f, x, m);
                     first = false;
                 }
-                if (first) SOCVAL_LANES(m) f[d] = 1.0;
+                if (first) k::fill(f, 1.0, m);
             } else {
                 try {
                     for (int d = 0; d < m; ++d) {
@@ -1001,23 +1010,21 @@ void Evaluator::Impl::outcome_factors() {
         if (op.q_const >= 0) continue;  // fixed drop-off: q and q^D are constant rows
         const double* drop = R(op.drop_off);
         double* qq = R(op.q);
-        bool ok = true;
-        for (int d = 0; d < m; ++d) ok &= drop[d] >= 0.0 && drop[d] <= 1.0;
-        if (!ok)
+        if (!k::shares(drop, m))
             for (int d = 0; d < m; ++d)
                 if (!(drop[d] >= 0.0 && drop[d] <= 1.0))
                     throw AppraisalError("outcome " + oc.id + ": drop-off: expected a share in [0, 1], found " +
                                          std::to_string(drop[d]));
-        SOCVAL_LANES(m) qq[d] = 1.0 - drop[d];
+        k::one_minus(qq, drop, m);
         if (op.needs_qd) {
             // q^D by binary exponentiation on the block: log2(D) multiplications per draw, no pow().
             double* __restrict pw = R(op.qd);
             double* __restrict b = R(scratch_row);
-            std::fill_n(pw, m, 1.0);
-            std::copy_n(qq, m, b);
+            k::fill(pw, 1.0, m);
+            k::copy(b, qq, m);
             for (unsigned e = static_cast<unsigned>(oc.duration); e; e >>= 1) {
-                if (e & 1u) SOCVAL_LANES(m) pw[d] *= b[d];
-                SOCVAL_LANES(m) b[d] *= b[d];
+                if (e & 1u) k::mul(pw, b, m);
+                k::mul(b, b, m);
             }
         }
     }
@@ -1030,7 +1037,12 @@ void Evaluator::Impl::propagate() {
         const double* __restrict a = R(s.amount);
         double* __restrict y = R(s.row);
         const double sc = s.scale;
-        SOCVAL_LANES(m) y[d] = sc * a[d];
+        for (int c = 0; c < m; c += k::kLanes) {
+            k::Lanes v;
+            SOCVAL_LOAD(v, a + c);
+            v = sc * v;
+            SOCVAL_STORE(y + c, v);
+        }
     }
     for (int o = 0; o < O; ++o) {
         k::zero(R(opv_row + o), m);
@@ -1068,11 +1080,11 @@ void Evaluator::Impl::finish_monetise() {
     for (int o = 0; o < O; ++o) {
         const double* __restrict pu = R(outcome_ops[static_cast<std::size_t>(o)].per_unit);
         double* __restrict pv = R(opv_row + o);
-        SOCVAL_LANES(m) pv[d] *= pu[d];
+        k::mul(pv, pu, m);
         for (int j : tracked) {
             double* __restrict gpv = R(gopv_row + j * O + o);
             if (gpropagated[static_cast<std::size_t>(j) * O + static_cast<std::size_t>(o)]) {
-                SOCVAL_LANES(m) gpv[d] *= pu[d];
+                k::mul(gpv, pu, m);
             } else if (alias[static_cast<std::size_t>(o)] == j) {
                 std::copy_n(pv, m, gpv);
             } else {
@@ -1084,7 +1096,7 @@ void Evaluator::Impl::finish_monetise() {
             std::copy_n(pv, m, rest);
             for (int j : tracked) {
                 const double* __restrict gpv = R(gopv_row + j * O + o);
-                SOCVAL_LANES(m) rest[d] -= gpv[d];
+                k::sub(rest, gpv, m);
             }
         }
     }
@@ -1187,19 +1199,17 @@ const double* Evaluator::Impl::value_of(int o, int t) const {
     const double* pu = R(outcome_ops[static_cast<std::size_t>(o)].per_unit);
     const double price = plan->outcomes[static_cast<std::size_t>(o)].unit_price[static_cast<std::size_t>(t)];
     double* v = R(scratch_row);
-    for (int d = 0; d < m; ++d) v[d] = lev[d] * pu[d] * price;
+    k::value(v, lev, pu, price, m);
     return v;
 }
 
 /// Benefits in year t: the sum of outcome values.
 const double* Evaluator::Impl::benefits_of(int t) const {
     double* v = R(scratch_row);
-    std::fill_n(v, m, 0.0);
+    k::zero(v, m);
     for (int o = 0; o < O; ++o) {
-        const double* lev = R(oy(o, t));
-        const double* pu = R(outcome_ops[static_cast<std::size_t>(o)].per_unit);
         const double price = plan->outcomes[static_cast<std::size_t>(o)].unit_price[static_cast<std::size_t>(t)];
-        for (int d = 0; d < m; ++d) v[d] += lev[d] * pu[d] * price;
+        k::add_value(v, R(oy(o, t)), R(outcome_ops[static_cast<std::size_t>(o)].per_unit), price, m);
     }
     return v;
 }

@@ -48,14 +48,29 @@ __attribute__((always_inline)) inline void step_shape(const Step& st, int m) {
     double* __restrict netrow = st.net;
     double* __restrict levelrow = st.level;
     Lanes a, x, f, q, prev, add, acc, net, level;
+    if constexpr (NT < 0) {
+        // Many terms: gross delivery summed term by term in the net row (each term one pass over the lanes, the
+        // same additions in the same order per lane), then the step reads it back.
+        for (int c = 0; c < m; c += kLanes) {
+            acc = Lanes{};
+            SOCVAL_STORE(netrow + c, acc);
+        }
+        for (int i = 0; i < nt; ++i) {
+            const double* __restrict ai = ta[i];
+            const double* __restrict xi = tx[i];
+            for (int c = 0; c < m; c += kLanes) {
+                SOCVAL_LOAD(acc, netrow + c);
+                SOCVAL_LOAD(a, ai + c);
+                SOCVAL_LOAD(x, xi + c);
+                acc += a * x;
+                SOCVAL_STORE(netrow + c, acc);
+            }
+        }
+    }
     for (int c = 0; c < m; c += kLanes) {
         acc = Lanes{};
         if constexpr (NT < 0) {
-            for (int i = 0; i < nt; ++i) {
-                SOCVAL_LOAD(a, ta[i] + c);
-                SOCVAL_LOAD(x, tx[i] + c);
-                acc += a * x;
-            }
+            SOCVAL_LOAD(acc, netrow + c);
         } else {
             if constexpr (NT > 0) {
                 SOCVAL_LOAD(a, a0 + c);
@@ -90,8 +105,58 @@ __attribute__((always_inline)) inline void step_shape(const Step& st, int m) {
     }
 }
 
+/// The step for a whole part of kPartLanes draws, the terms outer and the lanes inner: the part's gross
+/// delivery stays in registers (8 vectors of 8 lanes with AVX-512) whatever the number of terms. Each lane adds
+/// the same products in the same order as step_shape.
+constexpr int kPartLanes = 64;
+constexpr int kChunks = kPartLanes / kLanes;
+
+template <bool ADD, bool QD>
+__attribute__((always_inline)) inline void step_part(const Step& st) {
+    Lanes acc[kChunks], a, x, f, q, prev, add, net, level;
+    for (int k = 0; k < kChunks; ++k) acc[k] = Lanes{};
+    for (int i = 0; i < st.n_terms; ++i) {
+        const double* __restrict ai = st.a[i];
+        const double* __restrict xi = st.x[i];
+        for (int k = 0; k < kChunks; ++k) {
+            SOCVAL_LOAD(a, ai + k * kLanes);
+            SOCVAL_LOAD(x, xi + k * kLanes);
+            acc[k] += a * x;
+        }
+    }
+    const double* __restrict factor = st.factor;
+    const double* __restrict qrow = st.q;
+    const double* __restrict prevrow = st.prev;
+    const double* __restrict addrow = st.add;
+    const double* __restrict qdrow = st.qd;
+    const double* __restrict subrow = st.sub;
+    double* __restrict netrow = st.net;
+    double* __restrict levelrow = st.level;
+    for (int k = 0; k < kChunks; ++k) {
+        const int c = k * kLanes;
+        SOCVAL_LOAD(f, factor + c);
+        net = acc[k] * f;
+        SOCVAL_LOAD(q, qrow + c);
+        SOCVAL_LOAD(prev, prevrow + c);
+        if constexpr (ADD) SOCVAL_LOAD(add, addrow + c);
+        else add = net;
+        level = q * prev + add;
+        if constexpr (QD) {
+            SOCVAL_LOAD(a, qdrow + c);
+            SOCVAL_LOAD(x, subrow + c);
+            level -= a * x;
+        }
+        SOCVAL_STORE(netrow + c, net);
+        SOCVAL_STORE(levelrow + c, level);
+    }
+}
+
 template <bool ADD, bool QD>
 __attribute__((always_inline)) inline void step_terms(const Step& st, int m) {
+    if (m == kPartLanes) {
+        step_part<ADD, QD>(st);
+        return;
+    }
     switch (st.n_terms) {
         case 0: step_shape<0, ADD, QD>(st, m); break;
         case 1: step_shape<1, ADD, QD>(st, m); break;
@@ -137,16 +202,31 @@ __attribute__((always_inline)) inline void adjoint_shape(const Adjoint& st, int 
     double* __restrict lambdarow = st.lambda;
     const double pdf = st.price_df;
     Lanes a, x, f, q, prev, add, acc, nu;
-    for (int c = 0; c < m; c += kLanes) {
-        SOCVAL_LOAD(a, pu + c);
-        acc = a * pdf;
-        if constexpr (NT < 0) {
-            for (int i = 0; i < nt; ++i) {
-                SOCVAL_LOAD(a, ta[i] + c);
-                SOCVAL_LOAD(x, tx[i] + c);
+    if constexpr (NT < 0) {
+        // Many terms (an outcome read by many links): mu summed term by term in its row, then read back.
+        for (int c = 0; c < m; c += kLanes) {
+            SOCVAL_LOAD(a, pu + c);
+            acc = a * pdf;
+            SOCVAL_STORE(murow + c, acc);
+        }
+        for (int i = 0; i < nt; ++i) {
+            const double* __restrict ai = ta[i];
+            const double* __restrict xi = tx[i];
+            for (int c = 0; c < m; c += kLanes) {
+                SOCVAL_LOAD(acc, murow + c);
+                SOCVAL_LOAD(a, ai + c);
+                SOCVAL_LOAD(x, xi + c);
                 acc += a * x;
+                SOCVAL_STORE(murow + c, acc);
             }
+        }
+    }
+    for (int c = 0; c < m; c += kLanes) {
+        if constexpr (NT < 0) {
+            SOCVAL_LOAD(acc, murow + c);
         } else {
+            SOCVAL_LOAD(a, pu + c);
+            acc = a * pdf;
             if constexpr (NT > 0) {
                 SOCVAL_LOAD(a, a0 + c);
                 SOCVAL_LOAD(x, x0 + c);
@@ -181,8 +261,59 @@ __attribute__((always_inline)) inline void adjoint_shape(const Adjoint& st, int 
     }
 }
 
+/// The adjoint step for a whole part of kPartLanes draws, terms outer and lanes inner (as step_part).
+template <bool ADD, bool QD>
+__attribute__((always_inline)) inline void adjoint_part(const Adjoint& st) {
+    Lanes acc[kChunks], a, x, f, q, prev, add, nu;
+    const double pdf = st.price_df;
+    for (int k = 0; k < kChunks; ++k) {
+        SOCVAL_LOAD(a, st.pu + k * kLanes);
+        acc[k] = a * pdf;
+    }
+    for (int i = 0; i < st.n_terms; ++i) {
+        const double* __restrict ai = st.a[i];
+        const double* __restrict xi = st.x[i];
+        for (int k = 0; k < kChunks; ++k) {
+            SOCVAL_LOAD(a, ai + k * kLanes);
+            SOCVAL_LOAD(x, xi + k * kLanes);
+            acc[k] += a * x;
+        }
+    }
+    const double* __restrict factor = st.factor;
+    const double* __restrict qrow = st.q;
+    const double* __restrict prevrow = st.prev;
+    const double* __restrict addrow = st.add;
+    const double* __restrict qdrow = st.qd;
+    const double* __restrict subrow = st.sub;
+    double* __restrict murow = st.mu;
+    double* __restrict nurow = st.nu;
+    double* __restrict lambdarow = st.lambda;
+    for (int k = 0; k < kChunks; ++k) {
+        const int c = k * kLanes;
+        SOCVAL_STORE(murow + c, acc[k]);
+        SOCVAL_LOAD(q, qrow + c);
+        SOCVAL_LOAD(prev, prevrow + c);
+        if constexpr (ADD) SOCVAL_LOAD(add, addrow + c);
+        else add = acc[k];
+        nu = q * prev + add;
+        if constexpr (QD) {
+            SOCVAL_LOAD(a, qdrow + c);
+            SOCVAL_LOAD(x, subrow + c);
+            nu -= a * x;
+        }
+        SOCVAL_STORE(nurow + c, nu);
+        SOCVAL_LOAD(f, factor + c);
+        nu = nu * f;
+        SOCVAL_STORE(lambdarow + c, nu);
+    }
+}
+
 template <bool ADD, bool QD>
 __attribute__((always_inline)) inline void adjoint_terms(const Adjoint& st, int m) {
+    if (m == kPartLanes) {
+        adjoint_part<ADD, QD>(st);
+        return;
+    }
     switch (st.n_terms) {
         case 0: adjoint_shape<0, ADD, QD>(st, m); break;
         case 1: adjoint_shape<1, ADD, QD>(st, m); break;

@@ -25,27 +25,72 @@ inline int padded(int n) { return (n + kLanes - 1) / kLanes * kLanes; }
     for (int c_ = 0; c_ < (m); c_ += ::socval::engine::kernels::kLanes) \
         for (int d = c_; d < c_ + ::socval::engine::kernels::kLanes; ++d)
 
+/// kLanes doubles as one value (GCC vector extension: split into the machine's vector registers).
+typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double))));
+/// Lanes of 64-bit integers (comparison results; 2^k in expm1).
+typedef long long LanesI __attribute__((vector_size(kLanes * sizeof(long long))));
+
+/// Unaligned load / store of kLanes doubles (by reference: vectors passed by value would change the ABI).
+#define SOCVAL_LOAD(v, p) std::memcpy(&(v), (p), sizeof(v))
+#define SOCVAL_STORE(p, v) std::memcpy((p), &(v), sizeof(v))
+
+/// Row operations on whole chunks of lanes, written with vector types so that every clone vectorises them (the
+/// compiler does not always vectorise the equivalent scalar loops). Inline: compiled for the caller's target.
+#define SOCVAL_ROW(body)                                   \
+    for (int c = 0; c < m; c += kLanes) {                  \
+        body                                               \
+    }
 /// y = 0
-inline void zero(double* __restrict y, int m) { SOCVAL_LANES(m) y[d] = 0.0; }
-/// y += a x
-inline void add_product(double* __restrict y, const double* __restrict a, const double* __restrict x, int m) {
-    SOCVAL_LANES(m) y[d] += a[d] * x[d];
+inline void zero(double* y, int m) { std::memset(y, 0, sizeof(double) * static_cast<std::size_t>(m)); }
+/// y = v
+inline void fill(double* y, double v, int m) { SOCVAL_ROW(const Lanes a = Lanes{} + v; SOCVAL_STORE(y + c, a);) }
+/// y = x
+inline void copy(double* y, const double* x, int m) { std::memcpy(y, x, sizeof(double) * static_cast<std::size_t>(m)); }
+/// y += x
+inline void add(double* y, const double* x, int m) {
+    SOCVAL_ROW(Lanes a; Lanes b; SOCVAL_LOAD(a, y + c); SOCVAL_LOAD(b, x + c); a += b; SOCVAL_STORE(y + c, a);)
+}
+/// y -= x
+inline void sub(double* y, const double* x, int m) {
+    SOCVAL_ROW(Lanes a; Lanes b; SOCVAL_LOAD(a, y + c); SOCVAL_LOAD(b, x + c); a -= b; SOCVAL_STORE(y + c, a);)
+}
+/// y *= x
+inline void mul(double* y, const double* x, int m) {
+    SOCVAL_ROW(Lanes a; Lanes b; SOCVAL_LOAD(a, y + c); SOCVAL_LOAD(b, x + c); a *= b; SOCVAL_STORE(y + c, a);)
+}
+/// y = 1 - x
+inline void one_minus(double* y, const double* x, int m) {
+    SOCVAL_ROW(Lanes b; SOCVAL_LOAD(b, x + c); const Lanes a = 1.0 - b; SOCVAL_STORE(y + c, a);)
+}
+/// y *= 1 - x
+inline void mul_one_minus(double* y, const double* x, int m) {
+    SOCVAL_ROW(Lanes a; Lanes b; SOCVAL_LOAD(a, y + c); SOCVAL_LOAD(b, x + c); a *= 1.0 - b; SOCVAL_STORE(y + c, a);)
 }
 /// y += s a
-inline void add_scaled(double* __restrict y, double s, const double* __restrict a, int m) {
-    SOCVAL_LANES(m) y[d] += s * a[d];
+inline void add_scaled(double* y, double s, const double* x, int m) {
+    SOCVAL_ROW(Lanes a; Lanes b; SOCVAL_LOAD(a, y + c); SOCVAL_LOAD(b, x + c); a += s * b; SOCVAL_STORE(y + c, a);)
 }
-/// y += x
-inline void add(double* __restrict y, const double* __restrict x, int m) { SOCVAL_LANES(m) y[d] += x[d]; }
-/// y = a x
-inline void product(double* __restrict y, const double* __restrict a, const double* __restrict x, int m) {
-    SOCVAL_LANES(m) y[d] = a[d] * x[d];
+/// v += level x per_unit x price (an outcome's value in one year, added to a year's benefits)
+inline void add_value(double* v, const double* level, const double* pu, double price, int m) {
+    SOCVAL_ROW(Lanes a; Lanes l; Lanes p; SOCVAL_LOAD(a, v + c); SOCVAL_LOAD(l, level + c); SOCVAL_LOAD(p, pu + c);
+               a += l * p * price; SOCVAL_STORE(v + c, a);)
 }
-/// y += x_g / x * s, 0 where x == 0 (a saturating link's output shared in proportion to a group's input)
-inline void add_share(double* __restrict y, const double* __restrict s, const double* __restrict xg,
-                      const double* __restrict x, int m) {
-    SOCVAL_LANES(m) y[d] += x[d] != 0.0 ? s[d] * (xg[d] / x[d]) : 0.0;
+/// v = level x per_unit x price
+inline void value(double* v, const double* level, const double* pu, double price, int m) {
+    SOCVAL_ROW(Lanes l; Lanes p; SOCVAL_LOAD(l, level + c); SOCVAL_LOAD(p, pu + c); const Lanes a = l * p * price;
+               SOCVAL_STORE(v + c, a);)
 }
+/// Whether every lane of x is a share, in [0, 1] (NaN is not). Counts the lanes outside in a double vector: a
+/// comparison selecting a double needs no conversion of the comparison mask.
+inline bool shares(const double* x, int m) {
+    const Lanes zero = Lanes{}, one = zero + 1.0;
+    Lanes bad = zero;
+    SOCVAL_ROW(Lanes a; SOCVAL_LOAD(a, x + c); bad += (a >= 0.0) ? zero : one; bad += (a <= 1.0) ? zero : one;)
+    double total = 0;
+    for (int i = 0; i < kLanes; ++i) total += bad[i];
+    return total == 0;
+}
+
 /// Where one outcome's year goes: the terms of its gross delivery and the rows a fused step reads and writes.
 /// Every term is a product a x (a plain term is a row times the row of ones: a x 1 = a exactly), so the kernel
 /// has no branch per term.
@@ -63,15 +108,6 @@ struct Step {
     double* level;         ///< out: level this year
 };
 
-/// kLanes doubles as one value (GCC vector extension: split into the machine's vector registers).
-typedef double Lanes __attribute__((vector_size(kLanes * sizeof(double))));
-
-/// Unaligned load / store of kLanes doubles (by reference: vectors passed by value would change the ABI).
-#define SOCVAL_LOAD(v, p) std::memcpy(&(v), (p), sizeof(Lanes))
-#define SOCVAL_STORE(p, v) std::memcpy((p), &(v), sizeof(Lanes))
-
-/// Lanes of 64-bit integers (for building 2^k).
-typedef long long LanesI __attribute__((vector_size(kLanes * sizeof(long long))));
 
 /// expm1 on kLanes doubles, branch-free so that it vectorises (libm's expm1 is a scalar call per draw):
 /// z = k ln2 + r with |r| <= ln2 / 2 (Cody-Waite, k rounded to nearest by the 1.5 x 2^52 trick, read back from the bits: no int conversion),

@@ -92,7 +92,6 @@ namespace {
 // addition is not associative. Each lane adds its own values in draw order and the lanes are added in a fixed
 // order, so results depend only on n: the same in every clone and whatever the thread count.
 typedef double v8d __attribute__((vector_size(64)));
-typedef long long v8l __attribute__((vector_size(64)));
 constexpr std::size_t kLanes = 8;
 
 }  // namespace
@@ -107,9 +106,9 @@ constexpr std::size_t kLanes = 8;
 /// lanes carried in s1 / s2 (8 values each); extremes and the count of positive values into lo, hi, pos.
 SOCVAL_SUMMARY_KERNEL void lane_sums(const double* v, std::size_t whole, double c, double* s1, double* s2, double& lo,
                                      double& hi, std::uint64_t& pos) {
-    const v8d cc = v8d{} + c, zero = v8d{};
+    const v8d cc = v8d{} + c, zero = v8d{}, one = zero + 1.0;
     v8d a1, a2, w, mn = v8d{} + inf, mx = v8d{} - inf;
-    v8l ps = v8l{};
+    v8d ps = zero;  // positive values per lane, counted in doubles (exact below 2^53; no mask conversion)
     std::memcpy(&a1, s1, sizeof a1);
     std::memcpy(&a2, s2, sizeof a2);
     for (std::size_t d = 0; d < whole; d += kLanes) {
@@ -119,14 +118,14 @@ SOCVAL_SUMMARY_KERNEL void lane_sums(const double* v, std::size_t whole, double 
         a2 += y * y;
         mn = w < mn ? w : mn;
         mx = w > mx ? w : mx;
-        ps -= (w > zero);  // a true comparison is -1 in every bit
+        ps += (w > zero) ? one : zero;
     }
     std::memcpy(s1, &a1, sizeof a1);
     std::memcpy(s2, &a2, sizeof a2);
     for (std::size_t l = 0; l < kLanes; ++l) {
         lo = std::min(lo, mn[l]);
         hi = std::max(hi, mx[l]);
-        pos += static_cast<std::uint64_t>(ps[l]);
+        pos += static_cast<std::uint64_t>(ps[l]);  // a whole number of values
     }
 }
 
