@@ -7,6 +7,9 @@ timings and its peak resident memory (``resource.getrusage(RUSAGE_SELF).ru_maxrs
 interpreter with socval imported is measured the same way and reported beside it.
 
 Usage: ``python benchmarks/simulation_bench.py [--quick] [--out benchmarks/simulation.md]``
+
+The tables are regenerated; whatever follows the line ``<!-- hand-written below -->`` in the existing file (the
+reading of the figures, profiles) is kept.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +27,15 @@ from pathlib import Path
 from typing import Dict, List
 
 HERE = Path(__file__).resolve().parent
+MARKER = "<!-- hand-written below -->"
+
+
+def _commit() -> str:
+    git = shutil.which("git")
+    if not git:
+        return "unknown"
+    p = subprocess.run([git, "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True)
+    return p.stdout.strip() or "unknown"
 
 
 def _worker(a: argparse.Namespace) -> None:
@@ -167,29 +180,37 @@ def main() -> None:
     sections.append(
         "## Against a vectorised NumPy implementation (benchmarks/numpy_reference.py; 30 / 60 / 30, mc)\n\n" +
         HEADER + "\n" + "\n".join(_row(r) for r in (ref, ours, ours2)) +
-        f"\n\nsocval is {ref['wall'] / ours['wall']:.1f} times faster than NumPy on 1 thread and "
-        f"{ref['wall'] / ours2['wall']:.1f} times on 2 threads (socval also computes lever attribution and "
-        "per-year quantiles, which the NumPy reference does not).")
+        f"\n\nIn CPU time per draw socval is {ref['cpu'] / ours['cpu']:.1f} times faster than NumPy on 1 thread "
+        f"(wall time: {ref['wall'] / ours['wall']:.1f} times on 1 thread, {ref['wall'] / ours2['wall']:.1f} times on "
+        "2 threads); socval also computes lever attribution and per-year quantiles, which the NumPy reference "
+        "does not.")
 
+    end_load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     text = [
         "# Monte Carlo engine benchmark",
         "",
         f"Written by `benchmarks/simulation_bench.py{' --quick' if a.quick else ''}` on "
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} (code of commit `{_commit()}`).",
         "",
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, Python {m['python']}; load average "
-        f"at the start {m['load']} (the machine is shared: other builds were running, so times are upper bounds).",
+        f"{m['load']} at the start and {end_load} at the end (1, 5 and 15 minutes; the machine is shared with other "
+        "engineers' builds, so wall times are upper bounds).",
         "",
         "Scenarios from `benchmarks/make_scenario.py` (uniform and triangular parameters: about 15 per option and "
         "outcome); streaming mode (`keep_outcomes=False`); lever tracking on unless said. `peak MB` is the "
         f"subprocess's maximum resident set; Python with socval imported alone takes {base['maxrss_mb']:.0f} MB. "
         "`CPU us/draw` is the process's CPU time (all threads) per draw: on a shared machine it is steadier than "
         "the wall time, and CPU time / 2 is the wall time two free cores would need. "
-        "The phase columns split the engine's thread time: keyed sampling (uniforms, LHS permutation, quantile "
-        "functions), `Evaluator::run`, copying per-draw metrics, and streaming summaries.",
+        "The phase columns split the engine threads' CPU time: keyed sampling (uniforms, LHS permutation, "
+        "quantile functions), `Evaluator::run`, storing per-draw metrics (and per-year flows), and streaming "
+        "summaries.",
         "",
     ] + [s + "\n" for s in sections]
-    Path(a.out).write_text("\n".join(text))
+    out = Path(a.out)
+    kept = ""
+    if out.exists() and MARKER in out.read_text():
+        kept = out.read_text().split(MARKER, 1)[1]
+    out.write_text("\n".join(text) + "\n" + MARKER + kept)
     print(f"written to {a.out}")
 
 
