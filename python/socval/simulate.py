@@ -74,8 +74,8 @@ class _Progress:
 def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optional[int] = None,
              sampler: str = "lhs", progress: Optional[bool] = None, keep_full: bool = False,
              keep_outcomes: Optional[bool] = None, keep_inputs: bool = False, year_values: bool = False,
-             track_levers: bool = True, quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95),
-             library: Any = None) -> Results:
+             track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
+             quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None) -> Results:
     """Monte Carlo simulation of a scenario.
 
     Parameters
@@ -104,6 +104,9 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         Per-year summaries of each outcome's value too (levels, costs, benefits and net are always summarised).
     track_levers
         Value and costs by lever per draw (needed by ``Results.by_lever``).
+    keep_breakdowns
+        Keep value by beneficiary and cost by lever per draw; None = up to 250,000 draws (beyond, streaming
+        summaries only, which keeps peak memory flat: benchmarks/simulation.md).
     quantiles
         Quantile levels of the per-year summaries.
     library
@@ -138,7 +141,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
             core, lib, int(draws), seed=int(seed), sampler=sampler, threads=int(threads or 0),
             keep_outcomes=bool(keep_outcomes), keep_full=bool(keep_full), keep_inputs=bool(keep_inputs),
             track_levers=bool(track_levers), year_values=bool(year_values), keep_derived=False,
-            quantiles=[float(q) for q in quantiles],
+            quantiles=[float(q) for q in quantiles], keep_breakdowns=keep_breakdowns,
             progress=bar)
     finally:
         if bar is not None:

@@ -68,3 +68,15 @@ def test_streamed_breakdowns_survive_a_file_round_trip(pair, tmp_path):
     back = load_results(path)
     np.testing.assert_array_equal(back.by_beneficiary()["mean"], streamed.by_beneficiary()["mean"])
     np.testing.assert_array_equal(back.by_lever()["cost"], streamed.by_lever()["cost"])
+
+
+def test_simulate_passes_keep_breakdowns_through():
+    from socval import simulate
+
+    streamed = simulate(BASE, draws=600, seed=5, sampler="mc", keep_breakdowns=False, progress=False)
+    kept = simulate(BASE, draws=600, seed=5, sampler="mc", keep_breakdowns=True, progress=False)
+    assert kept.draws("beneficiary.social").shape == (600,)
+    with pytest.raises(KeyError, match="were not kept in this run"):
+        streamed.draws("beneficiary.social")
+    np.testing.assert_allclose(streamed.by_beneficiary()["mean"], kept.by_beneficiary()["mean"], rtol=1e-12,
+                               atol=1e-6)
