@@ -246,6 +246,8 @@ private:
             if (total_share > 1 + 1e-9)
                 throw ScenarioError(o.where, o.id + ".priorities: expected shares summing to at most 1, found " +
                                                  std::to_string(total_share));
+            // Shares written to sum to 1 leave nothing unallocated, not +-1e-16 of the PV.
+            op.unallocated_share = std::abs(1.0 - total_share) < 1e-12 ? 0.0 : 1.0 - total_share;
             plan_.outcomes.push_back(std::move(op));
         }
     }

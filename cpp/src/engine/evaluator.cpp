@@ -1127,12 +1127,8 @@ void Evaluator::Impl::aggregate() {
     for (int i = 0; i < 3; ++i) k::zero(R(benef_row + i), m);
     // Priority shares apply to an outcome's PV; the rest of it is unallocated.
     auto allocate_pv = [&](const OutcomePlan& oc, const double* pv, int first) {
-        double* rest = R(first + K);
-        k::add(rest, pv, m);
-        for (const auto& [kk, share] : oc.shares) {
-            k::add_scaled(R(first + kk), share, pv, m);
-            k::add_scaled(rest, -share, pv, m);
-        }
+        for (const auto& [kk, share] : oc.shares) k::add_scaled(R(first + kk), share, pv, m);
+        if (oc.unallocated_share != 0.0) k::add_scaled(R(first + K), oc.unallocated_share, pv, m);
     };
     for (int o = 0; o < O; ++o) {
         const auto& oc = p.outcomes[static_cast<std::size_t>(o)];
@@ -1182,12 +1178,8 @@ void Evaluator::Impl::group_priorities() {
         for (int o = 0; o < O; ++o) {
             const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
             const double* pv = R(gopv_row + j * O + o);
-            double* rest = R(first + K);
-            k::add(rest, pv, m);
-            for (const auto& [kk, share] : oc.shares) {
-                k::add_scaled(R(first + kk), share, pv, m);
-                k::add_scaled(rest, -share, pv, m);
-            }
+            for (const auto& [kk, share] : oc.shares) k::add_scaled(R(first + kk), share, pv, m);
+            if (oc.unallocated_share != 0.0) k::add_scaled(R(first + K), oc.unallocated_share, pv, m);
         }
     }
     gprio_ready = true;

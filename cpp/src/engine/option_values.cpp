@@ -76,12 +76,9 @@ void store(const Evaluator& ev, const Plan& plan, std::uint64_t d0, int n, std::
         // across run() calls (reported to the lead).
         for (std::size_t o = 0; o < plan.outcomes.size(); ++o) {
             const double* pv = ev.group_outcome_pv(g, static_cast<int>(o));
-            double rest = 1.0;
-            for (const auto& [k, share] : plan.outcomes[o].shares) {
+            for (const auto& [k, share] : plan.outcomes[o].shares)
                 add_to(r, pv, share, static_cast<std::size_t>(k), plan, d0, n, N, i);
-                rest -= share;
-            }
-            add_to(r, pv, rest, static_cast<std::size_t>(K), plan, d0, n, N, i);
+            add_to(r, pv, plan.outcomes[o].unallocated_share, static_cast<std::size_t>(K), plan, d0, n, N, i);
         }
     }
 }

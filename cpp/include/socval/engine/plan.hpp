@@ -69,6 +69,7 @@ struct OutcomePlan {
     bool monetised = false;
     int schedule = 0;                 ///< index into Plan::discount
     std::vector<std::pair<int, double>> shares;  ///< (priority index, share)
+    double unallocated_share = 1.0;   ///< 1 - sum of shares, exactly 0 when that is round-off (< 1e-12)
     std::vector<OutputPlan> outputs;
     std::vector<LinkPlan> links;
 };
