@@ -1,6 +1,6 @@
-"""``socval report FILE... --out report.html [--pdf] [--format html|md] [--csv] [--title T]``: the decision-paper
-annex (:mod:`socval.report`) of results files (.h5) or scenario files (.yaml, simulated first on common random
-numbers with ``--draws``, ``--seed`` and ``--sampler``).
+"""``socval report FILE... --out report.html [--pdf] [--format html|md] [--csv] [--title T] [--sensitivity ...]``:
+the decision-paper annex (:mod:`socval.report`) of results files (.h5) or scenario files (.yaml, simulated first on
+common random numbers with ``--draws``, ``--seed`` and ``--sampler``).
 
 ``register(subparsers)`` adds the subcommand; errors and exit codes are socval.cli's (a socval error or a missing
 file: its message, exit 2).
@@ -14,7 +14,7 @@ from typing import Any, List
 
 from . import _core
 
-__all__ = ["register", "cmd_report", "load_inputs"]
+__all__ = ["register", "cmd_report", "load_inputs", "sensitivity_of"]
 
 #: File name endings read as scenario files; anything else is read as a results file.
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -88,6 +88,25 @@ def load_inputs(files: List[str], args: argparse.Namespace):
     return ordered[0] if len(ordered) == 1 else comparison_from_results(ordered, files=files)
 
 
+def sensitivity_of(obj: Any, methods: List[str], threads: Any = None) -> dict:
+    """{label: analysis} of NPSV for the report: each method ("tornado"; "sobol", grouped by kind of parameter) on
+    the scenario with the highest mean NPSV (the one result, or the best of a comparison), rebuilt from the scenario
+    text its results file keeps."""
+    from .scenario import scenario_from_yaml
+    from .scenario_sensitivity import sensitivity
+
+    if hasattr(obj, "results"):
+        name = max(obj.names, key=lambda n: obj.results[n].draws("npsv").mean())
+        res = obj.results[name]
+    else:
+        res = obj
+        name = str(res.attrs.get("scenario_name") or "scenario")
+    scenario = scenario_from_yaml(res.attrs["scenario_text"], name=name)
+    options = {"tornado": {}, "sobol": {"groups": "kind"}}
+    return {f"{m} of NPSV, {name}": sensitivity(scenario, method=m, output="npsv", threads=threads, **options[m])
+            for m in methods}
+
+
 def _command(args: argparse.Namespace, used: dict) -> str:
     """The command line that produced the report (for its reproducibility block), with the draws, seed and sampler
     the scenario files were simulated with added when they were defaults, so that it reproduces the same draws."""
@@ -99,6 +118,8 @@ def _command(args: argparse.Namespace, used: dict) -> str:
             parts.append(f"--{flag}")
     if args.title:
         parts += ["--title", shlex.quote(args.title)]
+    if args.sensitivity:
+        parts += ["--sensitivity", *args.sensitivity]
     for k in _DEFAULTS:
         if getattr(args, k) is not None:
             parts += [f"--{k}", str(getattr(args, k))]
@@ -117,7 +138,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     first = obj if hasattr(obj, "attrs") else obj.results[obj.names[0]]
     used = {"draws": int(first.attrs["draws"]), "seed": int(first.attrs["seed"]), "sampler": _sampler(first.attrs)}
     fmt = args.format or ("md" if Path(args.out).suffix.lower() in (".md", ".markdown") else "html")
-    report(obj, args.out, format=fmt, pdf=args.pdf, title=args.title, csv=args.csv, command=_command(args, used))
+    sens = sensitivity_of(obj, args.sensitivity, args.threads) if args.sensitivity else None
+    report(obj, args.out, format=fmt, pdf=args.pdf, title=args.title, csv=args.csv, sensitivity=sens,
+           command=_command(args, used))
     for name, path in companion_paths(args.out, fmt, args.pdf, args.csv).items():
         print(f"written: {path}" + ("/" if name == "figures" else ""))
     return 0
@@ -140,6 +163,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--csv", action="store_true",
                    help="also write the headline, summary, by-priority and assumptions tables as CSV")
     p.add_argument("--title", default=None, help="title of the report (default from the scenario names)")
+    p.add_argument("--sensitivity", nargs="+", choices=("tornado", "sobol"), default=[],
+                   help="add sensitivity charts of NPSV for the scenario with the highest mean NPSV: tornado "
+                        "(one-way, p10/p90) and/or sobol (indices grouped by kind of parameter)")
     p.add_argument("--draws", type=int, default=None, help="draws for scenario files (default 10000)")
     p.add_argument("--seed", type=int, default=None, help="seed for scenario files (default 0)")
     p.add_argument("--sampler", choices=("lhs", "mc"), default=None,

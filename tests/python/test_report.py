@@ -426,3 +426,32 @@ def test_cli_errors(results_files, tmp_path, capsys):
     assert cli.main(["report", str(paths[0]), str(WOE / "green-first.yaml"), "--draws", "5", "--out", out]) == 2
     assert "--draws 5 (the results have 1000)" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_cli_sensitivity_charts_for_the_best_scenario(tmp_path):
+    """--sensitivity adds the tornado (and Sobol) charts of the scenario with the highest mean NPSV; Sobol on a
+    scenario with correlations is refused with the sensitivity module's message (exit 2, nothing written)."""
+    files = [str(WOE / "baseline.yaml"), str(WOE / "skills-first.yaml")]
+    out = tmp_path / "sens.html"
+    assert cli.main(["report", *files, "--draws", "300", "--out", str(out), "--sensitivity", "tornado",
+                     "--no-progress"]) == 0
+    soup = BeautifulSoup(out.read_text(), "html.parser")
+    figure = soup.find(id="chart-tornado-1")
+    assert figure is not None and "skills first" in figure.get_text()
+    assert "--sensitivity tornado" in soup.find(id="reproducibility").get_text()
+    refused = tmp_path / "refused.html"
+    assert cli.main(["report", *files, "--draws", "300", "--out", str(refused), "--sensitivity", "sobol",
+                     "--no-progress"]) == 2
+    assert not refused.exists()
+
+
+def test_sensitivity_of_a_single_uncorrelated_scenario_gives_both_charts():
+    from socval.cli_report import sensitivity_of
+
+    base = socval.load_scenario(ROOT / "tests" / "data" / "simulation" / "base.yaml")
+    doc = {k: v for k, v in base.document.items() if k != "correlations"}
+    res = socval.scenario_from_dict(doc, name="independent").simulate(draws=200, seed=1, progress=False)
+    analyses = sensitivity_of(res, ["tornado", "sobol"])
+    assert [k.split(" of ")[0] for k in analyses] == ["tornado", "sobol"]
+    html = report(res, sensitivity=analyses)
+    assert 'id="chart-tornado-1"' in html and 'id="chart-sobol-2"' in html
