@@ -48,8 +48,10 @@ Sampler parse_sampler(std::string_view name);
 /// "mc" or "lhs".
 const char* sampler_name(Sampler s);
 
-/// A keyed pseudo-random bijection of [0, n): a balanced Feistel network (6 rounds) on the smallest even number of
-/// bits covering n, with cycle walking. O(1) memory; round keys from Philox under `key` in a separate counter domain.
+/// A keyed pseudo-random bijection of [0, n): an unbalanced Feistel network (8 rounds) on exactly ceil(log2 n) bits
+/// (domain < 2n), with cycle walking (< 2 encryptions per value on average). 32-bit round function when n <= 2^32
+/// (vectorised over blocks of draws), 64-bit above. O(1) memory; round keys from Philox under `key` in a separate
+/// counter domain.
 class KeyedPermutation {
 public:
     /// Permutation of [0, n) for this stream key; n >= 1 (else SamplingError).
@@ -61,13 +63,17 @@ public:
     std::uint64_t size() const { return n_; }
 
 private:
-    /// One pass of the Feistel network over the 2h-bit domain (no cycle walking).
+    /// One pass of the Feistel network over the ceil(log2 n)-bit domain (no cycle walking).
     std::uint64_t encrypt(std::uint64_t x) const;
+    /// apply_block for n <= 2^32: the 32-bit network over a chunk of draws at a time.
+    void apply_block32(std::uint64_t i0, std::size_t count, std::uint64_t* out) const;
 
     std::uint64_t n_;
-    unsigned half_bits_;
-    std::uint64_t half_mask_;
-    std::array<std::uint64_t, 6> round_keys_{};
+    unsigned bits_;      // ceil(log2 n): the Feistel domain is [0, 2^bits)
+    unsigned low_bits_;  // floor(bits / 2): width of the right part; the left part has bits - low_bits_
+    std::uint64_t low_mask_, high_mask_;
+    std::array<std::uint64_t, 8> round_keys_{};  // kRounds <= 8 used
+    std::array<std::uint32_t, 8> round_keys32_{};
 };
 
 /// The Latin hypercube uniform of draw d (< n_total) for a parameter: (pi(d) + jitter) / n_total, where
