@@ -114,6 +114,35 @@ inline W feistel(W x, unsigned b, W low_mask, W high_mask, const W* keys, F f) {
 /// Counter word 2 tags the use of the stream: 0 = uniforms, 1 = permutation round keys.
 constexpr std::uint64_t kDomainPermutation = 1;
 
+/// Counter word 2 of the Philox4x64 block that keys the LHS jitter stream (Philox4x32-10).
+constexpr std::uint64_t kDomainJitter = 2;
+
+/// Philox4x32 constants (Salmon et al. 2011, Random123 philox.h).
+constexpr std::uint32_t kM32_0 = 0xD2511F53U, kM32_1 = 0xCD9E8D57U;
+constexpr std::uint32_t kW32_0 = 0x9E3779B9U, kW32_1 = 0xBB67AE85U;
+
+/// The LHS jitter stream of one parameter for a run of n draws: Philox4x32-10 key (k0, k1) and the fixed counter
+/// words 2 and 3 (c2, c3), all from the Philox4x64 block with counter (0, 0, 2, n) under the parameter's key.
+struct JitterKey {
+    std::uint32_t k0, k1, c2, c3;
+};
+
+inline JitterKey jitter_key(const StreamKey& key, std::uint64_t n) {
+    std::uint64_t c[4] = {0, 0, kDomainJitter, n};
+    philox10(c, key.seed, key.parameter);
+    return {static_cast<std::uint32_t>(c[0]), static_cast<std::uint32_t>(c[0] >> 32), static_cast<std::uint32_t>(c[1]),
+            static_cast<std::uint32_t>(c[1] >> 32)};
+}
+
+/// 32 random bits -> (bits + 1/2) 2^-32 in (0, 1), exact; the conversion through the exponent bits (2^52 + bits,
+/// minus 2^52) vectorises without AVX-512's unsigned conversion.
+inline double jitter_from_bits(std::uint32_t bits) {
+    std::uint64_t b = 0x4330000000000000ULL | bits;
+    double v;
+    std::memcpy(&v, &b, sizeof v);
+    return ((v - 4503599627370496.0) + 0.5) * (1.0 / 4294967296.0);
+}
+
 /// Put the jittered LHS value in stratum `stratum` exactly: floor(u * n) == stratum and 0 < u < 1.
 inline double lhs_value(std::uint64_t stratum, double jitter, std::uint64_t n) {
     const double nd = static_cast<double>(n), sd = static_cast<double>(stratum);
@@ -124,6 +153,20 @@ inline double lhs_value(std::uint64_t stratum, double jitter, std::uint64_t n) {
 }
 
 }  // namespace
+
+std::array<std::uint32_t, 4> philox4x32(std::array<std::uint32_t, 4> c, std::array<std::uint32_t, 2> key) {
+    std::uint32_t k0 = key[0], k1 = key[1];
+    for (int r = 0; r < 10; ++r) {
+        if (r > 0) {
+            k0 += kW32_0;
+            k1 += kW32_1;
+        }
+        const std::uint64_t p0 = std::uint64_t{kM32_0} * c[0], p1 = std::uint64_t{kM32_1} * c[2];
+        c = {static_cast<std::uint32_t>(p1 >> 32) ^ c[1] ^ k0, static_cast<std::uint32_t>(p1),
+             static_cast<std::uint32_t>(p0 >> 32) ^ c[3] ^ k1, static_cast<std::uint32_t>(p0)};
+    }
+    return c;
+}
 
 std::array<std::uint64_t, 4> philox4x64(std::array<std::uint64_t, 4> counter, std::array<std::uint64_t, 2> key) {
     philox10(counter.data(), key[0], key[1]);
@@ -249,7 +292,11 @@ double lhs_uniform(const StreamKey& key, std::uint64_t draw, std::uint64_t n_tot
         throw SamplingError("Latin hypercube: expected draw index < number of draws " + std::to_string(n_total) +
                             ", found " + std::to_string(draw));
     const KeyedPermutation pi(key, n_total);
-    return lhs_value(pi(draw), stream_uniform(key, draw), n_total);
+    const JitterKey jk = jitter_key(key, n_total);
+    const std::uint64_t block = draw >> 2;
+    const auto w = philox4x32({static_cast<std::uint32_t>(block), static_cast<std::uint32_t>(block >> 32), jk.c2, jk.c3},
+                              {jk.k0, jk.k1});
+    return lhs_value(pi(draw), jitter_from_bits(w[draw & 3]), n_total);
 }
 
 SOCVAL_PERMUTATION_CLONES void uniform_block(const StreamKey& key, std::uint64_t d0, std::size_t n, Sampler sampler,
@@ -262,7 +309,14 @@ SOCVAL_PERMUTATION_CLONES void uniform_block(const StreamKey& key, std::uint64_t
                             ") (the number of draws of the run)");
     std::uint64_t bits[kChunk + 8], strata[kChunk];
     std::optional<KeyedPermutation> pi;
-    if (lhs) pi.emplace(key, n_total);
+    JitterKey jk{};
+    if (lhs) {
+        pi.emplace(key, n_total);
+        jk = jitter_key(key, n_total);
+    }
+    // LHS jitter: Philox4x32-10 blocks in structure-of-arrays form (one lane per block: vectorised).
+    constexpr std::size_t kBlocks = kChunk / 4 + 2;
+    std::uint32_t ja[kBlocks], jb[kBlocks], jc[kBlocks], je[kBlocks], jbits[4 * kBlocks];
     const double nd = static_cast<double>(n_total), inv_nd = 1.0 / nd;
     // Exact uint64 -> double for values below 2^52 (strata): 2^52 + s built in the bits, minus 2^52.
     const bool small_n = n_total < (std::uint64_t{1} << 52);
@@ -272,16 +326,51 @@ SOCVAL_PERMUTATION_CLONES void uniform_block(const StreamKey& key, std::uint64_t
         // Monte Carlo: draw d is lane d % 4 of the Philox block with counter d / 4 (independent blocks: the CPU
         // overlaps their multiply chains; an explicit 4-block lockstep was measured slower, register spills).
         const std::uint64_t c_first = d >> 2, c_count = ((d + m - 1) >> 2) - c_first + 1;
-        for (std::uint64_t c = 0; c < c_count; ++c) {
+        double* o = out + i;
+        if (lhs) {
+            // Jitter of draw d: lane d % 4 of the Philox4x32-10 block with counter (d / 4 low and high 32 bits,
+            // c2, c3) and key (k0, k1) of the parameter's jitter stream.
+            for (std::size_t q = 0; q < c_count; ++q) {
+                ja[q] = static_cast<std::uint32_t>(c_first + q);
+                jb[q] = static_cast<std::uint32_t>((c_first + q) >> 32);
+                jc[q] = jk.c2;
+                je[q] = jk.c3;
+            }
+            std::uint32_t k0 = jk.k0, k1 = jk.k1;
+            for (int r = 0; r < 10; ++r) {
+                if (r > 0) {
+                    k0 += kW32_0;
+                    k1 += kW32_1;
+                }
+                for (std::size_t q = 0; q < c_count; ++q) {  // vectorised
+                    const std::uint64_t p0 = std::uint64_t{kM32_0} * ja[q], p1 = std::uint64_t{kM32_1} * jc[q];
+                    const std::uint32_t b = jb[q], e = je[q];
+                    ja[q] = static_cast<std::uint32_t>(p1 >> 32) ^ b ^ k0;
+                    jb[q] = static_cast<std::uint32_t>(p1);
+                    jc[q] = static_cast<std::uint32_t>(p0 >> 32) ^ e ^ k1;
+                    je[q] = static_cast<std::uint32_t>(p0);
+                }
+            }
+            for (std::size_t q = 0; q < c_count; ++q) {
+                jbits[4 * q] = ja[q];
+                jbits[4 * q + 1] = jb[q];
+                jbits[4 * q + 2] = jc[q];
+                jbits[4 * q + 3] = je[q];
+            }
+            const std::uint32_t* src = jbits + (d & 3);
+            for (std::size_t j = 0; j < m; ++j) o[j] = jitter_from_bits(src[j]);  // vectorised
+        }
+        for (std::uint64_t c = 0; !lhs && c < c_count; ++c) {
             std::uint64_t w[4] = {c_first + c, 0, 0, 0};
             philox10(w, key.seed, key.parameter);
             std::memcpy(bits + 4 * c, w, sizeof w);
         }
-        const std::uint64_t* src = bits + (d & 3);
-        double* o = out + i;
-        for (std::size_t j = 0; j < m; ++j) o[j] = unit_from_bits(src[j]);  // vectorised
-        if (!lhs) continue;
-        // Latin hypercube: u = (pi(d) + jitter) / N with the MC uniform as jitter, then the exact-stratum check;
+        if (!lhs) {
+            const std::uint64_t* src = bits + (d & 3);
+            for (std::size_t j = 0; j < m; ++j) o[j] = unit_from_bits(src[j]);  // vectorised
+            continue;
+        }
+        // Latin hypercube: u = (pi(d) + jitter) / N, then the exact-stratum check;
         // the (rare) values that need the one-ulp nudge go through lhs_value.
         pi->apply_block(d, m, strata);
         if (!small_n) {

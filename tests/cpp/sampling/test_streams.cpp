@@ -321,3 +321,46 @@ TEST_CASE("keyed permutation above 2^32 draws (64-bit round function): in range,
         REQUIRE(out[j] == pi(n - 2000 + j));
     }
 }
+
+TEST_CASE("Philox4x32-10 known-answer vectors (LHS jitter generator)", "[sampling][lhs]") {
+    // Random123 1.09, tests/kat_vectors, "philox4x32 10" rows.
+    CHECK(philox4x32({0, 0, 0, 0}, {0, 0}) ==
+          std::array<std::uint32_t, 4>{0x6627e8d5U, 0xe169c58dU, 0xbc57ac4cU, 0x9b00dbd8U});
+    CHECK(philox4x32({0xffffffffU, 0xffffffffU, 0xffffffffU, 0xffffffffU}, {0xffffffffU, 0xffffffffU}) ==
+          std::array<std::uint32_t, 4>{0x408f276dU, 0x41c83b0eU, 0xa20bc7c6U, 0x6d5451fdU});
+    CHECK(philox4x32({0x243f6a88U, 0x85a308d3U, 0x13198a2eU, 0x03707344U}, {0xa4093822U, 0x299f31d0U}) ==
+          std::array<std::uint32_t, 4>{0xd16cfe09U, 0x94fdccebU, 0x5001e420U, 0x24126ea1U});
+}
+
+TEST_CASE("Latin hypercube jitter: uniform within strata, independent of the stratum and across parameters",
+          "[sampling][lhs]") {
+    // jitter = u N - pi(d) in (0, 1). For i.i.d. U(0, 1): mean 1/2 (SE sqrt(1/12 / N)), 10-bin chi-square with 9
+    // degrees of freedom (mean 9, SD sqrt(18); tolerance 9 + 6 SD), correlation with the stratum and with another
+    // parameter's jitter ~0 (SE 1 / sqrt(N)); tolerances 5 SE. Any block boundaries give the same values.
+    const std::uint64_t n = 100003;
+    const auto ka = StreamKey::of(21, "a"), kb = StreamKey::of(21, "b");
+    std::vector<double> ua(n), ub(n), ja(n), jb(n), sa(n);
+    uniform_block(ka, 0, n, Sampler::latin_hypercube, n, ua.data());
+    uniform_block(kb, 0, n, Sampler::latin_hypercube, n, ub.data());
+    std::vector<double> bins(10, 0.0);
+    double mean = 0;
+    for (std::uint64_t d = 0; d < n; ++d) {
+        sa[d] = std::floor(ua[d] * double(n));
+        ja[d] = ua[d] * double(n) - sa[d];
+        jb[d] = ub[d] * double(n) - std::floor(ub[d] * double(n));
+        REQUIRE((ja[d] >= 0.0 && ja[d] < 1.0));
+        bins[std::size_t(ja[d] * 10)] += 1;
+        mean += ja[d] / double(n);
+    }
+    double chi2 = 0;
+    for (double c : bins) chi2 += (c - n / 10.0) * (c - n / 10.0) / (n / 10.0);
+    CHECK(std::fabs(mean - 0.5) < 5 * std::sqrt(1.0 / 12 / n));
+    CHECK(chi2 < 9 + 6 * std::sqrt(18.0));
+    CHECK(std::fabs(correlation(ja, sa)) < 5 / std::sqrt(double(n)));
+    CHECK(std::fabs(correlation(ja, jb)) < 5 / std::sqrt(double(n)));
+    // Odd block starts (d % 4 != 0) and the one-draw function agree with the whole-run fill.
+    std::vector<double> part(1001);
+    uniform_block(ka, 4099, part.size(), Sampler::latin_hypercube, n, part.data());
+    for (std::size_t j = 0; j < part.size(); ++j) REQUIRE(part[j] == ua[4099 + j]);
+    for (std::uint64_t d : {0ULL, 1ULL, 2ULL, 3ULL, 77777ULL}) CHECK(lhs_uniform(ka, d, n) == ua[d]);
+}

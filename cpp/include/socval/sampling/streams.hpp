@@ -29,6 +29,10 @@ struct StreamKey {
 /// matches numpy.random.Philox and Random123's known-answer vectors).
 std::array<std::uint64_t, 4> philox4x64(std::array<std::uint64_t, 4> counter, std::array<std::uint64_t, 2> key);
 
+/// Philox4x32-10 block function: 4 x 32-bit outputs for a 128-bit counter and 64-bit key (Random123 convention and
+/// known-answer vectors). Used for the Latin hypercube jitter (vectorised in uniform_block).
+std::array<std::uint32_t, 4> philox4x32(std::array<std::uint32_t, 4> counter, std::array<std::uint32_t, 2> key);
+
 /// Map 64 random bits to a double in (0, 1), both ends excluded: (floor(bits / 2^12) + 0.5) / 2^52. The grid is
 /// symmetric (u and 1 - u both occur), exactly representable; smallest 2^-53, largest 1 - 2^-53.
 inline double bits_to_unit(std::uint64_t bits) {
@@ -77,8 +81,10 @@ private:
 };
 
 /// The Latin hypercube uniform of draw d (< n_total) for a parameter: (pi(d) + jitter) / n_total, where
-/// pi = KeyedPermutation(key, n_total) and jitter = stream_uniform(key, d). floor(u * n_total) == pi(d) holds
-/// exactly in floating point. Each call builds the permutation: for loops use uniform_block().
+/// pi = KeyedPermutation(key, n_total) and jitter = (b + 1/2) 2^-32, b = lane d % 4 of Philox4x32-10 with counter
+/// (d / 4 as two 32-bit words, c2, c3) and key (k0, k1), where k0, k1, c2, c3 are the 32-bit halves of words 0 and
+/// 1 of Philox4x64 under `key` with counter (0, 0, 2, n_total). floor(u * n_total) == pi(d) holds exactly in
+/// floating point. Each call builds the permutation: for loops use uniform_block().
 double lhs_uniform(const StreamKey& key, std::uint64_t draw, std::uint64_t n_total);
 
 /// Fill out[0..n) with the uniforms of draws [d0, d0 + n) for one parameter (sub-stream 0).
