@@ -92,7 +92,6 @@ def sensitivity_of(obj: Any, methods: List[str], threads: Any = None) -> dict:
     """{label: analysis} of NPSV for the report: each method ("tornado"; "sobol", grouped by kind of parameter) on
     the scenario with the highest mean NPSV (the one result, or the best of a comparison), rebuilt from the scenario
     text its results file keeps."""
-    from .scenario import scenario_from_yaml
     from .scenario_sensitivity import sensitivity
 
     if hasattr(obj, "results"):
@@ -101,7 +100,7 @@ def sensitivity_of(obj: Any, methods: List[str], threads: Any = None) -> dict:
     else:
         res = obj
         name = str(res.attrs.get("scenario_name") or "scenario")
-    scenario = scenario_from_yaml(res.attrs["scenario_text"], name=name)
+    scenario = res.scenario()
     options = {"tornado": {}, "sobol": {"groups": "kind"}}
     return {f"{m} of NPSV, {name}": sensitivity(scenario, method=m, output="npsv", threads=threads, **options[m])
             for m in methods}

@@ -932,8 +932,6 @@ def _comparison_switching(comparison: Any, parameter: str, a: str | None, b: str
                           options: Mapping[str, Any]) -> SwitchingValue:
     """:meth:`socval.compare.Comparison.switching_value`: the scenarios rebuilt from their runs (the merged
     scenario text each run keeps), the comparison's draws, seed and sampler as defaults."""
-    from .scenario import scenario_from_yaml
-
     names = list(comparison.names)
     results_metric = metric.replace(":", ".", 1)
     if a is None or b is None:
@@ -947,17 +945,10 @@ def _comparison_switching(comparison: Any, parameter: str, a: str | None, b: str
                                 f"found {name!r}")
     if a == b:
         raise DecisionError(f"a, b: expected two different scenarios, found {a!r} twice")
-    scenarios = []
-    for name in (a, b):
-        attrs = comparison.results[name].attrs
-        file = attrs.get("scenario_file") or ""
-        base = os.path.dirname(os.path.abspath(file)) if file else os.getcwd()
-        scenarios.append(scenario_from_yaml(attrs["scenario_text"], name=file or name, base_dir=base,
-                                            allow_outside=True))
+    scenarios = [comparison.results[name].scenario() for name in (a, b)]  # the merged text: no paths left
     first = comparison.results[a]
     opts = {"draws": first.n_draws, "seed": int(first.attrs.get("seed", 0)),
-            "sampler": {"latin_hypercube": "lhs", "monte_carlo": "mc"}.get(first.attrs.get("sampler", "lhs"),
-                                                                            first.attrs.get("sampler", "lhs"))}
+            "sampler": first.sampler or "lhs"}
     opts.update(options)
     model = _PairModel(scenarios[0], scenarios[1], metric, opts.pop("method", "expected"), opts.pop("draws"),
                        opts.pop("seed"), opts.pop("sampler"), opts.pop("threads", None))

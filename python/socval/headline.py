@@ -17,7 +17,6 @@ shown as zero.
 """
 from __future__ import annotations
 
-import functools
 import os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
@@ -65,29 +64,9 @@ class Indicator:
 ComparisonLike = Any  # socval.Comparison (not imported: compare.py imports the engine)
 
 
-@functools.lru_cache(maxsize=32)
-def _scenario_from_text(text: str, name: str):
-    from .scenario import scenario_from_yaml
-    return scenario_from_yaml(text, name=name)
-
-
 def scenario_of(results: Results):
-    """The scenario a Results was simulated from, rebuilt from its ``scenario_text`` (the merged scenario file).
-
-    Raises
-    ------
-    socval.ResultsFileError
-        Results without ``scenario_text``.
-    socval.ScenarioError, socval.ValueLibraryError
-        A scenario the current value library cannot validate.
-    """
-    text = results.attrs.get("scenario_text")
-    if not text:
-        from ._core import ResultsFileError
-        raise ResultsFileError(f"results {results.attrs.get('scenario_name', '')!r}: expected the scenario text "
-                               f"(attribute scenario_text) to rebuild the scenario, found none")
-    name = str(results.attrs.get("scenario_file") or results.attrs.get("scenario_name") or "<results>")
-    return _scenario_from_text(str(text), name)
+    """The scenario a Results was simulated from: :meth:`socval.Results.scenario`."""
+    return results.scenario()
 
 
 def _norm_unit(unit: str) -> str:

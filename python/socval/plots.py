@@ -498,13 +498,7 @@ def _appraisal(source: Any):
     if hasattr(source, "evaluate"):
         return source.evaluate()
     if hasattr(source, "attrs") and hasattr(source, "draws"):
-        text = source.attrs.get("scenario_text")
-        if not text:
-            raise DecisionError("sankey: these results carry no scenario_text attribute to rebuild the scenario "
-                                "from; pass the socval.Scenario instead")
-        from .scenario import scenario_from_yaml
-
-        return scenario_from_yaml(str(text), name=str(source.attrs.get("scenario_file", "<results>"))).evaluate()
+        return source.scenario().evaluate()
     raise TypeError(f"sankey: expected a socval.Scenario, Appraisal or Results, found {type(source).__name__}")
 
 

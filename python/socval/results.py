@@ -19,6 +19,7 @@ names above, ``priority.<id>``, ``pillar.<name>``, ``beneficiary.<name>``, ``lev
 """
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
@@ -34,6 +35,8 @@ HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "
 PILLARS: Tuple[str, ...] = ("social", "economic", "environmental", "unallocated")
 BENEFICIARIES: Tuple[str, ...] = ("fiscal", "economic", "social")
 LEVERS: Tuple[str, ...] = ("commissioning", "anchor", "employer")
+#: The sampler a results file names -> its command-line flag.
+SAMPLER_FLAGS: Dict[str, str] = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
 #: Per-draw tables: variable -> (dimension of its rows, metric prefix).
 _TABLES: Dict[str, Tuple[str, str]] = {
     "priority_value": ("priority", "priority"),
@@ -243,6 +246,12 @@ class Results:
     def n_draws(self) -> int:
         """Number of Monte Carlo draws."""
         return int(self.attrs["draws"])
+
+    @property
+    def sampler(self) -> str:
+        """The sampler of this run as its command-line flag: ``"lhs"`` or ``"mc"``."""
+        s = str(self.attrs.get("sampler", ""))
+        return SAMPLER_FLAGS.get(s, s)
 
     def _coord(self, name: str) -> List[str]:
         return [str(x) for x in self._coords[name][0]] if name in self._coords else []
@@ -495,6 +504,25 @@ class Results:
         attrs = {k: v for k, v in self.attrs.items() if k not in results_file.COMPUTED_ATTRS}
         results_file.write(path, variables, coords, attrs)
 
+    def scenario(self):
+        """The scenario this run simulated, rebuilt from its ``scenario_text`` (the merged scenario file, includes
+        and extends resolved) and validated again; the same text gives the same (cached) Scenario.
+
+        Raises
+        ------
+        socval.ResultsFileError
+            Results without ``scenario_text``.
+        socval.ScenarioError, socval.ValueLibraryError
+            A scenario the current value library cannot validate.
+        """
+        text = self.attrs.get("scenario_text")
+        if not text:
+            from ._core import ResultsFileError
+            raise ResultsFileError(f"results {self.attrs.get('scenario_name', '')!r}: expected the scenario text "
+                                   f"(attribute scenario_text) to rebuild the scenario, found none")
+        name = str(self.attrs.get("scenario_file") or self.attrs.get("scenario_name") or "<results>")
+        return _scenario_from_text(str(text), name)
+
     # ---- notebooks: charts, HTML summary, report ------------------------------------------------------------------
 
     @property
@@ -546,6 +574,12 @@ class Results:
             head = f"; NPSV mean {npsv[1].mean():,.0f} (90% interval {p5:,.0f} to {p95:,.0f})"
         return (f"<socval.Results {name!r}: {self.n_draws} draws, seed {self.attrs.get('seed')}, "
                 f"sampler {self.attrs.get('sampler')}{head}>")
+
+
+@functools.lru_cache(maxsize=32)
+def _scenario_from_text(text: str, name: str):
+    from .scenario import scenario_from_yaml
+    return scenario_from_yaml(text, name=name)
 
 
 def load_results(path: Union[str, "os.PathLike[str]"]) -> Results:

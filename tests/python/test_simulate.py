@@ -294,3 +294,18 @@ def test_registered_in_the_socval_command(tmp_path):
     p = subprocess.run([PY, "-m", "socval", "summary", str(out), "--json"], capture_output=True, text=True,
                        timeout=120)
     assert p.returncode == 0 and json.loads(p.stdout)["provenance"]["draws"] == 300
+
+
+def test_results_rebuild_their_scenario_and_name_their_sampler(tmp_path):
+    """Results.scenario(): the scenario rebuilt from the merged text the run keeps (also after a save and load) gives
+    the same central appraisal; Results.sampler is the command-line flag; no text -> a located ResultsFileError."""
+    res = simulate(BASE, draws=200, seed=2, sampler="mc", progress=False)
+    assert res.sampler == "mc" and simulate(BASE, draws=200, seed=2, progress=False).sampler == "lhs"
+    direct = socval.load_scenario(BASE).evaluate()
+    assert res.scenario().evaluate().npsv == direct.npsv
+    res.save(tmp_path / "r.h5")
+    loaded = load_results(tmp_path / "r.h5")
+    assert loaded.scenario().evaluate().npsv == direct.npsv and loaded.sampler == "mc"
+    bare = Results(res._vars, res._coords, {k: v for k, v in res.attrs.items() if k != "scenario_text"})
+    with pytest.raises(socval.ResultsFileError, match="expected the scenario text"):
+        bare.scenario()

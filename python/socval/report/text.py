@@ -9,14 +9,15 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-_SAMPLER_FLAGS = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
+from ..results import SAMPLER_FLAGS
+
 _SAMPLER_NAMES = {"lhs": "Latin hypercube", "mc": "plain Monte Carlo"}
 
 
 def _sampler(attrs: Mapping[str, Any]) -> str:
     """The sampler of a run (its results' attributes) as the command-line flag: lhs or mc."""
     s = str(attrs.get("sampler", ""))
-    return _SAMPLER_FLAGS.get(s, s)
+    return SAMPLER_FLAGS.get(s, s)
 
 
 def _display_path(p: Any) -> str:
