@@ -16,7 +16,6 @@
 
 #include <socval/engine.hpp>
 #include <socval/engine/simulation.hpp>
-#include <socval/stats.hpp>
 
 #include "builder.hpp"
 
