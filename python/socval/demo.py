@@ -67,7 +67,8 @@ def validate(paths: Sequence[Path]) -> Dict[str, object]:
     socval.ScenarioError
         A file that does not validate (the message gives file:line:column and the key).
     """
-    return {Path(p).stem: _core.model.read_scenario(str(p)) for p in paths}
+    from .values import default_library
+    return {Path(p).stem: _core.model.read_scenario(str(p), default_library()) for p in paths}
 
 
 def compare_scenarios(paths: Sequence[Path], draws: int = DRAWS, seed: int = SEED, progress: Optional[bool] = False):

@@ -26,15 +26,15 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from . import results_file
+from . import _core, results_file
 
 __all__ = ["Results", "load_results", "HEADLINE"]
 
 #: Headline metrics, in the order summary() lists them.
 HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment")
-PILLARS: Tuple[str, ...] = ("social", "economic", "environmental", "unallocated")
-BENEFICIARIES: Tuple[str, ...] = ("fiscal", "economic", "social")
-LEVERS: Tuple[str, ...] = ("commissioning", "anchor", "employer")
+PILLARS: Tuple[str, ...] = _core.model.PILLARS  # the engine's order; the one definition is in C++ (names.cpp)
+BENEFICIARIES: Tuple[str, ...] = _core.model.BENEFICIARIES
+LEVERS: Tuple[str, ...] = _core.model.LEVERS
 #: The sampler a results file names -> its command-line flag.
 SAMPLER_FLAGS: Dict[str, str] = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
 #: Per-draw tables: variable -> (dimension of its rows, metric prefix).
@@ -78,7 +78,7 @@ def _quantile_label(q: float) -> str:
 
 
 def _stats(x: np.ndarray) -> Dict[str, float]:
-    """mean, sd (n - 1), p5, p50, p95 (numpy's linear interpolation, as stats::exact_quantile) and P(> 0);
+    """mean, sd (n - 1), p5, p50, p95 (numpy's linear interpolation, Hyndman & Fan type 7) and P(> 0);
     NaN draws (e.g. a BCR with zero costs) are left out."""
     x = np.asarray(x, dtype=float)
     x = x[~np.isnan(x)]

@@ -29,7 +29,8 @@ def core_scenario(scenario: Any):
     if isinstance(scenario, core):
         return scenario
     if isinstance(scenario, (str, Path, os.PathLike)):
-        return _core.model.read_scenario(os.fspath(scenario))
+        from .values import default_library
+        return _core.model.read_scenario(os.fspath(scenario), default_library())
     for attr in ("core", "_core", "model", "_model", "_scenario", "_cpp"):
         obj = getattr(scenario, attr, None)
         if isinstance(obj, core):
