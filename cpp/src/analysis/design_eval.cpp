@@ -101,6 +101,26 @@ DesignModel::DesignModel(const model::Scenario& scenario_, const values::Library
       plan(std::make_shared<const Plan>(engine::compile(scenario, library))),
       program(engine::make_program(plan, Tracking::none)) {}
 
+std::shared_ptr<Evaluator> DesignModel::evaluator(int block) const {
+    std::unique_ptr<Evaluator> ev;
+    {
+        std::lock_guard<std::mutex> lock(pool_mutex_);
+        for (auto it = pool_.begin(); it != pool_.end(); ++it)
+            if ((*it)->max_block() == block) {
+                ev = std::move(*it);
+                pool_.erase(it);
+                break;
+            }
+    }
+    if (!ev) ev = std::make_unique<Evaluator>(program, block);
+    constexpr std::size_t kIdle = 16;  // at most this many idle Evaluators are kept
+    return std::shared_ptr<Evaluator>(ev.release(), [this](Evaluator* e) {
+        std::unique_ptr<Evaluator> back(e);
+        std::lock_guard<std::mutex> lock(pool_mutex_);
+        if (pool_.size() < kIdle) pool_.push_back(std::move(back));
+    });
+}
+
 std::vector<double> evaluate_design(const DesignModel& model, const std::vector<std::string>& columns,
                                     const double* design, std::size_t n, DesignInput input, const std::string& output,
                                     int threads) {
@@ -114,7 +134,7 @@ std::vector<double> evaluate_design(const DesignModel& model, const std::vector<
     std::vector<double> result(n);
     const std::size_t n_blocks = (n + kBlock - 1) / kBlock;
     run_blocks(n_blocks, threads, [&] {
-        auto ev = std::make_shared<Evaluator>(model.program, kBlock);
+        auto ev = model.evaluator(kBlock);
         auto params = std::make_shared<std::vector<double>>(std::max<std::size_t>(P, 1) * kBlock);
         return [&, ev, params](std::uint64_t b) {
             const std::size_t r0 = static_cast<std::size_t>(b) * kBlock;

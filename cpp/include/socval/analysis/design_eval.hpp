@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -41,9 +42,22 @@ enum class DesignInput {
 struct DesignModel {
     /// Compiles the scenario against the library. Throws what engine::compile throws.
     DesignModel(const model::Scenario& scenario, const values::Library& library);
-    model::Scenario scenario;
-    std::shared_ptr<const Plan> plan;
-    std::shared_ptr<const engine::Program> program;
+    DesignModel(const DesignModel&) = delete;
+    DesignModel& operator=(const DesignModel&) = delete;
+    const model::Scenario scenario;
+    const std::shared_ptr<const Plan> plan;
+    const std::shared_ptr<const engine::Program> program;
+
+    /// An Evaluator (blocks of `block`) on the shared program for one worker thread: taken from the model's pool of
+    /// idle ones, or made; it goes back to the pool when the last copy of the pointer is dropped. Allocating an
+    /// Evaluator's rows costs more than evaluating a few rows, so calls with small designs (a switching-value
+    /// step) reuse them. Thread-safe. Results do not depend on which Evaluator a block gets (run() recomputes
+    /// every row it reads).
+    std::shared_ptr<engine::Evaluator> evaluator(int block) const;
+
+private:
+    mutable std::mutex pool_mutex_;
+    mutable std::vector<std::unique_ptr<engine::Evaluator>> pool_;  ///< idle Evaluators
 };
 
 /// Evaluates a design: `design` is row-major n x columns.size(); column j sets the parameter whose id is
