@@ -24,7 +24,7 @@ help:
 	@echo "make demo   install what is missing, build, run the example and write its outputs"
 	@echo "make test   install what is missing, build, run every C++ and Python test"
 	@echo "make docs   the documentation site (Sphinx, notebooks executed) in build/docs/html"
-	@echo "make test-sanitize   the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+	@echo "make test-sanitize   the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer, then ThreadSanitizer"
 
 # apt only for what is missing, never interactive; root in CI, sudo otherwise.
 deps:
@@ -72,12 +72,21 @@ docs: install
 	$(PY) -m sphinx -W --keep-going -q -b html $(ROOT)/docs $(ROOT)/build/docs/html
 	@echo "documentation: $(ROOT)/build/docs/html/index.html"
 
+# Two builds of the C++ tests, each in its own folder: AddressSanitizer + UndefinedBehaviorSanitizer (Debug), then
+# ThreadSanitizer (RelWithDebInfo, without the CPU-specific kernel clones TSan cannot load). TSan reports fail the
+# run (halt_on_error); the multithreaded paths (simulation, design evaluation, option values, SMAA, the Sobol
+# bootstrap, the block runner) are driven by the tests.
 test-sanitize: deps
 	mkdir -p $(ROOT)/build
 	cmake -S $(ROOT) -B $(ROOT)/build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSOCVAL_SANITIZE=ON \
 	  -DSOCVAL_BUILD_PYTHON=OFF
 	cmake --build $(ROOT)/build/sanitize
 	cd $(ROOT)/build/sanitize && ctest --output-on-failure --no-tests=error -j2
+	cmake -S $(ROOT) -B $(ROOT)/build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSOCVAL_TSAN=ON \
+	  -DSOCVAL_CLONES=OFF -DSOCVAL_BUILD_PYTHON=OFF
+	cmake --build $(ROOT)/build/tsan
+	cd $(ROOT)/build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  ctest --output-on-failure --no-tests=error -j2
 
 clean:
 	rm -rf $(ROOT)/build $(ROOT)/python/socval/_core*.so

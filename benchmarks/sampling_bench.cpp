@@ -1,5 +1,5 @@
 /// Sampling and streaming-statistics benchmark: ns per variate for every distribution (Monte Carlo and LHS,
-/// block fill of 4,096 draws), the generator alone, the copula, table construction, and the stats summaries.
+/// block fill of 4,096 draws), the generator alone, the copula, table construction.
 /// Build: flock build/.lock cmake --build build/cmake --target sampling_bench; run build/cmake/cpp/src/sampling/sampling_bench.
 /// Results recorded in benchmarks/sampling.md.
 #include <algorithm>
@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "socval/sampling.hpp"
-#include "socval/stats.hpp"
 
 using namespace socval;
 
@@ -117,29 +116,5 @@ int main() {
     std::printf("| triangular(1, 2, 4) | %.3f |\n",
                 time_ns(100000, [&] { for (int i = 0; i < 100000; ++i) sink = Distribution::triangular(1, 2, 4).mean(); }) / 1000);
 
-    // Stats: per value.
-    const std::size_t ns = 1'000'000;
-    std::vector<double> x(ns);
-    uniform_block(key, 0, ns, Sampler::monte_carlo, ns, x.data());
-    Distribution::lognormal_median(10, 25).quantile_block(x.data(), x.data(), ns);
-    std::printf("\n| stats | ns per value |\n|---|---|\n");
-    std::printf("| RunningMoments::add_block (blocks of 4,096, merged) | %.2f |\n", time_ns(ns, [&] {
-                    RunningMoments m;
-                    for (std::size_t k = 0; k < ns; k += block) m.add_block(x.data() + k, block);
-                    sink = m.mean();
-                }, 3));
-    for (double delta : {100.0, 200.0, 500.0})
-        std::printf("| QuantileSketch(delta=%g) add_block + merge in blocks of 4,096 | %.1f |\n", delta, time_ns(ns, [&] {
-                        QuantileSketch total(delta);
-                        for (std::size_t k = 0; k < ns; k += block) {
-                            QuantileSketch part(delta);
-                            part.add_block(x.data() + k, block);
-                            total.merge(part);
-                        }
-                        sink = total.quantile(0.5);
-                    }, 3));
-    std::printf("| summarise (exact: sort) of 1e6 values | %.1f |\n", time_ns(1000000, [&] {
-                    sink = summarise(x.data(), 1000000).p95;
-                }, 3));
     return 0;
 }

@@ -53,6 +53,7 @@ def _worker(a: argparse.Namespace) -> None:
     else:
         import socval._core as core
         from socval.engine.simulation import simulate
+        from socval.values import default_library
 
         if a.baseline:
             out = {"wall": 0.0, "cpu": 0.0, "timings": {}}
@@ -60,7 +61,7 @@ def _worker(a: argparse.Namespace) -> None:
             with tempfile.TemporaryDirectory() as tmp:
                 path = Path(tmp) / "bench.yaml"
                 path.write_text(make_scenario(a.options, a.outcomes, a.years, fixed=a.fixed))
-                scenario = core.model.read_scenario(str(path))
+                scenario = core.model.read_scenario(str(path), default_library())
             t0, c0 = time.perf_counter(), time.process_time()
             res = simulate(scenario, draws=a.draws, seed=1, threads=a.threads, sampler=a.sampler, progress=False,
                            keep_outcomes=False, track_levers=not a.no_levers)

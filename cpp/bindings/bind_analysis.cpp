@@ -1,11 +1,14 @@
-/// Python bindings of scenario-level analyses (socval._core.analysis): sensitivity designs and option values
-/// evaluated natively by the engine. Thin: argument conversion only; the GIL is released around computations.
+/// Python bindings of scenario-level analyses (socval._core.analysis): sensitivity designs evaluated natively by
+/// the engine, the parameters a simulation samples, and (bind_option_values.cpp) option values. Thin: argument
+/// conversion only; the GIL is released around computations.
 #include <pybind11/eigen.h>
 #include <pybind11/stl.h>
 
+#include <memory>
+
 #include "bindings.hpp"
-#include "socval/engine/design_eval.hpp"
-#include "socval/engine/plan.hpp"
+#include "socval/analysis/design_eval.hpp"
+#include "socval/analysis/sampled_parameters.hpp"
 #include "socval/errors.hpp"
 
 namespace py = pybind11;
@@ -15,12 +18,13 @@ namespace socval::bindings {
 
 namespace {
 
+using analysis::DesignModel;
 using RowMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 using RefDesign = Eigen::Ref<const RowMatrix>;
 
-engine::DesignInput parse_input(const std::string& input) {
-    if (input == "uniforms") return engine::DesignInput::uniforms;
-    if (input == "values") return engine::DesignInput::values;
+analysis::DesignInput parse_input(const std::string& input) {
+    if (input == "uniforms") return analysis::DesignInput::uniforms;
+    if (input == "values") return analysis::DesignInput::values;
     throw SensitivityError("input: expected 'uniforms' or 'values', found '" + input + "'");
 }
 
@@ -30,59 +34,112 @@ void check_columns(const RefDesign& design, const std::vector<std::string>& colu
                                "), found " + std::to_string(design.cols()) + " columns");
 }
 
-Eigen::VectorXd to_vector(const std::vector<double>& v) {
-    return Eigen::Map<const Eigen::VectorXd>(v.data(), static_cast<Eigen::Index>(v.size()));
-}
-
 }  // namespace
 
 void bind_analysis(py::module_& m) {
     m.doc() = "socval core: scenario-level analyses evaluated by the engine";
-    using Release = py::call_guard<py::gil_scoped_release>;
 
+    py::class_<DesignModel, std::shared_ptr<DesignModel>>(
+        m, "DesignModel",
+        "A scenario compiled once (plan and engine program) for repeated design evaluations: build it once and "
+        "pass it to evaluate_design / evaluate_design_difference instead of (scenario, library), so that calls "
+        "such as the steps of a switching-value search share one compiled program. Immutable.")
+        .def(py::init<const model::Scenario&, const values::Library&>(), "scenario"_a, "library"_a,
+             py::call_guard<py::gil_scoped_release>(),
+             "Compile a validated scenario against a value library. Raises socval.ScenarioError / "
+             "ValueLibraryError.")
+        .def_property_readonly("parameter_ids", [](const DesignModel& d) { return d.plan->parameter_ids; },
+                               "The scenario's uncertain parameter ids, in order.");
+
+    m.def(
+        "evaluate_design",
+        [](const DesignModel& model, const std::vector<std::string>& columns, const RefDesign& design,
+           const std::string& input, const std::string& output, int threads) {
+            check_columns(design, columns);
+            const auto in = parse_input(input);
+            std::vector<double> y;
+            {
+                py::gil_scoped_release release;
+                y = analysis::evaluate_design(model, columns, design.data(), static_cast<std::size_t>(design.rows()),
+                                              in, output, threads);
+            }
+            return owned(std::move(y));
+        },
+        "model"_a, "columns"_a, "design"_a, "input"_a = "uniforms", "output"_a = "npsv", "threads"_a = 0,
+        "Evaluate each row of a design (n x k, column j sets parameter columns[j]; 'uniforms' are mapped through "
+        "the parameter's quantile function, 'values' are used as they are; other parameters at central values) on "
+        "a DesignModel. Returns the output per row: npsv, bcr, pv_benefits, pv_costs, priority:<id>, "
+        "pillar:<name>. Results do not depend on threads. Raises socval.SensitivityError, AppraisalError.");
     m.def(
         "evaluate_design",
         [](const model::Scenario& scenario, const values::Library& library, const std::vector<std::string>& columns,
            const RefDesign& design, const std::string& input, const std::string& output, int threads) {
             check_columns(design, columns);
-            const engine::Plan plan = engine::compile(scenario, library);
-            return to_vector(engine::evaluate_design(plan, scenario, columns, design.data(),
-                                                     static_cast<std::size_t>(design.rows()), parse_input(input),
-                                                     output, threads));
+            const auto in = parse_input(input);
+            std::vector<double> y;
+            {
+                py::gil_scoped_release release;
+                const DesignModel model(scenario, library);
+                y = analysis::evaluate_design(model, columns, design.data(), static_cast<std::size_t>(design.rows()),
+                                              in, output, threads);
+            }
+            return owned(std::move(y));
         },
         "scenario"_a, "library"_a, "columns"_a, "design"_a, "input"_a = "uniforms", "output"_a = "npsv",
-        "threads"_a = 0, Release(),
-        "Evaluate each row of a design (n x k, column j sets parameter columns[j]; 'uniforms' are mapped through "
-        "the parameter's quantile function, 'values' are used as they are; other parameters at central values). "
-        "Returns the output per row: npsv, bcr, pv_benefits, pv_costs, priority:<id>, pillar:<name>. "
-        "Results do not depend on threads. Raises socval.SensitivityError, AppraisalError.");
+        "threads"_a = 0,
+        "As above, compiling the scenario for this call only.");
 
+    m.def(
+        "evaluate_design_difference",
+        [](const DesignModel& a, const DesignModel& b, const std::vector<std::string>& columns,
+           const RefDesign& design, const std::string& input, const std::string& output, int threads) {
+            check_columns(design, columns);
+            const auto in = parse_input(input);
+            std::vector<double> y;
+            {
+                py::gil_scoped_release release;
+                y = analysis::evaluate_design_difference(a, b, columns, design.data(),
+                                                         static_cast<std::size_t>(design.rows()), in, output, threads);
+            }
+            return owned(std::move(y));
+        },
+        "model_a"_a, "model_b"_a, "columns"_a, "design"_a, "input"_a = "uniforms", "output"_a = "npsv",
+        "threads"_a = 0,
+        "output(A) - output(B) per design row, parameters matched by id (a column in one scenario only moves that "
+        "one). Raises socval.SensitivityError, AppraisalError.");
     m.def(
         "evaluate_design_difference",
         [](const model::Scenario& scenario_a, const values::Library& library_a, const model::Scenario& scenario_b,
            const values::Library& library_b, const std::vector<std::string>& columns, const RefDesign& design,
            const std::string& input, const std::string& output, int threads) {
             check_columns(design, columns);
-            const engine::Plan plan_a = engine::compile(scenario_a, library_a);
-            const engine::Plan plan_b = engine::compile(scenario_b, library_b);
-            return to_vector(engine::evaluate_design_difference(plan_a, scenario_a, plan_b, scenario_b, columns,
-                                                                design.data(), static_cast<std::size_t>(design.rows()),
-                                                                parse_input(input), output, threads));
+            const auto in = parse_input(input);
+            std::vector<double> y;
+            {
+                py::gil_scoped_release release;
+                const DesignModel a(scenario_a, library_a), b(scenario_b, library_b);
+                y = analysis::evaluate_design_difference(a, b, columns, design.data(),
+                                                         static_cast<std::size_t>(design.rows()), in, output, threads);
+            }
+            return owned(std::move(y));
         },
         "scenario_a"_a, "library_a"_a, "scenario_b"_a, "library_b"_a, "columns"_a, "design"_a,
-        "input"_a = "uniforms", "output"_a = "npsv", "threads"_a = 0, Release(),
-        "output(A) - output(B) per design row, parameters matched by id (a column in one scenario only moves that "
-        "one). Raises socval.SensitivityError, AppraisalError.");
+        "input"_a = "uniforms", "output"_a = "npsv", "threads"_a = 0,
+        "As above, compiling both scenarios for this call only.");
 
     m.def(
         "sampled_parameters",
         [](const model::Scenario& scenario, std::uint64_t seed, std::uint64_t draws, const std::string& sampler) {
-            const std::vector<double> v = engine::sampled_parameters(scenario, seed, parse_sampler(sampler), draws);
-            RowMatrix out(static_cast<Eigen::Index>(scenario.parameters.size()), static_cast<Eigen::Index>(draws));
-            std::copy(v.begin(), v.end(), out.data());
-            return out;
+            const auto P = static_cast<py::ssize_t>(scenario.parameters.size());
+            const Sampler s = parse_sampler(sampler);
+            std::vector<double> x;
+            {
+                py::gil_scoped_release release;
+                x = analysis::sampled_parameters(scenario, seed, s, draws);
+            }
+            return owned(std::move(x), {P, static_cast<py::ssize_t>(draws)});
         },
-        "scenario"_a, "seed"_a, "draws"_a, "sampler"_a = "lhs", Release(),
+        "scenario"_a, "seed"_a, "draws"_a, "sampler"_a = "lhs",
         "The parameter values simulate() samples for draws 0..draws-1 (same keyed streams, Latin hypercube and "
         "copula): array (parameters x draws) in scenario.parameters order. Raises socval.SamplingError.");
 }

@@ -35,18 +35,6 @@ py::dict portfolio_dict(const PortfolioResult& r) {
     return d;
 }
 
-/// Ctrl-C while the GIL is released: PyErr_CheckSignals runs Python's handler; a KeyboardInterrupt stops the
-/// solve (the solver then throws Interrupted, mapped to KeyboardInterrupt); any other error propagates.
-bool check_signals() {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() == 0) return false;
-    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
-        PyErr_Clear();
-        return true;
-    }
-    throw py::error_already_set();
-}
-
 MilpLimits limits(double time_limit) {
     MilpLimits l;
     l.time_limit = time_limit;

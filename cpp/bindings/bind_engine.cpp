@@ -9,16 +9,6 @@ namespace py = pybind11;
 
 namespace socval::bindings {
 
-namespace {
-
-/// The library passed in, or socval.values.default_library() when None (kept alive by `keep`).
-const values::Library& library_or_default(const py::object& library, py::object& keep) {
-    keep = library.is_none() ? py::module_::import("socval.values").attr("default_library")() : library;
-    return keep.cast<const values::Library&>();
-}
-
-}  // namespace
-
 void bind_engine(py::module_& m) {
     m.doc() = "socval core: engine (deterministic evaluation; the Monte Carlo engine is socval._core.simulation)";
     using engine::AppraisalResult;
@@ -77,15 +67,14 @@ void bind_engine(py::module_& m) {
 
     m.def(
         "evaluate",
-        [](const model::Scenario& scenario, const py::object& library) {
-            py::object keep;
-            const values::Library& lib = library_or_default(library, keep);
+        [](const model::Scenario& scenario, const values::Library& library) {
             py::gil_scoped_release release;
-            return engine::evaluate(scenario, lib);
+            return engine::evaluate(scenario, library);
         },
-        py::arg("scenario"), py::arg("library") = py::none(),
+        py::arg("scenario"), py::arg("library"),
         "Deterministic appraisal of a validated scenario (socval._core.model.Scenario) with every parameter at its "
-        "central value; library None = the default library. Raises socval.ScenarioError / ValueLibraryError.");
+        "central value, against a value library (socval.values.default_library() for the default). Raises "
+        "socval.ScenarioError / ValueLibraryError.");
 }
 
 }  // namespace socval::bindings

@@ -16,10 +16,11 @@ namespace {
 
 using namespace socval::model;
 
-/// The library passed in, or socval.values.default_library() when None.
-const values::Library& library_or_default(const py::object& library, py::object& keep_alive) {
-    keep_alive = library.is_none() ? py::module_::import("socval.values").attr("default_library")() : library;
-    return keep_alive.cast<const values::Library&>();
+/// A tuple of str from the core's word list.
+py::tuple words(const std::vector<std::string>& w) {
+    py::tuple t(w.size());
+    for (std::size_t i = 0; i < w.size(); ++i) t[i] = py::str(w[i]);
+    return t;
 }
 
 template <class T>
@@ -31,6 +32,10 @@ std::string str_of(T v) {
 
 void bind_model(py::module_& m) {
     m.doc() = "socval core: scenario model, YAML reader and decision graph";
+    // The word lists, from the one C++ definition (cpp/src/model/names.cpp), in the engine's result order.
+    m.attr("PILLARS") = words(result_pillars());
+    m.attr("LEVERS") = words(lever_words());
+    m.attr("BENEFICIARIES") = words(beneficiary_words());
 
     py::class_<Location>(m, "Location", "Where in the input something was written.")
         .def_readonly("file", &Location::file)
@@ -198,30 +203,25 @@ void bind_model(py::module_& m) {
 
     m.def(
         "read_scenario",
-        [](const std::string& path, const py::object& library, bool allow_outside) {
-            py::object keep;
-            const values::Library& lib = library_or_default(library, keep);
+        [](const std::string& path, const values::Library& library, bool allow_outside) {
             ReadOptions o;
             o.allow_outside = allow_outside;
             py::gil_scoped_release release;
-            return read_scenario(path, lib, o);
+            return read_scenario(path, library, o);
         },
-        py::arg("path"), py::arg("library") = py::none(), py::arg("allow_outside") = false,
-        "Read, merge and validate a scenario file (docs/formats/scenario.md); library None = the default library. "
-        "Raises socval.ScenarioError.");
+        py::arg("path"), py::arg("library"), py::arg("allow_outside") = false,
+        "Read, merge and validate a scenario file (docs/formats/scenario.md) against a value library "
+        "(socval.values.default_library() for the default). Raises socval.ScenarioError.");
     m.def(
         "read_scenario_text",
-        [](const std::string& yaml, const std::string& name, const std::string& base_dir, const py::object& library,
-           bool allow_outside) {
-            py::object keep;
-            const values::Library& lib = library_or_default(library, keep);
+        [](const std::string& yaml, const std::string& name, const std::string& base_dir,
+           const values::Library& library, bool allow_outside) {
             ReadOptions o;
             o.allow_outside = allow_outside;
             py::gil_scoped_release release;
-            return read_scenario_text(yaml, name, base_dir, lib, o);
+            return read_scenario_text(yaml, name, base_dir, library, o);
         },
-        py::arg("yaml"), py::arg("name") = "<text>", py::arg("base_dir") = ".", py::arg("library") = py::none(),
-        py::arg("allow_outside") = false,
+        py::arg("yaml"), py::arg("name"), py::arg("base_dir"), py::arg("library"), py::arg("allow_outside") = false,
         "Read a scenario from YAML text; `name` stands for the file in messages, `base_dir` resolves include / "
         "extends paths. Raises socval.ScenarioError.");
 }

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include <socval/engine/option_values.hpp>
+#include <socval/analysis/option_values.hpp>
 
 #include "bindings.hpp"
 
@@ -16,41 +16,12 @@ using namespace pybind11::literals;
 
 namespace socval::bindings {
 
-namespace {
-
-/// A numpy array that owns `v` (moved), of shape `shape` (row-major).
-py::array_t<double> owned_table(std::vector<double>&& v, std::vector<py::ssize_t> shape) {
-    auto* heap = new std::vector<double>(std::move(v));
-    py::capsule free(heap, [](void* p) { delete static_cast<std::vector<double>*>(p); });
-    std::vector<py::ssize_t> strides(shape.size());
-    py::ssize_t step = static_cast<py::ssize_t>(sizeof(double));
-    for (std::size_t i = shape.size(); i-- > 0;) {
-        strides[i] = step;
-        step *= shape[i];
-    }
-    return py::array_t<double>(shape, strides, heap->data(), free);
-}
-
-/// Ctrl-C while the GIL is released: PyErr_CheckSignals runs Python's handler; a KeyboardInterrupt cancels the
-/// run (the engine throws Interrupted, mapped to KeyboardInterrupt); any other error propagates.
-bool check_signals() {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() == 0) return false;
-    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
-        PyErr_Clear();
-        return true;
-    }
-    throw py::error_already_set();
-}
-
-}  // namespace
-
 void bind_option_values(py::module_& m) {
     m.def(
         "option_values",
         [](const model::Scenario& scenario, const values::Library& library, std::uint64_t draws, std::uint64_t seed,
            const std::string& sampler, int threads, int block_size, std::vector<std::string> candidates) {
-            engine::OptionValuesOptions o;
+            analysis::OptionValuesOptions o;
             o.draws = draws;
             o.seed = seed;
             o.sampler = parse_sampler(sampler);
@@ -58,10 +29,10 @@ void bind_option_values(py::module_& m) {
             o.block_size = block_size;
             o.candidates = std::move(candidates);
             o.cancelled = check_signals;
-            engine::OptionValues r;
+            analysis::OptionValues r;
             {
                 py::gil_scoped_release release;
-                r = engine::option_values(scenario, library, o);
+                r = analysis::option_values(scenario, library, o);
             }
             const auto N = static_cast<py::ssize_t>(r.draws), I = static_cast<py::ssize_t>(r.option_ids.size()),
                        K = static_cast<py::ssize_t>(r.priority_ids.size());
@@ -76,11 +47,11 @@ void bind_option_values(py::module_& m) {
             d["start"] = r.start;
             d["priority_ids"] = r.priority_ids;
             d["priority_pillars"] = r.priority_pillars;
-            d["value"] = owned_table(std::move(r.value), {N, I});
-            d["cost"] = owned_table(std::move(r.cost), {N, I});
-            d["pillar_value"] = owned_table(std::move(r.pillar_value), {4, N, I});
-            d["lever_value"] = owned_table(std::move(r.lever_value), {3, N, I});
-            d["priority_value"] = owned_table(std::move(r.priority_value), {K, N, I});
+            d["value"] = owned(std::move(r.value), {N, I});
+            d["cost"] = owned(std::move(r.cost), {N, I});
+            d["pillar_value"] = owned(std::move(r.pillar_value), {4, N, I});
+            d["lever_value"] = owned(std::move(r.lever_value), {3, N, I});
+            d["priority_value"] = owned(std::move(r.priority_value), {K, N, I});
             return d;
         },
         "scenario"_a, "library"_a, "draws"_a = 2000, "seed"_a = 0, "sampler"_a = "lhs", "threads"_a = 0,

@@ -23,24 +23,6 @@ namespace socval::bindings {
 
 namespace {
 
-/// A numpy array that owns `v` (moved, not copied), with the given shape.
-py::array_t<double> owned(std::vector<double>&& v, std::vector<py::ssize_t> shape) {
-    auto* heap = new std::vector<double>(std::move(v));
-    py::capsule free(heap, [](void* p) { delete static_cast<std::vector<double>*>(p); });
-    std::vector<py::ssize_t> strides(shape.size());
-    py::ssize_t step = static_cast<py::ssize_t>(sizeof(double));
-    for (std::size_t i = shape.size(); i-- > 0;) {
-        strides[i] = step;
-        step *= shape[i];
-    }
-    return py::array_t<double>(shape, strides, heap->data(), free);
-}
-
-py::array_t<double> owned(std::vector<double>&& v) {
-    const auto n = static_cast<py::ssize_t>(v.size());
-    return owned(std::move(v), {n});
-}
-
 /// A (rows, draws) array, or None when the table was not kept. Each row is freed as soon as it is copied, so
 /// the conversion needs one row of extra memory, not a second table.
 py::object rows(std::vector<std::vector<double>>&& table) {
@@ -127,18 +109,6 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["full_value"] =
         r.full_value.empty() ? py::object(py::none()) : py::object(owned(std::move(r.full_value), {N, H, O}));
     return d;
-}
-
-/// Ctrl-C while the GIL is released: Python's handler only sets a flag; PyErr_CheckSignals runs it. A
-/// KeyboardInterrupt cancels the run (the engine then throws Interrupted); any other error propagates.
-bool check_signals() {
-    py::gil_scoped_acquire gil;
-    if (PyErr_CheckSignals() == 0) return false;
-    if (PyErr_ExceptionMatches(PyExc_KeyboardInterrupt)) {
-        PyErr_Clear();
-        return true;
-    }
-    throw py::error_already_set();
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ import pandas as pd
 from . import _core, appraisal, values
 from .engine.comparison import compare
 from .indicators import headline
+from .model.words import PILLARS
 from .plots import PALETTE, PILLAR_COLOURS
 from .report import report
 
@@ -71,7 +72,8 @@ def validate(paths: Sequence[Path]) -> Dict[str, object]:
     socval.ScenarioError
         A file that does not validate (the message gives file:line:column and the key).
     """
-    return {Path(p).stem: _core.model.read_scenario(str(p)) for p in paths}
+    from .values import default_library
+    return {Path(p).stem: _core.model.read_scenario(str(p), default_library()) for p in paths}
 
 
 def compare_scenarios(paths: Sequence[Path], draws: int = DRAWS, seed: int = SEED, progress: Optional[bool] = False):
@@ -122,7 +124,7 @@ def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
     ax = axes[0, 2]
     bottom = np.zeros(len(x))
     for key, c in zip(("social value (GBP m)", "economic value (GBP m)", "environmental value (GBP m)"),
-                      [PILLAR_COLOURS[p] for p in ("social", "economic", "environmental")]):
+                      [PILLAR_COLOURS[p] for p in PILLARS[:3]]):
         m = table[(key, "mean")].to_numpy()
         ax.bar(x, m, bottom=bottom, color=c, label=key.split(" ")[0])
         bottom += m

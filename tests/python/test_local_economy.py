@@ -128,7 +128,8 @@ def test_lm3_through_the_scenario_graph(tmp_path):
     from socval.engine.simulation import simulate
     path = tmp_path / "lm3.yaml"
     path.write_text(GRAPH)
-    res = simulate(_core.model.read_scenario(str(path)), draws=4, seed=1, keep_outcomes=True, progress=False)
+    res = simulate(_core.model.read_scenario(str(path), socval.values.default_library()), draws=4, seed=1,
+                   keep_outcomes=True, progress=False)
     le = local_economy(res)
     np.testing.assert_allclose(le.round1, 1.5e6, rtol=1e-12)
     np.testing.assert_allclose(le.round2, 1.08e6, rtol=1e-12)

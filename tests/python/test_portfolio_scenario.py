@@ -120,7 +120,7 @@ def test_saved_yaml_loads_and_evaluates_on_common_random_numbers(tmp_path):
     out = choice.save(tmp_path / "best.yaml")
     text = out.read_text()
     assert "extends:" in text
-    sc = _core.model.read_scenario(str(out))
+    sc = _core.model.read_scenario(str(out), socval.values.default_library())
     funded = [sc.options[f.option].id for f in sc.funded]
     assert sorted(funded, key=IDS.index) == choice.selected
     res = simulate(str(out), draws=800, seed=4, progress=False)
@@ -133,7 +133,8 @@ def test_saved_yaml_loads_and_evaluates_on_common_random_numbers(tmp_path):
     assert choice.scenario.funded_ids == funded
     merged = choice.scenario.to_yaml(tmp_path / "merged.yaml")
     assert "extends" not in merged
-    assert [o.id for o in _core.model.read_scenario(str(tmp_path / "merged.yaml")).options] == IDS
+    merged = _core.model.read_scenario(str(tmp_path / "merged.yaml"), socval.values.default_library())
+    assert [o.id for o in merged.options] == IDS
 
 
 def test_bad_inputs():
@@ -253,11 +254,11 @@ def test_west_of_england_portfolio_is_additive_on_common_random_numbers(tmp_path
 
 def test_scenario_without_file_gives_self_contained_yaml(tmp_path):
     text = (DATA / "pool.yaml").read_text()
-    core = _core.model.read_scenario_text(text, "in-memory pool", str(DATA), None, False)
+    core = _core.model.read_scenario_text(text, "in-memory pool", str(DATA), socval.values.default_library(), False)
     choice = portfolio.optimise(core, 180e3, draws=200)
     assert "extends" not in choice.yaml_text
     out = choice.save(tmp_path / "p.yaml")
-    sc = _core.model.read_scenario(str(out))
+    sc = _core.model.read_scenario(str(out), socval.values.default_library())
     assert [sc.options[f.option].id for f in sc.funded] == choice.selected
 
 

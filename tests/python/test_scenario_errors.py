@@ -10,6 +10,9 @@ import pytest
 
 import socval
 from socval._core import model
+from socval.values import default_library
+
+LIB = default_library()
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 
@@ -24,7 +27,7 @@ MINIMAL = (
 
 
 def read(text: str, **kw):
-    return model.read_scenario_text(text, "t.yaml", str(SCENARIOS), **kw)
+    return model.read_scenario_text(text, "t.yaml", str(SCENARIOS), kw.pop("library", LIB), **kw)
 
 
 def error(text: str, **kw) -> str:
@@ -137,21 +140,21 @@ def test_warnings_reach_python():
 
 def test_file_errors_and_composition():
     with pytest.raises(socval.ScenarioError, match=r"nested/escape\.yaml:2:10: include: .*outside the scenario's folder"):
-        model.read_scenario(str(SCENARIOS / "nested" / "escape.yaml"))
-    assert len(model.read_scenario(str(SCENARIOS / "nested" / "escape.yaml"), allow_outside=True).priorities) == 3
+        model.read_scenario(str(SCENARIOS / "nested" / "escape.yaml"), LIB)
+    assert len(model.read_scenario(str(SCENARIOS / "nested" / "escape.yaml"), LIB, allow_outside=True).priorities) == 3
     with pytest.raises(socval.ScenarioError, match=r"include / extends cycle: "):
-        model.read_scenario(str(SCENARIOS / "cycle" / "a.yaml"))
+        model.read_scenario(str(SCENARIOS / "cycle" / "a.yaml"), LIB)
     with pytest.raises(socval.ScenarioError, match=r"duplicate id 'health' .*shared/framework\.yaml:10:9"):
-        model.read_scenario(str(SCENARIOS / "duplicate_across_files.yaml"))
+        model.read_scenario(str(SCENARIOS / "duplicate_across_files.yaml"), LIB)
     with pytest.raises(socval.ScenarioError, match=r"cannot read the scenario file"):
-        model.read_scenario(str(SCENARIOS / "no_such_file.yaml"))
-    variant = model.read_scenario(str(SCENARIOS / "variant.yaml"))
+        model.read_scenario(str(SCENARIOS / "no_such_file.yaml"), LIB)
+    variant = model.read_scenario(str(SCENARIOS / "variant.yaml"), LIB)
     assert variant.meta.name == "Variant B"
     assert [variant.options[f.option].id for f in variant.funded] == ["retrofit", "anchor_buy"]
 
 
 def test_accessors_for_tables():
-    sc = model.read_scenario(str(SCENARIOS / "complete.yaml"))
+    sc = model.read_scenario(str(SCENARIOS / "complete.yaml"), LIB)
     assert sc.meta.price_base_year == 2023 and sc.meta.carbon_case == "central"
     assert sc.priorities[0].pillar == "economic" and sc.priorities[0].tags["toms"] == ["jobs"]
     jobs = sc.outcomes[0]

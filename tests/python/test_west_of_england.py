@@ -39,7 +39,8 @@ RTOL, ATOL = 1e-9, 1e-6
 
 @pytest.fixture(scope="module")
 def scenarios():
-    return {name: _core.model.read_scenario(str(WOE / f"{name}.yaml")) for name in SCENARIOS}
+    lib = socval.values.default_library()
+    return {name: _core.model.read_scenario(str(WOE / f"{name}.yaml"), lib) for name in SCENARIOS}
 
 
 def budget(s) -> float:
@@ -213,7 +214,8 @@ def evaluate_central(s):
 
     doc = _central(yaml.safe_load(s.source_text))
     doc.pop("correlations", None)
-    fixed = _core.model.read_scenario_text(yaml.safe_dump(doc, sort_keys=False), s.meta.name, str(WOE))
+    fixed = _core.model.read_scenario_text(yaml.safe_dump(doc, sort_keys=False), s.meta.name, str(WOE),
+                                         socval.values.default_library())
     assert len(fixed.parameters) == 0
     return simulate(fixed, draws=1, seed=0, progress=False, keep_outcomes=True)
 

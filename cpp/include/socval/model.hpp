@@ -170,6 +170,14 @@ struct Scenario {
 };
 
 /// The words of the scenario file for each enum: "social", "commissioning", "fiscal", "linear", "carbon", ...
+/// The words of the pillar, lever and beneficiary enums, in enum order: the one definition that the reader
+/// parses, the engine's result tables name and the bindings expose (socval._core.model.PILLARS, ...).
+const std::vector<std::string>& pillar_words();       ///< social, economic, environmental
+const std::vector<std::string>& lever_words();        ///< commissioning, anchor, employer
+const std::vector<std::string>& beneficiary_words();  ///< fiscal, economic, social
+/// The engine's order of value by pillar: the three pillars, then "unallocated" (value no priority claims).
+const std::vector<std::string>& result_pillars();
+
 const char* to_string(Pillar p);
 const char* to_string(Lever l);
 const char* to_string(Beneficiary b);

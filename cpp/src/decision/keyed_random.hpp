@@ -4,15 +4,11 @@
 #include <cmath>
 #include <cstdint>
 
+#include "socval/common/hash.hpp"
+
 namespace socval::decision::detail {
 
-/// SplitMix64 output function: a bijective 64-bit mixer.
-inline std::uint64_t mix64(std::uint64_t z) {
-    z += 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
+using socval::mix64;
 
 /// A stream of uniforms on (0, 1) identified by (seed, stream).
 class KeyedStream {

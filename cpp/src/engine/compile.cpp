@@ -13,32 +13,9 @@
 
 namespace socval::engine {
 
-const char* lever_name(model::Lever lever) {
-    switch (lever) {
-        case model::Lever::commissioning: return "commissioning";
-        case model::Lever::anchor: return "anchor";
-        case model::Lever::employer: return "employer";
-    }
-    return "?";
-}
-
-const char* pillar_name(model::Pillar pillar) {
-    switch (pillar) {
-        case model::Pillar::social: return "social";
-        case model::Pillar::economic: return "economic";
-        case model::Pillar::environmental: return "environmental";
-    }
-    return "?";
-}
-
-const char* beneficiary_name(model::Beneficiary beneficiary) {
-    switch (beneficiary) {
-        case model::Beneficiary::fiscal: return "fiscal";
-        case model::Beneficiary::economic: return "economic";
-        case model::Beneficiary::social: return "social";
-    }
-    return "?";
-}
+const char* lever_name(model::Lever lever) { return model::to_string(lever); }
+const char* pillar_name(model::Pillar pillar) { return model::to_string(pillar); }
+const char* beneficiary_name(model::Beneficiary beneficiary) { return model::to_string(beneficiary); }
 
 namespace {
 

@@ -2,7 +2,7 @@
 /// order (lagged links read earlier years), additionality, persistence by an O(1)-per-year recurrence,
 /// monetisation and discounting, for n draws at once. Every inner loop runs over the draws of the block.
 ///
-/// The propagation is compiled once per Evaluator into a flat program of fused steps (one per outcome-year and
+/// The propagation is compiled once per plan and tracking (Program, shared read-only by every Evaluator) into a flat program of fused steps (one per outcome-year and
 /// tracked group) whose rows are fixed: the run of a block only follows it. Outcome-years that are zero by the
 /// structure of the scenario (before any funded option can reach them) are left out, a group is propagated only
 /// through the outcomes it reaches and that another group also reaches, and the rows that are only read a few
@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <tuple>
@@ -101,27 +102,22 @@ struct OutcomeOp {
 
 }  // namespace
 
-struct Evaluator::Impl {
+/// The compiled program of a plan for one tracking mode: row layout, constant values and every op list. Built
+/// once (Program's constructor), then only read: every Evaluator of every thread and call shares it.
+struct Program::Data {
     const Plan* plan;
     Tracking tracking;
-    int max_block;  // largest block accepted
-    int B;          // row length: max_block padded to whole chunks of lanes
-    int n = 0;      // draws in the last block
-    int m = 0;      // n padded to whole chunks of lanes (the lanes every kernel computes)
     int H = 0, O = 0, I = 0, K = 0, G = 0, P = 0;
     std::vector<int> group_of_option, group_lever;
     std::vector<int> tracked;  // groups propagated; the last non-empty group is derived as total - others
     int derived = -1;          // that group, or -1
 
-    // Rows. A row id indexes `rows`: [0, P) the parameters (re-pointed every block), then constant rows, then
-    // work rows. Constant and work rows live in `store`, allocated once.
-    std::vector<double*> rows;
+    // Rows. A row id indexes an Evaluator's rows: [0, P) the parameters (re-pointed every block), then constant
+    // rows, then work rows.
     std::vector<double> const_values;
     std::map<std::uint64_t, int> const_ids;  // by bit pattern
     int n_work = 0;
     bool frozen = false;  // work rows handed out: no more constants
-    std::vector<double> store;  // constant and work rows (aligned to 64 bytes inside)
-    std::vector<double> pbuf;   // the parameter block copied into padded rows, when it cannot be used in place
 
     std::vector<OptionOp> option_ops;
     std::vector<OutcomeOp> outcome_ops;
@@ -135,34 +131,6 @@ struct Evaluator::Impl {
     std::vector<DotOp> dot_ops;
     std::vector<std::pair<int, int>> terms;  // (a, x) row ids
     std::vector<StepOp> program;
-    // The program linked to addresses: what propagate() follows. Pointers to parameter rows are re-patched when
-    // the parameter block moves (`patches`).
-    struct LinkedSat {
-        double* y;
-        const double *cap, *coefficient, *x;
-        double* ceff;  // y / x for the adjoint pass, or nullptr
-    };
-    struct LinkedDot {
-        double* v;
-        const double *lambda, *a, *x;
-    };
-    std::vector<k::Adjoint> linked_adjoint;
-    std::vector<const double*> linked_adjoint_a, linked_adjoint_x;
-    std::vector<LinkedDot> linked_dot;
-    struct LinkedShare {
-        double* y;
-        const double *s, *xg, *x;
-    };
-    struct Linked {
-        k::Step step;
-        int sat0, n_sat, share0, n_share, post0, n_post;
-    };
-    std::vector<Linked> linked;
-    std::vector<const double*> linked_a, linked_x;  // term rows of every step
-    std::vector<LinkedSat> linked_sat;
-    std::vector<LinkedShare> linked_share;
-    std::vector<std::pair<const double**, int>> patches;  // (pointer in the linked program, parameter row)
-    std::vector<const double*> patched;                   // parameter row addresses the program points to
 
     int zeros = -1, ones = -1, uplift_row = -1, sat_scratch = -1;
     std::vector<int> spend_row;  // [option * H + year]: row id, or -1 when the option spends nothing that year
@@ -175,7 +143,6 @@ struct Evaluator::Impl {
     int gvalue_row = -1, gcost_row = -1, gprio_row = -1, lvalue_row = -1, lcost_row = -1;
     int scratch_row = -1;
 
-    double* R(int id) const { return rows[static_cast<std::size_t>(id)]; }
     /// `count` consecutive work rows; their ids follow the constant rows, so every constant exists first.
     int work(int count) {
         frozen = true;
@@ -197,10 +164,7 @@ struct Evaluator::Impl {
     int slot(const Q& x) { return x.fixed() ? constant(x.value) : x.param; }
     int oy(int o, int t) const { return level_row + o * H + t; }
 
-    Impl(const Plan& p, Tracking tr, int max_block_)
-        : plan(&p), tracking(tr), max_block(max_block_), B(k::padded(max_block_)) {
-        if (max_block_ < 1)
-            throw AppraisalError("engine: expected a block of at least 1 draw, found " + std::to_string(max_block_));
+    Data(const Plan& p, Tracking tr) : plan(&p), tracking(tr) {
         H = p.horizon;
         O = static_cast<int>(p.outcomes.size());
         I = static_cast<int>(p.options.size());
@@ -231,8 +195,6 @@ struct Evaluator::Impl {
         }
         build_ops();
         build_program();
-        allocate();
-        link();
     }
 
     void build_ops();
@@ -241,6 +203,119 @@ struct Evaluator::Impl {
     void build_program();
     void build_adjoint(const std::vector<std::vector<int>>& order, const std::vector<int>& f,
                        const std::map<std::tuple<int, int, int>, int>& ceff_row);
+};
+
+Program::Program(std::shared_ptr<const Plan> plan, Tracking tracking) : plan_(std::move(plan)) {
+    if (!plan_) throw AppraisalError("engine: expected a compiled plan, found none");
+    data_ = std::make_unique<const Data>(*plan_, tracking);
+}
+Program::~Program() = default;
+const Plan& Program::plan() const { return *plan_; }
+Tracking Program::tracking() const { return data_->tracking; }
+
+std::shared_ptr<const Program> make_program(std::shared_ptr<const Plan> plan, Tracking tracking) {
+    return std::make_shared<const Program>(std::move(plan), tracking);
+}
+
+std::shared_ptr<const Plan> borrow(const Plan& plan) { return std::shared_ptr<const Plan>(std::shared_ptr<const Plan>(), &plan); }
+
+/// One thread's evaluation of a shared program: the rows (constants filled, work rows), the program linked to
+/// their addresses, and the last block's size. The program's fields are read through const references of the
+/// same names.
+struct Evaluator::Impl {
+    std::shared_ptr<const Program> owner;
+    const Program::Data& d;
+    const Plan* plan;
+    Tracking tracking;
+    int max_block;  // largest block accepted
+    int B;          // row length: max_block padded to whole chunks of lanes
+    int n = 0;      // draws in the last block
+    int m = 0;      // n padded to whole chunks of lanes (the lanes every kernel computes)
+    const int H, O, I, K, G, P;
+    const std::vector<int>& group_of_option;
+    const std::vector<int>& group_lever;
+    const std::vector<int>& tracked;
+    const int derived;
+    const std::vector<double>& const_values;
+    const int n_work;
+    const std::vector<OptionOp>& option_ops;
+    const std::vector<OutcomeOp>& outcome_ops;
+    const std::vector<ScaledOp>& scaled_ops;
+    const std::vector<SatOp>& sat_ops;
+    const std::vector<ShareOp>& share_ops;
+    const std::vector<PostOp>& post_ops;
+    const bool adjoint;
+    const std::vector<AdjointOp>& adjoint_ops;
+    const std::vector<std::pair<int, int>>& adjoint_terms;
+    const std::vector<DotOp>& dot_ops;
+    const std::vector<std::pair<int, int>>& terms;
+    const std::vector<StepOp>& program;
+    const int zeros, ones, uplift_row, sat_scratch;
+    const std::vector<int>& spend_row;
+    const int cost_row, invest_row, level_row, opv_row, ototal_row, gopv_row;
+    const std::vector<int>& alias;
+    const std::vector<char>& gpropagated;
+    const int head_row, prio_row, pillar_row, benef_row;
+    const int gvalue_row, gcost_row, gprio_row, lvalue_row, lcost_row;
+    const int scratch_row;
+
+    // Rows: [0, P) point into the caller's parameter block (or pbuf), then constant rows and work rows in
+    // `store`, allocated once.
+    std::vector<double*> rows;
+    std::vector<double> store;  // constant and work rows (aligned to 64 bytes inside)
+    std::vector<double> pbuf;   // the parameter block copied into padded rows, when it cannot be used in place
+
+    // The program linked to addresses: what propagate() follows. Pointers to parameter rows are re-patched when
+    // the parameter block moves (`patches`).
+    struct LinkedSat {
+        double* y;
+        const double *cap, *coefficient, *x;
+        double* ceff;  // y / x for the adjoint pass, or nullptr
+    };
+    struct LinkedDot {
+        double* v;
+        const double *lambda, *a, *x;
+    };
+    std::vector<k::Adjoint> linked_adjoint;
+    std::vector<const double*> linked_adjoint_a, linked_adjoint_x;
+    std::vector<LinkedDot> linked_dot;
+    struct LinkedShare {
+        double* y;
+        const double *s, *xg, *x;
+    };
+    struct Linked {
+        k::Step step;
+        int sat0, n_sat, share0, n_share, post0, n_post;
+    };
+    std::vector<Linked> linked;
+    std::vector<const double*> linked_a, linked_x;  // term rows of every step
+    std::vector<LinkedSat> linked_sat;
+    std::vector<LinkedShare> linked_share;
+    std::vector<std::pair<const double**, int>> patches;  // (pointer in the linked program, parameter row)
+    std::vector<const double*> patched;                   // parameter row addresses the program points to
+
+    double* R(int id) const { return rows[static_cast<std::size_t>(id)]; }
+    int oy(int o, int t) const { return level_row + o * H + t; }
+
+    Impl(std::shared_ptr<const Program> prog, int max_block_)
+        : owner(std::move(prog)), d(owner->data()), plan(d.plan), tracking(d.tracking), max_block(max_block_),
+          B(k::padded(std::max(1, max_block_))), H(d.H), O(d.O), I(d.I), K(d.K), G(d.G), P(d.P),
+          group_of_option(d.group_of_option), group_lever(d.group_lever), tracked(d.tracked), derived(d.derived),
+          const_values(d.const_values), n_work(d.n_work), option_ops(d.option_ops), outcome_ops(d.outcome_ops),
+          scaled_ops(d.scaled_ops), sat_ops(d.sat_ops), share_ops(d.share_ops), post_ops(d.post_ops),
+          adjoint(d.adjoint), adjoint_ops(d.adjoint_ops), adjoint_terms(d.adjoint_terms), dot_ops(d.dot_ops),
+          terms(d.terms), program(d.program), zeros(d.zeros), ones(d.ones), uplift_row(d.uplift_row),
+          sat_scratch(d.sat_scratch), spend_row(d.spend_row), cost_row(d.cost_row), invest_row(d.invest_row),
+          level_row(d.level_row), opv_row(d.opv_row), ototal_row(d.ototal_row), gopv_row(d.gopv_row),
+          alias(d.alias), gpropagated(d.gpropagated), head_row(d.head_row), prio_row(d.prio_row),
+          pillar_row(d.pillar_row), benef_row(d.benef_row), gvalue_row(d.gvalue_row), gcost_row(d.gcost_row),
+          gprio_row(d.gprio_row), lvalue_row(d.lvalue_row), lcost_row(d.lcost_row), scratch_row(d.scratch_row) {
+        if (max_block_ < 1)
+            throw AppraisalError("engine: expected a block of at least 1 draw, found " + std::to_string(max_block_));
+        allocate();
+        link();
+    }
+
     void allocate();
     void link();
     void resolve(const double* params, std::size_t stride);
@@ -258,7 +333,7 @@ struct Evaluator::Impl {
 };
 
 /// Row ids of every number of the plan; the fixed ones become constant rows (one per distinct value).
-void Evaluator::Impl::build_ops() {
+void Program::Data::build_ops() {
     const auto& p = *plan;
     zeros = constant(0.0);
     ones = constant(1.0);
@@ -329,7 +404,7 @@ void Evaluator::Impl::build_ops() {
 /// First appraisal year in which the net delivery of each outcome can be non-zero, counting only the options of
 /// `group` (-1: every option); kNever when never inside the horizon. Iterated to a fixed point, so that lagged
 /// cycles are followed through time.
-std::vector<int> Evaluator::Impl::first_net(int group) const {
+std::vector<int> Program::Data::first_net(int group) const {
     const auto& p = *plan;
     auto uses = [&](int i) { return group < 0 || group_of_option[static_cast<std::size_t>(i)] == group; };
     std::vector<int> first_cost(static_cast<std::size_t>(I), kNever), first_funded(static_cast<std::size_t>(I), kNever);
@@ -372,7 +447,7 @@ std::vector<int> Evaluator::Impl::first_net(int group) const {
 
 /// The strongly connected components of the outcome graph (every link, whatever its lag), sources first; the
 /// members of each in lag-0 order. Tarjan (1972), iterative.
-std::vector<std::vector<int>> Evaluator::Impl::components() const {
+std::vector<std::vector<int>> Program::Data::components() const {
     const auto& p = *plan;
     std::vector<std::vector<int>> next(static_cast<std::size_t>(O));  // src -> outcomes it feeds
     for (int o = 0; o < O; ++o)
@@ -425,7 +500,7 @@ std::vector<std::vector<int>> Evaluator::Impl::components() const {
 }
 
 /// The program: for each year, for each outcome in lag-0 order, the total's step then each propagated group's.
-void Evaluator::Impl::build_program() {
+void Program::Data::build_program() {
     const auto& p = *plan;
     // Per-block rows: spend by option and cost year, costs and investment by year, outcome factors.
     spend_row.assign(static_cast<std::size_t>(I) * H, -1);
@@ -687,7 +762,7 @@ void Evaluator::Impl::build_program() {
 /// linearised them (a saturating link by its y / x); each lever's value is then the sum of lambda x its direct
 /// inputs. Only the outcome-years the forward pass computes are needed (a direct input at (o, t) has
 /// t >= first(o), and they only read later years of outcomes downstream).
-void Evaluator::Impl::build_adjoint(const std::vector<std::vector<int>>& order, const std::vector<int>& f,
+void Program::Data::build_adjoint(const std::vector<std::vector<int>>& order, const std::vector<int>& f,
                                     const std::map<std::tuple<int, int, int>, int>& ceff_row) {
     const auto& p = *plan;
     auto L = [&](int o) { return p.outcomes[static_cast<std::size_t>(o)].lag; };
@@ -1208,8 +1283,12 @@ const double* Evaluator::Impl::benefits_of(int t) const {
 
 // ---- public interface ----
 
+Evaluator::Evaluator(std::shared_ptr<const Program> program, int max_block) {
+    if (!program) throw AppraisalError("engine: expected a compiled program, found none");
+    impl_ = std::make_unique<Impl>(std::move(program), max_block);
+}
 Evaluator::Evaluator(const Plan& plan, Tracking tracking, int max_block)
-    : impl_(std::make_unique<Impl>(plan, tracking, max_block)) {}
+    : Evaluator(make_program(borrow(plan), tracking), max_block) {}
 Evaluator::~Evaluator() = default;
 Evaluator::Evaluator(Evaluator&&) noexcept = default;
 Evaluator& Evaluator::operator=(Evaluator&&) noexcept = default;

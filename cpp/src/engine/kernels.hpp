@@ -12,7 +12,7 @@ constexpr int kLanes = 8;
 /// Compile a function for AVX-512, AVX2 and baseline x86-64; GCC's function multi-versioning picks one when the
 /// library loads. The engine is built with -ffp-contract=off (no fused multiply-add in any version), so every
 /// version computes the same IEEE operations in the same order: the same bits on every machine.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(SOCVAL_NO_CLONES)
 #define SOCVAL_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SOCVAL_CLONES

@@ -11,10 +11,11 @@
 #include <limits>
 #include <map>
 #include <mutex>
-#include <thread>
+#include <memory>
 
 #include <time.h>
 
+#include <socval/common/blocks.hpp>
 #include <socval/engine/evaluator.hpp>
 #include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
@@ -82,10 +83,11 @@ struct Worker {
     BlockSums sums;
     BlockMoments moments;
     SimulationResult::Timings timings;
-    Worker(const Plan& plan, Tracking tr, int B, const SeriesSummaries& s, bool year_values)
-        : ev(plan, tr, std::min(B, kPart)),
-          params(static_cast<std::size_t>(plan.n_params()) * static_cast<std::size_t>(B)),
-          own(static_cast<std::size_t>(plan.horizon) * (2 + (year_values ? plan.outcomes.size() : 0)) *
+    Worker(const std::shared_ptr<const Program>& program, int B, const SeriesSummaries& s, bool year_values)
+        : ev(program, std::min(B, kPart)),
+          params(static_cast<std::size_t>(program->plan().n_params()) * static_cast<std::size_t>(B)),
+          own(static_cast<std::size_t>(program->plan().horizon) *
+              (2 + (year_values ? program->plan().outcomes.size() : 0)) *
               static_cast<std::size_t>(std::min(B, kPart))),
           series(static_cast<std::size_t>(s.series())),
           local(s.make_local()) {}
@@ -111,7 +113,8 @@ public:
           VH_(o.year_values ? O_ * H_ : 0),
           breakdowns_(o.keep_breakdowns.value_or(o.draws <= kBreakdownDraws)),
           BK_(breakdowns_ ? 0 : tracking_ != Tracking::none ? 6 : 3),
-          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_, o.histogram_bins) {}
+          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_, o.histogram_bins),
+          program_(make_program(borrow(plan), tracking_)) {}
 
     SimulationResult run();
 
@@ -129,18 +132,18 @@ private:
     bool breakdowns_;  ///< value by beneficiary and cost by lever kept draw by draw
     int BK_;           ///< their streaming series otherwise (3 beneficiaries, 3 lever costs), else 0
     SeriesSummaries summaries_;
+    std::shared_ptr<const Program> program_;  ///< compiled once, shared by every worker
     SimulationResult r_;
 
-    // Block pipeline state (guarded by mu_ unless atomic).
+    // Block pipeline state (guarded by mu_ unless atomic). Blocks run on the core's block runner; the merge
+    // of moments in block order and the window that bounds pending moments are this pipeline's own.
     std::mutex mu_;
-    std::condition_variable merged_cv_, done_cv_;
-    std::uint64_t next_claim_ = 1, next_merge_ = 1, window_ = 1;
+    std::condition_variable merged_cv_;
+    std::uint64_t next_merge_ = 1, window_ = 1;
+    std::uint64_t failed_block_ = std::numeric_limits<std::uint64_t>::max();  ///< lowest failed block so far
     std::map<std::uint64_t, BlockMoments> pending_;
     std::atomic<bool> stop_{false};
     std::atomic<std::uint64_t> done_draws_{0};
-    int running_ = 0;
-    std::exception_ptr error_;
-    std::uint64_t error_block_ = std::numeric_limits<std::uint64_t>::max();
 
     std::size_t series_level(int o, int t) const { return static_cast<std::size_t>(o * H_ + t); }
     std::size_t series_value(int o, int t) const { return static_cast<std::size_t>(O_ * H_ + o * H_ + t); }
@@ -154,9 +157,9 @@ private:
     std::size_t evaluate_block(Worker& w, std::uint64_t b);
     void evaluate_part(Worker& w, std::uint64_t d0, std::size_t n);
     void summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n);
-    void work(Worker& w);
+    void work(Worker& w, std::uint64_t b);
     void stop_all();
-    void monitor(std::chrono::steady_clock::time_point start);
+    void poll(std::chrono::steady_clock::time_point& last);
     void finish(std::vector<Worker>& workers);
 };
 
@@ -330,87 +333,60 @@ void Run::stop_all() {
     merged_cv_.notify_all();
 }
 
-/// A worker thread: claim the next block (at most `window_` blocks ahead of the merge, so pending moments stay
-/// bounded), evaluate, summarise, hand the moments to the in-order merge.
-void Run::work(Worker& w) {
-    for (;;) {
-        std::uint64_t b;
-        {
-            std::unique_lock<std::mutex> lk(mu_);
-            merged_cv_.wait(lk, [&] { return stop_ || next_claim_ >= blocks_ || next_claim_ - next_merge_ < window_; });
-            if (stop_ || next_claim_ >= blocks_) break;
-            b = next_claim_++;
-            // Blocks are claimed in order: once past the quantile draws this thread counts no more values, so
-            // its histograms join the run's now (integer sums: order-free) and their memory is freed.
-            if (b * static_cast<std::uint64_t>(B_) >= Q_ && !w.local.histogram.empty()) summaries_.merge_histogram(w.local);
-        }
-        std::size_t n = 0;
-        try {
-            n = evaluate_block(w, b);
-        } catch (...) {
-            {
-                std::lock_guard<std::mutex> lk(mu_);
-                if (b < error_block_) {
-                    error_block_ = b;
-                    error_ = std::current_exception();
-                }
-            }
-            stop_all();
-            break;
-        }
+/// Block b on a worker thread: wait until it is at most `window_` blocks ahead of the merge (so pending moments
+/// stay bounded), evaluate, summarise, hand the moments to the in-order merge. A failing block wakes the
+/// waiting threads: the blocks above it are not needed (its error is raised) and are left.
+void Run::work(Worker& w, std::uint64_t b) {
+    {
+        std::unique_lock<std::mutex> lk(mu_);
+        merged_cv_.wait(lk, [&] { return stop_ || b > failed_block_ || b - next_merge_ < window_; });
+        if (stop_ || b > failed_block_) return;
+        // Blocks are claimed in order: once past the quantile draws this thread counts no more values, so
+        // its histograms join the run's now (integer sums: order-free) and their memory is freed.
+        if (b * static_cast<std::uint64_t>(B_) >= Q_ && !w.local.histogram.empty()) summaries_.merge_histogram(w.local);
+    }
+    std::size_t n = 0;
+    try {
+        n = evaluate_block(w, b);
+    } catch (...) {
         {
             std::lock_guard<std::mutex> lk(mu_);
-            pending_.emplace(b, std::move(w.moments));
-            w.moments = BlockMoments{};
-            for (auto it = pending_.begin(); it != pending_.end() && it->first == next_merge_;
-                 it = pending_.erase(it)) {
-                summaries_.merge(it->second);
-                ++next_merge_;
-            }
+            failed_block_ = std::min(failed_block_, b);
         }
         merged_cv_.notify_all();
-        done_draws_ += n;
+        throw;  // the block runner raises the lowest failing block's error
     }
     {
         std::lock_guard<std::mutex> lk(mu_);
-        --running_;
+        pending_.emplace(b, std::move(w.moments));
+        w.moments = BlockMoments{};
+        for (auto it = pending_.begin(); it != pending_.end() && it->first == next_merge_; it = pending_.erase(it)) {
+            summaries_.merge(it->second);
+            ++next_merge_;
+        }
     }
-    done_cv_.notify_all();
+    merged_cv_.notify_all();
+    done_draws_ += n;
 }
 
-/// The calling thread while workers run: poll cancellation every 50 ms, report progress at the chosen rate.
-void Run::monitor(std::chrono::steady_clock::time_point start) {
-    using clock = std::chrono::steady_clock;
-    auto last = start;
-    std::exception_ptr callback_error;
-    bool interrupted = false;
-    std::unique_lock<std::mutex> lk(mu_);
-    while (running_ > 0) {
-        done_cv_.wait_for(lk, std::chrono::milliseconds(50), [&] { return running_ == 0; });
-        if (running_ == 0) break;
-        lk.unlock();
-        try {
-            if (!stop_ && opt_.cancelled && opt_.cancelled()) {
-                interrupted = true;
-                stop_all();
-            }
-            const auto now = clock::now();
-            if (!stop_ && opt_.progress && std::chrono::duration<double>(now - last).count() >= opt_.report_interval) {
-                opt_.progress(done_draws_.load(), N_);
-                last = now;
-            }
-        } catch (...) {
-            if (!callback_error) callback_error = std::current_exception();
+/// The calling thread while workers run (every 50 ms): cancellation, and progress at the chosen rate. Throws
+/// Interrupted when cancelled; a throwing callback's error is raised as it is (the run stops either way).
+void Run::poll(std::chrono::steady_clock::time_point& last) {
+    try {
+        if (!stop_ && opt_.cancelled && opt_.cancelled()) {
             stop_all();
+            throw Interrupted("simulation interrupted after " + std::to_string(done_draws_.load()) + " of " +
+                              std::to_string(N_) + " draws; no results were kept");
         }
-        lk.lock();
+        const auto now = std::chrono::steady_clock::now();
+        if (!stop_ && opt_.progress && std::chrono::duration<double>(now - last).count() >= opt_.report_interval) {
+            opt_.progress(done_draws_.load(), N_);
+            last = now;
+        }
+    } catch (...) {
+        stop_all();
+        throw;
     }
-    lk.unlock();
-    if (error_) std::rethrow_exception(error_);
-    if (callback_error) std::rethrow_exception(callback_error);
-    if (interrupted)
-        throw Interrupted("simulation interrupted after " + std::to_string(done_draws_.load()) + " of " +
-                          std::to_string(N_) + " draws; no results were kept");
 }
 
 /// Order-free counts of every thread, then the result's streaming tables.
@@ -491,38 +467,25 @@ SimulationResult Run::run() {
 
     // Block 0 in the calling thread: its values set the histogram edges (the same for any thread count).
     std::vector<Worker> workers;
-    workers.emplace_back(plan_, tracking_, B_, summaries_, VH_ > 0);
+    workers.emplace_back(program_, B_, summaries_, VH_ > 0);
     const std::size_t n0 = evaluate_block(workers[0], 0);
     summaries_.merge(workers[0].moments);
     done_draws_ = n0;
 
-    unsigned hw = std::thread::hardware_concurrency();
-    std::uint64_t T = opt_.threads > 0 ? static_cast<std::uint64_t>(opt_.threads) : std::max(1u, hw);
-    T = std::min<std::uint64_t>(T, blocks_ - 1);
-    r_.threads = static_cast<int>(std::max<std::uint64_t>(T, 1));
-    window_ = 4 * T + 4;
-    for (std::uint64_t i = 1; i < T; ++i) workers.emplace_back(plan_, tracking_, B_, summaries_, VH_ > 0);
-    running_ = static_cast<int>(T);
-    std::vector<std::thread> threads;
-    try {
-        for (std::uint64_t i = 0; i < T; ++i) threads.emplace_back([this, &workers, i] { work(workers[i]); });
-    } catch (...) {  // could not start a thread: stop the others, then report
-        stop_all();
-        {
-            std::lock_guard<std::mutex> lk(mu_);
-            running_ -= static_cast<int>(T - threads.size());
-        }
-        for (auto& th : threads) th.join();
-        throw;
-    }
-    try {
-        monitor(start);
-    } catch (...) {
-        stop_all();
-        for (auto& th : threads) th.join();
-        throw;
-    }
-    for (auto& th : threads) th.join();
+    // Blocks 1.. on the block runner: runner block i is block i + 1.
+    BlockRunner runner(blocks_ - 1, opt_.threads);
+    const int T = runner.threads();
+    r_.threads = T;
+    window_ = 4 * static_cast<std::uint64_t>(T) + 4;
+    for (int i = 1; i < T; ++i) workers.emplace_back(program_, B_, summaries_, VH_ > 0);
+    std::atomic<int> next_worker{0};
+    auto last = start;
+    runner.run(
+        [&] {
+            Worker& w = workers[static_cast<std::size_t>(next_worker++)];
+            return [this, &w](std::uint64_t i) { work(w, i + 1); };
+        },
+        [&] { poll(last); });
     finish(workers);
     r_.timings.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opt_.progress) opt_.progress(N_, N_);

@@ -96,7 +96,7 @@ constexpr std::size_t kLanes = 8;
 
 }  // namespace
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(SOCVAL_NO_CLONES)
 #define SOCVAL_SUMMARY_KERNEL __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SOCVAL_SUMMARY_KERNEL

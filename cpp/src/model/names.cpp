@@ -3,32 +3,41 @@
 
 namespace socval::model {
 
-const char* to_string(Pillar p) {
-    switch (p) {
-        case Pillar::social: return "social";
-        case Pillar::economic: return "economic";
-        case Pillar::environmental: return "environmental";
-    }
-    return "?";
+const std::vector<std::string>& pillar_words() {
+    static const std::vector<std::string> words = {"social", "economic", "environmental"};
+    return words;
 }
 
-const char* to_string(Lever l) {
-    switch (l) {
-        case Lever::commissioning: return "commissioning";
-        case Lever::anchor: return "anchor";
-        case Lever::employer: return "employer";
-    }
-    return "?";
+const std::vector<std::string>& lever_words() {
+    static const std::vector<std::string> words = {"commissioning", "anchor", "employer"};
+    return words;
 }
 
-const char* to_string(Beneficiary b) {
-    switch (b) {
-        case Beneficiary::fiscal: return "fiscal";
-        case Beneficiary::economic: return "economic";
-        case Beneficiary::social: return "social";
-    }
-    return "?";
+const std::vector<std::string>& beneficiary_words() {
+    static const std::vector<std::string> words = {"fiscal", "economic", "social"};
+    return words;
 }
+
+const std::vector<std::string>& result_pillars() {
+    static const std::vector<std::string> words = [] {
+        auto w = pillar_words();
+        w.push_back("unallocated");
+        return w;
+    }();
+    return words;
+}
+
+namespace {
+template <class E>
+const char* word(const std::vector<std::string>& words, E e) {
+    const auto i = static_cast<std::size_t>(e);
+    return i < words.size() ? words[i].c_str() : "?";
+}
+}  // namespace
+
+const char* to_string(Pillar p) { return word(pillar_words(), p); }
+const char* to_string(Lever l) { return word(lever_words(), l); }
+const char* to_string(Beneficiary b) { return word(beneficiary_words(), b); }
 
 const char* to_string(LinkForm f) { return f == LinkForm::linear ? "linear" : "saturating"; }
 

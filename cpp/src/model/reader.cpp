@@ -19,9 +19,6 @@ namespace {
 
 using namespace detail;
 
-const std::vector<std::string> kPillars = {"social", "economic", "environmental"};
-const std::vector<std::string> kLevers = {"commissioning", "anchor", "employer"};
-const std::vector<std::string> kBeneficiaries = {"fiscal", "economic", "social"};
 const std::vector<std::string> kCases = {"low", "central", "high"};
 const std::vector<std::string> kForms = {"linear", "saturating"};
 const std::vector<std::string> kBases = {"year", "pound"};
@@ -170,7 +167,7 @@ private:
             if (const Node* d = item.find("description")) pr.description = as_string(*d, child(path, "description"));
             pr.pillar = static_cast<Pillar>(
                 as_choice(required(item, path, "pillar", "social, economic or environmental"), child(path, "pillar"),
-                          kPillars, "a pillar"));
+                          pillar_words(), "a pillar"));
             if (const Node* t = item.find("tags"); t && !t->is_null()) pr.tags = tags(*t, child(path, "tags"));
             priority_[pr.id] = static_cast<int>(sc_.priorities.size());
             sc_.priorities.push_back(pr);
@@ -223,7 +220,7 @@ private:
             if (const Node* v = item.find("value")) oc.valuation = valuation(*v, child(path, "value"));
             if (const Node* b = item.find("beneficiary"))
                 oc.beneficiary = static_cast<Beneficiary>(
-                    as_choice(*b, child(path, "beneficiary"), kBeneficiaries, "a beneficiary"));
+                    as_choice(*b, child(path, "beneficiary"), beneficiary_words(), "a beneficiary"));
             auto share = [&](const char* key, Quantity& q) {
                 if (const Node* s = item.find(key)) q = quantity(*s, child(path, key), child(path, key), kShare);
             };
@@ -336,7 +333,7 @@ private:
             if (const Node* n = item.find("name")) op.name = as_string(*n, child(path, "name"));
             if (const Node* d = item.find("description")) op.description = as_string(*d, child(path, "description"));
             op.lever = static_cast<Lever>(as_choice(required(item, path, "lever", "commissioning, anchor or employer"),
-                                                    child(path, "lever"), kLevers, "a lever"));
+                                                    child(path, "lever"), lever_words(), "a lever"));
             if (const Node* c = item.find("costs"); c && !c->is_null()) op.costs = costs(*c, child(path, "costs"));
             if (const Node* ob = item.find("optimism_bias"); ob && !ob->is_null())
                 optimism_bias(*ob, child(path, "optimism_bias"), op);

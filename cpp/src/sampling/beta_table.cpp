@@ -1,6 +1,7 @@
 /// The inverse of the regularised incomplete beta function (a safeguarded Newton solver on Boost.Math's ibeta)
 /// and the tabulated beta quantile behind the fast PERT / beta path, with its process-wide cache by shape.
 #include <cmath>
+#include <math.h>  // lgamma_r (glibc)
 #include <iterator>
 #include <map>
 #include <mutex>
@@ -16,6 +17,13 @@ namespace socval::detail {
 
 namespace {
 
+/// ln|Gamma(x)| without touching the global `signgam` that std::lgamma writes (a data race when worker threads
+/// build beta tables at once): glibc's reentrant lgamma_r, same value.
+double log_gamma(double x) {
+    int sign = 0;
+    return ::lgamma_r(x, &sign);
+}
+
 /// Boost.Math in double precision (the default promotes to long double, several times slower).
 using FastPolicy = boost::math::policies::policy<boost::math::policies::promote_double<false>>;
 
@@ -24,7 +32,7 @@ using FastPolicy = boost::math::policies::policy<boost::math::policies::promote_
 double beta_quantile_lower(double a, double b, double u, double guess) {
     double x = guess;
     if (!(x > 0.0 && x < 1.0)) {
-        const double log_b = std::lgamma(a) + std::lgamma(b) - std::lgamma(a + b);
+        const double log_b = log_gamma(a) + log_gamma(b) - log_gamma(a + b);
         x = std::exp((std::log(u) + std::log(a) + log_b) / a);  // leading term of the lower-tail series
     }
     if (!(x > 0.0) || x >= 1.0) x = a / (a + b);
@@ -72,7 +80,7 @@ constexpr double kGaussW[5] = {0.295524224714753, 0.2692667193099965, 0.21908636
 struct BetaDensity {
     double a, b, log_norm;
     BetaDensity(double a_, double b_)
-        : a(a_), b(b_), log_norm(std::lgamma(a_) + std::lgamma(b_) - std::lgamma(a_ + b_)) {}
+        : a(a_), b(b_), log_norm(log_gamma(a_) + log_gamma(b_) - log_gamma(a_ + b_)) {}
     double operator()(double x) const {
         double e = -log_norm;
         if (a != 1.0) e += (a - 1.0) * std::log(x);

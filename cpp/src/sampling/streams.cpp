@@ -105,7 +105,7 @@ inline W feistel(W x, unsigned b, W low_mask, W high_mask, const W* keys, F f) {
 }
 
 /// Multiversioned block kernels: integer only, so every version gives the same bits.
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && !defined(SOCVAL_NO_CLONES)
 #define SOCVAL_PERMUTATION_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define SOCVAL_PERMUTATION_CLONES

@@ -10,7 +10,7 @@
 /// Compile a block kernel twice, for baseline x86-64 (SSE2) and for AVX2 (4 doubles per vector instead of 2), and
 /// pick one at load time (GCC function multiversioning). AVX2 does not imply FMA and the area is built with
 /// -ffp-contract=off, so both versions give the same bits (IEEE add, mul, div, sqrt are correctly rounded).
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && !defined(SOCVAL_NO_CLONES)
 #define SOCVAL_VECTOR_CLONES __attribute__((target_clones("avx2", "default")))
 #else
 #define SOCVAL_VECTOR_CLONES

@@ -5,20 +5,15 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "socval/common/blocks.hpp"
+#include "socval/common/hash.hpp"
 #include "socval/errors.hpp"
 
 namespace socval::sensitivity::detail {
 
-/// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mix.
-inline std::uint64_t mix64(std::uint64_t x) {
-    x += 0x9e3779b97f4a7c15ULL;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-}
+using socval::mix64;
 
 /// Hash of a key (seed, stream, counter): the random number for that counter, independent of evaluation order.
 inline std::uint64_t key_hash(std::uint64_t seed, std::uint64_t stream, std::uint64_t counter) {
@@ -40,23 +35,21 @@ inline double normal(std::uint64_t seed, std::uint64_t stream, std::uint64_t cou
     return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586476925 * u2);
 }
 
-/// Run body(begin, end) over [0, count) in contiguous chunks on up to `threads` threads (0: hardware). Each index is
-/// processed exactly once and the body writes only its own slots, so results never depend on the thread count.
+/// Run body(begin, end) over [0, count) in contiguous chunks, one per thread (0: hardware), on the core's block
+/// runner. Each index is processed exactly once and the body writes only its own slots, so results never depend
+/// on the thread count; the error of the lowest failing chunk is raised after every thread has joined.
 template <class Body>
 void parallel_for(std::int64_t count, int threads, Body body) {
-    int t = threads > 0 ? threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    t = static_cast<int>(std::min<std::int64_t>(t, count));
-    if (t <= 1) {
-        if (count > 0) body(std::int64_t{0}, count);
-        return;
-    }
-    std::vector<std::thread> pool;
+    if (count <= 0) return;
+    const int t = worker_count(threads, static_cast<std::uint64_t>(count));
     const std::int64_t chunk = (count + t - 1) / t;
-    for (int w = 0; w < t; ++w) {
-        const std::int64_t b = w * chunk, e = std::min(count, b + chunk);
-        if (b < e) pool.emplace_back([=, &body] { body(b, e); });
-    }
-    for (auto& th : pool) th.join();
+    const auto chunks = static_cast<std::uint64_t>((count + chunk - 1) / chunk);
+    run_blocks(chunks, t, [&] {
+        return [&](std::uint64_t c) {
+            const std::int64_t b = static_cast<std::int64_t>(c) * chunk;
+            body(b, std::min(count, b + chunk));
+        };
+    });
 }
 
 /// Throw SensitivityError(what) unless ok.

@@ -1,7 +1,6 @@
 /// Scrambled Sobol points: Joe-Kuo direction numbers (from Boost's table), natural order, hash-based Owen scramble.
 #include <array>
 #include <cstdint>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -42,13 +41,17 @@ std::array<std::uint32_t, kBits> direction_numbers(int dim) {
     return v;
 }
 
-/// Direction numbers of dimensions 0..dims-1, computed once and cached (thread-safe).
-const std::vector<std::array<std::uint32_t, kBits>>& directions(int dims) {
-    static std::mutex lock;
-    static std::vector<std::array<std::uint32_t, kBits>> cache;
-    std::lock_guard<std::mutex> guard(lock);
-    while (static_cast<int>(cache.size()) < dims) cache.push_back(direction_numbers(static_cast<int>(cache.size())));
-    return cache;
+/// Direction numbers of every dimension of the table, built once on first use (a function-local static: its
+/// initialisation is thread-safe and it is never written again, so the reference handed out stays valid and
+/// needs no lock). About 0.5 MB for the table's dimensions.
+const std::vector<std::array<std::uint32_t, kBits>>& directions() {
+    static const std::vector<std::array<std::uint32_t, kBits>> table = [] {
+        std::vector<std::array<std::uint32_t, kBits>> v;
+        v.reserve(Table::max_dimension);
+        for (unsigned d = 0; d < Table::max_dimension; ++d) v.push_back(direction_numbers(static_cast<int>(d)));
+        return v;
+    }();
+    return table;
 }
 
 std::uint32_t reverse_bits(std::uint32_t x) {
@@ -86,7 +89,7 @@ Eigen::MatrixXd sobol_points(std::int64_t n, int dimensions, std::uint64_t seed,
                         std::to_string(dimensions));
     detail::require(first + n <= (std::int64_t{1} << kBits),
                     "sobol_points: at most 2^32 points, asked for points up to " + std::to_string(first + n));
-    const auto& v = directions(dimensions);
+    const auto& v = directions();
     std::vector<std::uint32_t> dim_seed(static_cast<std::size_t>(dimensions));
     for (int d = 0; d < dimensions; ++d)
         dim_seed[static_cast<std::size_t>(d)] = static_cast<std::uint32_t>(detail::key_hash(seed, 0x50b0u, d) >> 32);

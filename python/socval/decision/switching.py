@@ -166,7 +166,14 @@ class _PairModel:
         self._variants: dict[tuple[int, str], tuple[Any, Any, list]] = {}
         self._samples: dict[tuple[int, str], np.ndarray] = {}
         self._constant: dict[tuple[int, str], np.ndarray] = {}
+        self._models: dict[int, tuple[Any, Any]] = {}  # id(core) -> (core, DesignModel): compiled once
         self.evaluations = 0
+
+    def _model(self, core: Any, lib: Any) -> Any:
+        """The scenario compiled once (``_core.analysis.DesignModel``), shared by every evaluation."""
+        if id(core) not in self._models:
+            self._models[id(core)] = (core, _core.analysis.DesignModel(core, lib))
+        return self._models[id(core)][1]
 
     def distribution(self, pid: str):
         """The parameter's distribution (from A, or from B when only B has it)."""
@@ -215,12 +222,13 @@ class _PairModel:
         if pid not in ids:  # the parameter does not move this scenario: evaluate it once
             if (k, pid) not in self._constant:
                 self._constant[(k, pid)] = np.asarray(an.evaluate_design(
-                    core, lib, ids, self._sample(k, pid), input="values", output=self.output, threads=self.threads))
+                    self._model(core, lib), ids, self._sample(k, pid), input="values", output=self.output,
+                    threads=self.threads))
             return self._constant[(k, pid)]
         design = self._sample(k, pid).copy()
         design[:, ids.index(pid)] = x
-        return np.asarray(an.evaluate_design(core, lib, ids, design, input="values", output=self.output,
-                                             threads=self.threads))
+        return np.asarray(an.evaluate_design(self._model(core, lib), ids, design, input="values",
+                                             output=self.output, threads=self.threads))
 
     def __call__(self, pid: str, x: float) -> float:
         """d(x)."""
@@ -231,9 +239,10 @@ class _PairModel:
             ca, la, _ = self._variant(0, pid)
             if len(self.sides) == 2:
                 cb, lb, _ = self._variant(1, pid)
-                return float(an.evaluate_design_difference(ca, la, cb, lb, [pid], design, input="values",
-                                                           output=self.output, threads=self.threads)[0])
-            return float(an.evaluate_design(ca, la, [pid], design, input="values", output=self.output,
+                return float(an.evaluate_design_difference(self._model(ca, la), self._model(cb, lb), [pid], design,
+                                                           input="values", output=self.output,
+                                                           threads=self.threads)[0])
+            return float(an.evaluate_design(self._model(ca, la), [pid], design, input="values", output=self.output,
                                             threads=self.threads)[0]) - self.threshold
         d = self._side(0, pid, float(x)) - (self._side(1, pid, float(x)) if len(self.sides) == 2
                                             else self.threshold)

@@ -75,7 +75,7 @@ Variables = Dict[str, Tuple[Tuple[str, ...], np.ndarray, Dict[str, Any]]]
 
 
 def _stats(x: np.ndarray) -> Dict[str, float]:
-    """mean, sd (n - 1), p5, p50, p95 (numpy's linear interpolation, as stats::exact_quantile) and P(> 0);
+    """mean, sd (n - 1), p5, p50, p95 (numpy's linear interpolation, Hyndman & Fan type 7) and P(> 0);
     NaN draws (e.g. a BCR with zero costs) are left out."""
     x = np.asarray(x, dtype=float)
     x = x[~np.isnan(x)]

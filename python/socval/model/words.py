@@ -1,9 +1,11 @@
 """The model's fixed word lists, in the engine's result order: pillars (with "unallocated", value no priority
-claims), levers and beneficiaries."""
+claims), levers and beneficiaries. One definition, in C++ (cpp/src/model/names.cpp), exposed by the bindings."""
 from __future__ import annotations
 
 from typing import Tuple
 
-PILLARS: Tuple[str, ...] = ("social", "economic", "environmental", "unallocated")
-LEVERS: Tuple[str, ...] = ("commissioning", "anchor", "employer")
-BENEFICIARIES: Tuple[str, ...] = ("fiscal", "economic", "social")
+from .. import _core
+
+PILLARS: Tuple[str, ...] = tuple(_core.model.PILLARS)
+LEVERS: Tuple[str, ...] = tuple(_core.model.LEVERS)
+BENEFICIARIES: Tuple[str, ...] = tuple(_core.model.BENEFICIARIES)

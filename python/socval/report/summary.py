@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..indicators import headline
+from ..model.words import PILLARS
 from .content import _Content
 from .text import _gbp, _list, _pct
 
@@ -65,7 +66,7 @@ def _pillar_sentence(content: _Content, b: str) -> str:
     pv = float(np.nanmean(r.draws("pv_benefits")))
     if pv <= 0:
         return ""
-    shares = {p: float(np.nanmean(r.draws(f"pillar.{p}"))) / pv for p in ("social", "economic", "environmental")
+    shares = {p: float(np.nanmean(r.draws(f"pillar.{p}"))) / pv for p in PILLARS[:3]
               if f"pillar.{p}" in r.metrics()}
     order = sorted(shares, key=lambda p: -shares[p])
     if not order:

@@ -123,6 +123,9 @@ class _Model:
         if other is not None:
             self.other = _resolve(other)
         self.output, self.threads = engine_metric(output, SensitivityError, "output"), threads
+        # Compiled once (plan and engine program), shared by every evaluation of this model.
+        self.design_model = _core.analysis.DesignModel(self.core, self.lib)
+        self.other_model = None if self.other is None else _core.analysis.DesignModel(*self.other)
 
     def cores(self) -> List[Any]:
         return [self.core] + ([self.other[0]] if self.other is not None else [])
@@ -136,12 +139,11 @@ class _Model:
 
     def __call__(self, ids: Sequence[str], design: np.ndarray, input: str = "uniforms") -> np.ndarray:
         design = np.ascontiguousarray(design, dtype=float)
-        if self.other is None:
-            return np.asarray(_core.analysis.evaluate_design(self.core, self.lib, list(ids), design, input=input,
+        if self.other_model is None:
+            return np.asarray(_core.analysis.evaluate_design(self.design_model, list(ids), design, input=input,
                                                              output=self.output, threads=self.threads))
-        core_b, lib_b = self.other
         return np.asarray(_core.analysis.evaluate_design_difference(
-            self.core, self.lib, core_b, lib_b, list(ids), design, input=input, output=self.output,
+            self.design_model, self.other_model, list(ids), design, input=input, output=self.output,
             threads=self.threads))
 
 

@@ -16,7 +16,6 @@
 
 #include <socval/engine.hpp>
 #include <socval/engine/simulation.hpp>
-#include <socval/stats.hpp>
 
 #include "builder.hpp"
 
@@ -108,6 +107,39 @@ std::vector<double> ranks(const std::vector<double>& x) {
     std::vector<double> r(x.size());
     for (std::size_t i = 0; i < idx.size(); ++i) r[idx[i]] = static_cast<double>(i);
     return r;
+}
+
+/// The exact reference the streaming summaries are checked against: two-pass mean and sample sd, P(x > 0).
+struct Exact {
+    double mean = 0, sd = 0, p_positive = 0;
+};
+Exact summarise(const double* x, std::size_t n) {
+    Exact e;
+    for (std::size_t i = 0; i < n; ++i) e.mean += x[i];
+    e.mean /= static_cast<double>(n);
+    double ss = 0;
+    std::size_t pos = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        ss += (x[i] - e.mean) * (x[i] - e.mean);
+        pos += x[i] > 0.0;
+    }
+    e.sd = n > 1 ? std::sqrt(ss / static_cast<double>(n - 1)) : 0.0;
+    e.p_positive = static_cast<double>(pos) / static_cast<double>(n);
+    return e;
+}
+
+/// Exact quantiles by linear interpolation between order statistics (Hyndman & Fan 1996 type 7, numpy's
+/// default): h = (n - 1) q.
+std::vector<double> exact_quantiles(const double* x, std::size_t n, const std::vector<double>& qs) {
+    std::vector<double> s(x, x + n);
+    std::sort(s.begin(), s.end());
+    std::vector<double> out;
+    for (double q : qs) {
+        const double h = static_cast<double>(n - 1) * q;
+        const auto lo = static_cast<std::size_t>(std::floor(h));
+        out.push_back(lo + 1 >= n ? s.back() : s[lo] + (h - static_cast<double>(lo)) * (s[lo + 1] - s[lo]));
+    }
+    return out;
 }
 
 double pearson(const std::vector<double>& a, const std::vector<double>& b) {

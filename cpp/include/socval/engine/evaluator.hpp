@@ -2,7 +2,8 @@
 /// Block evaluation of a plan: the one code path for deterministic and Monte Carlo evaluation. A block holds n
 /// draws; parameter p of draw d is params[p * stride + d] (structure of arrays), so every inner loop runs over
 /// draws and vectorises. Deterministic evaluation is a block of one draw with every parameter at its central
-/// value. One Evaluator per thread: it owns its work arrays; the Plan is shared read-only.
+/// value. The compiled Program (row layout and op lists of a plan for one tracking mode) is built once and shared
+/// read-only by every thread and call; one Evaluator per thread owns its work arrays and the program linked to them.
 #include <cstddef>
 #include <memory>
 
@@ -18,10 +19,39 @@ enum class Tracking {
     option,  ///< one group per funded option (Plan::options order)
 };
 
-/// Evaluates blocks of draws of one plan. Not thread-safe; cheap to create one per thread.
+/// A plan compiled for one tracking mode: the flat program of fused steps the Evaluator follows (which
+/// outcome-years are computed, the row of every number, constants). Immutable once built: build it once per
+/// plan and share it (std::shared_ptr<const Program>) between threads and calls. Keeps the plan alive.
+class Program {
+public:
+    Program(std::shared_ptr<const Plan> plan, Tracking tracking);
+    ~Program();
+    Program(const Program&) = delete;
+    Program& operator=(const Program&) = delete;
+    const Plan& plan() const;
+    Tracking tracking() const;
+    struct Data;  ///< the compiled program (evaluator.cpp)
+    const Data& data() const { return *data_; }
+
+private:
+    std::shared_ptr<const Plan> plan_;
+    std::unique_ptr<const Data> data_;
+};
+
+/// Builds the program of a plan for one tracking mode (shared ownership of the plan).
+std::shared_ptr<const Program> make_program(std::shared_ptr<const Plan> plan, Tracking tracking = Tracking::none);
+
+/// A non-owning handle on a plan the caller keeps alive (for a program used within the caller's scope).
+std::shared_ptr<const Plan> borrow(const Plan& plan);
+
+/// Evaluates blocks of draws of one program. Not thread-safe; cheap to create one per thread (the program is
+/// shared, only the work arrays are allocated).
 class Evaluator {
 public:
-    /// Work arrays sized for blocks of up to `max_block` draws. Throws AppraisalError if max_block < 1.
+    /// Work arrays sized for blocks of up to `max_block` draws. Throws AppraisalError if max_block < 1 or the
+    /// program is null.
+    explicit Evaluator(std::shared_ptr<const Program> program, int max_block = 64);
+    /// One-off use: builds a program of its own (the plan must outlive the Evaluator).
     Evaluator(const Plan& plan, Tracking tracking = Tracking::none, int max_block = 64);
     ~Evaluator();
     Evaluator(Evaluator&&) noexcept;

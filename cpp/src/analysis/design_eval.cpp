@@ -1,34 +1,23 @@
 /// Native evaluation of sensitivity designs (see design_eval.hpp and docs/model/scenario_sensitivity.md).
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <exception>
-#include <functional>
 #include <map>
 #include <memory>
-#include <thread>
 
-#include <socval/engine/design_eval.hpp>
+#include <socval/common/blocks.hpp>
+
+#include <socval/analysis/design_eval.hpp>
 #include <socval/engine/evaluator.hpp>
-#include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
 
-namespace socval::engine {
+namespace socval::analysis {
+
+using engine::Evaluator;
+using engine::Tracking;
 
 namespace {
 
 constexpr int kBlock = 64;  // rows per Evaluator::run; any value gives the same per-row results
-
-const char* const kPillars[] = {"social", "economic", "environmental", "unallocated"};
-
-void check_plan(const Plan& plan, const model::Scenario& scenario) {
-    bool same = plan.n_params() == static_cast<int>(scenario.parameters.size());
-    for (int p = 0; same && p < plan.n_params(); ++p) same = plan.parameter_ids[p] == scenario.parameters[p].id;
-    if (!same)
-        throw SensitivityError("evaluate_design: expected a plan compiled from this scenario (same parameter ids), "
-                               "found " + std::to_string(plan.n_params()) + " plan parameters for " +
-                               std::to_string(scenario.parameters.size()) + " scenario parameters");
-}
 
 /// Column j of the design -> plan parameter row, or -1 when the plan has no such parameter.
 std::vector<int> column_rows(const Plan& plan, const std::vector<std::string>& columns) {
@@ -75,60 +64,6 @@ const double* pick(const Evaluator& ev, const DesignOutput& out) {
     return ev.npsv();
 }
 
-/// Runs fn(block) for blocks 0..n_blocks-1 on worker threads (one Evaluator each, made by the caller's fn);
-/// rethrows the exception of the lowest failing block, so errors do not depend on the thread count either.
-template <class MakeWorker>
-void for_blocks(std::size_t n_blocks, int threads, MakeWorker make_worker) {
-    if (n_blocks == 0) return;
-    unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    std::size_t T = threads > 0 ? static_cast<std::size_t>(threads) : hw;
-    T = std::max<std::size_t>(1, std::min(T, n_blocks));
-    std::atomic<std::size_t> next{0};
-    std::atomic<std::size_t> first_failed{n_blocks};  // lowest failing block so far
-    std::vector<std::exception_ptr> errors(n_blocks);
-    std::exception_ptr setup_error;
-    std::atomic<bool> setup_failed{false};
-    auto fail = [&](std::size_t b) {
-        std::size_t cur = first_failed.load();
-        while (b < cur && !first_failed.compare_exchange_weak(cur, b)) {
-        }
-    };
-    auto work = [&] {
-        std::function<void(std::size_t)> run_block;
-        try {
-            run_block = make_worker();
-        } catch (...) {
-            bool expected = false;
-            if (setup_failed.compare_exchange_strong(expected, true)) setup_error = std::current_exception();
-            fail(0);
-            return;
-        }
-        for (;;) {
-            const std::size_t b = next.fetch_add(1);
-            if (b >= n_blocks || b > first_failed.load()) return;  // blocks after a failure need not run
-            try {
-                run_block(b);
-            } catch (...) {
-                errors[b] = std::current_exception();
-                fail(b);
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < T; ++t) {
-        try {
-            pool.emplace_back(work);
-        } catch (...) {
-            break;  // fewer threads: same results
-        }
-    }
-    work();
-    for (auto& th : pool) th.join();
-    if (setup_error) std::rethrow_exception(setup_error);
-    for (auto& e : errors)
-        if (e) std::rethrow_exception(e);
-}
-
 }  // namespace
 
 DesignOutput parse_design_output(const Plan& plan, const std::string& output) {
@@ -153,7 +88,7 @@ DesignOutput parse_design_output(const Plan& plan, const std::string& output) {
     } else if (head == "pillar") {
         o.kind = DesignOutput::Kind::pillar;
         for (int k = 0; k < 4; ++k)
-            if (tail == kPillars[k]) return o.index = k, o;
+            if (tail == model::result_pillars()[static_cast<std::size_t>(k)]) return o.index = k, o;
         throw SensitivityError("output: unknown pillar '" + tail +
                                "'; expected social, economic, environmental or unallocated");
     }
@@ -161,10 +96,36 @@ DesignOutput parse_design_output(const Plan& plan, const std::string& output) {
                            "found '" + output + "'");
 }
 
-std::vector<double> evaluate_design(const Plan& plan, const model::Scenario& scenario,
-                                    const std::vector<std::string>& columns, const double* design, std::size_t n,
-                                    DesignInput input, const std::string& output, int threads) {
-    check_plan(plan, scenario);
+DesignModel::DesignModel(const model::Scenario& scenario_, const values::Library& library)
+    : scenario(scenario_),
+      plan(std::make_shared<const Plan>(engine::compile(scenario, library))),
+      program(engine::make_program(plan, Tracking::none)) {}
+
+std::shared_ptr<Evaluator> DesignModel::evaluator(int block) const {
+    std::unique_ptr<Evaluator> ev;
+    {
+        std::lock_guard<std::mutex> lock(pool_mutex_);
+        for (auto it = pool_.begin(); it != pool_.end(); ++it)
+            if ((*it)->max_block() == block) {
+                ev = std::move(*it);
+                pool_.erase(it);
+                break;
+            }
+    }
+    if (!ev) ev = std::make_unique<Evaluator>(program, block);
+    constexpr std::size_t kIdle = 16;  // at most this many idle Evaluators are kept
+    return std::shared_ptr<Evaluator>(ev.release(), [this](Evaluator* e) {
+        std::unique_ptr<Evaluator> back(e);
+        std::lock_guard<std::mutex> lock(pool_mutex_);
+        if (pool_.size() < kIdle) pool_.push_back(std::move(back));
+    });
+}
+
+std::vector<double> evaluate_design(const DesignModel& model, const std::vector<std::string>& columns,
+                                    const double* design, std::size_t n, DesignInput input, const std::string& output,
+                                    int threads) {
+    const Plan& plan = *model.plan;
+    const model::Scenario& scenario = model.scenario;
     const DesignOutput out = parse_design_output(plan, output);
     const std::vector<int> rows = column_rows(plan, columns);
     const std::size_t k = columns.size();
@@ -172,11 +133,11 @@ std::vector<double> evaluate_design(const Plan& plan, const model::Scenario& sce
     const std::size_t P = static_cast<std::size_t>(plan.n_params());
     std::vector<double> result(n);
     const std::size_t n_blocks = (n + kBlock - 1) / kBlock;
-    for_blocks(n_blocks, threads, [&] {
-        auto ev = std::make_shared<Evaluator>(plan, Tracking::none, kBlock);
+    run_blocks(n_blocks, threads, [&] {
+        auto ev = model.evaluator(kBlock);
         auto params = std::make_shared<std::vector<double>>(std::max<std::size_t>(P, 1) * kBlock);
-        return [&, ev, params](std::size_t b) {
-            const std::size_t r0 = b * kBlock;
+        return [&, ev, params](std::uint64_t b) {
+            const std::size_t r0 = static_cast<std::size_t>(b) * kBlock;
             const int m = static_cast<int>(std::min<std::size_t>(kBlock, n - r0));
             double* x = params->data();
             for (std::size_t p = 0; p < P; ++p) std::fill(x + p * kBlock, x + p * kBlock + m, plan.central[p]);
@@ -196,31 +157,19 @@ std::vector<double> evaluate_design(const Plan& plan, const model::Scenario& sce
     return result;
 }
 
-std::vector<double> evaluate_design_difference(const Plan& plan_a, const model::Scenario& scenario_a,
-                                               const Plan& plan_b, const model::Scenario& scenario_b,
+std::vector<double> evaluate_design_difference(const DesignModel& a_model, const DesignModel& b_model,
                                                const std::vector<std::string>& columns, const double* design,
                                                std::size_t n, DesignInput input, const std::string& output,
                                                int threads) {
-    const std::vector<int> rows_a = column_rows(plan_a, columns);
-    const std::vector<int> rows_b = column_rows(plan_b, columns);
+    const std::vector<int> rows_a = column_rows(*a_model.plan, columns);
+    const std::vector<int> rows_b = column_rows(*b_model.plan, columns);
     for (std::size_t j = 0; j < columns.size(); ++j)
         if (rows_a[j] < 0 && rows_b[j] < 0)
             throw SensitivityError("evaluate_design_difference: columns[" + std::to_string(j) + "]: parameter '" +
                                    columns[j] + "' is in neither scenario");
-    std::vector<double> a = evaluate_design(plan_a, scenario_a, columns, design, n, input, output, threads);
-    const std::vector<double> b = evaluate_design(plan_b, scenario_b, columns, design, n, input, output, threads);
+    std::vector<double> a = evaluate_design(a_model, columns, design, n, input, output, threads);
+    const std::vector<double> b = evaluate_design(b_model, columns, design, n, input, output, threads);
     for (std::size_t i = 0; i < n; ++i) a[i] -= b[i];
     return a;
 }
-
-std::vector<double> sampled_parameters(const model::Scenario& scenario, std::uint64_t seed, Sampler sampler,
-                                       std::uint64_t draws) {
-    if (draws < 1) throw SensitivityError("sampled_parameters: draws: expected >= 1, found 0");
-    const ParameterSampler ps(scenario, seed, sampler, draws);
-    const std::size_t P = static_cast<std::size_t>(ps.n_params());
-    std::vector<double> out(P * draws);
-    if (P > 0) ps.sample(0, static_cast<std::size_t>(draws), out.data(), static_cast<std::size_t>(draws));
-    return out;
-}
-
-}  // namespace socval::engine
+}  // namespace socval::analysis

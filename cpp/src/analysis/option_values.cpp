@@ -1,19 +1,22 @@
 /// Per-option values on common random numbers (docs/model/portfolio.md): the candidate pool funded together,
-/// sampled with ParameterSampler (the streams of simulate()), evaluated with Tracking::option. Blocks are claimed
-/// by worker threads and written at their draw offsets, so the result does not depend on the thread count.
-#include <socval/engine/option_values.hpp>
+/// sampled with ParameterSampler (the streams of simulate()), evaluated with Tracking::option. Blocks run on the
+/// core's block runner and are written at their draw offsets, so the result does not depend on the thread count.
+#include <socval/analysis/option_values.hpp>
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
+#include <functional>
+#include <memory>
+
+#include <socval/common/blocks.hpp>
 
 #include <socval/engine/evaluator.hpp>
 #include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
 
-namespace socval::engine {
+namespace socval::analysis {
+
+using namespace engine;
 
 model::Scenario candidate_pool(const model::Scenario& scenario, const std::vector<std::string>& candidates) {
     const int n = static_cast<int>(scenario.options.size());
@@ -124,41 +127,28 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
 
     const std::uint64_t B = static_cast<std::uint64_t>(o.block_size);
     const std::uint64_t blocks = (o.draws + B - 1) / B;
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const std::uint64_t T = std::min<std::uint64_t>(blocks, o.threads > 0 ? static_cast<std::uint64_t>(o.threads) : hw);
-    std::atomic<std::uint64_t> next{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-    auto work = [&](bool caller) {
-        try {
-            Evaluator ev(plan, Tracking::option, o.block_size);
-            std::vector<double> params(static_cast<std::size_t>(std::max(1, plan.n_params())) * B);
-            for (std::uint64_t b; !failed && (b = next++) < blocks;) {
-                const std::uint64_t d0 = b * B;
-                const int n = static_cast<int>(std::min(B, o.draws - d0));
-                sampler.sample(d0, static_cast<std::size_t>(n), params.data(), B);
-                ev.run(params.data(), B, n);
-                store(ev, plan, d0, n, N, r);
-                if (caller && o.cancelled && o.cancelled())
-                    throw Interrupted("option values: interrupted after " + std::to_string(d0 + n) + " of " +
-                                      std::to_string(o.draws) + " draws; nothing is returned");
-            }
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-            failed = true;
-        }
-    };
-    std::vector<std::thread> threads;
-    try {
-        for (std::uint64_t t = 1; t < T; ++t) threads.emplace_back(work, false);
-    } catch (...) {  // could not start a thread: the started ones and this one finish the blocks
-    }
-    work(true);
-    for (auto& t : threads) t.join();
-    if (error) std::rethrow_exception(error);
+    const auto program = make_program(borrow(plan), Tracking::option);  // once, shared by every thread
+    std::atomic<std::uint64_t> done{0};
+    std::function<void()> poll;
+    if (o.cancelled)
+        poll = [&] {
+            if (o.cancelled())
+                throw Interrupted("option values: interrupted after " + std::to_string(done.load()) + " of " +
+                                  std::to_string(o.draws) + " draws; nothing is returned");
+        };
+    run_blocks(blocks, o.threads, [&] {
+        auto ev = std::make_shared<Evaluator>(program, o.block_size);
+        auto params = std::make_shared<std::vector<double>>(static_cast<std::size_t>(std::max(1, plan.n_params())) * B);
+        return [&, ev, params](std::uint64_t b) {
+            const std::uint64_t d0 = b * B;
+            const int n = static_cast<int>(std::min(B, o.draws - d0));
+            sampler.sample(d0, static_cast<std::size_t>(n), params->data(), B);
+            ev->run(params->data(), B, n);
+            store(*ev, plan, d0, n, N, r);
+            done += static_cast<std::uint64_t>(n);
+        };
+    }, poll);
     return r;
 }
 
-}  // namespace socval::engine
+}  // namespace socval::analysis

@@ -21,7 +21,7 @@
 #include <socval/sampling.hpp>
 #include <socval/values.hpp>
 
-namespace socval::engine {
+namespace socval::analysis {
 
 /// How option values are simulated. Results depend on draws, seed and sampler, never on threads or block_size.
 struct OptionValuesOptions {
@@ -31,7 +31,7 @@ struct OptionValuesOptions {
     int threads = 0;                              ///< worker threads; 0 = hardware concurrency
     int block_size = 256;                         ///< draws per block (work unit only)
     std::vector<std::string> candidates;          ///< option ids of the pool; empty = every option
-    /// Polled by the calling thread after each of its blocks; returning true stops the run (throws Interrupted).
+    /// Polled by the calling thread every 50 ms while the blocks run; returning true stops the run (Interrupted).
     std::function<bool()> cancelled;
 };
 
@@ -65,4 +65,4 @@ model::Scenario candidate_pool(const model::Scenario& scenario, const std::vecto
 OptionValues option_values(const model::Scenario& scenario, const values::Library& library,
                            const OptionValuesOptions& options);
 
-}  // namespace socval::engine
+}  // namespace socval::analysis
