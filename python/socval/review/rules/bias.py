@@ -37,16 +37,17 @@ def check(ctx: Context) -> List[Finding]:
                 f"option '{oid}' costs GBP {capital + revenue:,.0f} and declares no optimism bias category",
                 OB_GUIDANCE, "add optimism_bias: {category: <one of data/optimism_bias.yaml>, mitigation: <share "
                              "evidenced by costed risk management>}"))
-        if opt.outputs and not ctx.declared("options", oid, "benefits_shortfall") \
+        delay = any(ctx.declared("outcomes", t, "lag") for t, _ in ctx.out_edges.get(oid, []))
+        if opt.outputs and not delay and not ctx.declared("options", oid, "benefits_shortfall") \
                 and not ctx.declared("options", oid, "optimism_bias.works_duration"):
             found.append(ctx.finding(
                 "OB002", "warning", ctx.item_position("options", oid), f"options.{oid}.benefits_shortfall",
                 f"option '{oid}' declares outputs but no benefits shortfall (benefits_shortfall) and no delay "
-                f"(optimism_bias.works_duration): its benefits are taken as certain to arrive in full and on time",
+                f"(optimism_bias.works_duration, or a lag on the outcomes it feeds): its benefits are taken as certain to arrive in full and on time",
                 "Green Book 2022 Annex A5 (optimism bias covers benefits shortfall and works duration as well as "
                 "costs)",
-                "declare benefits_shortfall (an uncertain share of outputs not delivered) or works_duration, or say "
-                "in a comment why the outputs are not at risk"))
+                "declare benefits_shortfall (an uncertain share of outputs not delivered) or works_duration, or "
+                "state the delay considered as lag on the outcomes it feeds (lag: 0 when none)"))
         if revenue > 0 and not ctx.declared("options", oid, "optimism_bias.revenue") \
                 and opt.optimism_bias_category not in OPERATING_CATEGORIES:
             found.append(ctx.finding(

@@ -14,6 +14,10 @@ from ..findings import Finding
 RULES = {"PS001": "place-level benefit in the UK NPSV with no place perspective declared",
          "PS002": "costs to others (suppliers, partners, participants) not declared"}
 PLACE = re.compile(r"\blocal\b|\bregion|\bplace\b|\barea\b")
+#: Who else bears costs, by what an option is or feeds (Green Book: all costs to UK society).
+BEARERS = ((re.compile(r"clause|contract|supplier|procure|tender"), "suppliers' price premiums"),
+           (re.compile(r"partner|network|in-kind|in kind|volunteer"), "partners' or volunteers' in-kind inputs"),
+           (re.compile(r"learner|trainee|participant|apprentic|volunteer|course"), "participants' time"))
 
 
 def check(ctx: Context) -> List[Finding]:
@@ -36,10 +40,17 @@ def check(ctx: Context) -> List[Finding]:
         opt = ctx.options[oid]
         if not opt.costs or ctx.declared("options", oid, "costs_to_others"):
             continue
+        # the option's own words, and the ids of the outcomes it delivers (learners_trained: participants)
+        words = ctx.text("options", oid, ("id", "name", "description")) + " " + " ".join(
+            t.replace("_", " ") for t, _ in ctx.out_edges.get(oid, []))
+        who = [label for pattern, label in BEARERS if pattern.search(words)]
+        if not who:
+            continue
         found.append(ctx.finding(
             "PS002", "advice", ctx.key_position("options", oid, "costs"), f"options.{oid}.costs_to_others",
-            f"option '{oid}' counts only the body's own costs: no costs to others (suppliers' price premiums, "
-            f"partners' in-kind inputs, participants' time) are declared",
+            f"option '{oid}' counts only the body's own costs, though others bear costs too "
+            f"({', '.join(dict.fromkeys(who))}): no costs_to_others are declared",
             "Green Book 2022 ch. 6 (all costs to UK society, including third parties); Social Value UK principle 2",
-            "declare costs_to_others: [{year, amount, bearer}] or say in a comment why there are none"))
+            "declare costs_to_others: [{year, amount, bearer}] or say in the option's description why there are "
+            "none"))
     return found

@@ -42,15 +42,23 @@ def check(ctx: Context) -> List[Finding]:
                     f"no funded option reaches priority '{pid}'", PPN,
                     "fund an option that serves it, or say in the paper why this scenario leaves it out"))
     levers = getattr(_core.model, "LEVERS", ("commissioning", "anchor", "employer"))
-    used = {ctx.options[o].lever for o in ctx.option_ids}
-    first = ctx.item_position("options", ctx.option_ids[0]) if ctx.option_ids else ctx.metadata_position("name")
+    pool = {ctx.options[o].lever for o in ctx.option_ids}
+    funded = {ctx.options[o].lever for o in ctx.funded}
     for lever in levers:
-        if lever not in used:
+        options = [o for o in ctx.option_ids if ctx.options[o].lever == lever]
+        if lever in pool and ctx.funded and lever not in funded and any(ctx.options[o].costs for o in options):
+            found.append(ctx.finding(
+                "ST003", "advice", ctx.item_position("options", options[0]), f"options.{options[0]}.lever",
+                f"the {lever} lever has options in the pool ({', '.join(options)}) but none is funded",
+                "Social Value UK principle 2, 'Understand what changes' (every route by which the body creates "
+                "value considered)", f"fund an option of the {lever} lever, or say why this scenario leaves it out"))
+        elif lever not in pool and len(pool) >= 2:
+            first = ctx.item_position("options", ctx.option_ids[0])
             found.append(ctx.finding(
                 "ST003", "advice", first, "options",
-                f"no option uses the {lever} lever", "Social Value UK principle 2, 'Understand what changes' "
-                                                      "(every route by which the body creates value considered)",
-                f"add an option for the {lever} lever, or say why the body does not use it"))
+                f"no option uses the {lever} lever, though the pool uses {', '.join(sorted(pool))}",
+                "Social Value UK principle 2, 'Understand what changes' (every route by which the body creates "
+                "value considered)", f"add an option for the {lever} lever, or say why the body does not use it"))
     for oid in ctx.outcome_ids:
         if LOCAL.search(ctx.text("outcomes", oid, ("id", "name"))) \
                 and not str(ctx.items["outcomes"].get(oid, {}).get("description") or "").strip():
