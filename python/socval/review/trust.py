@@ -158,7 +158,10 @@ def _position(x: Optional[float], lo: float, hi: float) -> str:
 
 def _pair_rows(label: str, a: Any, b: Optional[Any], names: Sequence[str], status: Dict[str, Evidence], top: int,
                draws: int, seed: int) -> List[dict]:
-    tornado = scenario_sensitivity(a, method="tornado", other=b, output="npsv")
+    try:
+        tornado = scenario_sensitivity(a, method="tornado", other=b, output="npsv")
+    except _core.SensitivityError:  # neither scenario has an uncertain input: nothing can switch
+        return []
     params = list(tornado["input"].head(top))
     model = _PairModel(a, b, "npsv", "expected", draws, seed, "lhs", None)
     model.names = list(names)
@@ -191,14 +194,14 @@ def _fmt(x: float) -> str:
 
 
 def _hinge_text(rows: pd.DataFrame, runner: str) -> str:
-    """``param (switches at X against Y; range lo-hi[, just outside it]; ...)`` for one input's hinge rows."""
+    """``param (switches at X against Y[, just outside its range] and at ...; range lo-hi)`` for one input."""
     bits = []
     for _, r in rows.iterrows():
         other = "doing nothing" if str(r["pair"]).endswith("do nothing") else runner
-        where = "" if r["position"] == "inside" else ", just outside it"
-        bits.append(f"switches at {_fmt(r['switching_value'])} against {other}; range {_fmt(r['low'])}-"
-                    f"{_fmt(r['high'])}{where}")
-    return f"{rows.iloc[0]['parameter']} ({'; '.join(bits)})"
+        near = " (just outside its range)" if r["position"] == "near" else ""
+        bits.append(f"at {_fmt(r['switching_value'])} against {other}{near}")
+    first = rows.iloc[0]
+    return f"{first['parameter']} (switches {' and '.join(bits)}; range {_fmt(first['low'])}-{_fmt(first['high'])})"
 
 
 def _verdict(best: str, runner: str, sw: pd.DataFrame, alt: pd.DataFrame) -> str:
