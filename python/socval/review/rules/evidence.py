@@ -64,7 +64,8 @@ def check(ctx: Context, draws: int = 200, seed: int = 0, share: bool = True) -> 
         if oid not in ctx.reached:
             continue
         v = ctx.outcomes[oid].valuation
-        if v.kind == "money" and not v.per_unit.uncertain:
+        gbp_per_gbp = v.per_unit.value == 1 and "gbp" in ctx.outcomes[oid].unit.lower()  # a unit conversion
+        if v.kind == "money" and not v.per_unit.uncertain and not gbp_per_gbp:
             ev = _fixed_value_status(ctx, oid)
             if ev is not None and ev.status == "none":
                 found.append(ctx.finding(
@@ -85,7 +86,8 @@ def check(ctx: Context, draws: int = 200, seed: int = 0, share: bool = True) -> 
                     f"illustrative (source or licence not confirmed)", TRANSPARENT,
                     "replace it with an openly licensed, sourced value, or keep it out of the headline"))
     if share and ctx.core.parameters:
-        s = illustrative_share(ctx.scenario, status, draws=draws, seed=seed)
+        scoped = {k: v for k, v in status.items() if _in_scope(ctx, k)}
+        s = illustrative_share(ctx.scenario, scoped, draws=draws, seed=seed)
         if s.inputs:
             found.append(ctx.finding(
                 "EV004", "warning" if s.mean_share >= ILL_SHARE_WARNING else "advice",
