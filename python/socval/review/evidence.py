@@ -109,12 +109,16 @@ class IllustrativeShare:
     inputs: int
     draws: int
 
+    @staticmethod
+    def _gbp(x: float) -> str:
+        return f"GBP {x / 1e6:,.1f}m" if abs(x) >= 1e5 else f"GBP {x:,.0f}"
+
     def sentence(self) -> str:
         if not self.inputs:
             return "no value-carrying input is marked illustrative"
-        names = ", ".join(f"{p} (GBP {v / 1e6:,.1f}m)" for p, v in self.largest[:3])
+        names = ", ".join(f"{p} ({self._gbp(v)})" for p, v in self.largest[:3])
         return (f"{100 * self.mean_share:.0f}% of PV benefits (p5-p95 {100 * self.p5:.0f}-{100 * self.p95:.0f}%; "
-                f"GBP {self.resting_mean / 1e6:,.1f}m of a mean NPSV of GBP {self.npsv_mean / 1e6:,.1f}m) rests on "
+                f"{self._gbp(self.resting_mean)} of a mean NPSV of {self._gbp(self.npsv_mean)}) rests on "
                 f"{self.inputs} illustrative inputs; largest: {names}")
 
 

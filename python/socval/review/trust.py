@@ -130,7 +130,8 @@ def alternatives(horizon: int) -> List[Tuple[str, Callable[[dict], bool]]]:
         ("high values (carbon, WELLBY, QALY and unit values at their high case)", _value_case("high")),
         ("reduced discount schedule (Green Book, catastrophic risk excluded)", _metadata(schedule="reduced")),
         ("wellbeing and health discounted at the standard rate", _no_health_schedule),
-        (f"horizon {max(1, horizon - 5)} years", _metadata(horizon=max(1, horizon - 5))),
+        (f"horizon {max(1, horizon - 5)} year{'s' if max(1, horizon - 5) > 1 else ''}",
+         _metadata(horizon=max(1, horizon - 5))),
         (f"horizon {horizon + 10} years", _metadata(horizon=horizon + 10)),
         ("optimism bias at its upper bound (no mitigation)", _no_mitigation),
     ]
