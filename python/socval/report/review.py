@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any, Dict, List, Optional
 
-from ..review.check import ComparisonFindings, check_comparison, check_scenarios
+from ..review.check import check_comparison, check_scenarios
 from ..review.findings import Findings
 from .content import _Content
 from .tables import _Table

@@ -29,14 +29,13 @@ def check_scenario(scenario: Any, draws: int = 200, seed: int = 0, share: bool =
 
 
 def check_scenarios(scenarios: Sequence[Any], **options: Any) -> Findings:
-    """Findings of several scenarios, merged: a finding in a file they share (e.g. an included outcomes file) is
-    given once."""
-    out = Findings()
-    for s in scenarios:
-        out = out + check_scenario(s, **options)
-    names = [getattr(_load(s), "source", str(s)) for s in scenarios]
-    out.subject = ", ".join(names)
-    return out
+    """Findings of several scenarios (Scenario objects or file paths), merged: a finding in a file they share
+    (e.g. an included outcomes file) is given once. ``options`` as :func:`check_scenario`."""
+    loaded = [_load(s) for s in scenarios]
+    found: list = []
+    for s in loaded:
+        found.extend(check_scenario(s, **options))
+    return Findings(found, subject=", ".join(s.source for s in loaded))
 
 
 class ComparisonFindings(Findings):

@@ -3,7 +3,6 @@ it, set against the input's range and evidence status; the ranking re-run under 
 verdict. Method: docs/model/review.md."""
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 

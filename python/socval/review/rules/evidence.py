@@ -2,7 +2,6 @@
 resting on illustrative inputs (method: docs/model/review.md)."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import List
 
