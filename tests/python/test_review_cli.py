@@ -48,3 +48,12 @@ def test_a_file_that_does_not_read_exits_2(tmp_path, capsys):
     bad.write_text("metadata: {name: x}\n", encoding="utf-8")
     assert cli.main(["check", str(bad)]) == 2
     assert "socval check: error:" in capsys.readouterr().err
+
+
+def test_report_with_trust_has_the_section(tmp_path, capsys):
+    out = tmp_path / "annex.md"
+    assert cli.main(["report", str(DATA / "hinge_a.yaml"), str(DATA / "hinge_b.yaml"), "--out", str(out),
+                     "--draws", "64", "--trust"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## How far to trust these results" in text and "### Switching values" in text
+    assert "depends on one illustrative input" in text and "--trust" in text
