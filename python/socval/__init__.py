@@ -9,7 +9,7 @@ Green Book appraisal of investment options linked to a region's priorities, with
     cmp = sv.compare([sc, other], draws=10_000, seed=42)   # paired, common random numbers
 
 The package is layered (docs/architecture.md): ``appraisal``, ``values`` -> ``io`` -> ``model`` -> ``engine`` ->
-``sensitivity``, ``indicators`` -> ``decision`` -> ``plots`` -> ``report`` -> ``cli``.
+``sensitivity``, ``indicators`` -> ``decision`` -> ``review``, ``plots`` -> ``report`` -> ``cli``.
 """
 from ._core import (
     AppraisalError,
@@ -23,7 +23,7 @@ from ._core import (
 )
 from ._core import __version__
 from . import _compat
-from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, plots, report
+from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, review, plots, report
 from .engine import Comparison, Evaluation, Results, compare, load_results, simulate
 from .indicators.local_economy import lm3
 from .model import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
@@ -35,7 +35,7 @@ __all__ = [
     "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
     "Comparison", "Evaluation", "Results", "Scenario",
     "compare", "lm3", "load_results", "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
-    "appraisal", "values", "io", "model", "engine", "sensitivity", "indicators", "decision", "plots", "report",
+    "appraisal", "values", "io", "model", "engine", "sensitivity", "indicators", "decision", "review", "plots", "report",
 ]
 
 

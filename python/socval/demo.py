@@ -143,6 +143,11 @@ def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+#: Keyed draws of the trust analysis (switching values and structural alternatives): enough for a stable ranking
+#: of means, small enough to keep `make demo` quick.
+REVIEW_DRAWS = 100
+
+
 def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progress: Optional[bool] = False,
         directory: Path = SCENARIO_DIR) -> Dict[str, object]:
     """Validate, simulate, compare and write the outputs; returns what main() prints.
@@ -151,7 +156,8 @@ def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progr
     -------
     dict
         ``scenarios`` (name -> validated scenario), ``budgets`` (name -> GBP), ``comparison`` (socval
-        Comparison), ``table`` (comparison_table), ``files`` (paths written), ``seconds``.
+        Comparison), ``table`` (comparison_table), ``files`` (paths written), ``review`` (the checklist's
+        findings and the trust verdict, socval.review.ComparisonFindings), ``seconds``.
     """
     t0 = time.perf_counter()
     paths = scenario_paths(directory)
@@ -172,10 +178,12 @@ def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progr
     files.append(csv)
     files.append(plot_comparison(table, out_dir / "west-of-england-comparison.png"))
 
+    # the checklist and how far the ranking can be trusted (switching values on REVIEW_DRAWS keyed draws)
+    review = cmp.check(draws=REVIEW_DRAWS, seed=seed)
     files.append(report(cmp, out_dir / "west-of-england-report.html",
-                        command=f"python -m socval.demo --draws {draws} --seed {seed}"))
+                        command=f"python -m socval.demo --draws {draws} --seed {seed}", review=review))
     return {"scenarios": scenarios, "budgets": budgets, "comparison": cmp, "table": table, "files": files,
-            "seconds": time.perf_counter() - t0}
+            "review": review, "seconds": time.perf_counter() - t0}
 
 
 # ---- the issue-2 example: a Green Book appraisal of a retrofit pilot, by hand --------------------------------------
@@ -239,6 +247,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           "spend and tCO2e are totals over 2025-2044")
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.max_colwidth", 40):
         print(format_table(r["table"]).T.to_string())
+    review = r["review"]
+    c = review.counts()
+    print(f"\nHow far to trust these results: {review.verdict}")
+    print(f"Checklist: {c['error']} errors, {c['warning']} warnings, {c['advice']} advice "
+          f"(socval check scenarios/west-of-england/*.yaml; answered in scenarios/west-of-england/README.md)")
     print("\nWritten:")
     for f in r["files"]:
         print(f"  {f}")

@@ -79,5 +79,6 @@ def test_demo_main_prints_the_comparison(tmp_path, capsys):
     assert demo.main(["--draws", "300", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     for word in ("baseline.yaml", "budget GBP 100.0m", "NPSV (GBP m)", "P(best NPSV)", "LM3", "tCO2e avoided",
-                 "west-of-england-comparison.png"):
+                 "west-of-england-comparison.png", "How far to trust these results: depends on",
+                 "links.qualifications_gained->earnings_uplift.coefficient"):
         assert word in out, word

@@ -18,7 +18,7 @@ LAYERS = {
     "engine": 4,
     "sensitivity": 5, "indicators": 5,
     "decision": 6,
-    "plots": 7,
+    "plots": 7, "review": 7,
     "report": 8,
     "cli": 9, "demo": 9, "__main__": 9, "__init__": 10,
 }
@@ -106,6 +106,21 @@ def test_every_part_has_a_layer():
 
 def test_no_import_runs_up_the_layers():
     assert upward_imports() == []
+
+
+#: Parts that share a layer but must not import each other: (importer, imported).
+APART = {("review", "plots")}
+
+
+def test_parts_kept_apart_within_a_layer():
+    """review (the checklist) sits beside plots in layer 7 and never draws: it imports no plots module."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        for target, line, _ in _imports(path):
+            if (module.split(".")[0], target.split(".")[0]) in APART:
+                found.append(f"{path.relative_to(PACKAGE.parents[1])}:{line}: {module} imports {target}")
+    assert found == []
 
 
 def test_an_injected_upward_import_is_found(tmp_path):

@@ -109,8 +109,8 @@ def _command(args: argparse.Namespace, used: dict) -> str:
     parts = ["socval", "report"] + [shlex.quote(f) for f in args.files] + ["--out", shlex.quote(args.out)]
     if args.format:
         parts += ["--format", args.format]
-    for flag in ("pdf", "csv"):
-        if getattr(args, flag):
+    for flag in ("pdf", "csv", "trust"):
+        if getattr(args, flag, False):
             parts.append(f"--{flag}")
     if args.title:
         parts += ["--title", shlex.quote(args.title)]
@@ -133,7 +133,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     fmt = args.format or ("md" if Path(args.out).suffix.lower() in (".md", ".markdown") else "html")
     sens = sensitivity_of(obj, args.sensitivity, args.threads) if args.sensitivity else None
     report(obj, args.out, format=fmt, pdf=args.pdf, title=args.title, csv=args.csv, sensitivity=sens,
-           command=_command(args, used))
+           command=_command(args, used), review=True if args.trust else None)
     for name, path in companion_paths(args.out, fmt, args.pdf, args.csv).items():
         print(f"written: {path}" + ("/" if name == "figures" else ""))
     return 0
@@ -159,6 +159,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--sensitivity", nargs="+", choices=("tornado", "sobol"), default=[],
                    help="add sensitivity charts of NPSV for the scenario with the highest mean NPSV: tornado "
                         "(one-way, p10/p90) and/or sobol (indices grouped by kind of parameter)")
+    p.add_argument("--trust", action="store_true",
+                   help="add the trust analysis to the section 'How far to trust these results' (switching values, "
+                        "structural alternatives, verdict; a comparison only)")
     p.add_argument("--draws", type=int, default=None, help="draws for scenario files (default 10000)")
     p.add_argument("--seed", type=int, default=None, help="seed for scenario files (default 0)")
     p.add_argument("--sampler", choices=("lhs", "mc"), default=None,

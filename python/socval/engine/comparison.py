@@ -126,6 +126,14 @@ class Comparison:
 
         return comparison_switching_value(self, parameter, a, b, metric, options)
 
+    def check(self, **options: Any):
+        """The checklist on the compared scenarios and how far the comparison's conclusion can be trusted: see
+        :func:`socval.review.check_comparison` (``draws``, ``seed``, ``top``, ``share_draws``). Returns a
+        :class:`socval.review.ComparisonFindings` (``.verdict``, ``.trust``, ``.to_frame()``, ``.to_json()``)."""
+        from ..review.check import check_comparison
+
+        return check_comparison(self, **options)
+
     # ---- notebooks: charts, HTML summary, report ----------------------------------------------------------------
 
     @property

@@ -275,6 +275,13 @@ class Scenario:
         from ..decision.portfolio import optimise
         return optimise(self, budget, **options)
 
+    def check(self, **options: Any):
+        """The checklist's findings on this scenario (docs/guide/checklist.md): see
+        :func:`socval.review.check_scenario` (``draws``, ``seed``, ``share``). Returns a
+        :class:`socval.review.Findings` (``.to_frame()``, ``.to_json()``, a text table as its repr)."""
+        from ..review.check import check_scenario
+        return check_scenario(self, **options)
+
     # -- building and changing ---------------------------------------------------------------------------------
     def _revalidate(self, document: Mapping[str, Any]) -> "Scenario":
         # Messages then point into the generated YAML (to_yaml()), not into the original file.

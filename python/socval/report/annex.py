@@ -15,6 +15,7 @@ from .content import _Content
 from .files import PathLike, _csv_text, _write_atomic, companion_paths
 from .pairing import comparison_from_results
 from .render import _data_uri, _pdf_bytes, _render
+from .review import review_of
 from .tables import by_priority_frame, headline_frame, summary_frame
 
 # Output formats (documented where socval.report re-exports it).
@@ -42,7 +43,7 @@ def _as_reportable(obj: Any) -> Any:
 
 def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] = None, pdf: bool = False,
            title: Optional[str] = None, sensitivity: Any = None, command: Optional[str] = None,
-           csv: bool = False) -> Union[str, Path]:
+           csv: bool = False, review: Any = None) -> Union[str, Path]:
     """The decision-paper annex of a simulation or a comparison of scenarios.
 
     Parameters
@@ -67,6 +68,12 @@ def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] =
     command
         The command line that produced the report, shown in the reproducibility block (``socval report`` passes
         its own); default: the commands that reproduce it are built from the results.
+    review
+        The section "How far to trust these results" (socval.review, docs/guide/checklist.md): None (default) the
+        checklist's findings on the scenario files; True also the trust analysis of a comparison (switching values
+        against ranges, structural alternatives, the verdict; some seconds per scenario); a
+        ``socval.review.ComparisonFindings`` from ``Comparison.check()`` (or Findings) to show as given; False to
+        leave the section out.
     csv
         Also write the headline, summary, by-priority and assumptions tables as CSV (``<stem>-headline.csv``, ...).
 
@@ -92,11 +99,12 @@ def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] =
     if fmt == "md" and (pdf or (p is not None and p.suffix.lower() == ".pdf")):
         raise ValueError("report: a PDF is made from the HTML report: use format='html' with pdf=True")
     content = _Content(_as_reportable(obj), title, sensitivity, command)
+    found = review_of(content, review)
     charts = draw_charts(content)
     if p is None:
         for c in charts:
             c.src = _data_uri(c.png)
-        return _render(content, charts, fmt, None, pdf)
+        return _render(content, charts, fmt, None, pdf, found)
     files = companion_paths(p, fmt, pdf, csv)
     if fmt == "md":
         folder = files["figures"]
@@ -104,11 +112,11 @@ def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] =
             name = f"figure-{i}-{c.id}.png"
             _write_atomic(folder / name, c.png)
             c.src = f"{quote(folder.name)}/{name}"
-        _write_atomic(files["main"], _render(content, charts, fmt, p, pdf))
+        _write_atomic(files["main"], _render(content, charts, fmt, p, pdf, found))
     else:
         for c in charts:
             c.src = _data_uri(c.png)
-        html = _render(content, charts, fmt, p, pdf or "main" not in files)
+        html = _render(content, charts, fmt, p, pdf or "main" not in files, found)
         if "main" in files:
             _write_atomic(files["main"], html)
         if "pdf" in files:

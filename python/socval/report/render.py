@@ -12,6 +12,7 @@ from .charts import _Chart
 from .content import _Content
 from .methodology import methodology
 from .reproducibility import reproducibility
+from .review import review_section
 from .summary import notes, summary
 from .tables import _Table, by_priority_table, headline_table, options_table, sensitivity_tables
 from .._core import __version__
@@ -70,6 +71,8 @@ def _md_table(t: _Table) -> str:
 
 
 def _walk_tables(ctx: Any):
+    if ctx is None:
+        return
     if isinstance(ctx, _Table):
         yield ctx
     elif isinstance(ctx, Mapping):
@@ -80,7 +83,7 @@ def _walk_tables(ctx: Any):
             yield from _walk_tables(v)
 
 
-def _context(content: _Content, path: Optional[Path], fmt: str, pdf: bool) -> Dict[str, Any]:
+def _context(content: _Content, path: Optional[Path], fmt: str, pdf: bool, found: Any = None) -> Dict[str, Any]:
     """What the templates receive (all but the charts): every section of the report as text and tables."""
     return {
         "kicker": "Annex: social value appraisal", "title": content.title, "subtitle": content.subtitle(),
@@ -89,13 +92,15 @@ def _context(content: _Content, path: Optional[Path], fmt: str, pdf: bool) -> Di
         "by_priority": by_priority_table(content), "options": options_table(content),
         "sensitivity_tables": sensitivity_tables(content),
         "methodology": methodology(content), "assumptions": assumptions(content),
+        "review": review_section(content, found),
         "reproducibility": reproducibility(content, path, fmt, pdf),
     }
 
 
-def _render(content: _Content, charts: List[_Chart], fmt: str, path: Optional[Path], pdf: bool) -> str:
+def _render(content: _Content, charts: List[_Chart], fmt: str, path: Optional[Path], pdf: bool,
+            found: Any = None) -> str:
     env, Markup = _environment(fmt)
-    ctx = _context(content, path, fmt, pdf)
+    ctx = _context(content, path, fmt, pdf, found)
     ctx["charts"] = charts
     if fmt == "html":
         ctx["css"] = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))
