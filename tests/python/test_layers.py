@@ -18,7 +18,7 @@ LAYERS = {
     "engine": 4,
     "sensitivity": 5, "indicators": 5,
     "decision": 6,
-    "plots": 7,
+    "procurement": 7, "plots": 7,
     "report": 8,
     "cli": 9, "demo": 9, "__main__": 9, "__init__": 10,
 }
