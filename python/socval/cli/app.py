@@ -28,6 +28,7 @@ SUBCOMMAND_MODULES: List[str] = [
     "socval.cli.portfolio",    # optimise
     "socval.cli.values",       # values
     "socval.cli.report",       # report
+    "socval.cli.bids",         # bids
 ]
 
 

@@ -96,7 +96,12 @@ class TenderEvaluation:
         else:
             text += ("No change of weights within the permitted ranges changes the winner (the smallest outside them: "
                      f"{self.switching.describe()}). ")
-        text += f"The recommendation is {self.robustness()} (threshold {ROBUST_P_WIN:g})."
+        text += f"The recommendation is {self.robustness()} (threshold {ROBUST_P_WIN:g})"
+        others = self.p_win.drop(w)
+        if self.robustness() != "robust" and len(others) and others.max() > 0:
+            text += (f": {others.idxmax()} wins in {others.max():.1%} of the draws of delivery and evaluators' "
+                     f"scores")
+        text += "."
         if self.errors:
             text = ("Compliance errors must be resolved before any award: "
                     + "; ".join(f.message for f in self.errors) + ". Were they resolved: " + text)
@@ -130,7 +135,7 @@ class TenderEvaluation:
         return render_html(self, fragment=True)
 
 
-def evaluate_tender(tender: Union[Tender, str, Path], draws: int = 10_000, seed: int = 42,
+def evaluate_tender(tender: Union[Tender, str, Path], draws: int = 10_000, seed: int = 0,
                     n_weights: Optional[int] = None) -> TenderEvaluation:
     """Evaluate a tender (a :class:`Tender` or the path of a tender file).
 

@@ -93,6 +93,9 @@ def write_report(ev: "TenderEvaluation", path: Union[str, Path]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix, dir=str(path.parent))
     os.close(fd)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
     try:
         if suffix == ".xlsx":
             _xlsx(ev, Path(tmp))
