@@ -52,12 +52,44 @@ def win_shares(total: np.ndarray) -> np.ndarray:
     return (top / top.sum(axis=0, keepdims=True)).mean(axis=1)
 
 
+def _fixed_weight_ranks(total: np.ndarray) -> np.ndarray:
+    """(bids, ranks) share of draws giving each bid each rank for (bids, draws) totals; tied bids share their
+    ranks equally."""
+    n = total.shape[0]
+    higher = (total[None, :, :] > total[:, None, :]).sum(axis=1)   # bids strictly ahead, per draw
+    equal = (total[None, :, :] == total[:, None, :]).sum(axis=1)    # tied bids, itself included
+    ranks = np.arange(n)[:, None, None]
+    share = ((ranks >= higher[None]) & (ranks < (higher + equal)[None])) / equal[None]
+    return share.mean(axis=2).T
+
+
 def tender_smaa(tender: Tender, draws: ScoreDraws, n_weights: int, seed: int) -> SmaaResult:
-    """SMAA-2 of the bids over the criterion weights within the ranges the tender permits, on the drawn scores."""
-    lower = [tender.criteria[c].lower for c in CRITERIA]
-    upper = [tender.criteria[c].upper for c in CRITERIA]
-    return smaa(draws.performance(), n_weights=n_weights, seed=seed,
-                weight_constraints={"lower": lower, "upper": upper})
+    """SMAA-2 of the bids over the criterion weights within the ranges the tender permits, on the drawn scores.
+
+    Criteria whose weight is fixed (no range) add a constant per draw and bid: with F their total weight and C their
+    weighted score, the free weights are (1 - F) u with u on the simplex, and S = C + (1 - F) sum u_c x_c ranks as
+    sum u_c (x_c + C / (1 - F)); so SMAA runs on the free criteria only, with bounds divided by 1 - F. When no
+    weight is free the ranks come from the draws at the fixed weights."""
+    perf = draws.performance()                              # (draws, bids, criteria)
+    crit = [tender.criteria[c] for c in CRITERIA]
+    w = np.array([c.weight for c in crit])
+    free = np.array([c.upper > c.lower for c in crit])
+    if free.sum() < 2:                                      # one free weight is fixed by the others' sum
+        acc = _fixed_weight_ranks(np.einsum("dbc,c->bd", perf, w))
+        ever = acc[:, 0] > 0
+        central = np.where(ever[:, None], w[None, :], np.nan)
+        return SmaaResult(acc, central, np.where(ever, acc[:, 0], np.nan), 1.0)
+    fixed_total = float(w[~free].sum())
+    scale = 1.0 - fixed_total
+    const = perf[:, :, ~free] @ w[~free]                    # (draws, bids)
+    reduced = np.ascontiguousarray(perf[:, :, free] + (const / scale)[:, :, None])
+    lower = [c.lower / scale for c, f in zip(crit, free) if f]
+    upper = [min(1.0, c.upper / scale) for c, f in zip(crit, free) if f]
+    r = smaa(reduced, n_weights=n_weights, seed=seed, weight_constraints={"lower": lower, "upper": upper})
+    central = np.tile(w, (r.central_weights.shape[0], 1)).astype(float)
+    central[:, free] = scale * r.central_weights
+    central[np.isnan(r.central_weights).any(axis=1)] = np.nan
+    return SmaaResult(r.rank_acceptability, central, r.confidence, r.acceptance_rate)
 
 
 @dataclass(frozen=True)
