@@ -4,7 +4,7 @@ A tender file (docs/formats/tender.md) declares the contract, the award criteria
 under PPN 06/20), the measures that quantified commitments may use (valued through the value library) and the bids.
 :func:`evaluate_tender` scores the bids, values their commitments with additionality and deliverability, gives
 P(each bid wins) over delivery and evaluators' spread, SMAA over the permitted weights, the smallest change of weights
-that changes the winner and the compliance findings. Formulas: docs/model/procurement.md.
+that changes the winner and the compliance findings. Formulas: docs/model/procurement.md. ::
 
     import socval as sv
     ev = sv.procurement.evaluate_tender("scenarios/west-of-england/procurement/facilities.yaml", draws=10_000)
