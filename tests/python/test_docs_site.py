@@ -99,7 +99,8 @@ def test_no_page_loads_scripts_from_the_network_except_mathjax(site):
 
 def test_cli_help_is_generated_for_every_subcommand(site):
     html = page(site, "guide/cli.html")
-    for command in ("validate", "evaluate", "run", "summary", "compare", "sensitivity", "optimise", "values"):
+    for command in ("validate", "evaluate", "run", "summary", "compare", "sensitivity", "optimise", "values",
+                    "bids"):
         assert f"usage: socval {command}" in html, f"no generated help for socval {command}"
 
 
