@@ -120,8 +120,8 @@ def switching_weight(scores: np.ndarray, weights, lower, upper, bids) -> Optiona
     ``scores`` is (bids, criteria). With winner a and challenger b, gap g = sum_k w_k (x_ak - x_bk) > 0 and
     d_k = x_bk - x_ak, moving delta from criterion c to d changes the gap by -delta (d_d - d_c), so the tie is at
     ``delta = g / (d_d - d_c)`` (for d_d > d_c). The smallest such delta over challengers and ordered pairs (c, d)
-    is the smallest change in the L1 sense (|dw|_1 = 2 delta): a weight change summing to zero moves the gap by at
-    most (|dw|_1 / 2)(max_k d_k - min_k d_k). Transfers within the permitted ranges are preferred; if none exists
+    is the smallest change in the L1 sense (the L1 norm of the change is 2 delta): a weight change summing to zero
+    moves the gap by at most half its L1 norm times (max_k d_k - min_k d_k). Transfers within the permitted ranges are preferred; if none exists
     the smallest one outside them is returned with ``within_range=False``. None when no transfer changes it.
     """
     x = np.asarray(scores, dtype=float)
