@@ -184,3 +184,15 @@ def test_cli_bids_writes_every_format_and_exits_1_on_a_compliance_error(tmp_path
                           cwd=ROOT)
     assert proc.returncode == 2
     assert f"{malformed}:5:12: tender.contract.value" in proc.stderr
+
+
+def test_reports_show_user_text_as_text(tmp_path):
+    t = sv.procurement.tender_from_yaml(to_yaml(tender_dict([bid("A", 100, supplier="<script>alert(1)</script>"),
+                                                             bid("B", 120)])))
+    ev = sv.procurement.evaluate_tender(t, draws=100, seed=0)
+    html = ev.report(tmp_path / "r.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>" not in ev._repr_html_()
+    with pytest.raises(sv.ScenarioError, match=r"expected a report file ending in one of"):
+        ev.report(tmp_path / "r.docx")
+    assert not list(tmp_path.glob(".r.*"))   # nothing half-written left behind
