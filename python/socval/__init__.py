@@ -23,7 +23,7 @@ from ._core import (
 )
 from ._core import __version__
 from . import _compat
-from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, review, plots, report
+from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, procurement, review, plots, report
 from .engine import Comparison, Evaluation, Results, compare, load_results, simulate
 from .indicators.local_economy import lm3
 from .model import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
@@ -35,7 +35,8 @@ __all__ = [
     "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
     "Comparison", "Evaluation", "Results", "Scenario",
     "compare", "lm3", "load_results", "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
-    "appraisal", "values", "io", "model", "engine", "sensitivity", "indicators", "decision", "review", "plots", "report",
+    "appraisal", "values", "io", "model", "engine", "sensitivity", "indicators", "decision", "procurement", "review",
+    "plots", "report",
 ]
 
 

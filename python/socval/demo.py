@@ -9,7 +9,9 @@ green first, skills first and balanced. The demo
    avoided, local spend retained, the share of spend kept in the regional economy and LM3, each as
    mean [5th, 95th percentile], then P(NPSV > 0) and P(best) on NPSV;
 4. writes to out/: one self-describing HDF5 results file per scenario, the table as CSV, a PNG chart, and the
-   decision-paper annex (socval.report: summary, charts, methodology, assumptions) as one HTML page.
+   decision-paper annex (socval.report: summary, charts, methodology, assumptions) as one HTML page;
+5. evaluates the worked tender (scenarios/west-of-england/procurement/facilities.yaml, socval.procurement): three
+   suppliers' bids for a facilities contract, P(win) over delivery and evaluators' spread, and writes its report.
 
 The issue-2 example (a documented Green Book appraisal of a retrofit pilot) stays available as
 :func:`appraise_example`.
@@ -29,6 +31,7 @@ from . import _core, appraisal, values
 from .engine.comparison import compare
 from .indicators import headline
 from .model.words import PILLARS
+from .procurement import evaluate_tender
 from .plots import PALETTE, PILLAR_COLOURS
 from .report import report
 
@@ -182,8 +185,10 @@ def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progr
     review = cmp.check(draws=REVIEW_DRAWS, seed=seed)
     files.append(report(cmp, out_dir / "west-of-england-report.html",
                         command=f"python -m socval.demo --draws {draws} --seed {seed}", review=review))
+    tender = evaluate_tender(directory / "procurement" / "facilities.yaml", draws=draws, seed=seed)
+    files.append(tender.report(out_dir / "west-of-england-tender-evaluation.html"))
     return {"scenarios": scenarios, "budgets": budgets, "comparison": cmp, "table": table, "files": files,
-            "review": review, "seconds": time.perf_counter() - t0}
+            "review": review, "tender": tender, "seconds": time.perf_counter() - t0}
 
 
 # ---- the issue-2 example: a Green Book appraisal of a retrofit pilot, by hand --------------------------------------
@@ -252,6 +257,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(f"\nHow far to trust these results: {review.verdict}")
     print(f"Checklist: {c['error']} errors, {c['warning']} warnings, {c['advice']} advice "
           f"(socval check scenarios/west-of-england/*.yaml; answered in scenarios/west-of-england/README.md)")
+    t = r["tender"]
+    print(f"\nTender {t.tender.id} ({len(t.tender.bids)} bids; scores 0-100, P(win) over delivery and evaluators' "
+          f"spread):")
+    with pd.option_context("display.width", 250, "display.float_format", "{:,.3f}".format):
+        print(t.scores[["supplier", "price", "quality", "social_value", "total", "rank"]].join(t.p_win).to_string())
+    print(t.recommendation())
     print("\nWritten:")
     for f in r["files"]:
         print(f"  {f}")

@@ -66,6 +66,8 @@ def test_demo_writes_results_files_csv_and_chart(small_run):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
     html = (out / "west-of-england-report.html").read_text(encoding="utf-8")
     assert "python -m socval.demo --draws 400 --seed 7" in html and "data:image/png;base64," in html
+    tender = (out / "west-of-england-tender-evaluation.html").read_text(encoding="utf-8")
+    assert "Award to C" in tender and "400 draws, seed 7" in tender
 
 
 def test_demo_is_reproducible_and_paired(small_run):
@@ -80,5 +82,5 @@ def test_demo_main_prints_the_comparison(tmp_path, capsys):
     out = capsys.readouterr().out
     for word in ("baseline.yaml", "budget GBP 100.0m", "NPSV (GBP m)", "P(best NPSV)", "LM3", "tCO2e avoided",
                  "west-of-england-comparison.png", "How far to trust these results: depends on",
-                 "links.qualifications_gained->earnings_uplift.coefficient"):
+                 "links.qualifications_gained->earnings_uplift.coefficient", "Tender woe-fm-2027", "Award to"):
         assert word in out, word

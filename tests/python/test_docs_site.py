@@ -68,7 +68,7 @@ def test_api_reference_documents_results_and_every_public_name(site):
     package = ROOT / "python" / "socval"
     for layer in ("appraisal", "values", "report"):  # a package documented as one module
         assert f"socval.{layer}" in modules, f"socval.{layer} has no API page"
-    for layer in ("io", "model", "engine", "sensitivity", "indicators", "decision", "plots"):
+    for layer in ("io", "model", "engine", "sensitivity", "indicators", "decision", "procurement", "plots"):
         assert (site / "api" / f"{layer}.html").is_file(), f"layer {layer} has no API page"
         for path in sorted((package / layer).glob("*.py")):
             if path.stem != "__init__":
@@ -101,7 +101,8 @@ def test_no_page_loads_scripts_from_the_network_except_mathjax(site):
 
 def test_cli_help_is_generated_for_every_subcommand(site):
     html = page(site, "guide/cli.html")
-    for command in ("validate", "evaluate", "run", "summary", "compare", "sensitivity", "optimise", "values"):
+    for command in ("validate", "evaluate", "run", "summary", "compare", "sensitivity", "optimise", "values",
+                    "bids"):
         assert f"usage: socval {command}" in html, f"no generated help for socval {command}"
 
 

@@ -18,7 +18,7 @@ LAYERS = {
     "engine": 4,
     "sensitivity": 5, "indicators": 5,
     "decision": 6,
-    "plots": 7, "review": 7,
+    "procurement": 7, "plots": 7, "review": 7,
     "report": 8,
     "cli": 9, "demo": 9, "__main__": 9, "__init__": 10,
 }
@@ -168,3 +168,11 @@ def test_no_import_cycle_between_modules():
 
 def _all_modules() -> set[str]:
     return {_module_name(p) for p in PACKAGE.rglob("*.py")}
+
+
+def test_procurement_draws_nothing():
+    """procurement shares layer 7 with plots but uses neither plots nor report (it writes its own evaluation report)."""
+    found = [f"{path.relative_to(PACKAGE)}:{line}: imports {target}"
+             for path in sorted((PACKAGE / "procurement").rglob("*.py"))
+             for target, line, _ in _imports(path) if target.split(".")[0] in ("plots", "report")]
+    assert found == []

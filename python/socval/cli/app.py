@@ -29,6 +29,7 @@ SUBCOMMAND_MODULES: List[str] = [
     "socval.cli.values",       # values
     "socval.cli.report",       # report
     "socval.cli.check",        # check
+    "socval.cli.bids",         # bids
 ]
 
 
