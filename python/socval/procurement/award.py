@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..decision import SmaaResult, smaa
-from .scoring import commitment_scores, price_scores, statement_draws, total_scores
+from .scoring import commitment_scores, price_scores, statement_draws
 from .tender import CRITERIA, Tender
 from .valuation import value_draws
 
