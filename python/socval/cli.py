@@ -156,13 +156,17 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:
+        raise  # the reader of our output left: main() ends quietly
     except (SocvalError, OSError, KeyError) as e:  # KeyError: an unknown metric, option or value id
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"socval {args.command}: error: {msg}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        from ._cli_signals import exit_code
+
         print(f"socval {args.command}: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return exit_code()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -175,6 +179,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)
         return 2
+    from ._cli_signals import quiet_warnings, stop_on_termination
+
+    stop_on_termination()  # SIGTERM and SIGHUP clean up like Ctrl-C: no temporary file is left
+    quiet_warnings()       # library warnings (numpy, pandas, matplotlib) are not the user's business
     try:
         return run(args)
     except BrokenPipeError:  # e.g. `socval evaluate F | head`: the reader left, nothing more to say

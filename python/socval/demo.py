@@ -25,6 +25,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
+from ._safe_text import neutralise_frame
 from . import _core, appraisal, headline, values
 
 __all__ = ["SCENARIO_DIR", "SCENARIOS", "DRAWS", "SEED", "BUDGET", "scenario_paths", "validate", "budget",
@@ -164,7 +165,7 @@ def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progr
         cmp.results[name].save(f)
         files.append(f)
     csv = out_dir / "west-of-england-comparison.csv"
-    table.to_csv(csv)
+    neutralise_frame(table).to_csv(csv)  # names cannot run as spreadsheet formulas
     files.append(csv)
     files.append(plot_comparison(table, out_dir / "west-of-england-comparison.png"))
     from .report import report

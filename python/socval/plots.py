@@ -52,8 +52,11 @@ _RATIOS = ("bcr", "sroi")
 # ---- helpers ---------------------------------------------------------------------------------------------------
 
 def _txt(s: Any) -> str:
-    """A user-supplied string made safe for matplotlib text (a '$' would start mathtext)."""
-    return str(s).replace("$", r"\$")
+    """A user-supplied string made safe for matplotlib text: at most 80 characters, no bidi controls, and a '$'
+    escaped (it would start mathtext)."""
+    from ._safe_text import shorten
+
+    return shorten(s, 80).replace("$", r"\$")  # a 2,500-character name would make matplotlib's layout fail
 
 
 def _figure(ax, figsize: Tuple[float, float]):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from ._paths import stored_path
 from . import _core
 from .results import Results
 
@@ -149,7 +150,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     attrs = {
         "scenario_name": core.meta.name,
         "scenario_text": core.source_text,
-        "scenario_file": core.source_file,
+        "scenario_file": stored_path(core.source_file),  # relative or bare name: no absolute path is disclosed
         "value_library_version": lib.version,
         "price_base_year": int(core.meta.price_base_year),
         "first_year": int(core.meta.first_year),

@@ -2,6 +2,11 @@
 #include "hdf5_util.hpp"
 
 #include <socval/errors.hpp>
+#include <socval/io/sha256.hpp>
+
+#include <hdf5_hl.h>
+
+#include <algorithm>
 
 #include <cstring>
 #include <type_traits>
@@ -70,7 +75,7 @@ Handle utf8_string_type(const std::string& path) {
 bool is_bookkeeping_attribute(const std::string& name) {
     return name == "REFERENCE_LIST" || name == "DIMENSION_LIST" || name == "CLASS" || name == "NAME" ||
            name == "_Netcdf4Dimid" || name == "_Netcdf4Coordinates" || name == "_nc3_strict" ||
-           name == "_NCProperties";
+           name == "_NCProperties" || name == checksum_attribute;
 }
 
 namespace {
@@ -313,6 +318,146 @@ bool path_exists(hid_t file, const std::string& name) {
         start = slash + 1;
     }
     return H5Oexists_by_name(file, name.c_str(), H5P_DEFAULT) > 0;
+}
+
+std::string scale_name(hid_t dataset, unsigned axis) {
+    if (H5DSget_num_scales(dataset, axis) <= 0) return "";
+    std::string name;
+    auto visit = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+        const ssize_t len = H5Iget_name(scale, nullptr, 0);
+        if (len <= 0) return 0;
+        std::string full(static_cast<std::size_t>(len) + 1, '\0');
+        H5Iget_name(scale, full.data(), full.size());
+        full.resize(static_cast<std::size_t>(len));
+        *static_cast<std::string*>(out) = split_path(full).second;  // the last scale attached wins
+        return 0;
+    };
+    H5DSiterate_scales(dataset, axis, nullptr, visit, &name);
+    return name;
+}
+
+bool has_fletcher32(hid_t dataset) {
+    Handle dcpl = plist_handle(H5Dget_create_plist(dataset));
+    if (!dcpl || H5Pget_layout(dcpl.get()) != H5D_CHUNKED) return false;
+    unsigned flags = 0;
+    std::size_t n = 0;
+    unsigned config = 0;
+    return H5Pget_filter_by_id2(dcpl.get(), H5Z_FILTER_FLETCHER32, &flags, &n, nullptr, 0, nullptr, &config) >= 0;
+}
+
+namespace {
+
+/// Appends values to a digest unambiguously: every string is preceded by its length.
+struct Canonical {
+    Sha256 sha;
+    void u64(std::uint64_t v) { sha.update(&v, sizeof v); }
+    void str(const std::string& s) {
+        u64(s.size());
+        sha.update(s);
+    }
+    void attributes(const Attributes& attrs) {
+        u64(attrs.size());
+        for (const auto& [name, value] : attrs) {
+            str(name);
+            u64(value.index());
+            std::visit(
+                [&](const auto& v) {
+                    using T = std::decay_t<decltype(v)>;
+                    if constexpr (std::is_same_v<T, std::string>) {
+                        str(v);
+                    } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                        u64(v.size());
+                        for (const auto& s : v) str(s);
+                    } else if constexpr (std::is_arithmetic_v<T>) {
+                        sha.update(&v, sizeof v);
+                    } else {
+                        u64(v.size());
+                        sha.update(v.data(), v.size() * sizeof(v[0]));
+                    }
+                },
+                value);
+        }
+    }
+};
+
+/// Names of the hard links of group `g`, by name.
+std::vector<std::string> hard_links(hid_t g, const std::string& path) {
+    std::vector<std::string> names;
+    auto collect = [](hid_t, const char* name, const H5L_info_t* info, void* out) -> herr_t {
+        if (info->type == H5L_TYPE_HARD) static_cast<std::vector<std::string>*>(out)->emplace_back(name);
+        return 0;
+    };
+    check_status(H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, nullptr, collect, &names), path,
+                 "cannot list the contents: the file is damaged. Write it again");
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+void digest_group(Canonical& c, hid_t file, const std::string& group, int depth, const std::string& path) {
+    if (depth > max_group_depth) {
+        fail(path, "has groups nested deeper than " + std::to_string(max_group_depth) +
+                       " levels (a group may contain itself): the file is damaged. Write it again",
+             false);
+    }
+    Handle g = group_handle(check(H5Gopen2(file, group.empty() ? "/" : group.c_str(), H5P_DEFAULT), path,
+                                  "cannot open group '" + group + "': the file is damaged. Write it again"));
+    c.str("group");
+    c.str(group);
+    c.attributes(read_attributes(g.get(), path));
+    for (const auto& leaf : hard_links(g.get(), path)) {
+        const std::string name = group.empty() ? leaf : group + "/" + leaf;
+        Handle obj(check(H5Oopen(g.get(), leaf.c_str(), H5P_DEFAULT), path,
+                         "cannot open '" + name + "': the file is damaged. Write it again"),
+                   H5Oclose);
+        const H5I_type_t kind = H5Iget_type(obj.get());
+        if (kind == H5I_GROUP) {
+            digest_group(c, file, name, depth + 1, path);
+        } else if (kind == H5I_DATASET) {
+            const std::string what = "cannot read variable '" + name + "': the file is damaged. Write it again";
+            Handle type = type_handle(check(H5Dget_type(obj.get()), path, what));
+            Handle space = space_handle(check(H5Dget_space(obj.get()), path, what));
+            const int rank = H5Sget_simple_extent_ndims(space.get());
+            if (rank < 0) fail(path, what);
+            std::vector<hsize_t> shape(static_cast<std::size_t>(rank));
+            if (rank > 0) H5Sget_simple_extent_dims(space.get(), shape.data(), nullptr);
+            c.str("dataset");
+            c.str(name);
+            c.u64(static_cast<std::uint64_t>(H5Tget_class(type.get())));
+            c.u64(H5Tget_size(type.get()));
+            c.u64(shape.size());
+            for (hsize_t d : shape) c.u64(d);
+            for (int axis = 0; axis < rank; ++axis) c.str(scale_name(obj.get(), static_cast<unsigned>(axis)));
+            c.u64(has_fletcher32(obj.get()) ? 1 : 0);
+            Attributes attrs = read_attributes(obj.get(), path);
+            if (H5Aexists(obj.get(), checksum_attribute) > 0) {
+                Attribute sum;
+                if (read_attribute(obj.get(), checksum_attribute, sum, path)) attrs.emplace(checksum_attribute, sum);
+            }
+            c.attributes(attrs);
+        }
+    }
+}
+
+}  // namespace
+
+std::string layout_digest(hid_t file, const std::string& path) {
+    Canonical c;
+    c.str("socval-results layout 1");
+    digest_group(c, file, "", 0, path);
+    return c.sha.hex();
+}
+
+std::string data_digest(const void* data, std::size_t n) {
+    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "digests are of little-endian values");
+    Sha256 sha;
+    sha.update(data, n * 8);
+    return sha.hex();
+}
+
+std::string data_digest(const std::vector<std::string>& values) {
+    Canonical c;
+    for (const auto& v : values) c.str(v);
+    return c.sha.hex();
 }
 
 }  // namespace socval::io::detail

@@ -23,7 +23,7 @@ struct FormatVersion {
 };
 
 /// The layout version this build writes (bump rules in docs/formats/results.md, "Versioning").
-inline constexpr FormatVersion results_format_version{1, 0};
+inline constexpr FormatVersion results_format_version{1, 1};
 /// Value of the root attribute `file_type` that marks a socval results file.
 inline constexpr const char* results_file_type = "socval-results";
 
@@ -152,6 +152,9 @@ public:
     const std::string& path() const;
     /// The layout version the file was written with.
     FormatVersion format_version() const;
+    /// True if the file carries checksums (format 1.1 on) and its layout and attributes matched them on opening;
+    /// false for a format 1.0 file, read unchecked. Data are checked as they are read.
+    bool checked() const;
     /// The required root attributes.
     Provenance provenance() const;
     /// Attributes of the root (group "") or of a group, bookkeeping attributes removed.
@@ -179,5 +182,9 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// The layout checksum of the HDF5 file at `path` as a writer of format 1.1 computes it (the root attribute
+/// `_socval_sha256` must equal it); for tests and tools that deliberately edit a results file.
+std::string results_layout_digest(const std::string& path);
 
 }  // namespace socval::io
