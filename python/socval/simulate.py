@@ -72,6 +72,18 @@ class _Progress:
             self.bar.close()
 
 
+def _check_memory(core, draws: int, keep_outcomes: bool, keep_full: bool, keep_inputs: bool, track_levers: bool,
+                  keep_breakdowns: Optional[bool]) -> None:
+    """Refuse up front (SamplingError with the estimate) a run whose per-draw arrays cannot fit in memory."""
+    from ._memory import check_run_fits, run_bytes
+
+    breakdowns = draws <= 250_000 if keep_breakdowns is None else bool(keep_breakdowns)
+    estimate = run_bytes(draws, len(core.priorities), len(core.outcomes), len(core.parameters),
+                         int(core.meta.horizon), keep_outcomes=keep_outcomes, keep_full=keep_full,
+                         keep_inputs=keep_inputs, track_levers=track_levers, keep_breakdowns=breakdowns)
+    check_run_fits(estimate, f"simulate: {draws:,} draws", _core.SamplingError)
+
+
 def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optional[int] = None,
              sampler: str = "lhs", progress: Optional[bool] = None, keep_full: bool = False,
              keep_outcomes: Optional[bool] = None, keep_inputs: bool = False, year_values: bool = False,
@@ -136,6 +148,8 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     n_outcomes = len(core.outcomes)
     if keep_outcomes is None:
         keep_outcomes = int(draws) * max(n_outcomes, 1) <= KEEP_OUTCOMES_LIMIT
+    _check_memory(core, int(draws), bool(keep_outcomes), bool(keep_full), bool(keep_inputs), bool(track_levers),
+                  keep_breakdowns)
     bar = None if progress is False else _Progress(bool(progress), core.meta.name or "simulate")
     try:
         raw = _core.simulation.simulate(

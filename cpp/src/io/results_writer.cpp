@@ -360,8 +360,13 @@ struct ResultsWriter::Impl {
 
     /// Close every handle and remove the temporary file (clean-up path: errors ignored).
     void discard() noexcept {
-        extendibles.clear();
+        // Empty the temporary file first: on a full disk this frees its space, so HDF5 can write the little
+        // metadata it flushes on closing. A close that fails half-way leaves HDF5's state broken, and the library
+        // then crashes in its own clean-up at exit (issue 22: exit 139 after a full disk).
+        if (!tmp_path.empty()) static_cast<void>(::truncate(tmp_path.c_str(), 0));
+        extendibles.clear();  // closing a dataset writes its cached chunks: room for them was just freed
         dims.clear();
+        if (!tmp_path.empty()) static_cast<void>(::truncate(tmp_path.c_str(), 0));
         file.reset();
         if (!tmp_path.empty()) {
             ::unlink(tmp_path.c_str());
