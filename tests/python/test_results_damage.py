@@ -93,6 +93,8 @@ def test_edited_data_is_refused_saying_what(tmp_path):
      "'scenario_hash' is not the SHA-256 of its 'scenario_text'"),
     (lambda f: f.attrs.__setitem__("draws", np.int64(5)), "variable 'tensor' has 6 draws but the root attribute "
                                                           "'draws' says 5"),
+    (lambda f: f.attrs.__setitem__("draws", np.int64(7)), "'draws' says 7 but the longest variable along 'draw' "
+                                                          r"\('tensor'\) has 6"),
     (lambda f: f.attrs.__setitem__("seed", np.int64(-3)), "'seed' is negative"),
     (lambda f: f.attrs.__setitem__("seed", "42"), "'seed' should be an integer"),
 ])

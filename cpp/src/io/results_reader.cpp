@@ -105,15 +105,28 @@ struct ResultsReader::Impl {
         const long double draws = draws_attr.index() == 0 ? static_cast<long double>(std::get<std::int64_t>(draws_attr))
                                                           : static_cast<long double>(std::get<std::uint64_t>(draws_attr));
         if (draws < 0) fail_damaged("its root attribute 'draws' is negative");
+        // Along `draw` no variable is longer than `draws`, and the longest is exactly `draws` (variables along an
+        // unlimited dimension may be shorter, as in netCDF).
+        std::string longest;
+        std::size_t most = 0;
         walk("", [&](const VariableInfo& v) {
             for (std::size_t axis = 0; axis < v.dims.size(); ++axis) {
-                if (v.dims[axis] == "draw" && static_cast<long double>(v.shape[axis]) != draws) {
+                if (v.dims[axis] != "draw") continue;
+                if (static_cast<long double>(v.shape[axis]) > draws) {
                     fail_damaged("variable '" + v.name + "' has " + std::to_string(v.shape[axis]) +
                                  " draws but the root attribute 'draws' says " +
                                  std::to_string(static_cast<long long>(draws)));
                 }
+                if (longest.empty() || v.shape[axis] > most) {
+                    longest = v.name;
+                    most = v.shape[axis];
+                }
             }
         }, [](const std::string&) {});
+        if (!longest.empty() && static_cast<long double>(most) != draws) {
+            fail_damaged("the root attribute 'draws' says " + std::to_string(static_cast<long long>(draws)) +
+                         " but the longest variable along 'draw' ('" + longest + "') has " + std::to_string(most));
+        }
     }
 
     /// Describe dataset `name` (open as `ds`); false if it is not a variable this build can read.
