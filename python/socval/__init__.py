@@ -8,7 +8,10 @@ Green Book appraisal of investment options linked to a region's priorities, with
     res = sc.simulate(draws=10_000, seed=42)    # Monte Carlo
     cmp = sv.compare([sc, other], draws=10_000, seed=42)   # paired, common random numbers
 """
-from ._core import (
+from ._cli_signals import quiet_startup as _quiet_startup
+
+_quiet_startup()  # only when this process is the `socval` command: a stop while importing exits without a traceback
+from ._core import (  # noqa: E402
     AppraisalError,
     DecisionError,
     ResultsFileError,

@@ -3,11 +3,15 @@ KeyboardInterrupt, which every writer turns into removing its temporary file), a
 stderr."""
 from __future__ import annotations
 
+import os
 import signal
 import sys
+import threading
 import warnings
 
-__all__ = ["stop_on_termination", "exit_code", "quiet_warnings"]
+__all__ = ["quiet_startup", "stop_on_termination", "exit_code", "quiet_warnings"]
+
+_STOPS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _received = {"signal": signal.SIGINT}
 
@@ -17,10 +21,30 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt(f"stopped by {signal.Signals(signum).name}")
 
 
+def _exit_now(signum, frame) -> None:
+    os._exit(128 + signum)  # nothing is written yet: leave at once, without a traceback
+
+
+def _is_the_command() -> bool:
+    """True if this process is `socval ...` or `python -m socval ...` (not a program that imports socval)."""
+    argv = getattr(sys, "orig_argv", [])
+    return argv[1:3] == ["-m", "socval"] or (len(argv) > 1 and os.path.basename(argv[1]) == "socval")
+
+
+def quiet_startup() -> None:
+    """While the `socval` command imports its modules, a stop (SIGINT, SIGTERM, SIGHUP) exits at once, quietly."""
+    if _is_the_command() and threading.current_thread() is threading.main_thread():
+        for sig in _STOPS:
+            if signal.getsignal(sig) in (signal.SIG_DFL, signal.default_int_handler):
+                signal.signal(sig, _exit_now)
+
+
 def stop_on_termination() -> None:
-    """SIGTERM and SIGHUP raise KeyboardInterrupt (as SIGINT does), so writers clean up before the exit."""
+    """SIGINT raises KeyboardInterrupt, and so do SIGTERM and SIGHUP, so writers clean up before the exit."""
+    if signal.getsignal(signal.SIGINT) is _exit_now:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     for sig in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(sig) in (signal.SIG_DFL, None):
+        if signal.getsignal(sig) in (signal.SIG_DFL, None, _exit_now):
             signal.signal(sig, _interrupt)
 
 
