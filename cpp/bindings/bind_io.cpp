@@ -62,6 +62,8 @@ void bind_io(py::module_& m) {
     m.doc() = "socval core: io (HDF5 results files; use socval.results_file)";
     m.def("layout_digest", &io::results_layout_digest, "path"_a, py::call_guard<py::gil_scoped_release>(),
           "The layout checksum a format 1.1 results file records (for tests and tools that edit files).");
+    m.def("reseal", &io::reseal_results_file, "path"_a, py::call_guard<py::gil_scoped_release>(),
+          "Record a results file's layout and file checksums again after a deliberate edit (tests, tools).");
     m.attr("FORMAT_VERSION") = py::make_tuple(io::results_format_version.major, io::results_format_version.minor);
     m.attr("FILE_TYPE") = io::results_file_type;
     m.def("sha256_hex", &io::sha256_hex, "data"_a, "SHA-256 of the UTF-8 bytes of `data`, as 64 hex digits.");

@@ -64,13 +64,25 @@ MAGNITUDES = st.one_of(st.floats(allow_nan=False, allow_infinity=False),
                        st.sampled_from([0.0, -1.0, 1e300, -1e300, 1e-300, 5e15, 1e9]))
 
 
+RATIOS = ("bcr", "sroi")
+
+
 def finite_everywhere(appraisal) -> bool:
-    """Every number of the deterministic appraisal (headline and tables) is finite."""
-    values = [float(v) for v in appraisal.headline.values if isinstance(v, (int, float, np.number))]
+    """Every number of the deterministic appraisal (headline and tables) is finite; a ratio (BCR, SROI) may be
+    NaN ("not defined") only where its denominator, a cost, is zero."""
+    h = appraisal.headline
+    for key, v in h.items():
+        if not math.isfinite(float(v)) and not (key in RATIOS and (h["pv_costs"] == 0 or h["pv_investment"] == 0)):
+            return False
     for table in (appraisal.by_priority, appraisal.by_beneficiary, appraisal.by_option, appraisal.totals):
-        numeric = table.select_dtypes(include=[np.number]) if isinstance(table, pd.DataFrame) else table
-        values += [float(v) for v in np.asarray(numeric, dtype=float).ravel()]
-    return all(math.isfinite(v) for v in values)
+        numeric = table.select_dtypes(include=[np.number])
+        for column in numeric.columns:
+            bad = ~np.isfinite(numeric[column].to_numpy(dtype=float))
+            if column in RATIOS and "pv_costs" in numeric.columns:
+                bad &= numeric["pv_costs"].to_numpy(dtype=float) != 0
+            if bad.any():
+                return False
+    return True
 
 
 @SETTINGS

@@ -1,5 +1,6 @@
 """Results files detect damage (issue 22, item 3): checksums on every dataset, attributes cross-checked against
 the data, format 1.0 files read unchecked, FIFOs refused before they are opened."""
+import hashlib
 import os
 import stat
 import threading
@@ -12,7 +13,7 @@ import socval
 from socval import _core
 from socval import results_file as rf
 
-from test_results_file import full_file, provenance
+from test_results_file import SCENARIO as SCENARIO_TEXT, full_file, provenance
 
 
 def figures(path):
@@ -25,10 +26,8 @@ def figures(path):
 
 
 def reseal(path):
-    """Record the layout checksum again after a deliberate edit with h5py (as a tool that edits files would)."""
-    digest = _core.io.layout_digest(str(path))
-    with h5py.File(path, "a") as f:
-        f.attrs["_socval_sha256"] = digest
+    """Record the checksums again after a deliberate edit with h5py (as a tool that edits files would)."""
+    _core.io.reseal(str(path))
 
 
 def test_format_is_1_1_and_files_are_checked(tmp_path):
@@ -84,6 +83,14 @@ def test_edited_data_is_refused_saying_what(tmp_path):
     full_file(path2)
     with h5py.File(path2, "a") as f:
         f.attrs["draws"] = np.int64(7)    # attributes changed without resealing
+    with pytest.raises(socval.ResultsFileError, match=r"does not match the checksum written with it \(a SHA-256 "
+                                                      r"of the whole file\)"):
+        rf.check(path2)
+    # The file checksum alone recomputed (a tool that knows only that): the layout checksum still catches it.
+    data = bytearray(path2.read_bytes())
+    body = bytes(data[512:])
+    header = f"socval-results-checksum 1\nsha256 {hashlib.sha256(body).hexdigest()}\nbytes {len(body)}\n".encode()
+    path2.write_bytes(header.ljust(512, b"\0") + body)
     with pytest.raises(socval.ResultsFileError, match="do not match the checksum written with them"):
         rf.check(path2)
 
@@ -115,6 +122,9 @@ def test_format_1_0_files_are_read_unchecked(tmp_path):
     with h5py.File(path, "a") as f:
         f.attrs["format_version"] = np.array([1, 0], dtype=np.int64)
         del f.attrs["_socval_sha256"]
+    data = bytearray(path.read_bytes())
+    data[:512] = bytes(512)  # format 1.0 files have no file checksum in their user block
+    path.write_bytes(bytes(data))
     variables, _, attrs = rf.read(path)
     assert list(attrs["format_version"]) == [1, 0]
     assert variables["pv_benefits"].data.shape == (3, 2)
@@ -141,3 +151,22 @@ def test_a_fifo_is_refused_without_blocking(tmp_path):
             pass
         pytest.fail("reading a FIFO blocked")
     assert "is not a regular file" in result["error"]
+
+
+def test_damage_like_the_fuzz_reproducers_is_refused_when_sealed(tmp_path):
+    """The damage `make fuzz` found crashing HDF5 1.10 in files without a file checksum
+    (tests/data/fuzz-crashes/results_reader-unsealed): a corrupt length of a global-heap string (HDF5 copied with
+    it: a segmentation fault) and a corrupt object header. In a format 1.1 file both are refused before HDF5
+    reads anything."""
+    path = tmp_path / "run.h5"
+    full_file(path)
+    good = path.read_bytes()
+    text = SCENARIO_TEXT.encode()
+    at = good.find(text)
+    assert at > 512 + 8
+    for pos, value in ((at - 8, 0x7F), (at - 5, 0x40), (good.find(b"OHDR") + 6, 0x55)):
+        bad = bytearray(good)
+        bad[pos] ^= value
+        path.write_bytes(bytes(bad))
+        with pytest.raises(socval.ResultsFileError, match="does not match the checksum written with it"):
+            rf.read(path)

@@ -6,7 +6,13 @@
 
 #include <hdf5_hl.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 
 #include <cstring>
 #include <type_traits>
@@ -458,6 +464,84 @@ std::string data_digest(const std::vector<std::string>& values) {
     Canonical c;
     for (const auto& v : values) c.str(v);
     return c.sha.hex();
+}
+
+namespace {
+
+constexpr const char* seal_magic = "socval-results-checksum 1\n";
+
+/// SHA-256 of the bytes of open file `fd` from `offset` to its end; false on a read error.
+bool hash_from(int fd, std::size_t offset, std::string& hex, std::uint64_t& bytes) {
+    Sha256 sha;
+    std::vector<char> buf(std::size_t(1) << 20);
+    bytes = 0;
+    while (true) {
+        const ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(offset + bytes));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+        if (n == 0) break;
+        sha.update(buf.data(), static_cast<std::size_t>(n));
+        bytes += static_cast<std::uint64_t>(n);
+    }
+    hex = sha.hex();
+    return true;
+}
+
+struct Fd {
+    int fd;
+    ~Fd() {
+        if (fd >= 0) ::close(fd);
+    }
+};
+
+}  // namespace
+
+void seal_file(const std::string& file, const std::string& path) {
+    Fd f{::open(file.c_str(), O_RDWR | O_CLOEXEC)};
+    if (f.fd < 0) fail(path, "cannot reopen '" + file + "' to record its checksum (" + std::strerror(errno) + ")", false);
+    std::string hex;
+    std::uint64_t bytes = 0;
+    if (!hash_from(f.fd, user_block_size, hex, bytes)) {
+        fail(path, "cannot read '" + file + "' back to record its checksum (" + std::strerror(errno) + ")", false);
+    }
+    std::string header = std::string(seal_magic) + "sha256 " + hex + "\nbytes " + std::to_string(bytes) + "\n";
+    header.resize(user_block_size, '\0');
+    if (::pwrite(f.fd, header.data(), header.size(), 0) != static_cast<ssize_t>(header.size())) {
+        fail(path, "cannot record the checksum of '" + file + "' (" + std::strerror(errno) + "); is the disk full?",
+             false);
+    }
+}
+
+bool verify_file_seal(const std::string& path) {
+    Fd f{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
+    if (f.fd < 0) return false;  // the caller's own checks say why
+    char header[user_block_size];
+    const ssize_t got = ::pread(f.fd, header, sizeof header, 0);
+    const std::size_t magic_len = std::strlen(seal_magic);
+    if (got < static_cast<ssize_t>(magic_len) || std::memcmp(header, seal_magic, magic_len) != 0) return false;
+    const std::string damaged = "does not match the checksum written with it (a SHA-256 of the whole file): the file "
+                                "is damaged or was changed after socval wrote it. Write it again";
+    if (got != static_cast<ssize_t>(sizeof header)) fail(path, damaged, false);
+    char hex[65] = {0};
+    unsigned long long bytes = 0;
+    if (std::sscanf(header + magic_len, "sha256 %64[0-9a-f]\nbytes %llu\n", hex, &bytes) != 2 ||
+        std::strlen(hex) != 64) {
+        fail(path, damaged, false);
+    }
+    std::string actual;
+    std::uint64_t actual_bytes = 0;
+    if (!hash_from(f.fd, user_block_size, actual, actual_bytes)) {
+        fail(path, std::string("cannot be read (") + std::strerror(errno) + ")", false);
+    }
+    if (actual_bytes != bytes) {
+        fail(path, "has " + std::to_string(actual_bytes + user_block_size) + " bytes but was written with " +
+                       std::to_string(bytes + user_block_size) + ": it is truncated or damaged. Write it again",
+             false);
+    }
+    if (actual != hex) fail(path, damaged, false);
+    return true;
 }
 
 }  // namespace socval::io::detail

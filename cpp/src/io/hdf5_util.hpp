@@ -126,6 +126,17 @@ std::string layout_digest(hid_t file, const std::string& path);
 std::string data_digest(const void* data, std::size_t n);
 std::string data_digest(const std::vector<std::string>& values);
 
+/// Size of the HDF5 user block at the start of a results file (format 1.1): it holds the file checksum header.
+inline constexpr std::size_t user_block_size = 512;
+
+/// Write the file checksum header (SHA-256 of every byte after the user block) into the user block of the closed
+/// file `file`; fail(path, ...) on an I/O error.
+void seal_file(const std::string& file, const std::string& path);
+
+/// Check the file checksum header of `path` before HDF5 parses anything: false if the file has none (format 1.0,
+/// or not ours), true if it matches; fail(path, ...) if it does not.
+bool verify_file_seal(const std::string& path);
+
 /// The NAME attribute prefix netCDF-4 gives a dimension that has no coordinate values.
 inline constexpr const char* netcdf_dimension_only = "This is a netCDF dimension but not a netCDF variable.";
 

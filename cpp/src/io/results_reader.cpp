@@ -68,6 +68,7 @@ struct ResultsReader::Impl {
     FormatVersion version;
     Attributes root;
     bool checked = false;
+    bool sealed = false;
 
     [[noreturn]] void fail_damaged(const std::string& what) const {
         fail(path, what + ": the file is damaged or was changed after socval wrote it. Write it again", false);
@@ -77,6 +78,10 @@ struct ResultsReader::Impl {
     /// scenario text, the seed and draw count against their kinds and the lengths of the draw dimensions.
     void cross_check() {
         if (version.minor >= 1) {
+            if (!sealed) {
+                fail_damaged("it has no file checksum, which results format " + std::to_string(version.major) + "." +
+                             std::to_string(version.minor) + " files carry in their first 512 bytes");
+            }
             Handle g = detail::group_handle(check(H5Gopen2(file.get(), "/", H5P_DEFAULT), path, "cannot be read"));
             Attribute stored;
             const bool has = H5Aexists(g.get(), detail::checksum_attribute) > 0 &&
@@ -334,6 +339,9 @@ ResultsReader::ResultsReader(std::string path_in) : impl_(std::make_unique<Impl>
     if (!fs::is_regular_file(path, ec)) {
         fail(path, "is not a regular file (it is a FIFO, device or socket), so it is not a results file", false);
     }
+    // The file checksum first: a damaged file is refused before HDF5 parses any of it (HDF5 1.10 can crash on
+    // some damaged files, e.g. a corrupt global heap).
+    r.sealed = detail::verify_file_seal(path);
     const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
     if (is_hdf5 == 0) {
         fail(path, "is not an HDF5 file, so it is not a socval results file (those are written by Results.save() "
@@ -517,6 +525,26 @@ std::string results_layout_digest(const std::string& path) {
     Handle file = detail::file_handle(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path,
                                             "cannot be opened as an HDF5 file"));
     return detail::layout_digest(file.get(), path);
+}
+
+void reseal_results_file(const std::string& path) {
+    detail::QuietErrors quiet;
+    const std::string digest = results_layout_digest(path);
+    {
+        Handle file = detail::file_handle(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), path,
+                                                "cannot be opened for writing as an HDF5 file"));
+        Handle root = detail::group_handle(check(H5Gopen2(file.get(), "/", H5P_DEFAULT), path, "cannot be read"));
+        detail::write_attribute(root.get(), detail::checksum_attribute, digest, path);
+        Handle fcpl = detail::plist_handle(H5Fget_create_plist(file.get()));
+        hsize_t block = 0;
+        if (!fcpl || H5Pget_userblock(fcpl.get(), &block) < 0 || block != detail::user_block_size) {
+            fail(path, "has no 512-byte user block for its checksum (it is not a results file of format 1.1 on)",
+                 false);
+        }
+        root.reset();
+        check_status(H5Fclose(file.release()), path, "cannot be closed");
+    }
+    detail::seal_file(path, path);
 }
 
 }  // namespace socval::io

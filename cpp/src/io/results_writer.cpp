@@ -413,6 +413,8 @@ ResultsWriter::ResultsWriter(std::string final_path) : impl_(std::make_unique<Im
 
     Handle fcpl = detail::plist_handle(H5Pcreate(H5P_FILE_CREATE));
     if (fcpl) H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    // A user block before the HDF5 data: commit() writes the file's checksum there (HDF5 and h5py skip it).
+    if (fcpl) H5Pset_userblock(fcpl.get(), detail::user_block_size);
     // Default (weak) close degree, as h5py: commit() closes every object before the file.
     // The HDF5 1.8 object formats: object headers and the superblock carry checksums, which HDF5 checks on reading.
     Handle fapl = detail::plist_handle(H5Pcreate(H5P_FILE_ACCESS));
@@ -688,6 +690,7 @@ void ResultsWriter::commit() {
     w.dims.clear();
     check_status(H5Fflush(w.file.get(), H5F_SCOPE_GLOBAL), path, "cannot flush '" + w.tmp_path + "' to disk");
     check_status(H5Fclose(w.file.release()), path, "cannot close '" + w.tmp_path + "'");
+    detail::seal_file(w.tmp_path, path);  // checked by readers before HDF5 parses anything
     if (!fsync_path(w.tmp_path, false)) {
         fail(path, "cannot flush '" + w.tmp_path + "' to disk (" + std::strerror(errno) + "); is the disk full?", false);
     }

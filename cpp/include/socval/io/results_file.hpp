@@ -184,7 +184,11 @@ private:
 };
 
 /// The layout checksum of the HDF5 file at `path` as a writer of format 1.1 computes it (the root attribute
-/// `_socval_sha256` must equal it); for tests and tools that deliberately edit a results file.
+/// `_socval_sha256` must equal it).
 std::string results_layout_digest(const std::string& path);
+
+/// Record the layout checksum and the file checksum of the results file at `path` again, after a deliberate
+/// edit (tests, tools that change a file on purpose). The file must have a user block (format 1.1 on).
+void reseal_results_file(const std::string& path);
 
 }  // namespace socval::io
