@@ -537,7 +537,7 @@ bool verify_file_seal(const std::string& path) {
     }
     if (actual_bytes != bytes) {
         fail(path, "has " + std::to_string(actual_bytes + user_block_size) + " bytes but was written with " +
-                       std::to_string(bytes + user_block_size) + ": it is truncated or damaged. Write it again",
+                       std::to_string(bytes + user_block_size) + ": it is truncated or damaged; write it again",
              false);
     }
     if (actual != hex) fail(path, damaged, false);
