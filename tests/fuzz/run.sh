@@ -25,7 +25,7 @@ for name in scenario_reader distribution results_reader; do
   # Seed files: the YAML (or .h5) files below the seed folders, flattened into one folder libFuzzer can read.
   seeddir=$build/seeds/$name
   rm -rf "$seeddir" && mkdir -p "$seeddir"
-  find "${seeds[@]}" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.h5' \) -size -1024k -print0 |
+  find "${seeds[@]}" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.h5' \) -size -1024k -not -path '*/fuzz-crashes/*' -print0 |
     while IFS= read -r -d '' f; do cp "$f" "$seeddir/$(echo "$f" | md5sum | cut -c1-16)-$(basename "$f")"; done
   regressions=$root/tests/data/fuzz-crashes/$name
   if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,6 +86,11 @@ def finite_everywhere(appraisal) -> bool:
     return True
 
 
+# Open with the scenario reader's work (issue 22, deliverable 2, another area): Boost.Math's OverflowError from
+# extreme PERT / beta parameters escapes read_scenario_text untyped. Reproducer:
+# tests/data/fuzz-crashes/scenario_reader/pert-overflow-boost-math.yaml. Only that exception is expected to fail here.
+@pytest.mark.xfail(raises=OverflowError, strict=False,
+                   reason="issue 22 item 2 (scenario reader): Boost.Math OverflowError is not a ScenarioError yet")
 @SETTINGS
 @given(st.data())
 def test_evaluate_gives_finite_numbers_or_raises(data):
