@@ -129,7 +129,7 @@ std::string data_digest(const std::vector<std::string>& values);
 /// Size of the HDF5 user block at the start of a results file (format 1.1): it holds the file checksum header.
 inline constexpr std::size_t user_block_size = 512;
 
-/// Write the file checksum header (SHA-256 of every byte after the user block) into the user block of the closed
+/// Write the file checksum header (CRC-32 of every byte after the user block) into the user block of the closed
 /// file `file`; fail(path, ...) on an I/O error.
 void seal_file(const std::string& file, const std::string& path);
 
