@@ -22,7 +22,9 @@ def _interrupt(signum, frame) -> None:
 
 
 def _exit_now(signum, frame) -> None:
-    os._exit(128 + signum)  # nothing is written yet: leave at once, without a traceback
+    # Nothing is written yet: say so and leave at once, without a traceback.
+    os.write(2, b"socval: interrupted while starting; nothing was written\n")
+    os._exit(128 + signum)
 
 
 def _is_the_command() -> bool:
