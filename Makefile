@@ -18,13 +18,14 @@ BUILD  := $(ROOT)/build/cmake
 LOCK   := flock $(ROOT)/build/.lock
 export PIP_NO_INDEX := 1
 
-.PHONY: help demo test docs deps build install test-cpp test-python test-sanitize clean
+.PHONY: help demo test docs deps build install test-cpp test-python test-sanitize fuzz clean
 
 help:
 	@echo "make demo   install what is missing, build, run the example and write its outputs"
 	@echo "make test   install what is missing, build, run every C++ and Python test"
 	@echo "make docs   the documentation site (Sphinx, notebooks executed) in build/docs/html"
-	@echo "make test-sanitize   the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer, then ThreadSanitizer"
+	@echo "make test-sanitize   the C++ tests under ASan + UBSan, then ThreadSanitizer, then a short fuzz run"
+	@echo "make fuzz   the libFuzzer harnesses (scenario reader, distributions, results files), FUZZ_SECONDS each"
 
 # apt only for what is missing, never interactive; root in CI, sudo otherwise.
 deps:
@@ -87,6 +88,21 @@ test-sanitize: deps
 	cmake --build $(ROOT)/build/tsan
 	cd $(ROOT)/build/tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
 	  ctest --output-on-failure --no-tests=error -j2
+	$(MAKE) fuzz FUZZ_SECONDS=$(SANITIZE_FUZZ_SECONDS)
+
+# libFuzzer needs clang and its runtime (Debian 12: libclang-rt-14-dev); only this target installs them.
+FUZZ_PKGS := clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
+SANITIZE_FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := fuzz_scenario_reader fuzz_distribution fuzz_results_reader
+
+fuzz:
+	$(MAKE) deps PKGS="$(PKGS) $(FUZZ_PKGS)"
+	mkdir -p $(ROOT)/build
+	cmake -S $(ROOT) -B $(ROOT)/build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DSOCVAL_FUZZ=ON -DSOCVAL_BUILD_PYTHON=OFF -DSOCVAL_BUILD_TESTS=OFF
+	cmake --build $(ROOT)/build/fuzz --target $(FUZZ_TARGETS)
+	bash $(ROOT)/tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(ROOT)/build $(ROOT)/python/socval/_core*.so

@@ -22,7 +22,7 @@ ATTRS = dict(seed=1, draws=0, sampler="mc", scenario_text="benchmark", value_lib
 
 def write_socval(path, data, block, deflate):
     t = time.perf_counter()
-    with rf.ResultsWriter(path, ATTRS) as w:
+    with rf.ResultsWriter(path, dict(ATTRS, draws=len(data))) as w:  # draws agrees with the data (format 1.1)
         w.add_unlimited_dimension("draw")
         w.add_dimension("metric", data.shape[1])
         w.create_extendible("metrics", ("draw", "metric"), deflate=deflate)

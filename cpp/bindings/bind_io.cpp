@@ -60,6 +60,10 @@ py::array_t<T> read_numeric(const ResultsReader& r, const std::string& name, std
 
 void bind_io(py::module_& m) {
     m.doc() = "socval core: io (HDF5 results files; use socval.results_file)";
+    m.def("layout_digest", &io::results_layout_digest, "path"_a, py::call_guard<py::gil_scoped_release>(),
+          "The layout checksum a format 1.1 results file records (for tests and tools that edit files).");
+    m.def("reseal", &io::reseal_results_file, "path"_a, py::call_guard<py::gil_scoped_release>(),
+          "Record a results file's layout and file checksums again after a deliberate edit (tests, tools).");
     m.attr("FORMAT_VERSION") = py::make_tuple(io::results_format_version.major, io::results_format_version.minor);
     m.attr("FILE_TYPE") = io::results_file_type;
     m.def("sha256_hex", &io::sha256_hex, "data"_a, "SHA-256 of the UTF-8 bytes of `data`, as 64 hex digits.");
@@ -160,6 +164,7 @@ void bind_io(py::module_& m) {
     py::class_<ResultsReader>(m, "ResultsReader", "Opens and checks a results file, then reads it.")
         .def(py::init<std::string>(), "path"_a, py::call_guard<py::gil_scoped_release>())
         .def_property_readonly("path", &ResultsReader::path)
+        .def_property_readonly("checked", &ResultsReader::checked)
         .def_property_readonly("format_version",
                                [](const ResultsReader& r) {
                                    return py::make_tuple(r.format_version().major, r.format_version().minor);

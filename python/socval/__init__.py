@@ -11,7 +11,10 @@ Green Book appraisal of investment options linked to a region's priorities, with
 The package is layered (docs/architecture.md): ``appraisal``, ``values`` -> ``io`` -> ``model`` -> ``engine`` ->
 ``sensitivity``, ``indicators`` -> ``decision`` -> ``review``, ``plots`` -> ``report`` -> ``cli``.
 """
-from ._core import (
+from ._util.signals import quiet_startup as _quiet_startup
+
+_quiet_startup()  # only when this process is the `socval` command: a stop while importing exits without a traceback
+from ._core import (  # noqa: E402
     AppraisalError,
     DecisionError,
     ResultsFileError,

@@ -34,6 +34,7 @@ from .model.words import PILLARS
 from .procurement import evaluate_tender
 from .plots import PALETTE, PILLAR_COLOURS
 from .report import report
+from ._util.safe_text import neutralise_frame
 
 __all__ = ["SCENARIO_DIR", "SCENARIOS", "DRAWS", "SEED", "BUDGET", "scenario_paths", "validate", "budget",
            "compare_scenarios", "comparison_table", "format_table", "plot_comparison", "run", "appraise_example",
@@ -177,7 +178,7 @@ def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progr
         cmp.results[name].save(f)
         files.append(f)
     csv = out_dir / "west-of-england-comparison.csv"
-    table.to_csv(csv)
+    neutralise_frame(table).to_csv(csv)  # names cannot run as spreadsheet formulas
     files.append(csv)
     files.append(plot_comparison(table, out_dir / "west-of-england-comparison.png"))
 

@@ -192,10 +192,10 @@ def test_old_names_warn_and_still_work():
     with pytest.warns(DeprecationWarning, match="socval.scenario is deprecated"):
         import socval.scenario as old
     assert old.load_scenario is socval.load_scenario
-    with pytest.warns(DeprecationWarning, match="socval.portfolio.smaa is deprecated"):
-        assert socval.portfolio.smaa is socval.decision.scenario_smaa
-    with pytest.warns(DeprecationWarning, match="socval.scenario_sensitivity.sensitivity is deprecated"):
-        assert socval.scenario_sensitivity.sensitivity is socval.sensitivity.scenario_sensitivity
+    with pytest.warns(DeprecationWarning, match="socval.decision.scenario_smaa is deprecated"):
+        assert socval.decision.scenario_smaa is socval.decision.scenario_smaa
+    with pytest.warns(DeprecationWarning, match="socval.sensitivity.scenario_sensitivity is deprecated"):
+        assert socval.sensitivity.scenario_sensitivity is socval.sensitivity.scenario_sensitivity
 
 
 def test_scenario_methods_delegate_to_the_analyses():

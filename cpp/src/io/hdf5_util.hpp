@@ -105,6 +105,38 @@ std::string normalise_name(const std::string& name, const std::string& path, con
 /// True if the group or dataset at `name` (relative to the root) exists, checking each component.
 bool path_exists(hid_t file, const std::string& name);
 
+/// Attribute holding a SHA-256 (format 1.1): on the root group the digest of the layout (see layout_digest), on a
+/// variable the digest of its data when HDF5's Fletcher-32 filter does not guard it (strings, scalars).
+inline constexpr const char* checksum_attribute = "_socval_sha256";
+
+/// Deepest group nesting walked (our files nest one or two levels; a damaged file may link a group to itself).
+inline constexpr int max_group_depth = 32;
+
+/// Leaf name of the dimension scale attached to axis `axis` of `dataset` ("" if none).
+std::string scale_name(hid_t dataset, unsigned axis);
+
+/// True if `dataset` is chunked with the Fletcher-32 filter (HDF5 then checks every chunk it reads).
+bool has_fletcher32(hid_t dataset);
+
+/// SHA-256 of the layout of `file`: the attributes of every group, and of every dataset its name, element type,
+/// shape, dimension names, Fletcher-32 flag and attributes (the checksum attribute of the root excluded).
+std::string layout_digest(hid_t file, const std::string& path);
+
+/// SHA-256 of numeric data (`n` 8-byte values, in memory order) and of strings (each as its length and bytes).
+std::string data_digest(const void* data, std::size_t n);
+std::string data_digest(const std::vector<std::string>& values);
+
+/// Size of the HDF5 user block at the start of a results file (format 1.1): it holds the file checksum header.
+inline constexpr std::size_t user_block_size = 512;
+
+/// Write the file checksum header (CRC-32 of every byte after the user block) into the user block of the closed
+/// file `file`; fail(path, ...) on an I/O error.
+void seal_file(const std::string& file, const std::string& path);
+
+/// Check the file checksum header of `path` before HDF5 parses anything: false if the file has none (format 1.0,
+/// or not ours), true if it matches; fail(path, ...) if it does not.
+bool verify_file_seal(const std::string& path);
+
 /// The NAME attribute prefix netCDF-4 gives a dimension that has no coordinate values.
 inline constexpr const char* netcdf_dimension_only = "This is a netCDF dimension but not a netCDF variable.";
 

@@ -3,6 +3,7 @@
 
 #include <socval/errors.hpp>
 #include <socval/io/results_file.hpp>
+#include <socval/io/sha256.hpp>
 
 #include <hdf5_hl.h>
 
@@ -50,23 +51,6 @@ std::vector<std::string> link_names(hid_t g, const std::string& path) {
     return names;
 }
 
-/// Leaf name of the dimension scale attached to axis `axis` of `dataset` ("" if none).
-std::string scale_name(hid_t dataset, unsigned axis) {
-    if (H5DSget_num_scales(dataset, axis) <= 0) return "";
-    std::string name;
-    auto visit = [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
-        const ssize_t len = H5Iget_name(scale, nullptr, 0);
-        if (len <= 0) return 0;
-        std::string full(static_cast<std::size_t>(len) + 1, '\0');
-        H5Iget_name(scale, full.data(), full.size());
-        full.resize(static_cast<std::size_t>(len));
-        *static_cast<std::string*>(out) = detail::split_path(full).second;  // the last scale attached wins
-        return 0;
-    };
-    H5DSiterate_scales(dataset, axis, nullptr, visit, &name);
-    return name;
-}
-
 /// True if `dataset` is a netCDF-4 dimension without coordinate values (a scale whose NAME says so).
 bool is_dimension_only(hid_t dataset, const std::string& path) {
     if (H5Aexists(dataset, "NAME") <= 0) return false;
@@ -83,6 +67,72 @@ struct ResultsReader::Impl {
     Handle file;
     FormatVersion version;
     Attributes root;
+    bool checked = false;
+    bool sealed = false;
+
+    [[noreturn]] void fail_damaged(const std::string& what) const {
+        fail(path, what + ": the file is damaged or was changed after socval wrote it. Write it again", false);
+    }
+
+    /// The attributes against the data: the layout checksum (format 1.1 on), the scenario hash against the
+    /// scenario text, the seed and draw count against their kinds and the lengths of the draw dimensions.
+    void cross_check() {
+        if (version.minor >= 1) {
+            if (!sealed) {
+                fail_damaged("it has no file checksum, which results format " + std::to_string(version.major) + "." +
+                             std::to_string(version.minor) + " files carry in their first 512 bytes");
+            }
+            Handle g = detail::group_handle(check(H5Gopen2(file.get(), "/", H5P_DEFAULT), path, "cannot be read"));
+            Attribute stored;
+            const bool has = H5Aexists(g.get(), detail::checksum_attribute) > 0 &&
+                             detail::read_attribute(g.get(), detail::checksum_attribute, stored, path);
+            const auto* sum = has ? std::get_if<std::string>(&stored) : nullptr;
+            if (sum == nullptr || sum->size() != 64) {
+                fail_damaged("its root attribute '" + std::string(detail::checksum_attribute) +
+                             "' (the checksum of results format " + std::to_string(version.major) + "." +
+                             std::to_string(version.minor) + ") is missing or not a SHA-256");
+            }
+            if (detail::layout_digest(file.get(), path) != *sum) {
+                fail_damaged("its attributes, variables or dimensions do not match the checksum written with them");
+            }
+            checked = true;
+        }
+        const std::string& text = string_attr("scenario_text");
+        if (sha256_hex(text) != string_attr("scenario_hash")) {
+            fail_damaged("its root attribute 'scenario_hash' is not the SHA-256 of its 'scenario_text'");
+        }
+        const Attribute& seed = root.at("seed");
+        if (seed.index() == 0 && std::get<std::int64_t>(seed) < 0) {
+            fail_damaged("its root attribute 'seed' is negative (" + std::to_string(std::get<std::int64_t>(seed)) +
+                         "); a seed is an unsigned 64-bit integer");
+        }
+        const Attribute& draws_attr = root.at("draws");
+        const long double draws = draws_attr.index() == 0 ? static_cast<long double>(std::get<std::int64_t>(draws_attr))
+                                                          : static_cast<long double>(std::get<std::uint64_t>(draws_attr));
+        if (draws < 0) fail_damaged("its root attribute 'draws' is negative");
+        // Along `draw` no variable is longer than `draws`, and the longest is exactly `draws` (variables along an
+        // unlimited dimension may be shorter, as in netCDF).
+        std::string longest;
+        std::size_t most = 0;
+        walk("", [&](const VariableInfo& v) {
+            for (std::size_t axis = 0; axis < v.dims.size(); ++axis) {
+                if (v.dims[axis] != "draw") continue;
+                if (static_cast<long double>(v.shape[axis]) > draws) {
+                    fail_damaged("variable '" + v.name + "' has " + std::to_string(v.shape[axis]) +
+                                 " draws but the root attribute 'draws' says " +
+                                 std::to_string(static_cast<long long>(draws)));
+                }
+                if (longest.empty() || v.shape[axis] > most) {
+                    longest = v.name;
+                    most = v.shape[axis];
+                }
+            }
+        }, [](const std::string&) {});
+        if (!longest.empty() && static_cast<long double>(most) != draws) {
+            fail_damaged("the root attribute 'draws' says " + std::to_string(static_cast<long long>(draws)) +
+                         " but the longest variable along 'draw' ('" + longest + "') has " + std::to_string(most));
+        }
+    }
 
     /// Describe dataset `name` (open as `ds`); false if it is not a variable this build can read.
     bool describe(hid_t ds, const std::string& name, VariableInfo& info) const {
@@ -106,7 +156,7 @@ struct ResultsReader::Impl {
         info.is_coordinate = scale > 0 && rank == 1;
         for (int axis = 0; axis < rank; ++axis) {
             std::string dim = info.is_coordinate ? detail::split_path(name).second
-                                                 : scale_name(ds, static_cast<unsigned>(axis));
+                                                 : detail::scale_name(ds, static_cast<unsigned>(axis));
             if (dim.empty()) dim = "phony_dim_" + std::to_string(axis);
             info.dims.push_back(dim);
         }
@@ -116,7 +166,12 @@ struct ResultsReader::Impl {
 
     /// Visit every readable variable below group `group` (full path, "" = root), parents before children.
     void walk(const std::string& group, const std::function<void(const VariableInfo&)>& on_variable,
-              const std::function<void(const std::string&)>& on_group) const {
+              const std::function<void(const std::string&)>& on_group, int depth = 0) const {
+        if (depth > detail::max_group_depth) {
+            fail(path, "has groups nested deeper than " + std::to_string(detail::max_group_depth) +
+                           " levels (a group may contain itself): the file is damaged. Write it again",
+                 false);
+        }
         Handle g = detail::group_handle(check(H5Gopen2(file.get(), group.empty() ? "/" : group.c_str(), H5P_DEFAULT),
                                               path, "cannot open group '" + group + "'"));
         std::vector<std::string> subgroups;
@@ -134,7 +189,7 @@ struct ResultsReader::Impl {
         }
         for (const auto& sub : subgroups) {
             on_group(sub);
-            walk(sub, on_variable, on_group);
+            walk(sub, on_variable, on_group, depth + 1);
         }
     }
 
@@ -167,6 +222,45 @@ struct ResultsReader::Impl {
              false);
     }
 
+    /// The checksum attribute of `ds` if it has one ("" otherwise).
+    std::string stored_digest(hid_t ds) const {
+        if (H5Aexists(ds, detail::checksum_attribute) <= 0) return "";
+        Attribute sum;
+        if (!detail::read_attribute(ds, detail::checksum_attribute, sum, path)) return "?";
+        const auto* s = std::get_if<std::string>(&sum);
+        return s == nullptr ? "?" : *s;
+    }
+
+    [[noreturn]] void fail_digest(const std::string& name) const {
+        fail(path, "variable '" + name + "' does not match the checksum written with it: the file is damaged. "
+                   "Write it again",
+             false);
+    }
+
+    /// Check the data of a numeric variable guarded by a SHA-256 (scalars; others have Fletcher-32, which HDF5
+    /// checks on every read) against it.
+    void verify_numeric(hid_t ds, const VariableInfo& info) const {
+        const std::string expected = stored_digest(ds);
+        if (expected.empty()) return;
+        std::size_t n = 1;
+        for (std::size_t d : info.shape) n *= d;
+        std::vector<std::int64_t> buf(n);  // 8 bytes a value for either element type
+        const hid_t mem = info.type == DataType::int64 ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE;
+        if (n > 0) {
+            check_status(H5Dread(ds, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), path,
+                         "cannot read variable '" + info.name + "': the file is damaged. Write it again");
+        }
+        if (detail::data_digest(buf.data(), n) != expected) fail_digest(info.name);
+    }
+
+    /// Read every string of `ds`, checked against its SHA-256 when it has one.
+    std::vector<std::string> read_checked_strings(hid_t ds, const std::string& name) const {
+        auto values = detail::read_string_dataset(ds, path);
+        const std::string expected = stored_digest(ds);
+        if (!expected.empty() && detail::data_digest(values) != expected) fail_digest(name);
+        return values;
+    }
+
     /// Read rows [begin, begin + count) of numeric variable `name` as `mem_type` into `out`.
     void read_rows(const std::string& name, std::size_t begin, std::size_t count, hid_t mem_type, bool integer,
                    void* out) const {
@@ -179,6 +273,7 @@ struct ResultsReader::Impl {
             fail(path, "variable '" + info.name + "' holds float64 values; read it with read_float64()", false);
         }
         const std::string what = "cannot read variable '" + info.name + "'";
+        verify_numeric(ds.get(), info);
         if (info.shape.empty()) {
             if (begin != 0 || count != 1) {
                 fail(path, "variable '" + info.name + "' is a scalar: read row 0 only", false);
@@ -240,6 +335,13 @@ ResultsReader::ResultsReader(std::string path_in) : impl_(std::make_unique<Impl>
              false);
     }
     if (fs::is_directory(path, ec)) fail(path, "is a folder, not a results file", false);
+    // A FIFO, device or socket would block or misbehave in open(): refuse it before anything opens it.
+    if (!fs::is_regular_file(path, ec)) {
+        fail(path, "is not a regular file (it is a FIFO, device or socket), so it is not a results file", false);
+    }
+    // The file checksum first: a damaged file is refused before HDF5 parses any of it (HDF5 1.10 can crash on
+    // some damaged files, e.g. a corrupt global heap).
+    r.sealed = detail::verify_file_seal(path);
     const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
     if (is_hdf5 == 0) {
         fail(path, "is not an HDF5 file, so it is not a socval results file (those are written by Results.save() "
@@ -304,6 +406,7 @@ ResultsReader::ResultsReader(std::string path_in) : impl_(std::make_unique<Impl>
     }
     r.require("seed", true);
     r.require("draws", true);
+    r.cross_check();
 }
 
 ResultsReader::~ResultsReader() {
@@ -318,6 +421,7 @@ ResultsReader& ResultsReader::operator=(ResultsReader&&) noexcept = default;
 
 const std::string& ResultsReader::path() const { return impl_->path; }
 FormatVersion ResultsReader::format_version() const { return impl_->version; }
+bool ResultsReader::checked() const { return impl_->checked; }
 
 Provenance ResultsReader::provenance() const {
     const Impl& r = *impl_;
@@ -401,7 +505,7 @@ std::vector<std::string> ResultsReader::read_strings(const std::string& name) co
                               " values, not strings; read it with read_float64() or read_int64()",
              false);
     }
-    return detail::read_string_dataset(ds.get(), impl_->path);
+    return impl_->read_checked_strings(ds.get(), info.name);
 }
 
 void ResultsReader::read_rows(const std::string& name, std::size_t row_begin, std::size_t row_count,
@@ -414,6 +518,33 @@ void ResultsReader::read_rows(const std::string& name, std::size_t row_begin, st
                               std::int64_t* out) const {
     detail::QuietErrors quiet;
     impl_->read_rows(name, row_begin, row_count, H5T_NATIVE_INT64, true, out);
+}
+
+std::string results_layout_digest(const std::string& path) {
+    detail::QuietErrors quiet;
+    Handle file = detail::file_handle(check(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), path,
+                                            "cannot be opened as an HDF5 file"));
+    return detail::layout_digest(file.get(), path);
+}
+
+void reseal_results_file(const std::string& path) {
+    detail::QuietErrors quiet;
+    const std::string digest = results_layout_digest(path);
+    {
+        Handle file = detail::file_handle(check(H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), path,
+                                                "cannot be opened for writing as an HDF5 file"));
+        Handle root = detail::group_handle(check(H5Gopen2(file.get(), "/", H5P_DEFAULT), path, "cannot be read"));
+        detail::write_attribute(root.get(), detail::checksum_attribute, digest, path);
+        Handle fcpl = detail::plist_handle(H5Fget_create_plist(file.get()));
+        hsize_t block = 0;
+        if (!fcpl || H5Pget_userblock(fcpl.get(), &block) < 0 || block != detail::user_block_size) {
+            fail(path, "has no 512-byte user block for its checksum (it is not a results file of format 1.1 on)",
+                 false);
+        }
+        root.reset();
+        check_status(H5Fclose(file.release()), path, "cannot be closed");
+    }
+    detail::seal_file(path, path);
 }
 
 }  // namespace socval::io

@@ -216,6 +216,27 @@ struct ResultsWriter::Impl {
                   what));
     }
 
+    /// Create a fixed-shape dataset guarded against damage: numeric data with at least one value and rank >= 1 are
+    /// chunked with HDF5's Fletcher-32 filter (checked by HDF5 on every read, by any reader); anything else
+    /// (strings, scalars) gets the SHA-256 of its data in the checksum attribute, checked by ResultsReader.
+    Handle create_guarded(const std::string& name, hid_t type, bool numeric, const std::vector<hsize_t>& shape,
+                          const std::string& digest) {
+        const std::string what = "cannot create variable '" + name + "'";
+        const std::size_t n = product(shape);
+        const bool fletcher = numeric && !shape.empty() && n > 0 && product(shape, 1) * 8 < (std::size_t(1) << 30);
+        Handle dcpl = detail::plist_handle(check(H5Pcreate(H5P_DATASET_CREATE), final_path, what));
+        if (fletcher) {
+            std::vector<hsize_t> chunk(shape.begin(), shape.end());
+            chunk[0] = std::max<std::size_t>(1, std::min<std::size_t>(shape[0], (std::size_t(1) << 20) /
+                                                                                    (product(shape, 1) * 8)));
+            check_status(H5Pset_chunk(dcpl.get(), static_cast<int>(chunk.size()), chunk.data()), final_path, what);
+            check_status(H5Pset_fletcher32(dcpl.get()), final_path, what);
+        }
+        Handle ds = create_dataset(name, type, shape, {}, dcpl.get(), H5P_DEFAULT);
+        if (!fletcher && n > 0) detail::write_attribute(ds.get(), detail::checksum_attribute, digest, final_path);
+        return ds;
+    }
+
     /// Attach the dimension scales of `dim_paths` to the axes of `dataset` (netCDF named dimensions).
     void attach(hid_t dataset, const std::string& name, const std::vector<std::string>& dim_paths) {
         for (std::size_t i = 0; i < dim_paths.size(); ++i) {
@@ -255,9 +276,9 @@ struct ResultsWriter::Impl {
 
     /// A coordinate: a 1-D dataset of values that is also the dimension scale of its own name.
     void add_coordinate(const std::string& name, hid_t file_type, hid_t mem_type, std::size_t n_values,
-                        const void* data, const Attributes& attrs) {
+                        const void* data, const Attributes& attrs, const std::string& digest) {
         const std::string n = new_name(name, "coordinate");
-        Handle ds = create_dataset(n, file_type, {static_cast<hsize_t>(n_values)}, {}, H5P_DEFAULT, H5P_DEFAULT);
+        Handle ds = create_guarded(n, file_type, digest.empty(), {static_cast<hsize_t>(n_values)}, digest);
         if (n_values > 0) {
             check_status(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), final_path,
                          "cannot write coordinate '" + n + "'");
@@ -270,7 +291,8 @@ struct ResultsWriter::Impl {
 
     /// A variable over fixed dimensions, written in one go.
     void add_variable(const std::string& name, const std::vector<std::string>& dim_names, hid_t file_type,
-                      hid_t mem_type, std::size_t size, const void* data, const Attributes& attrs) {
+                      hid_t mem_type, std::size_t size, const void* data, const Attributes& attrs,
+                      bool strings = false, const std::string& digest = "") {
         const std::string n = new_name(name, "variable");
         std::vector<hsize_t> shape;
         const auto dim_paths = resolve_fixed(n, dim_names, shape);
@@ -280,7 +302,7 @@ struct ResultsWriter::Impl {
                      std::to_string(product(shape)),
                  false);
         }
-        Handle ds = create_dataset(n, file_type, shape, {}, H5P_DEFAULT, H5P_DEFAULT);
+        Handle ds = create_guarded(n, file_type, !strings, shape, strings ? digest : detail::data_digest(data, size));
         if (size > 0) {
             check_status(H5Dwrite(ds.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), final_path,
                          "cannot write variable '" + n + "'");
@@ -338,8 +360,13 @@ struct ResultsWriter::Impl {
 
     /// Close every handle and remove the temporary file (clean-up path: errors ignored).
     void discard() noexcept {
-        extendibles.clear();
+        // Empty the temporary file first: on a full disk this frees its space, so HDF5 can write the little
+        // metadata it flushes on closing. A close that fails half-way leaves HDF5's state broken, and the library
+        // then crashes in its own clean-up at exit (issue 22: exit 139 after a full disk).
+        if (!tmp_path.empty()) static_cast<void>(::truncate(tmp_path.c_str(), 0));
+        extendibles.clear();  // closing a dataset writes its cached chunks: room for them was just freed
         dims.clear();
+        if (!tmp_path.empty()) static_cast<void>(::truncate(tmp_path.c_str(), 0));
         file.reset();
         if (!tmp_path.empty()) {
             ::unlink(tmp_path.c_str());
@@ -386,8 +413,16 @@ ResultsWriter::ResultsWriter(std::string final_path) : impl_(std::make_unique<Im
 
     Handle fcpl = detail::plist_handle(H5Pcreate(H5P_FILE_CREATE));
     if (fcpl) H5Pset_link_creation_order(fcpl.get(), H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    // A user block before the HDF5 data: commit() writes the file's checksum there (HDF5 and h5py skip it).
+    if (fcpl) H5Pset_userblock(fcpl.get(), detail::user_block_size);
     // Default (weak) close degree, as h5py: commit() closes every object before the file.
-    const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl ? fcpl.get() : H5P_DEFAULT, H5P_DEFAULT);
+    // The HDF5 1.8 object formats: object headers and the superblock carry checksums, which HDF5 checks on reading.
+    Handle fapl = detail::plist_handle(H5Pcreate(H5P_FILE_ACCESS));
+    if (!fapl || H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V18, H5F_LIBVER_V18) < 0) {
+        w.discard();
+        fail(path, "cannot set up the HDF5 file format", true);
+    }
+    const hid_t file = H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, fcpl ? fcpl.get() : H5P_DEFAULT, fapl.get());
     if (file < 0) {
         const std::string detail = detail::hdf5_error_detail();
         w.discard();
@@ -495,13 +530,13 @@ void ResultsWriter::add_unlimited_dimension(const std::string& name) {
 void ResultsWriter::add_coordinate(const std::string& name, const std::vector<double>& values,
                                    const Attributes& attrs) {
     detail::QuietErrors quiet;
-    impl_->add_coordinate(name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.size(), values.data(), attrs);
+    impl_->add_coordinate(name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, values.size(), values.data(), attrs, "");
 }
 
 void ResultsWriter::add_coordinate(const std::string& name, const std::vector<std::int64_t>& values,
                                    const Attributes& attrs) {
     detail::QuietErrors quiet;
-    impl_->add_coordinate(name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.size(), values.data(), attrs);
+    impl_->add_coordinate(name, H5T_STD_I64LE, H5T_NATIVE_INT64, values.size(), values.data(), attrs, "");
 }
 
 void ResultsWriter::add_coordinate(const std::string& name, const std::vector<std::string>& values,
@@ -516,7 +551,7 @@ void ResultsWriter::add_coordinate(const std::string& name, const std::vector<st
         }
         ptrs.push_back(v.c_str());
     }
-    impl_->add_coordinate(name, type.get(), type.get(), values.size(), ptrs.data(), attrs);
+    impl_->add_coordinate(name, type.get(), type.get(), values.size(), ptrs.data(), attrs, detail::data_digest(values));
 }
 
 void ResultsWriter::add_variable(const std::string& name, const std::vector<std::string>& dims, const double* data,
@@ -543,7 +578,8 @@ void ResultsWriter::add_variable(const std::string& name, const std::vector<std:
         }
         ptrs.push_back(v.c_str());
     }
-    impl_->add_variable(name, dims, type.get(), type.get(), data.size(), ptrs.data(), attrs);
+    impl_->add_variable(name, dims, type.get(), type.get(), data.size(), ptrs.data(), attrs, true,
+                        detail::data_digest(data));
 }
 
 void ResultsWriter::create_extendible(const std::string& name, const std::vector<std::string>& dim_names,
@@ -599,6 +635,8 @@ void ResultsWriter::create_extendible(const std::string& name, const std::vector
         check_status(H5Pset_shuffle(dcpl.get()), path, what);
         check_status(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(deflate)), path, what);
     }
+    // Last in the pipeline, so the checksum is of the stored bytes; HDF5 checks it on every chunk it reads.
+    check_status(H5Pset_fletcher32(dcpl.get()), path, what);
     // A chunk cache holding a few chunks, so appends that fill a chunk in several blocks never re-read it.
     Handle dapl = detail::plist_handle(check(H5Pcreate(H5P_DATASET_ACCESS), path, what));
     check_status(H5Pset_chunk_cache(dapl.get(), 521, std::max<std::size_t>(4 << 20, 4 * chunk_bytes), 1.0), path,
@@ -642,10 +680,17 @@ void ResultsWriter::commit() {
         Handle root = w.open_group("");
         detail::write_attribute(root.get(), "created", utc_now(), path);
     }
+    {
+        // Last of all: the checksum of everything written above (readers of format 1.1 check it on opening).
+        const std::string digest = detail::layout_digest(w.file.get(), path);
+        Handle root = w.open_group("");
+        detail::write_attribute(root.get(), detail::checksum_attribute, digest, path);
+    }
     w.extendibles.clear();
     w.dims.clear();
     check_status(H5Fflush(w.file.get(), H5F_SCOPE_GLOBAL), path, "cannot flush '" + w.tmp_path + "' to disk");
     check_status(H5Fclose(w.file.release()), path, "cannot close '" + w.tmp_path + "'");
+    detail::seal_file(w.tmp_path, path);  // checked by readers before HDF5 parses anything
     if (!fsync_path(w.tmp_path, false)) {
         fail(path, "cannot flush '" + w.tmp_path + "' to disk (" + std::strerror(errno) + "); is the disk full?", false);
     }

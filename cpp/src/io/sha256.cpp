@@ -1,6 +1,7 @@
 /// SHA-256 as specified in FIPS 180-4, section 6.2 (constants from section 4.2.2, initial hash from 5.3.3).
 #include <socval/io/sha256.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -53,30 +54,49 @@ void compress(std::array<std::uint32_t, 8>& h, const unsigned char* block) {
 
 }  // namespace
 
-std::string sha256_hex(const std::string& data) {
-    std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                      0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-    const std::size_t n = data.size();
-    std::size_t full = n / 64;
-    for (std::size_t i = 0; i < full; ++i) compress(h, bytes + 64 * i);
+Sha256::Sha256()
+    : h_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19} {}
 
+void Sha256::update(const void* data, std::size_t n) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    length_ += n;
+    if (buffered_ > 0) {
+        const std::size_t take = std::min(n, 64 - buffered_);
+        std::copy(bytes, bytes + take, buffer_.begin() + static_cast<std::ptrdiff_t>(buffered_));
+        buffered_ += take;
+        bytes += take;
+        n -= take;
+        if (buffered_ < 64) return;
+        compress(h_, buffer_.data());
+        buffered_ = 0;
+    }
+    for (; n >= 64; n -= 64, bytes += 64) compress(h_, bytes);
+    std::copy(bytes, bytes + n, buffer_.begin());
+    buffered_ = n;
+}
+
+std::string Sha256::hex() {
     // Padding (FIPS 180-4 section 5.1.1): 0x80, zeros, then the message length in bits, big-endian.
     std::array<unsigned char, 128> tail{};
-    const std::size_t rest = n - 64 * full;
-    for (std::size_t i = 0; i < rest; ++i) tail[i] = bytes[64 * full + i];
-    tail[rest] = 0x80;
-    const std::size_t tail_len = rest + 1 + 8 <= 64 ? 64 : 128;
-    const std::uint64_t bits = std::uint64_t(n) * 8;
+    std::copy(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(buffered_), tail.begin());
+    tail[buffered_] = 0x80;
+    const std::size_t tail_len = buffered_ + 1 + 8 <= 64 ? 64 : 128;
+    const std::uint64_t bits = length_ * 8;
     for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-    for (std::size_t off = 0; off < tail_len; off += 64) compress(h, tail.data() + off);
+    for (std::size_t off = 0; off < tail_len; off += 64) compress(h_, tail.data() + off);
 
     static const char* hex = "0123456789abcdef";
     std::string out(64, '0');
     for (int i = 0; i < 8; ++i) {
-        for (int j = 0; j < 8; ++j) out[8 * i + j] = hex[(h[i] >> (28 - 4 * j)) & 0xf];
+        for (int j = 0; j < 8; ++j) out[8 * i + j] = hex[(h_[i] >> (28 - 4 * j)) & 0xf];
     }
     return out;
+}
+
+std::string sha256_hex(const std::string& data) {
+    Sha256 s;
+    s.update(data);
+    return s.hex();
 }
 
 }  // namespace socval::io

@@ -14,8 +14,10 @@ _STYLE = ("border-collapse:collapse;font-size:0.9em;margin:0.3em 0", "padding:0.
 
 
 def esc(x: Any) -> str:
-    """Text made safe to put in HTML (``&``, ``<``, ``>``, quotes escaped)."""
-    return escape(str(x), quote=True)
+    """Text made safe to put in HTML (``&``, ``<``, ``>``, quotes escaped; bidi controls isolated)."""
+    from .safe_text import isolate_bidi
+
+    return escape(isolate_bidi(str(x)), quote=True)
 
 
 def money(x: Any) -> str:

@@ -16,6 +16,7 @@ import sys
 from typing import List, Optional, Sequence
 from .._core import __version__
 from .._core import SocvalError
+from .._util.signals import exit_code, quiet_warnings, stop_on_termination
 from . import scenario as scenario_commands
 
 __all__ = ["main", "run", "build_parser", "SUBCOMMAND_MODULES"]
@@ -62,13 +63,15 @@ def run(args: argparse.Namespace) -> int:
     """Run a parsed subcommand; its errors become a one-line message on stderr and an exit code."""
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:
+        raise  # the reader of our output left: main() ends quietly
     except (SocvalError, OSError, KeyError) as e:  # KeyError: an unknown metric, option or value id
         msg = e.args[0] if isinstance(e, KeyError) and e.args else e
         print(f"socval {args.command}: error: {msg}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"socval {args.command}: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return exit_code()
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -81,6 +84,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if getattr(args, "func", None) is None:
         parser.print_help(sys.stderr)
         return 2
+    stop_on_termination()  # SIGTERM and SIGHUP clean up like Ctrl-C: no temporary file is left
+    quiet_warnings()       # library warnings (numpy, pandas, matplotlib) are not the user's business
     try:
         return run(args)
     except BrokenPipeError:  # e.g. `socval evaluate F | head`: the reader left, nothing more to say

@@ -13,6 +13,7 @@ from typing import Any, Optional, Sequence
 from .. import _core
 from ..model.scenario import Scenario, load_scenario
 from ..values import default_library
+from .._util.paths import stored_path
 from .results import Results
 
 __all__ = ["simulate", "core_scenario", "scenario_library"]
@@ -65,6 +66,18 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def _check_memory(core, draws: int, keep_outcomes: bool, keep_full: bool, keep_inputs: bool, track_levers: bool,
+                  keep_breakdowns: Optional[bool]) -> None:
+    """Refuse up front (SamplingError with the estimate) a run whose per-draw arrays cannot fit in memory."""
+    from .memory import check_run_fits, run_bytes
+
+    breakdowns = draws <= 250_000 if keep_breakdowns is None else bool(keep_breakdowns)
+    estimate = run_bytes(draws, len(core.priorities), len(core.outcomes), len(core.parameters),
+                         int(core.meta.horizon), keep_outcomes=keep_outcomes, keep_full=keep_full,
+                         keep_inputs=keep_inputs, track_levers=track_levers, keep_breakdowns=breakdowns)
+    check_run_fits(estimate, f"simulate: {draws:,} draws", _core.SamplingError)
 
 
 def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optional[int] = None,
@@ -131,6 +144,8 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     n_outcomes = len(core.outcomes)
     if keep_outcomes is None:
         keep_outcomes = int(draws) * max(n_outcomes, 1) <= KEEP_OUTCOMES_LIMIT
+    _check_memory(core, int(draws), bool(keep_outcomes), bool(keep_full), bool(keep_inputs), bool(track_levers),
+                  keep_breakdowns)
     bar = None if progress is False else _Progress(bool(progress), core.meta.name or "simulate")
     try:
         raw = _core.simulation.simulate(
@@ -145,7 +160,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     attrs = {
         "scenario_name": core.meta.name,
         "scenario_text": core.source_text,
-        "scenario_file": core.source_file,
+        "scenario_file": stored_path(core.source_file),  # relative or bare name: no absolute path is disclosed
         "value_library_version": lib.version,
         "price_base_year": int(core.meta.price_base_year),
         "first_year": int(core.meta.first_year),

@@ -7,6 +7,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
+from .._util.safe_text import shorten
 from ..engine.comparison import Comparison
 from ..engine.results import Results
 
@@ -29,8 +30,9 @@ RATIOS = ("bcr", "sroi")
 
 
 def safe_text(s: Any) -> str:
-    """A user-supplied string made safe for matplotlib text (a '$' would start mathtext)."""
-    return str(s).replace("$", r"\$")
+    """A user-supplied string made safe for matplotlib text: at most 80 characters, no bidi controls, and a '$'
+    escaped (it would start mathtext)."""
+    return shorten(s, 80).replace("$", r"\$")  # a 2,500-character name would make matplotlib's layout fail
 
 
 def new_figure(ax, figsize: Tuple[float, float]):

@@ -50,5 +50,8 @@ def companion_paths(path: PathLike, format: str = "html", pdf: bool = False, csv
 
 
 def _csv_text(df: pd.DataFrame) -> str:
-    return df.to_csv(index=False, lineterminator="\n")
+    """CSV whose text cells cannot run as spreadsheet formulas (OWASP: a leading ' before = + - @)."""
+    from .._util.safe_text import neutralise_frame
+
+    return neutralise_frame(df).to_csv(index=False, lineterminator="\n")
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
+from .._util.safe_text import strip_bidi
 from .assumptions import assumptions
 from .charts import _Chart
 from .content import _Content
@@ -25,8 +26,14 @@ def _environment(fmt: str):
     from markupsafe import Markup
 
     if fmt == "html":
+        from .._util.safe_text import isolate_bidi
+
+        # Text with bidi controls becomes an isolate (U+2068 ... U+2069): a right-to-left override in a name cannot
+        # reorder the text around it. Autoescape still applies to the result.
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+                                 undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
+                                 finalize=lambda v: isolate_bidi(v) if isinstance(v, str) and
+                                 not isinstance(v, Markup) else v)
         return env, Markup
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
@@ -42,7 +49,7 @@ def md_escape(value: Any, table: bool = False) -> str:
     | too. Characters that cannot change the rendering are left alone: the text stays readable before conversion."""
     if value is None:
         return ""
-    s = " ".join(str(value).split())
+    s = strip_bidi(" ".join(str(value).split()))  # no bidi control can reorder the Markdown around it
     s = s.replace("\\", "\\\\")
     s = re.sub(r"([`*~])", r"\\\1", s)
     s = re.sub(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])", r"\\_", s)

@@ -53,6 +53,12 @@ void patch_root(const std::string& path, const std::string& name, const std::vec
         H5Tclose(type);
     }
     REQUIRE(H5Fclose(f) >= 0);
+    // Record the checksums again, as a writer would have, so the reader's later checks are the ones tested
+    // (a file that is not ours has no user block to hold them: left as it is).
+    try {
+        reseal_results_file(path);
+    } catch (const socval::ResultsFileError&) {
+    }
 }
 
 void set_version(const std::string& path, std::int64_t major, std::int64_t minor, const std::string& socval) {
@@ -138,7 +144,9 @@ TEST_CASE("a newer minor format version is read, unknown parts ignored", "[io][v
         H5Tclose(compound);
         H5Fclose(f);
     }
+    reseal_results_file(path);  // the edits above changed the file: record its checksums as a newer writer would
     ResultsReader r(path);
+    CHECK(r.checked());
     CHECK(r.format_version().minor == results_format_version.minor + 3);
     CHECK(r.attributes().count("interval") == 0);
     CHECK(r.variables().size() == 2);  // option and npsv; the compound variable is ignored

@@ -23,7 +23,7 @@ struct FormatVersion {
 };
 
 /// The layout version this build writes (bump rules in docs/formats/results.md, "Versioning").
-inline constexpr FormatVersion results_format_version{1, 0};
+inline constexpr FormatVersion results_format_version{1, 1};
 /// Value of the root attribute `file_type` that marks a socval results file.
 inline constexpr const char* results_file_type = "socval-results";
 
@@ -152,6 +152,9 @@ public:
     const std::string& path() const;
     /// The layout version the file was written with.
     FormatVersion format_version() const;
+    /// True if the file carries checksums (format 1.1 on) and its layout and attributes matched them on opening;
+    /// false for a format 1.0 file, read unchecked. Data are checked as they are read.
+    bool checked() const;
     /// The required root attributes.
     Provenance provenance() const;
     /// Attributes of the root (group "") or of a group, bookkeeping attributes removed.
@@ -179,5 +182,13 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+/// The layout checksum of the HDF5 file at `path` as a writer of format 1.1 computes it (the root attribute
+/// `_socval_sha256` must equal it).
+std::string results_layout_digest(const std::string& path);
+
+/// Record the layout checksum and the file checksum of the results file at `path` again, after a deliberate
+/// edit (tests, tools that change a file on purpose). The file must have a user block (format 1.1 on).
+void reseal_results_file(const std::string& path);
 
 }  // namespace socval::io

@@ -1,0 +1,65 @@
+"""Memory a run will need, estimated before it starts, so that a run that cannot fit is refused with the estimate
+in the message instead of failing part-way with a MemoryError (or being killed by the operating system).
+
+The estimate counts the per-draw arrays the engine keeps (8 bytes a value; see docs/guide/limits.md) and the
+copy made when they reach Python; summaries of fixed size are small beside them and left out.
+"""
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+__all__ = ["available_bytes", "run_bytes", "check_run_fits", "human"]
+
+#: Share of the available memory a run may plan to use (the rest is headroom for Python, numpy and the system).
+USABLE_SHARE = 0.8
+
+
+def available_bytes() -> Optional[int]:
+    """Memory the system can give now (Linux MemAvailable; else physical memory); None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_AVPHYS_PAGES"))
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def run_bytes(draws: int, n_priorities: int, n_outcomes: int, n_parameters: int, n_years: int, *,
+              keep_outcomes: bool, keep_full: bool, keep_inputs: bool, track_levers: bool,
+              keep_breakdowns: bool) -> int:
+    """Bytes of the per-draw arrays of a run: six metrics, priorities (+ unallocated) and four pillars always;
+    beneficiaries (3) and lever costs (3) when kept; lever values (3) with lever tracking; two per outcome with
+    keep_outcomes; one per parameter with keep_inputs; two per outcome and year with keep_full. Twice that:
+    the engine's arrays and their copy in Python."""
+    per_draw = 6 + (n_priorities + 1) + 4
+    per_draw += 3 if keep_breakdowns else 0
+    per_draw += (3 + (3 if keep_breakdowns else 0)) if track_levers else 0
+    per_draw += 2 * n_outcomes if keep_outcomes else 0
+    per_draw += n_parameters if keep_inputs else 0
+    per_draw += 2 * n_outcomes * n_years if keep_full else 0
+    return 2 * 8 * per_draw * int(draws)
+
+
+def human(n: float) -> str:
+    """Bytes as '1.2 GB' (decimal units)."""
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if abs(n) < 1000 or unit == "TB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1000
+    return f"{n:,.1f} PB"
+
+
+def check_run_fits(estimate: int, what: str, error: type) -> None:
+    """Raise ``error`` (a socval error type) if ``estimate`` bytes exceed the usable share of available memory."""
+    available = available_bytes()
+    if available is None or estimate <= USABLE_SHARE * available:
+        return
+    raise error(f"{what} would need about {human(estimate)} of memory, but {human(available)} is available "
+                f"(a run may use {USABLE_SHARE:.0%} of it): use fewer draws, or drop keep_full / keep_outcomes / "
+                f"keep_inputs / keep_breakdowns (docs/guide/limits.md)")
