@@ -36,9 +36,9 @@ def woe():
 
 
 @pytest.fixture(scope="module")
-def sensitivity():
+def sensitivity(woe_scenarios):
     """A tornado of the skills-first NPSV and Sobol indices of eight outcome parameters (uncorrelated)."""
-    s = socval.load_scenario(WOE / "skills-first.yaml")
+    s = woe_scenarios["skills-first"]
     from socval.sensitivity.scenario import uncertain_parameters
 
     ids = [p for p in uncertain_parameters(s) if p.startswith("outcomes.")][:8]
