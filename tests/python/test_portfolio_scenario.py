@@ -1,4 +1,4 @@
-"""Scenario-level portfolio choice and SMAA (socval.portfolio, socval optimise).
+"""Scenario-level portfolio choice and SMAA (socval.decision.portfolio, socval optimise).
 
 The pool (tests/data/portfolio/pool.yaml) has one appraisal year (discount factor 1), no additionality and no
 optimism bias, and unit values of 1000 GBP, so each option's PV value is 1000 x its output and its PV cost its
@@ -129,7 +129,7 @@ def test_saved_yaml_loads_and_evaluates_on_common_random_numbers(tmp_path):
     np.testing.assert_allclose(res.draws("pv_benefits"), choice.values.value[:, idx].sum(1), rtol=1e-12)
     assert res.draws("pv_benefits").mean() == pytest.approx(choice.objective)
     # The in-memory scenario is the same.
-    assert isinstance(choice.scenario, socval.scenario.Scenario)
+    assert isinstance(choice.scenario, socval.Scenario)
     assert choice.scenario.funded_ids == funded
     merged = choice.scenario.to_yaml(tmp_path / "merged.yaml")
     assert "extends" not in merged
