@@ -22,7 +22,8 @@ FLOORS = ROOT / "tests" / "data" / "portfolio" / "west_of_england_floors.csv"
 
 def floors():
     """values, costs and the pillar floors of the notebook's problem (docs/notebooks/03-portfolio.ipynb)."""
-    rows = [r for r in csv.reader(line for line in FLOORS.open() if not line.startswith("#"))][1:]
+    with FLOORS.open() as f:
+        rows = [r for r in csv.reader(line for line in f if not line.startswith("#"))][1:]
     x = np.array([[float(v) for v in r[1:]] for r in rows])
     min_value = {"social": (x[:, 2], 34.8e6), "economic": (x[:, 3], 43.2e6), "environmental": (x[:, 4], 24.5e6)}
     return x[:, 0], x[:, 1], min_value
