@@ -1,6 +1,6 @@
 """The documentation site builds as `make docs` builds it (Sphinx, warnings are errors, notebooks executed).
 
-One build (a few tens of seconds, mostly the notebooks), then checks on its pages: the landing page and its
+One build (a few tens of seconds; the notebooks are the session's executed copies, not executed again), then checks on its pages: the landing page and its
 sections, the API reference (every public name, `socval.Results` in particular), a model page with its math, the
 command help generated at build time, the benchmarks, and every notebook executed with its outputs.
 """
@@ -18,11 +18,32 @@ DOCS = ROOT / "docs"
 KATEX = Path("/usr/share/javascript/katex/katex.min.js")
 
 
+def source_tree(folder: Path, notebooks: dict) -> Path:
+    """A copy of the repository made of symbolic links, but for docs/notebooks/*.ipynb, which are the given files
+    (the executed copies): its docs/ is the site's source, and every relative path (../benchmarks/...) still works."""
+    for entry in ROOT.iterdir():
+        if entry.name not in ("docs", ".git"):
+            (folder / entry.name).symlink_to(entry)
+    (folder / "docs").mkdir()
+    for entry in DOCS.iterdir():
+        if entry.name != "notebooks":
+            (folder / "docs" / entry.name).symlink_to(entry)
+    (folder / "docs" / "notebooks").mkdir()
+    for entry in (DOCS / "notebooks").iterdir():
+        (folder / "docs" / "notebooks" / entry.name).symlink_to(notebooks.get(entry.name, entry))
+    return folder / "docs"
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """Build the site once, with the flags of `make docs`; return the output folder."""
+def site(tmp_path_factory, notebook_runs):
+    """Build the site once, with the flags of `make docs`; return the output folder. The notebooks are the copies
+    executed by the session's notebook_runs (tests/python/test_notebooks.py checks those runs), so nbsphinx does not
+    execute them again; a notebook that failed is given unexecuted (test_every_notebook_page_was_executed fails)."""
+    runs = [notebook_runs.run(p.name) for p in sorted((DOCS / "notebooks").glob("*.ipynb"))]
+    src = source_tree(tmp_path_factory.mktemp("docs-src"), {r.name: r.executed for r in runs if r.executed})
     out = tmp_path_factory.mktemp("docs-html")
-    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-b", "html", str(DOCS), str(out)],
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "--keep-going", "-D", "nbsphinx_execute=never",
+                           "-b", "html", str(src), str(out)],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     warnings = [line for line in proc.stderr.splitlines() if "WARNING" in line or "ERROR" in line]
     assert proc.returncode == 0, f"sphinx exited {proc.returncode}:\n" + "\n".join(warnings or [proc.stderr[-3000:]])

@@ -1,5 +1,5 @@
-"""socval.headline: the headline indicators of simulated scenarios, found by general rules, with intervals and
-P(best); recomputed here from the Results draws with plain numpy."""
+"""socval.indicators.headline: the headline indicators of simulated scenarios, found by general rules, with
+intervals and P(best); recomputed here from the Results draws with plain numpy."""
 from pathlib import Path
 
 import numpy as np

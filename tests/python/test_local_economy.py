@@ -1,4 +1,4 @@
-"""LM3, share of spend kept locally and jobs for local people (socval.local_economy).
+"""LM3, share of spend kept locally and jobs for local people (socval.indicators.local_economy).
 
 Known answers are computed by hand below each test (LM3 = (R1 + R2 + R3) / R1, nef "The Money Trail" 2002;
 share kept locally = R2 / R1, as in the Lewisham social value report).

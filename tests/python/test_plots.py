@@ -27,8 +27,8 @@ HOSTILE = "<script>alert(1)</script> $1m & $x$"
 
 
 @pytest.fixture(scope="module")
-def scenario():
-    return socval.load_scenario(WOE / "baseline.yaml")
+def scenario(woe_scenarios):
+    return woe_scenarios["baseline"]  # loaded once per session (conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -48,8 +48,8 @@ def well_formed(html: str) -> BeautifulSoup:
 
 
 @pytest.fixture(scope="module")
-def scenario():
-    return socval.load_scenario(WOE / "baseline.yaml")
+def scenario(woe_scenarios):
+    return woe_scenarios["baseline"]  # loaded once per session (conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""socval.results_file: round trips, what xarray / h5netcdf / h5py see, bad files, atomic writes."""
+"""socval.io.results_file: round trips, what xarray / h5netcdf / h5py see, bad files, atomic writes."""
 import datetime as dt
 import gc
 import hashlib

@@ -1,7 +1,8 @@
-"""socval.scenario: loading, the tables of a Scenario, building and changing scenarios from Python (each change
+"""socval.model.scenario: loading, the tables of a Scenario, building and changing scenarios from Python (each change
 re-validated by the C++ reader), the Evaluation tables and their JSON form."""
 import json
 import math
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -189,6 +190,7 @@ def test_old_names_warn_and_still_work():
     """Names of socval 0.1 that moved (socval._compat): one release with a DeprecationWarning."""
     with pytest.warns(DeprecationWarning, match="socval.Appraisal is deprecated"):
         assert socval.Appraisal is socval.Evaluation
+    sys.modules.pop("socval.scenario", None)  # warns when imported: not if an earlier test imported it already
     with pytest.warns(DeprecationWarning, match="socval.scenario is deprecated"):
         import socval.scenario as old
     assert old.load_scenario is socval.load_scenario

@@ -29,8 +29,8 @@ LONG_ID = "links.partner_local_spend_shift->spend_job_entries.coefficient"
 
 
 @pytest.fixture(scope="module")
-def baseline():
-    return socval.load_scenario(WOE / "baseline.yaml")
+def baseline(woe_scenarios):
+    return woe_scenarios["baseline"]  # loaded once per session (conftest.py)
 
 
 @pytest.fixture(scope="module")

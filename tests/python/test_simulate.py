@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import select
 import signal
 import subprocess
@@ -171,15 +172,16 @@ def test_same_seed_same_results_any_thread_count():
 
 
 def test_mc_prefix_and_keep_outcomes_off():
-    a = simulate(BASE, draws=700, seed=2, sampler="mc", progress=False)
-    b = simulate(BASE, draws=1400, seed=2, sampler="mc", progress=False, keep_outcomes=False)
-    np.testing.assert_array_equal(a.draws("npsv"), b.draws("npsv")[:700])
+    a = simulate(BASE, draws=1400, seed=2, sampler="mc", progress=False)
+    b = simulate(BASE, draws=700, seed=2, sampler="mc", progress=False, keep_outcomes=False)
+    np.testing.assert_array_equal(b.draws("npsv"), a.draws("npsv")[:700])
     # Without per-draw outcome tables, outcomes are summarised by the streaming summaries.
     with pytest.raises(KeyError, match="keep_outcomes"):
         b.draws("jobs")
     s = b.summary()
     assert s.loc["outcome.jobs", "unit"] == "FTE job-year"
-    assert s.loc["outcome.jobs", "mean"] == pytest.approx(np.mean(a.draws("jobs")), rel=0.05)
+    # The same 700 keyed draws (a Monte Carlo prefix): equal to rounding.
+    assert s.loc["outcome.jobs", "mean"] == pytest.approx(np.mean(a.draws("jobs")[:700]), rel=1e-12)
     assert s.loc["outcome.jobs", "P(>0)"] == 1.0
 
 
@@ -228,11 +230,12 @@ res.save(sys.argv[2])
 """
 
 
-def _interrupt(cmd, out: Path, ready: str = "stdout"):
+def _interrupt(cmd, out: Path, ready: str = "stdout", marker: str = "KeyboardInterrupt"):
     """Start cmd, SIGINT it once its run is under way (its first output on ``ready``: "start" printed before the
     run, or the progress bar that appears a second into it), however slowly a loaded machine starts Python; return
-    (returncode, stderr, seconds from the signal to the exit)."""
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    (returncode, stderr, seconds from the signal to ``marker`` on stderr, or None if it never came). The clock stops
+    at the message, not at the exit: interpreter shutdown on a loaded machine is not what is measured."""
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     stream = p.stdout if ready == "stdout" else p.stderr
     readable, _, _ = select.select([stream], [], [], 120)
     assert readable and p.poll() is None, p.communicate()
@@ -240,20 +243,31 @@ def _interrupt(cmd, out: Path, ready: str = "stdout"):
     assert p.poll() is None, p.communicate()
     t0 = time.monotonic()
     p.send_signal(signal.SIGINT)
-    _, err = p.communicate(timeout=30)
-    return p.returncode, err, time.monotonic() - t0
+    err, seconds, deadline = b"", None, t0 + 30
+    while seconds is None and time.monotonic() < deadline:
+        if not select.select([p.stderr], [], [], deadline - time.monotonic())[0]:
+            break
+        chunk = os.read(p.stderr.fileno(), 65536)
+        if not chunk:
+            break
+        err += chunk
+        if marker.encode() in err:
+            seconds = time.monotonic() - t0
+    _, rest = p.communicate(timeout=30)
+    return p.returncode, (err + rest).decode(errors="replace"), seconds
 
 
 def test_ctrl_c_stops_a_run_within_a_second_and_writes_no_file(tmp_path):
     out = tmp_path / "run.h5"
     rc, err, seconds = _interrupt([PY, "-c", _INTERRUPTED_RUN, str(LONG), str(out)], out)
     assert rc != 0 and "KeyboardInterrupt" in err
-    assert seconds < 1.5  # within a second of the signal, plus interpreter shutdown
+    assert seconds is not None and seconds < 1.5, (seconds, err)  # a second from the signal to the traceback, + slack
     assert not out.exists() and list(tmp_path.iterdir()) == []
     # The CLI: exit 130, a message, no file under the final name.
     rc, err, seconds = _interrupt([PY, "-m", "socval", "run", str(LONG), "--draws", "2000000",
-                                   "--out", str(out)], out, ready="stderr")
-    assert rc == 130 and "interrupted" in err and seconds < 1.5
+                                   "--out", str(out)], out, ready="stderr", marker="interrupted")
+    assert rc == 130 and "interrupted" in err
+    assert seconds is not None and seconds < 1.5, (seconds, err)
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 

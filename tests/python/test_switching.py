@@ -26,7 +26,6 @@ from socval import decision
 DATA = Path(__file__).resolve().parents[1] / "data" / "switching"
 A = DATA / "training.yaml"
 B = DATA / "clinic.yaml"
-WOE = Path(__file__).resolve().parents[2] / "scenarios" / "west-of-england"
 DW = "outcomes.jobs.deadweight"
 COST = "options.training.costs[0].revenue"
 WELLBEING = "options.clinic.outputs.wellbeing.amount"
@@ -213,13 +212,12 @@ def test_bad_scenario():
 # West of England
 # ------------------------------------------------------------------------------------------------------------
 
-def test_west_of_england_baseline_against_procurement_first():
+def test_west_of_england_baseline_against_procurement_first(woe_scenarios):
     """Net jobs per business supported decides between the baseline and procurement first (notebook 04). The
     central switching value is checked against the slow reference the notebook used by hand: each scenario
     re-read with Scenario.set_parameter and evaluated, whose NPSVs must be equal at x* (to a pound)."""
     pid = "links.businesses_supported->net_jobs_created.coefficient"
-    base = socval.load_scenario(WOE / "baseline.yaml")
-    procurement = socval.load_scenario(WOE / "procurement-first.yaml")
+    base, procurement = woe_scenarios["baseline"], woe_scenarios["procurement-first"]
     r = decision.switching_value(base, procurement, pid, method="central")
     assert r.switches and r.preferred_now == base.name
     assert (r.preferred_below, r.preferred_above) == (procurement.name, base.name)
