@@ -84,7 +84,7 @@ def sroi_ratio(value: Sequence[float], investment: Sequence[float], schedule: Sc
 
 
 def equivalent_annual_value(present_value: float, years: int, schedule: Schedule = "standard") -> float:
-    """The constant annual amount over years 0..years-1 whose PV equals ``present_value``."""
+    """The constant amount paid in years 1..years whose PV equals ``present_value`` (Green Book annuity)."""
     return _core.appraisal.equivalent_annual_value(present_value, years, resolve_schedule(schedule))
 
 

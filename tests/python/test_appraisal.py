@@ -42,8 +42,15 @@ def test_npsv_bcr_sroi_eav():
     assert appraisal.npsv(costs, benefits) == a.npsv
     assert appraisal.bcr(costs, benefits) == pytest.approx(pvb / 100, rel=1e-14)
     assert appraisal.sroi_ratio(benefits, costs) == pytest.approx(pvb / 100, rel=1e-14)
-    pv = appraisal.npv([250] * 10)
+    pv = appraisal.npv([0] + [250] * 10)  # paid in years 1..10
     assert appraisal.equivalent_annual_value(pv, 10) == pytest.approx(250, rel=1e-13)
+
+
+def test_equivalent_annual_value_green_book_annuity():
+    # Green Book 2022 Annex A6: EAV = PV / annuity factor, A_10 at 3.5% = (1 - 1.035**-10) / 0.035 = 8.316605;
+    # GBP 100 over 10 years is GBP 12.024 a year (payments in years 1..n, as the `greenbook` R package).
+    assert appraisal.equivalent_annual_value(100, 10) == pytest.approx(12.024136786739, rel=1e-12)
+    assert appraisal.equivalent_annual_value(100, 10, schedule=0.0) == pytest.approx(10.0, rel=1e-15)
 
 
 def test_optimism_bias_blend_from_the_green_book_example():

@@ -54,7 +54,7 @@ Appraisal appraise(const std::vector<double>& costs, const std::vector<double>& 
 double bcr(double pv_benefits, double pv_costs);
 /// SROI ratio = PV of value / PV of investment; throws AppraisalError when pv_investment <= 0.
 double sroi_ratio(double pv_value, double pv_investment);
-/// Equivalent annual value: the constant annual amount over years 0..n_years-1 with the same PV.
+/// Equivalent annual value (Green Book annuity): the constant amount paid in years 1..n_years with the same PV.
 double equivalent_annual_value(double present_value, int n_years, const DiscountSchedule& schedule);
 
 /// Upper-bound optimism bias of one project category (HM Treasury supplementary guidance).
