@@ -73,7 +73,11 @@ def test_values_rebase_carbon_wellby():
     np.testing.assert_allclose(values.rebase([1.0, 2.0], 2024, 2024), [1.0, 2.0])
     assert values.wellby_value() == pytest.approx(16027.9132273436, rel=1e-13)
     assert values.wellby_value("low", price_base=2019) == 10000
-    assert values.qaly_value() == 70000
+    # QALY GBP 70,000 in 2019 prices, the WELLBY's base (HMT Wellbeing Guidance 2021): 70000 x 100 / 81.1085 in
+    # 2024 prices; one QALY = 70,000 / 13,000 = 5.38 WELLBYs in any base (not 4.37 as with a 2024 base).
+    assert values.qaly_value(price_base=2019) == 70000
+    assert values.qaly_value() == pytest.approx(86304.1481472349, rel=1e-13)
+    assert values.qaly_value() / values.wellby_value() == pytest.approx(70000 / 13000, rel=1e-13)
     c = values.carbon_value(np.arange(2025, 2030))
     assert c[0] == pytest.approx(301.722090, rel=1e-9)
     assert appraisal.npv(c) == pytest.approx(1452.07232318105, rel=1e-12)

@@ -115,7 +115,17 @@ TEST_CASE("WELLBY value in a chosen price base") {
     CHECK(50 * lib().wellby_value(values::Case::central, 2024) == Approx(801395.661367181).epsilon(1e-13));
 }
 
-TEST_CASE("QALY value") { CHECK(lib().qaly_value(values::Case::central, 2024) == 70000); }
+// QALY: GBP 70,000 in 2019 prices, the WELLBY's base (HMT Wellbeing Guidance 2021, Annex 2: GBP 60,000 in 2014
+// prices uprated to 2019, about 70,000). 2024 prices: 70000 x 100 / 81.1085 = 86,304.148; one QALY is
+// 70,000 / 13,000 = 5.3846 WELLBYs in every price base.
+TEST_CASE("QALY value on the WELLBY's price base") {
+    CHECK(lib().qaly_value(values::Case::central, 2019) == 70000);
+    CHECK(lib().qaly_value(values::Case::central, 2024) == Approx(86304.1481472349).epsilon(1e-13));
+    CHECK(lib().provenance("qaly").price_base_year == lib().provenance("wellby").price_base_year);
+    for (int pb : {1995, 2019, 2022, 2024})
+        CHECK(lib().qaly_value(values::Case::central, pb) / lib().wellby_value(values::Case::central, pb) ==
+              Approx(70000.0 / 13000.0).epsilon(1e-13));
+}
 
 // Carbon NPV by hand: 1 tCO2e avoided each year 2025-2029, central DESNZ values (2022 prices) 273.06, 277.22,
 // 281.44, 285.73, 290.08; rebased to 2024 prices by 100 / 90.5005; discounted at 3.5% from 2025 = year 0.
