@@ -42,7 +42,8 @@ LEVER_COLOURS: Dict[str, str] = {"commissioning": "#E69F00", "anchor": "#56B4E9"
 
 _INK = "#333333"
 _METRIC_NAMES = {"npsv": "NPSV", "bcr": "BCR", "sroi": "SROI ratio", "pv_benefits": "PV benefits",
-                 "pv_costs": "PV costs (with optimism bias)", "pv_investment": "PV investment (before optimism bias)"}
+                 "pv_costs": "PV costs (with optimism bias)", "pv_investment": "PV investment (before optimism bias)",
+                 "pv_others": "PV costs to others"}
 _PREFIX_NAMES = {"priority": "value serving priority {}", "pillar": "{} value", "beneficiary": "value to {}",
                  "lever": "value attributed to lever {}", "lever_cost": "PV costs of lever {}",
                  "outcome": "{} (total over the horizon)", "outcome_pv": "PV of outcome {}"}
@@ -716,7 +717,7 @@ def p_better(comparison: Any, metric: str = "npsv", ax=None):
     ax.set_ylabel("scenario A")
     cbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     cbar.set_label(f"P(A better than B) on {_metric_name(metric)} (probability, 0 to 1)")
-    lower = " (lower is better)" if metric in ("pv_costs", "pv_investment") else ""
+    lower = " (lower is better)" if metric in ("pv_costs", "pv_investment", "pv_others") else ""
     ax.set_title(f"P(A better than B), {_metric_name(metric)}{lower}: {_n_draws(comparison):,} paired draws")
     return fig
 

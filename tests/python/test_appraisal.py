@@ -58,7 +58,14 @@ def test_optimism_bias_blend_from_the_green_book_example():
     assert appraisal.optimism_bias_uplift({"non_standard_buildings": 0.3, "standard_buildings": 0.7}) == \
         pytest.approx(0.321, rel=1e-14)
     assert appraisal.optimism_bias_uplift("standard_buildings", mitigation=0.5) == pytest.approx(0.12)
-    assert appraisal.optimism_bias_uplift("outsourcing", kind="duration") == pytest.approx(0.15)
+    # Outsourcing: 41% on operating expenditure (the table's footnote), no capital or duration bound.
+    assert appraisal.optimism_bias_uplift("outsourcing", kind="operating") == pytest.approx(0.41)
+    assert appraisal.optimism_bias_uplift("outsourcing", mitigation=0.4, kind="operating") == pytest.approx(0.246)
+    with pytest.raises(socval.AppraisalError, match="no duration upper bound"):
+        appraisal.optimism_bias_uplift("outsourcing", kind="duration")
+    with pytest.raises(socval.AppraisalError, match="no capital upper bound"):
+        appraisal.optimism_bias_uplift("outsourcing")
+    assert appraisal.optimism_bias_uplift("non_standard_buildings", kind="duration") == pytest.approx(0.39)
 
 
 def test_additionality_and_profile():
@@ -104,9 +111,12 @@ def test_library_tables_carry_provenance():
     (lambda: appraisal.discount_factors(3, schedule="green"), socval.ValueLibraryError, "found 'green'"),
     (lambda: appraisal.discount_factors(3, schedule=object()), socval.AppraisalError, "expected a name"),
     (lambda: appraisal.optimism_bias_uplift("bridges"), socval.ValueLibraryError, "found 'bridges'"),
-    (lambda: appraisal.optimism_bias_uplift("outsourcing", mitigation=1.5), socval.AppraisalError,
+    (lambda: appraisal.optimism_bias_uplift("outsourcing", mitigation=1.5, kind="operating"), socval.AppraisalError,
      "expected a share in [0, 1], found 1.5"),
-    (lambda: appraisal.optimism_bias_uplift({"outsourcing": 0.5}), socval.AppraisalError, "summing to 1"),
+    (lambda: appraisal.optimism_bias_uplift({"standard_buildings": 0.5}), socval.AppraisalError, "summing to 1"),
+    (lambda: appraisal.optimism_bias_uplift("outsourcing"), socval.AppraisalError, "no capital upper bound"),
+    (lambda: appraisal.optimism_bias_uplift("standard_buildings", kind="revenue"), socval.AppraisalError,
+     "expected kind 'capital', 'operating' or 'duration'"),
     (lambda: appraisal.net_outcome(1, deadweight=-0.2), socval.AppraisalError, "deadweight"),
     (lambda: appraisal.net_outcome(1, leakage=2), socval.AppraisalError, "leakage"),
     (lambda: appraisal.bcr([0, 0], [1, 1]), socval.AppraisalError, "expected PV costs > 0"),

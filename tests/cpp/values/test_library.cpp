@@ -158,6 +158,16 @@ TEST_CASE("optimism bias: categories, mitigation and the blended uplift") {
           Approx(0.321).epsilon(1e-14));
     CHECK(appraisal::optimism_bias_uplift(0.24, 0.5) == Approx(0.12));
     CHECK_THROWS_WITH(lib().optimism_bias("bridges"), Contains("found 'bridges'"));
+    // The table's footnote: outsourcing's 41% is measured on operating expenditure; it has no duration bound.
+    const auto& out = lib().optimism_bias("outsourcing");
+    CHECK(out.has_operating);
+    CHECK(out.operating_upper == 0.41);
+    CHECK_FALSE(out.has_capital);
+    CHECK_FALSE(out.has_duration);
+    CHECK(std_b.has_capital);
+    CHECK(std_b.has_duration);
+    CHECK_FALSE(std_b.has_operating);
+    CHECK(non_std.duration_upper == 0.39);
 }
 
 TEST_CASE("unknown schedule, case and unit value are typed errors naming what was found") {
@@ -197,4 +207,15 @@ TEST_CASE("a malformed library file is reported with file, line and column") {
     CHECK_THROWS_WITH(values::Library::load(dir.string()), Contains("wellby.yaml"));
     fs::remove_all(dir);
     CHECK_THROWS_WITH(values::Library::load("/nonexistent/socval"), Contains("file not found"));
+}
+
+// DESNZ (November 2023, table 3): the low and high carbon paths are 50% and 150% of the central path in every
+// year, to the table's rounding (0.01 GBP on values >= 126): the basis of value:carbon, a multiple of the central
+// path (docs/model/appraisal.md, value uncertainty).
+TEST_CASE("carbon: low and high paths are 50% and 150% of central") {
+    for (int year = 2020; year <= 2050; ++year) {
+        const double c = lib().carbon_value(year, values::Case::central, 2022);
+        CHECK(lib().carbon_value(year, values::Case::low, 2022) / c == Approx(0.5).margin(1e-4));
+        CHECK(lib().carbon_value(year, values::Case::high, 2022) / c == Approx(1.5).margin(1e-4));
+    }
 }
