@@ -133,10 +133,29 @@ def reasoning(lines: list, lineno: int):
     return None
 
 
+def library_value_reasoning(lib_id: str) -> tuple:
+    """(basis, reasoning) of a library value drawn as a shared parameter (docs/model/appraisal.md)."""
+    lib = socval.values.default_library()
+    if lib_id in ("wellby", "qaly", "carbon"):
+        prov = lib.provenance(lib_id)
+        what = {"wellby": "GBP per WELLBY, 2019 prices, triangular on the published range",
+                "qaly": "GBP per QALY", "carbon": "multiple of the DESNZ central carbon path (0.5 = the low path, "
+                "1.5 = the high path), one draw for every year"}[lib_id]
+        return "source", f"library value ({what}): {prov.source}."
+    u = lib.unit_value_entry(lib_id)
+    return ("illustrative" if u.illustrative else "source",
+            f"library unit value {lib_id} ({u.description}; {u.unit}, {u.provenance.price_base_year} prices), "
+            f"triangular on its published range: {u.provenance.source}.")
+
+
 def assumptions(s) -> list:
     """(parameter id, distribution, central, basis, reasoning) for every uncertain parameter of a scenario."""
     cache, rows = {}, []
     for p in s.parameters:
+        if p.id.startswith("value:"):  # a library value: its reasoning is the library's provenance
+            rows.append((p.id, p.describe() if hasattr(p, "describe") else p.distribution.describe(), p.central)
+                        + library_value_reasoning(p.id[len("value:"):]))
+            continue
         f = p.where.file
         if f not in cache:
             cache[f] = Path(f).read_text().splitlines()
@@ -207,12 +226,14 @@ def _central(node):
 
 
 def evaluate_central(s):
-    """Central-case results of a validated scenario: every parameter at its central value, through the engine's
-    block evaluator (one draw of a simulation with no uncertain parameter left, so the sampler plays no part)."""
+    """Central-case results of a validated scenario: every parameter at its central value and the library values at
+    their published central case (values: central), through the engine's block evaluator (one draw of a simulation
+    with no uncertain parameter left, so the sampler plays no part)."""
     from socval.simulate import simulate
 
     doc = _central(yaml.safe_load(s.source_text))
     doc.pop("correlations", None)
+    doc["metadata"]["values"] = "central"
     fixed = _core.model.read_scenario_text(yaml.safe_dump(doc, sort_keys=False), s.meta.name, str(WOE))
     assert len(fixed.parameters) == 0
     return simulate(fixed, draws=1, seed=0, progress=False, keep_outcomes=True)
@@ -223,7 +244,8 @@ def golden_record(res) -> dict:
         return float(res.draws(metric)[0])
 
     le = local_economy(res)
-    rec = {"headline": {m: one(m) for m in ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment")},
+    rec = {"headline": {m: one(m) for m in ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment",
+                                            "pv_others")},
            "pillar": {p: one(f"pillar.{p}") for p in ("social", "economic", "environmental", "unallocated")},
            "lever": {lv: one(f"lever.{lv}") for lv in ("commissioning", "anchor", "employer")},
            "priority": {p: one(f"priority.{p}") for p in res.priorities},
@@ -279,7 +301,7 @@ def test_engine_deterministic_evaluation_agrees_when_available(scenarios):
         from socval.scenario import load_scenario
     except ImportError:
         pytest.skip("socval.scenario (deterministic evaluate) has not landed yet")
-    det = load_scenario(str(WOE / "baseline.yaml")).evaluate()
+    det = load_scenario(str(WOE / "baseline.yaml")).evaluate(values="central")
     npsv = getattr(det, "npsv", None)
     if npsv is None and hasattr(det, "headline"):
         npsv = det.headline()["npsv"] if callable(det.headline) else det.headline["npsv"]
