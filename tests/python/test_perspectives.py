@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 import socval
-from socval.perspectives import perspectives, place_variant
-from socval.scenario import scenario_from_dict
+from socval.engine.perspectives import perspectives, place_variant
+from socval.model.scenario import scenario_from_dict
 
 
 def document(place=None):

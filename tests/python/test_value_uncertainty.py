@@ -15,8 +15,8 @@ import pytest
 
 import socval
 from socval import compare, simulate, values
-from socval.scenario import scenario_from_dict
-from socval.scenario_sensitivity import uncertain_parameters
+from socval.model.scenario import scenario_from_dict
+from socval.sensitivity.scenario import uncertain_parameters
 
 D2019, D2024 = 81.1085, 100.0
 
