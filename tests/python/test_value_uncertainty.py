@@ -126,3 +126,15 @@ def test_values_appear_in_tornado():
     labels = set(map(str, table.index)) | set(map(str, getattr(table, "columns", [])))
     text = " ".join(labels) + " " + table.to_string()
     assert "value:wellby" in text and "value:carbon" in text
+
+
+def test_switching_value_of_the_wellby():
+    # Option a alone: 10 x (0.1 + 0.3) = 4 WELLBYs in year 0 at V (2019 prices) rebased to 2024, against a cost of
+    # GBP 60,000: NPSV = 4 V x 100 / 81.1085 - 60,000 = 0 at V = 60,000 x 81.1085 / 400 = 12,166.275, inside the
+    # WELLBY's published range (10,000-16,000).
+    from socval.decision import switching_value
+    doc = document(options=("a",))
+    doc["options"][0]["costs"] = [{"year": 0, "revenue": 60000}]
+    sv = switching_value(scenario_from_dict(doc), None, "value:wellby", method="central")
+    assert sv.switching_value == pytest.approx(60000 * D2019 / 400, rel=1e-9)
+    assert sv.current == pytest.approx(13000)
