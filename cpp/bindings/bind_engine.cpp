@@ -30,6 +30,7 @@ void bind_engine(py::module_& m) {
     SOCVAL_FIELD(schedule);
     SOCVAL_FIELD(pv_costs);
     SOCVAL_FIELD(pv_investment);
+    SOCVAL_FIELD(pv_others);
     SOCVAL_FIELD(pv_benefits);
     SOCVAL_FIELD(npsv);
     SOCVAL_FIELD(bcr);
@@ -47,6 +48,8 @@ void bind_engine(py::module_& m) {
     SOCVAL_FIELD(option_cost);
     SOCVAL_FIELD(option_ob_capital);
     SOCVAL_FIELD(option_ob_duration);
+    SOCVAL_FIELD(option_ob_revenue);
+    SOCVAL_FIELD(option_delay);
     SOCVAL_FIELD(outcome_ids);
     SOCVAL_FIELD(outcome_units);
     SOCVAL_FIELD(outcome_beneficiaries);

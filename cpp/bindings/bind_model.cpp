@@ -74,7 +74,9 @@ void bind_model(py::module_& m) {
         .def_readonly("per_unit", &Valuation::per_unit)
         .def_readonly("price_base_year", &Valuation::price_base_year)
         .def_readonly("library_id", &Valuation::library_id)
-        .def_property_readonly("library_case", [](const Valuation& v) { return values::to_string(v.library_case); });
+        .def_property_readonly("library_case", [](const Valuation& v) { return values::to_string(v.library_case); })
+        .def_readonly("library_value", &Valuation::library_value)
+        .def_readonly("library_central", &Valuation::library_central);
 
     py::class_<PriorityShare>(m, "PriorityShare")
         .def_readonly("priority", &PriorityShare::priority)
@@ -118,6 +120,10 @@ void bind_model(py::module_& m) {
         .def_readonly("costs", &Option::costs)
         .def_readonly("optimism_bias_category", &Option::optimism_bias_category)
         .def_readonly("optimism_bias_mitigation", &Option::optimism_bias_mitigation)
+        .def_readonly("optimism_bias_revenue_category", &Option::optimism_bias_revenue_category)
+        .def_readonly("optimism_bias_revenue_mitigation", &Option::optimism_bias_revenue_mitigation)
+        .def_readonly("optimism_bias_works_duration", &Option::optimism_bias_works_duration)
+        .def_readonly("benefits_shortfall", &Option::benefits_shortfall)
         .def_readonly("outputs", &Option::outputs)
         .def_readonly("where", &Option::where);
 
@@ -156,7 +162,8 @@ void bind_model(py::module_& m) {
         .def_readonly("first_year", &Metadata::first_year)
         .def_readonly("horizon", &Metadata::horizon)
         .def_readonly("schedule", &Metadata::schedule)
-        .def_property_readonly("carbon_case", [](const Metadata& md) { return values::to_string(md.carbon_case); });
+        .def_property_readonly("carbon_case", [](const Metadata& md) { return values::to_string(md.carbon_case); })
+        .def_readonly("values", &Metadata::values);
 
     py::class_<Scenario>(m, "Scenario", "A validated scenario (read-only); build tables with socval.Scenario.")
         .def_readonly("meta", &Scenario::meta)

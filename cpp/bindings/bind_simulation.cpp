@@ -81,6 +81,7 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["pv_costs"] = owned(std::move(r.pv_costs));
     d["pv_investment"] = owned(std::move(r.pv_investment));
     d["pv_benefits"] = owned(std::move(r.pv_benefits));
+    d["pv_others"] = owned(std::move(r.pv_others));
     auto maybe = [](std::vector<double>&& v) { return v.empty() ? py::object(py::none()) : py::object(owned(std::move(v))); };
     d["npsv"] = maybe(std::move(r.npsv));
     d["bcr"] = maybe(std::move(r.bcr));

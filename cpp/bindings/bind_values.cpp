@@ -67,8 +67,11 @@ void bind_values(py::module_& m) {
             "optimism_bias",
             [](const Library& l, const std::string& cat) {
                 const auto& c = l.optimism_bias(cat);
+                auto bound = [](bool has, double x) { return has ? py::object(py::float_(x)) : py::object(py::none()); };
                 return py::dict(py::arg("category") = c.id, py::arg("description") = c.description,
-                                py::arg("capital") = c.capital_upper, py::arg("duration") = c.duration_upper);
+                                py::arg("capital") = bound(c.has_capital, c.capital_upper),
+                                py::arg("operating") = bound(c.has_operating, c.operating_upper),
+                                py::arg("duration") = bound(c.has_duration, c.duration_upper));
             },
             py::arg("category"))
         .def("optimism_bias_categories", &Library::optimism_bias_categories)

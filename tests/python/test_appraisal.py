@@ -42,8 +42,15 @@ def test_npsv_bcr_sroi_eav():
     assert appraisal.npsv(costs, benefits) == a.npsv
     assert appraisal.bcr(costs, benefits) == pytest.approx(pvb / 100, rel=1e-14)
     assert appraisal.sroi_ratio(benefits, costs) == pytest.approx(pvb / 100, rel=1e-14)
-    pv = appraisal.npv([250] * 10)
+    pv = appraisal.npv([0] + [250] * 10)  # paid in years 1..10
     assert appraisal.equivalent_annual_value(pv, 10) == pytest.approx(250, rel=1e-13)
+
+
+def test_equivalent_annual_value_green_book_annuity():
+    # Green Book 2022 Annex A6: EAV = PV / annuity factor, A_10 at 3.5% = (1 - 1.035**-10) / 0.035 = 8.316605;
+    # GBP 100 over 10 years is GBP 12.024 a year (payments in years 1..n, as the `greenbook` R package).
+    assert appraisal.equivalent_annual_value(100, 10) == pytest.approx(12.024136786739, rel=1e-12)
+    assert appraisal.equivalent_annual_value(100, 10, schedule=0.0) == pytest.approx(10.0, rel=1e-15)
 
 
 def test_optimism_bias_blend_from_the_green_book_example():
@@ -51,7 +58,14 @@ def test_optimism_bias_blend_from_the_green_book_example():
     assert appraisal.optimism_bias_uplift({"non_standard_buildings": 0.3, "standard_buildings": 0.7}) == \
         pytest.approx(0.321, rel=1e-14)
     assert appraisal.optimism_bias_uplift("standard_buildings", mitigation=0.5) == pytest.approx(0.12)
-    assert appraisal.optimism_bias_uplift("outsourcing", kind="duration") == pytest.approx(0.15)
+    # Outsourcing: 41% on operating expenditure (the table's footnote), no capital or duration bound.
+    assert appraisal.optimism_bias_uplift("outsourcing", kind="operating") == pytest.approx(0.41)
+    assert appraisal.optimism_bias_uplift("outsourcing", mitigation=0.4, kind="operating") == pytest.approx(0.246)
+    with pytest.raises(socval.AppraisalError, match="no duration upper bound"):
+        appraisal.optimism_bias_uplift("outsourcing", kind="duration")
+    with pytest.raises(socval.AppraisalError, match="no capital upper bound"):
+        appraisal.optimism_bias_uplift("outsourcing")
+    assert appraisal.optimism_bias_uplift("non_standard_buildings", kind="duration") == pytest.approx(0.39)
 
 
 def test_additionality_and_profile():
@@ -66,7 +80,11 @@ def test_values_rebase_carbon_wellby():
     np.testing.assert_allclose(values.rebase([1.0, 2.0], 2024, 2024), [1.0, 2.0])
     assert values.wellby_value() == pytest.approx(16027.9132273436, rel=1e-13)
     assert values.wellby_value("low", price_base=2019) == 10000
-    assert values.qaly_value() == 70000
+    # QALY GBP 70,000 in 2019 prices, the WELLBY's base (HMT Wellbeing Guidance 2021): 70000 x 100 / 81.1085 in
+    # 2024 prices; one QALY = 70,000 / 13,000 = 5.38 WELLBYs in any base (not 4.37 as with a 2024 base).
+    assert values.qaly_value(price_base=2019) == 70000
+    assert values.qaly_value() == pytest.approx(86304.1481472349, rel=1e-13)
+    assert values.qaly_value() / values.wellby_value() == pytest.approx(70000 / 13000, rel=1e-13)
     c = values.carbon_value(np.arange(2025, 2030))
     assert c[0] == pytest.approx(301.722090, rel=1e-9)
     assert appraisal.npv(c) == pytest.approx(1452.07232318105, rel=1e-12)
@@ -93,9 +111,12 @@ def test_library_tables_carry_provenance():
     (lambda: appraisal.discount_factors(3, schedule="green"), socval.ValueLibraryError, "found 'green'"),
     (lambda: appraisal.discount_factors(3, schedule=object()), socval.AppraisalError, "expected a name"),
     (lambda: appraisal.optimism_bias_uplift("bridges"), socval.ValueLibraryError, "found 'bridges'"),
-    (lambda: appraisal.optimism_bias_uplift("outsourcing", mitigation=1.5), socval.AppraisalError,
+    (lambda: appraisal.optimism_bias_uplift("outsourcing", mitigation=1.5, kind="operating"), socval.AppraisalError,
      "expected a share in [0, 1], found 1.5"),
-    (lambda: appraisal.optimism_bias_uplift({"outsourcing": 0.5}), socval.AppraisalError, "summing to 1"),
+    (lambda: appraisal.optimism_bias_uplift({"standard_buildings": 0.5}), socval.AppraisalError, "summing to 1"),
+    (lambda: appraisal.optimism_bias_uplift("outsourcing"), socval.AppraisalError, "no capital upper bound"),
+    (lambda: appraisal.optimism_bias_uplift("standard_buildings", kind="revenue"), socval.AppraisalError,
+     "expected kind 'capital', 'operating' or 'duration'"),
     (lambda: appraisal.net_outcome(1, deadweight=-0.2), socval.AppraisalError, "deadweight"),
     (lambda: appraisal.net_outcome(1, leakage=2), socval.AppraisalError, "leakage"),
     (lambda: appraisal.bcr([0, 0], [1, 1]), socval.AppraisalError, "expected PV costs > 0"),

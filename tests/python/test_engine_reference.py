@@ -99,9 +99,19 @@ def random_scenario(seed):
             costs.append(c)
         opt = {"id": f"a{i}", "lever": rng.choice(["commissioning", "anchor", "employer"]), "costs": costs}
         if rng.random() < 0.5:
-            opt["optimism_bias"] = {"category": rng.choice(["standard_buildings", "outsourcing",
-                                                            "non_standard_civil_engineering"]),
-                                    "mitigation": maybe_distribution(rng, round(rng.uniform(0, 1), 3), 0, 1)}
+            has_capital = any("capital" in c for c in costs)
+            # outsourcing's bound is on operating costs only: refused for an option with capital costs
+            cats = ["standard_buildings", "non_standard_civil_engineering"] + ([] if has_capital else ["outsourcing"])
+            ob = {"category": rng.choice(cats),
+                  "mitigation": maybe_distribution(rng, round(rng.uniform(0, 1), 3), 0, 1)}
+            if ob["category"] != "outsourcing" and rng.random() < 0.4:
+                ob["revenue"] = {"category": "outsourcing",
+                                 "mitigation": maybe_distribution(rng, round(rng.uniform(0, 1), 3), 0, 1)}
+            if ob["category"] != "outsourcing" and has_capital and rng.random() < 0.4:
+                ob["works_duration"] = True
+            opt["optimism_bias"] = ob
+        if rng.random() < 0.3:
+            opt["benefits_shortfall"] = maybe_distribution(rng, round(rng.uniform(0, 0.5), 3), 0, 0.5)
         outs = {}
         for o in rng.sample(outcomes, rng.randint(0, min(3, len(outcomes)))):
             if rng.random() < 0.3:

@@ -82,7 +82,8 @@ def test_headline_numbers_recomputed_from_the_draws(woe):
         assert t.loc[n, ("NPSV (GBP m)", "p95")] == pytest.approx(np.quantile(x, 0.95), rel=1e-12)
         bcr = r.draws("pv_benefits") / r.draws("pv_costs")
         assert t.loc[n, ("BCR", "mean")] == pytest.approx(bcr.mean(), rel=1e-12)
-        sroi = r.draws("pv_benefits") / r.draws("pv_investment")
+        # SROI (Social Value UK form): over all inputs, the body's before optimism bias and others'
+        sroi = r.draws("pv_benefits") / (r.draws("pv_investment") + r.draws("pv_others"))
         assert t.loc[n, ("SROI", "p95")] == pytest.approx(np.quantile(sroi, 0.95), rel=1e-12)
         jobs = r.draws("outcome.jobs_for_local_people")
         assert t.loc[n, ("jobs for local people", "mean")] == pytest.approx(jobs.mean(), rel=1e-12)

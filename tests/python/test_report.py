@@ -137,7 +137,7 @@ def test_headline_table_has_the_expected_numbers(woe, soup):
             v = r.draws(f"pillar.{pillar}") / 1e6
             assert _numbers(_cell(soup, f"{pillar} value (GBP m)", s))[0] == pytest.approx(v.mean(), abs=0.051)
         assert _numbers(_cell(soup, "SROI", s))[0] == pytest.approx(
-            np.mean(r.draws("pv_benefits") / r.draws("pv_investment")), abs=0.0051)
+            np.mean(r.draws("pv_benefits") / (r.draws("pv_investment") + r.draws("pv_others"))), abs=0.0051)
 
 
 def test_summary_names_the_best_scenario_in_plain_words(woe, soup):

@@ -62,7 +62,9 @@ def test_evaluate_tables(complete):
     h = a.headline
     assert h.npsv == pytest.approx(h.pv_benefits - h.pv_costs)
     assert h.bcr == pytest.approx(h.pv_benefits / h.pv_costs)
-    assert h.sroi == pytest.approx(h.pv_benefits / h.pv_investment)
+    # SROI (Social Value UK form): PV benefits over all inputs, the body's before optimism bias and others'
+    assert h.sroi == pytest.approx(h.pv_benefits / (h.pv_investment + h.pv_others))
+    assert h.pv_others == pytest.approx(20000)  # complete.yaml: suppliers' premium of GBP 20,000 in year 0
     assert h.pv_costs > h.pv_investment  # retrofit carries optimism bias
     # Every breakdown adds up to PV benefits.
     for table in (a.by_priority, a.by_pillar, a.by_lever, a.by_beneficiary):

@@ -134,10 +134,29 @@ def reasoning(lines: list, lineno: int):
     return None
 
 
+def library_value_reasoning(lib_id: str) -> tuple:
+    """(basis, reasoning) of a library value drawn as a shared parameter (docs/model/appraisal.md)."""
+    lib = socval.values.default_library()
+    if lib_id in ("wellby", "qaly", "carbon"):
+        prov = lib.provenance(lib_id)
+        what = {"wellby": "GBP per WELLBY, 2019 prices, triangular on the published range",
+                "qaly": "GBP per QALY", "carbon": "multiple of the DESNZ central carbon path (0.5 = the low path, "
+                "1.5 = the high path), one draw for every year"}[lib_id]
+        return "source", f"library value ({what}): {prov.source}."
+    u = lib.unit_value_entry(lib_id)
+    return ("illustrative" if u.illustrative else "source",
+            f"library unit value {lib_id} ({u.description}; {u.unit}, {u.provenance.price_base_year} prices), "
+            f"triangular on its published range: {u.provenance.source}.")
+
+
 def assumptions(s) -> list:
     """(parameter id, distribution, central, basis, reasoning) for every uncertain parameter of a scenario."""
     cache, rows = {}, []
     for p in s.parameters:
+        if p.id.startswith("value:"):  # a library value: its reasoning is the library's provenance
+            rows.append((p.id, p.describe() if hasattr(p, "describe") else p.distribution.describe(), p.central)
+                        + library_value_reasoning(p.id[len("value:"):]))
+            continue
         f = p.where.file
         if f not in cache:
             cache[f] = Path(f).read_text().splitlines()
@@ -208,12 +227,14 @@ def _central(node):
 
 
 def evaluate_central(s):
-    """Central-case results of a validated scenario: every parameter at its central value, through the engine's
-    block evaluator (one draw of a simulation with no uncertain parameter left, so the sampler plays no part)."""
+    """Central-case results of a validated scenario: every parameter at its central value and the library values at
+    their published central case (values: central), through the engine's block evaluator (one draw of a simulation
+    with no uncertain parameter left, so the sampler plays no part)."""
     from socval.engine.simulation import simulate
 
     doc = _central(yaml.safe_load(s.source_text))
     doc.pop("correlations", None)
+    doc["metadata"]["values"] = "central"
     fixed = _core.model.read_scenario_text(yaml.safe_dump(doc, sort_keys=False), s.meta.name, str(WOE),
                                          socval.values.default_library())
     assert len(fixed.parameters) == 0
@@ -225,7 +246,8 @@ def golden_record(res) -> dict:
         return float(res.draws(metric)[0])
 
     le = local_economy(res)
-    rec = {"headline": {m: one(m) for m in ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment")},
+    rec = {"headline": {m: one(m) for m in ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment",
+                                            "pv_others")},
            "pillar": {p: one(f"pillar.{p}") for p in ("social", "economic", "environmental", "unallocated")},
            "lever": {lv: one(f"lever.{lv}") for lv in ("commissioning", "anchor", "employer")},
            "priority": {p: one(f"priority.{p}") for p in res.priorities},
@@ -280,7 +302,7 @@ def test_central_case_is_sane(scenarios):
 def test_deterministic_evaluate_agrees_with_the_golden_headline(name):
     # Scenario.evaluate() (the engine's deterministic evaluator) and the one-draw simulation of the central-case
     # scenario behind the golden files are two routes to the same numbers.
-    det = socval.load_scenario(WOE / f"{name}.yaml").evaluate()
+    det = socval.load_scenario(WOE / f"{name}.yaml").evaluate(values="central")
     want = json.loads((GOLDEN / f"{name}.json").read_text())["headline"]
     _compare({m: float(v) for m, v in det.headline.items()}, want, f"{name}.headline")
 

@@ -54,15 +54,19 @@ Appraisal appraise(const std::vector<double>& costs, const std::vector<double>& 
 double bcr(double pv_benefits, double pv_costs);
 /// SROI ratio = PV of value / PV of investment; throws AppraisalError when pv_investment <= 0.
 double sroi_ratio(double pv_value, double pv_investment);
-/// Equivalent annual value: the constant annual amount over years 0..n_years-1 with the same PV.
+/// Equivalent annual value (Green Book annuity): the constant amount paid in years 1..n_years with the same PV.
 double equivalent_annual_value(double present_value, int n_years, const DiscountSchedule& schedule);
 
-/// Upper-bound optimism bias of one project category (HM Treasury supplementary guidance).
+/// Upper-bound optimism bias of one project category (HM Treasury supplementary guidance). The table gives each
+/// category bounds on capital expenditure and works duration, except outsourcing, whose bound is on operating
+/// expenditure and which has no works-duration bound: a bound the table does not give is absent (has_* false).
 struct OptimismBiasCategory {
     std::string id;
     std::string description;
-    double capital_upper = 0;   ///< uplift on capital cost, as a share (0.24 = 24%)
-    double duration_upper = 0;  ///< uplift on works duration, as a share
+    double capital_upper = 0;    ///< uplift on capital cost, as a share (0.24 = 24%); 0 when absent
+    double duration_upper = 0;   ///< uplift on works duration, as a share; 0 when absent
+    double operating_upper = 0;  ///< uplift on operating (revenue) cost, as a share; 0 when absent
+    bool has_capital = true, has_duration = true, has_operating = false;
 };
 /// Uplift after mitigation: upper * (1 - mitigation), mitigation in [0, 1].
 double optimism_bias_uplift(double upper_bound, double mitigation);

@@ -58,6 +58,12 @@ struct Valuation {
     int price_base_year = 0;          ///< for `money` only
     std::string library_id;           ///< for `unit_value` only
     values::Case library_case = values::Case::central;  ///< which published case of library values
+    /// Value uncertainty (metadata.values = sampled): the shared parameter "value:<wellby|qaly|carbon|library id>"
+    /// this outcome's library value is drawn from (GBP in the library's price base; for carbon the multiple of the
+    /// DESNZ central path), and its central value: the unit price is scaled by library_value / library_central.
+    /// Fixed (param -1) when the value is pinned by `case`, has no published range, or values are not sampled.
+    Quantity library_value{1.0, -1};
+    double library_central = 1.0;
 };
 
 /// Share of an outcome's value that serves a priority.
@@ -92,6 +98,15 @@ struct CostYear {
     Quantity revenue;
 };
 
+/// A cost the option puts on others in UK society (Green Book: all costs to UK society, third parties included):
+/// suppliers' price premiums under social value clauses, partners' in-kind inputs, participants' time.
+struct OtherCost {
+    int year = 0;          ///< year of the option's profile (year 0 = the year the option starts)
+    Quantity amount;       ///< GBP in the scenario's price base, >= 0
+    std::string bearer;    ///< "suppliers" | "partners" | "participants"
+    Location where;
+};
+
 /// A direct output of an option: units of an outcome per year funded, or per GBP of (pre-optimism-bias) cost.
 struct Output {
     int outcome = -1;  ///< index into Scenario::outcomes
@@ -107,8 +122,14 @@ struct Option {
     std::string description;
     Lever lever = Lever::commissioning;
     std::vector<CostYear> costs;
-    std::string optimism_bias_category;  ///< empty = no uplift
+    std::string optimism_bias_category;  ///< empty = no uplift; its capital bound uplifts capital costs (and its
+                                         ///< operating bound revenue costs, unless a revenue category is given)
     Quantity optimism_bias_mitigation{0, -1};
+    std::string optimism_bias_revenue_category;  ///< the category whose operating bound uplifts revenue costs
+    Quantity optimism_bias_revenue_mitigation{0, -1};
+    bool optimism_bias_works_duration = false;   ///< apply the works-duration uplift as a delay
+    Quantity benefits_shortfall{0, -1};          ///< share of the option's outputs not delivered (Green Book)
+    std::vector<OtherCost> costs_to_others;      ///< costs to third parties (not uplifted for optimism bias)
     std::vector<Output> outputs;
     Location where;
 };
@@ -152,6 +173,10 @@ struct Metadata {
     int horizon = 0;     ///< number of appraisal years evaluated
     std::string schedule = "standard";
     values::Case carbon_case = values::Case::central;
+    bool carbon_case_given = false;  ///< carbon_case written in the file (pins carbon to that case)
+    /// Library values (WELLBY, QALY, carbon, unit values): "sampled" (default; shared parameters "value:<id>"),
+    /// or "low" / "central" / "high" (every value not pinned by its own `case` fixed at that case).
+    std::string values = "sampled";
 };
 
 /// A validated scenario: the merged result of a file, what it includes and what it extends.

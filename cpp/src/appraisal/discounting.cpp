@@ -99,8 +99,10 @@ Appraisal appraise(const std::vector<double>& costs, const std::vector<double>& 
 
 double equivalent_annual_value(double pv, int n_years, const DiscountSchedule& schedule) {
     if (n_years < 1) throw AppraisalError("equivalent annual value: expected n_years >= 1, found " + std::to_string(n_years));
+    // Green Book annuity convention: equal payments at the end of years 1..n (Annex A6; the `greenbook` R package).
     double annuity = 0.0;
-    for (double df : schedule.factors(n_years)) annuity += df;
+    for (double df : schedule.factors(n_years + 1)) annuity += df;
+    annuity -= 1.0;  // drop year 0
     return pv / annuity;
 }
 

@@ -112,13 +112,19 @@ private:
             op.scale = f.scale;
             op.start = f.start;
             op.funded_year.assign(static_cast<std::size_t>(H()), 0);
+            optimism_bias(o, op);
             int beyond = 0;
             for (const auto& c : o.costs) {
-                int t = f.start + c.year;
+                int t = f.start + op.delay + c.year;
                 if (t < 0 || t >= H()) { ++beyond; continue; }
                 op.costs.push_back({t, q(c.capital, o.where, o.id + ".costs.capital"),
                                     q(c.revenue, o.where, o.id + ".costs.revenue")});
                 op.funded_year[static_cast<std::size_t>(t)] = 1;
+            }
+            for (const auto& c : o.costs_to_others) {
+                const int t = f.start + op.delay + c.year;
+                if (t < 0 || t >= H()) { ++beyond; continue; }
+                op.others.emplace_back(t, q(c.amount, c.where, o.id + ".costs_to_others.amount"));
             }
             std::stable_sort(op.costs.begin(), op.costs.end(),
                              [](const CostEntry& a, const CostEntry& b) { return a.year < b.year; });
@@ -126,14 +132,57 @@ private:
                 plan_.warnings.push_back("option " + o.id + ": " + std::to_string(beyond) +
                                          " year(s) of its cost profile fall outside the appraisal horizon and "
                                          "are not appraised");
-            op.mitigation = q(o.optimism_bias_mitigation, o.where, o.id + ".optimism_bias.mitigation");
-            if (!o.optimism_bias_category.empty()) {
-                const auto& cat = lib_.optimism_bias(o.optimism_bias_category);
-                op.ob_capital_upper = cat.capital_upper;
-                op.ob_duration_upper = cat.duration_upper;
-                appraisal::optimism_bias_uplift(op.ob_capital_upper, op.mitigation.value);  // validates
-            }
             plan_.options.push_back(std::move(op));
+        }
+    }
+
+    /// Optimism bias of a funded option (docs/model/appraisal.md): capital costs by the capital bound of their
+    /// category, revenue costs by an operating bound (the revenue category's, else the category's own), each
+    /// reduced by its mitigation; the works-duration uplift as a delay of round(u_d x works years) whole years;
+    /// the benefits shortfall.
+    void optimism_bias(const model::Option& o, OptionPlan& op) {
+        op.mitigation = q(o.optimism_bias_mitigation, o.where, o.id + ".optimism_bias.mitigation");
+        op.revenue_mitigation = op.mitigation;
+        op.benefits_shortfall = q(o.benefits_shortfall, o.where, o.id + ".benefits_shortfall");
+        if (o.optimism_bias_category.empty()) return;
+        const std::string where = "options." + o.id + ".optimism_bias";
+        const auto& cat = lib_.optimism_bias(o.optimism_bias_category);
+        bool has_capital = false;  // any capital cost that is not a fixed zero
+        int first = -1, last = -1;
+        for (const auto& c : o.costs)
+            if (c.capital.uncertain() || c.capital.value != 0) {
+                has_capital = true;
+                if (first < 0 || c.year < first) first = c.year;
+                last = std::max(last, c.year);
+            }
+        if (cat.has_capital) op.ob_capital_upper = cat.capital_upper;
+        else if (has_capital)
+            throw ScenarioError(o.where, where + ".category: expected a category with a capital-cost bound for an "
+                                         "option with capital costs, found '" + cat.id +
+                                         "' (its bound is on operating costs)");
+        op.ob_duration_upper = cat.duration_upper;
+        appraisal::optimism_bias_uplift(op.ob_capital_upper, op.mitigation.value);  // validates
+        if (!o.optimism_bias_revenue_category.empty()) {
+            const auto& rc = lib_.optimism_bias(o.optimism_bias_revenue_category);
+            if (!rc.has_operating)
+                throw ScenarioError(o.where, where + ".revenue.category: expected a category with an operating-cost "
+                                             "bound (outsourcing), found '" + rc.id + "'");
+            op.ob_revenue_upper = rc.operating_upper;
+            op.revenue_mitigation =
+                q(o.optimism_bias_revenue_mitigation, o.where, o.id + ".optimism_bias.revenue.mitigation");
+        } else if (cat.has_operating) {
+            op.ob_revenue_upper = cat.operating_upper;
+        }
+        appraisal::optimism_bias_uplift(op.ob_revenue_upper, op.revenue_mitigation.value);  // validates
+        if (o.optimism_bias_works_duration) {
+            if (!cat.has_duration)
+                throw ScenarioError(o.where, where + ".works_duration: expected a category with a works-duration "
+                                             "bound, found '" + cat.id + "'");
+            if (!has_capital)
+                throw ScenarioError(o.where, where + ".works_duration: expected capital works to delay, found no "
+                                             "capital cost");
+            const double u = appraisal::optimism_bias_uplift(cat.duration_upper, op.mitigation.value);
+            op.delay = static_cast<int>(std::lround(u * (last - first + 1)));
         }
     }
 
@@ -206,6 +255,8 @@ private:
                 throw ScenarioError(o.where, "outcome " + o.id + ": " + e.what());
             }
             op.per_unit = q(o.valuation.per_unit, o.where, o.id + ".valuation.per_unit");
+            op.value = q(o.valuation.library_value, o.where, o.id + ".valuation.library_value");
+            op.value_central = o.valuation.library_central;
             op.unit_price = unit_price(o, op.monetised);
             op.schedule = o.schedule ? schedule_index(*o.schedule) : plan_.cost_schedule;
             double total_share = 0;

@@ -40,14 +40,19 @@ struct CostOp {
 struct OptionOp {
     int mitigation = -1;  ///< row id
     int uplift = -1;      ///< constant row id of the uplift when the mitigation is fixed
+    int rev_mitigation = -1, rev_uplift = -1;  ///< the same for the revenue (operating cost) uplift
+    int shortfall = -1;   ///< row id of the benefits shortfall
+    int keep = -1;        ///< row id of 1 - shortfall: a constant row when fixed, else a work row
     int group = -1;
     std::vector<CostOp> costs;
+    std::vector<std::pair<int, int>> others;  ///< costs to others: (year, amount row)
 };
 
-/// A per-year-funded output: row = scale x amount, computed once per block.
+/// A per-year-funded output: row = scale x amount (x keep, 1 - an uncertain benefits shortfall), once per block.
 struct ScaledOp {
     int amount, row;
     double scale;
+    int keep = -1;
 };
 
 /// y = cap (1 - exp(-coefficient x / cap)), before a step.
@@ -94,6 +99,7 @@ struct OutcomeOp {
     /// (x 1 is exact): (share index, row id).
     std::vector<std::pair<int, int>> factors;
     int drop_off = -1, per_unit = -1;
+    int value = -1, per_unit_in = -1;  ///< a sampled library value: per_unit (a work row) = per_unit_in x value / central
     bool needs_qd = false;  ///< the persistence window ends inside the horizon, so q^D is needed
     int q_const = -1, qd_const = -1;  ///< constant rows of q and q^D when the drop-off is fixed (and valid)
     int factor = -1, q = -1, qd = -1;  ///< row ids (factor: the constant row or a work row)
@@ -132,7 +138,7 @@ struct Program::Data {
     std::vector<std::pair<int, int>> terms;  // (a, x) row ids
     std::vector<StepOp> program;
 
-    int zeros = -1, ones = -1, uplift_row = -1, sat_scratch = -1;
+    int zeros = -1, ones = -1, uplift_row = -1, rev_uplift_row = -1, sat_scratch = -1;
     std::vector<int> spend_row;  // [option * H + year]: row id, or -1 when the option spends nothing that year
     int cost_row = -1, invest_row = -1;  // first of H rows each
     int level_row = -1;                  // first of O x H rows: level (o, t) = level_row + o H + t
@@ -343,8 +349,14 @@ void Program::Data::build_ops() {
         op.mitigation = slot(opt.mitigation);
         if (opt.mitigation.fixed())
             op.uplift = constant(appraisal::optimism_bias_uplift(opt.ob_capital_upper, opt.mitigation.value));
+        op.rev_mitigation = slot(opt.revenue_mitigation);
+        if (opt.revenue_mitigation.fixed())
+            op.rev_uplift = constant(appraisal::optimism_bias_uplift(opt.ob_revenue_upper, opt.revenue_mitigation.value));
+        op.shortfall = slot(opt.benefits_shortfall);
+        if (opt.benefits_shortfall.fixed()) op.keep = constant(1.0 - opt.benefits_shortfall.value);
         op.group = group_of_option[i];
         for (const auto& c : opt.costs) op.costs.push_back({c.year, slot(c.capital), slot(c.revenue), -1});
+        for (const auto& [t, amount] : opt.others) op.others.emplace_back(t, slot(amount));
         option_ops.push_back(std::move(op));
     }
     for (const auto& o : p.outcomes) {
@@ -385,6 +397,10 @@ void Program::Data::build_ops() {
             op.qd_const = constant(pw);
         }
         op.per_unit = slot(o.per_unit);
+        if (!o.value.fixed()) {  // the work row of the effective per_unit is numbered in build_program()
+            op.value = slot(o.value);
+            op.per_unit_in = op.per_unit;
+        }
         op.needs_qd = o.lag + o.duration < H;
         const auto& df = p.discount[static_cast<std::size_t>(o.schedule)];
         for (int t = 0; t < H; ++t)
@@ -511,6 +527,11 @@ void Program::Data::build_program() {
             c.spend = r;
         }
     uplift_row = work(1);
+    rev_uplift_row = work(1);
+    for (auto& op : option_ops)
+        if (op.keep < 0) op.keep = work(1);
+    for (auto& op : outcome_ops)
+        if (op.value >= 0) op.per_unit = work(1);
     cost_row = work(H);
     invest_row = work(H);
     for (auto& op : outcome_ops) {
@@ -522,7 +543,7 @@ void Program::Data::build_program() {
     opv_row = work(O);
     ototal_row = work(O);
     gopv_row = work(G * O);
-    head_row = work(6);
+    head_row = work(7);
     prio_row = work(K + 1);
     pillar_row = work(4);
     benef_row = work(3);
@@ -590,7 +611,12 @@ void Program::Data::build_program() {
             int r = -1;
             if (!out.per_pound) {
                 r = work(1);
-                scaled_ops.push_back({slot(out.amount), r, p.options[static_cast<std::size_t>(out.option)].scale});
+                const auto& opt = p.options[static_cast<std::size_t>(out.option)];
+                const auto& oo = option_ops[static_cast<std::size_t>(out.option)];
+                if (opt.benefits_shortfall.fixed())  // scale x (1 - shortfall); exactly scale without a shortfall
+                    scaled_ops.push_back({slot(out.amount), r, opt.scale * (1.0 - opt.benefits_shortfall.value)});
+                else
+                    scaled_ops.push_back({slot(out.amount), r, opt.scale, oo.keep});
             }
             scaled[static_cast<std::size_t>(o)].push_back(r);
         }
@@ -976,35 +1002,44 @@ void Evaluator::Impl::costs() {
         if (r >= 0) k::zero(R(r), m);
     for (int g = 0; g < G; ++g) k::zero(R(gcost_row + g), m);
     const auto& df = plan->discount[static_cast<std::size_t>(plan->cost_schedule)];
+    double* pvo = R(head_row + 6);  // PV of costs to others
+    k::zero(pvo, m);
+    // The uplift row of one bound: a constant row when the mitigation is fixed, else `work` filled per draw.
+    auto uplift_of = [&](const OptionPlan& opt, double upper, int const_row, int mitigation, int work_row) {
+        if (const_row >= 0) return static_cast<const double*>(R(const_row));
+        double* w = R(work_row);
+        const double* mit = R(mitigation);
+        bool ok = true;
+        for (int d = 0; d < m; ++d) ok &= mit[d] >= 0.0 && mit[d] <= 1.0;
+        if (ok && upper >= 0.0 && std::isfinite(upper)) {
+            k::one_minus(w, mit, m);  // appraisal::optimism_bias_uplift, upper (1 - mitigation), checked above
+            for (int c = 0; c < m; c += k::kLanes) {
+                k::Lanes a;
+                SOCVAL_LOAD(a, w + c);
+                a = upper * a;
+                SOCVAL_STORE(w + c, a);
+            }
+        } else {
+            try {
+                for (int d = 0; d < m; ++d) w[d] = appraisal::optimism_bias_uplift(upper, mit[d]);
+            } catch (const AppraisalError& e) {
+                throw AppraisalError("option " + opt.id + ": " + e.what());
+            }
+        }
+        return static_cast<const double*>(w);
+    };
     for (int i = 0; i < I; ++i) {
         const auto& opt = plan->options[static_cast<std::size_t>(i)];
         const auto& op = option_ops[static_cast<std::size_t>(i)];
-        const double* u;
-        if (op.uplift >= 0) {
-            u = R(op.uplift);
-        } else {
-            double* w = R(uplift_row);
-            const double* mit = R(op.mitigation);
-            bool ok = true;
-            for (int d = 0; d < m; ++d) ok &= mit[d] >= 0.0 && mit[d] <= 1.0;
-            if (ok && opt.ob_capital_upper >= 0.0 && std::isfinite(opt.ob_capital_upper)) {
-                const double upper = opt.ob_capital_upper;
-                k::one_minus(w, mit, m);  // appraisal::optimism_bias_uplift, upper (1 - mitigation), checked above
-                for (int c = 0; c < m; c += k::kLanes) {
-                    k::Lanes a;
-                    SOCVAL_LOAD(a, w + c);
-                    a = upper * a;
-                    SOCVAL_STORE(w + c, a);
-                }
-            } else {
-                try {
-                    for (int d = 0; d < m; ++d) w[d] = appraisal::optimism_bias_uplift(opt.ob_capital_upper, mit[d]);
-                } catch (const AppraisalError& e) {
-                    throw AppraisalError("option " + opt.id + ": " + e.what());
-                }
-            }
-            u = w;
+        const double* u = uplift_of(opt, opt.ob_capital_upper, op.uplift, op.mitigation, uplift_row);
+        const double* ur = uplift_of(opt, opt.ob_revenue_upper, op.rev_uplift, op.rev_mitigation, rev_uplift_row);
+        if (!opt.benefits_shortfall.fixed()) {  // keep = 1 - shortfall, the share of outputs delivered
+            const double* sf = R(op.shortfall);
+            if (!k::shares(sf, m))
+                throw AppraisalError("option " + opt.id + ": benefits shortfall: expected a share in [0, 1]");
+            k::one_minus(R(op.keep), sf, m);
         }
+        const double* __restrict keep = R(op.keep);
         double* gc = op.group >= 0 ? R(gcost_row + op.group) : nullptr;
         const double s = opt.scale;
         for (const auto& c : op.costs) {
@@ -1015,20 +1050,23 @@ void Evaluator::Impl::costs() {
             double* __restrict iv = R(invest_row + c.year);
             double* __restrict co = R(cost_row + c.year);
             // Written with vector types so that every clone vectorises it. The group's PV: f s (capital (1 + u) +
-            // revenue), left to right; costs: s (capital (1 + u) + revenue).
+            // revenue (1 + u_r)), left to right; costs: s (capital (1 + u) + revenue (1 + u_r)); the option's
+            // level (spend) is its pre-uplift spend x (1 - benefits shortfall).
             const double fs = gc ? df[t] * s : 0.0;
             for (int cc = 0; cc < m; cc += k::kLanes) {
-                k::Lanes vc, vr, vu, vsp, viv, vco;
+                k::Lanes vc, vr, vu, vur, vk, vsp, viv, vco;
                 SOCVAL_LOAD(vc, cap + cc);
                 SOCVAL_LOAD(vr, rev + cc);
                 SOCVAL_LOAD(vu, u + cc);
+                SOCVAL_LOAD(vur, ur + cc);
+                SOCVAL_LOAD(vk, keep + cc);
                 SOCVAL_LOAD(vsp, sp + cc);
                 SOCVAL_LOAD(viv, iv + cc);
                 SOCVAL_LOAD(vco, co + cc);
                 const k::Lanes pre = s * (vc + vr);
-                vsp += pre;
+                vsp += pre * vk;
                 viv += pre;
-                const k::Lanes x = vc * (1.0 + vu) + vr;
+                const k::Lanes x = vc * (1.0 + vu) + vr * (1.0 + vur);
                 vco += s * x;
                 SOCVAL_STORE(sp + cc, vsp);
                 SOCVAL_STORE(iv + cc, viv);
@@ -1041,6 +1079,13 @@ void Evaluator::Impl::costs() {
                 }
             }
         }
+        for (const auto& [t, row] : op.others) {  // costs to others: all costs to UK society, not uplifted
+            const double* __restrict a = R(row);
+            const double f = df[static_cast<std::size_t>(t)];
+            k::add_scaled(R(cost_row + t), s, a, m);
+            k::add_scaled(pvo, f * s, a, m);
+            if (gc) k::add_scaled(gc, f * s, a, m);
+        }
     }
 }
 
@@ -1051,6 +1096,13 @@ void Evaluator::Impl::outcome_factors() {
     for (int o = 0; o < O; ++o) {
         const auto& op = outcome_ops[static_cast<std::size_t>(o)];
         const auto& oc = plan->outcomes[static_cast<std::size_t>(o)];
+        if (op.value >= 0) {  // valued units x sampled library value / its central value (exactly 1 at the central)
+            double* __restrict pu = R(op.per_unit);
+            const double* __restrict a = R(op.per_unit_in);
+            const double* __restrict v = R(op.value);
+            const double c = oc.value_central;
+            for (int d = 0; d < m; ++d) pu[d] = a[d] * (v[d] / c);
+        }
         if (op.factor_const < 0) {
             double* __restrict f = R(op.factor);
             const double* s[5];
@@ -1118,6 +1170,7 @@ void Evaluator::Impl::propagate() {
             v = sc * v;
             SOCVAL_STORE(y + c, v);
         }
+        if (s.keep >= 0) k::mul(y, R(s.keep), m);  // an uncertain benefits shortfall
     }
     for (int o = 0; o < O; ++o) {
         k::zero(R(opv_row + o), m);
@@ -1220,11 +1273,13 @@ void Evaluator::Impl::aggregate() {
     double* npsv = R(head_row + 3);
     double* bcr = R(head_row + 4);
     double* sroi = R(head_row + 5);
+    const double* pvo = R(head_row + 6);
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (int d = 0; d < m; ++d) {
         npsv[d] = pvb[d] - pvc[d];
         bcr[d] = pvc[d] != 0.0 ? pvb[d] / pvc[d] : nan;
-        sroi[d] = pvi[d] != 0.0 ? pvb[d] / pvi[d] : nan;
+        const double inputs = pvi[d] + pvo[d];  // SROI: value over every input, the body's and others'
+        sroi[d] = inputs != 0.0 ? pvb[d] / inputs : nan;
     }
     if (!G) return;
     for (int l = 0; l < 3; ++l) {
@@ -1315,6 +1370,7 @@ const double* Evaluator::pv_benefits() const { return impl_->R(impl_->head_row +
 const double* Evaluator::npsv() const { return impl_->R(impl_->head_row + 3); }
 const double* Evaluator::bcr() const { return impl_->R(impl_->head_row + 4); }
 const double* Evaluator::sroi() const { return impl_->R(impl_->head_row + 5); }
+const double* Evaluator::pv_others() const { return impl_->R(impl_->head_row + 6); }
 const double* Evaluator::priority_value(int k) const {
     check(k, impl_->K + 1, "priority");
     return impl_->R(impl_->prio_row + k);

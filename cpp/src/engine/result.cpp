@@ -25,6 +25,7 @@ AppraisalResult evaluate(const Plan& plan) {
     r.schedule = plan.schedule_names[static_cast<std::size_t>(plan.cost_schedule)];
     r.pv_costs = ev.pv_costs()[0];
     r.pv_investment = ev.pv_investment()[0];
+    r.pv_others = ev.pv_others()[0];
     r.pv_benefits = ev.pv_benefits()[0];
     r.npsv = ev.npsv()[0];
     r.bcr = ev.bcr()[0];
@@ -52,6 +53,8 @@ AppraisalResult evaluate(const Plan& plan) {
         r.option_cost.push_back(ev.group_cost(i)[0]);
         r.option_ob_capital.push_back(opt.ob_capital_upper * (1.0 - opt.mitigation.value));
         r.option_ob_duration.push_back(opt.ob_duration_upper * (1.0 - opt.mitigation.value));
+        r.option_ob_revenue.push_back(opt.ob_revenue_upper * (1.0 - opt.revenue_mitigation.value));
+        r.option_delay.push_back(opt.delay);
         for (int k = 0; k <= K; ++k) {
             const double v = ev.group_priority_value(i, k)[0];
             if (v == 0.0) continue;

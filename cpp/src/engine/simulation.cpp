@@ -178,7 +178,7 @@ void Run::allocate() {
         v.resize(static_cast<std::size_t>(rows));
         for (auto& x : v) draws(x);
     };
-    for (auto* v : {&r_.pv_costs, &r_.pv_investment, &r_.pv_benefits}) draws(*v);
+    for (auto* v : {&r_.pv_costs, &r_.pv_investment, &r_.pv_benefits, &r_.pv_others}) draws(*v);
     table(r_.priority_value, K_ + 1);
     if (opt_.keep_derived) {
         for (auto* v : {&r_.npsv, &r_.bcr, &r_.sroi}) draws(*v);
@@ -251,6 +251,7 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
     put(r_.pv_costs, ev.pv_costs());
     put(r_.pv_investment, ev.pv_investment());
     put(r_.pv_benefits, ev.pv_benefits());
+    put(r_.pv_others, ev.pv_others());
     for (int k = 0; k <= K_; ++k) put(r_.priority_value[static_cast<std::size_t>(k)], ev.priority_value(k));
     if (opt_.keep_derived) {
         put(r_.npsv, ev.npsv());

@@ -134,7 +134,9 @@ private:
     void metadata(const Node& m) {
         const std::string p = "metadata";
         require_map(m, p, "the metadata");
-        check_keys(m, p, {"name", "description", "price_base_year", "first_year", "horizon", "schedule", "carbon_case"},
+        check_keys(m, p,
+                   {"name", "description", "price_base_year", "first_year", "horizon", "schedule", "carbon_case",
+                    "values"},
                    "metadata");
         Metadata& md = sc_.meta;
         md.name = as_string(required(m, p, "name", "the scenario's name"), "metadata.name");
@@ -147,8 +149,81 @@ private:
         md.horizon = as_int(required(m, p, "horizon", "the number of appraisal years, e.g. 30"), "metadata.horizon", 1,
                             1000, "a whole number of years from 1 to 1000");
         if (const Node* s = m.find("schedule")) md.schedule = schedule(*s, "metadata.schedule");
-        if (const Node* c = m.find("carbon_case"))
+        if (const Node* v = m.find("values")) {  // value uncertainty: sampled, or every value fixed at one case
+            static const std::vector<std::string> modes = {"sampled", "low", "central", "high"};
+            md.values = modes[as_choice(*v, "metadata.values", modes, "a values mode")];
+            if (md.values != "sampled") md.carbon_case = values::parse_case(md.values);
+        }
+        if (const Node* c = m.find("carbon_case")) {
             md.carbon_case = to_case(as_choice(*c, "metadata.carbon_case", kCases, "a carbon value case"));
+            md.carbon_case_given = true;
+        }
+    }
+
+    /// The shared parameter of a library value (docs/model/appraisal.md, value uncertainty): "value:wellby",
+    /// "value:qaly", "value:carbon" or "value:<unit value id>", created at its first use and shared by every outcome
+    /// that uses the value. Triangular(low, central, high) in the library's price base (carbon: the multiple of the
+    /// DESNZ central path, triangular(0.5, 1, 1.5), DESNZ's low and high paths being 50% and 150% of central).
+    /// A value without a published range stays fixed.
+    void value_parameter(const Node& v, const std::string& path, Valuation& val) {
+        std::string id;
+        values::Range r;
+        switch (val.kind) {
+            case Valuation::Kind::wellby: {
+                id = "wellby";
+                const int pb = lib_.provenance("wellby").price_base_year;
+                r = {lib_.wellby_value(values::Case::low, pb), lib_.wellby_value(values::Case::central, pb),
+                     lib_.wellby_value(values::Case::high, pb)};
+                break;
+            }
+            case Valuation::Kind::qaly: {
+                id = "qaly";
+                const int pb = lib_.provenance("qaly").price_base_year;
+                r = {lib_.qaly_value(values::Case::low, pb), lib_.qaly_value(values::Case::central, pb),
+                     lib_.qaly_value(values::Case::high, pb)};
+                break;
+            }
+            case Valuation::Kind::unit_value:
+                id = val.library_id;
+                r = lib_.unit_value_entry(val.library_id).value;
+                break;
+            case Valuation::Kind::carbon:
+                id = "carbon";
+                r = {0.5, 1.0, 1.5};
+                break;
+            default: return;
+        }
+        if (!(r.low < r.high) || r.central == 0.0) return;  // no range (or no scale): the value stays fixed
+        const std::string pid = "value:" + id;
+        val.library_central = r.central;
+        auto it = param_.find(pid);
+        if (it == param_.end()) {
+            const Distribution d = Distribution::triangular(r.low, r.central, r.high);
+            it = param_.emplace(pid, static_cast<int>(sc_.parameters.size())).first;
+            sc_.parameters.push_back(Parameter{pid, d, at(v, path)});
+        }
+        val.library_value = Quantity{sc_.parameters[static_cast<std::size_t>(it->second)].distribution.central(), it->second};
+    }
+
+    /// An outcome's place-perspective overrides (docs/model/appraisal.md, perspectives): checked here, where
+    /// messages can name the file, line and column, then left out of this (UK) scenario; the place variant
+    /// (socval.perspectives) puts them in the outcome's place.
+    void place(const Node& pl, const std::string& path) {
+        static const std::vector<std::string> shares = {"deadweight", "displacement", "leakage", "substitution",
+                                                        "attribution"};
+        std::vector<std::string> keys = shares;
+        keys.push_back("value");
+        require_map(pl, path, "place-perspective overrides {deadweight, displacement, leakage, substitution, "
+                              "attribution, value}");
+        check_keys(pl, path, keys, "place-perspective overrides");
+        const std::size_t n = sc_.parameters.size();
+        for (const auto& k : shares)
+            if (const Node* s = pl.find(k)) quantity(*s, child(path, k), child(path, k), kShare);
+        if (const Node* v = pl.find("value")) valuation(*v, child(path, "value"));
+        while (sc_.parameters.size() > n) {  // validation only: not parameters of the UK scenario
+            param_.erase(sc_.parameters.back().id);
+            sc_.parameters.pop_back();
+        }
     }
 
     void priorities(const Node* list) {
@@ -209,7 +284,7 @@ private:
             check_keys(item, path,
                        {"id", "name", "description", "unit", "value", "beneficiary", "deadweight", "displacement",
                         "leakage", "substitution", "attribution", "lag", "duration", "drop_off", "priorities",
-                        "schedule"},
+                        "schedule", "place"},
                        "an outcome");
             oc.where = item.where;
             oc.name = oc.id;
@@ -237,6 +312,7 @@ private:
             if (const Node* p = item.find("priorities"); p && !p->is_null())
                 oc.priorities = shares(*p, child(path, "priorities"));
             if (const Node* s = item.find("schedule")) oc.schedule = schedule(*s, child(path, "schedule"));
+            if (const Node* pl = item.find("place"); pl && !pl->is_null()) place(*pl, child(path, "place"));
             outcome_[oc.id] = static_cast<int>(sc_.outcomes.size());
             sc_.outcomes.push_back(oc);
         }
@@ -302,8 +378,16 @@ private:
             default:
                 check_keys(v, path, {"kind", "per_unit", "case"}, "a " + kValueKinds[k] + " value");
         }
-        val.library_case = val.kind == Valuation::Kind::carbon ? sc_.meta.carbon_case : values::Case::central;
-        if (const Node* c = v.find("case")) val.library_case = to_case(as_choice(*c, child(path, "case"), kCases, "a case"));
+        const bool carbon = val.kind == Valuation::Kind::carbon;
+        const bool sampled = sc_.meta.values == "sampled";
+        val.library_case = carbon ? sc_.meta.carbon_case
+                                  : sampled ? values::Case::central : values::parse_case(sc_.meta.values);
+        bool pinned = carbon && sc_.meta.carbon_case_given;  // an explicit case fixes the value
+        if (const Node* c = v.find("case")) {
+            val.library_case = to_case(as_choice(*c, child(path, "case"), kCases, "a case"));
+            pinned = true;
+        }
+        if (sampled && !pinned) value_parameter(v, path, val);
         if (const Node* q = v.find("per_unit")) val.per_unit = quantity(*q, pu, pu, kAnyNumber);
         return val;
     }
@@ -326,7 +410,9 @@ private:
             Option op;
             op.id = vertex_id(item, path, "an option");
             path = "options." + op.id;
-            check_keys(item, path, {"id", "name", "description", "lever", "costs", "optimism_bias", "outputs"},
+            check_keys(item, path,
+                       {"id", "name", "description", "lever", "costs", "optimism_bias", "benefits_shortfall",
+                        "costs_to_others", "outputs"},
                        "an option");
             op.where = item.where;
             op.name = op.id;
@@ -337,6 +423,10 @@ private:
             if (const Node* c = item.find("costs"); c && !c->is_null()) op.costs = costs(*c, child(path, "costs"));
             if (const Node* ob = item.find("optimism_bias"); ob && !ob->is_null())
                 optimism_bias(*ob, child(path, "optimism_bias"), op);
+            if (const Node* c = item.find("costs_to_others"); c && !c->is_null())
+                op.costs_to_others = costs_to_others(*c, child(path, "costs_to_others"));
+            if (const Node* b = item.find("benefits_shortfall"))  // Green Book benefits shortfall, a share
+                op.benefits_shortfall = quantity(*b, child(path, "benefits_shortfall"), child(path, "benefits_shortfall"), kShare);
             if (const Node* o = item.find("outputs"); o && !o->is_null()) op.outputs = outputs(*o, child(path, "outputs"));
             option_[op.id] = static_cast<int>(sc_.options.size());
             sc_.options.push_back(op);
@@ -367,6 +457,29 @@ private:
         return out;
     }
 
+    /// costs_to_others: [{year, amount, bearer}], bearer suppliers | partners | participants.
+    std::vector<OtherCost> costs_to_others(const Node& c, const std::string& path) {
+        static const std::vector<std::string> bearers = {"suppliers", "partners", "participants"};
+        if (!c.is_sequence()) expected(c, path, "a list of costs to others {year, amount, bearer}");
+        std::vector<OtherCost> out;
+        for (std::size_t i = 0; i < c.items.size(); ++i) {
+            const Node& e = c.items[i];
+            const std::string ep = indexed(path, i);
+            require_map(e, ep, "a cost to others {year, amount, bearer}");
+            check_keys(e, ep, {"year", "amount", "bearer"}, "a cost to others");
+            OtherCost oc;
+            oc.where = e.where;
+            oc.year = as_int(required(e, ep, "year", "a whole number of years >= 0"), child(ep, "year"), 0, 1000,
+                             "a whole number of years >= 0");
+            oc.amount = quantity(required(e, ep, "amount", "GBP >= 0"), child(ep, "amount"), child(ep, "amount"),
+                                 kNonNegative);
+            oc.bearer = bearers[as_choice(required(e, ep, "bearer", "suppliers, partners or participants"),
+                                          child(ep, "bearer"), bearers, "who bears the cost")];
+            out.push_back(oc);
+        }
+        return out;
+    }
+
     void optimism_bias(const Node& ob, const std::string& path, Option& op) {
         const auto categories = lib_.optimism_bias_categories();
         const std::string what = "an optimism bias category of the value library";
@@ -374,12 +487,23 @@ private:
             op.optimism_bias_category = categories[as_choice(ob, path, categories, what)];
             return;
         }
-        require_map(ob, path, "optimism bias {category, mitigation}");
-        check_keys(ob, path, {"category", "mitigation"}, "optimism bias");
+        require_map(ob, path, "optimism bias {category, mitigation, revenue, works_duration}");
+        check_keys(ob, path, {"category", "mitigation", "revenue", "works_duration"}, "optimism bias");
         op.optimism_bias_category =
             categories[as_choice(required(ob, path, "category", what), child(path, "category"), categories, what)];
         if (const Node* m = ob.find("mitigation"))
             op.optimism_bias_mitigation = quantity(*m, child(path, "mitigation"), child(path, "mitigation"), kShare);
+        if (const Node* w = ob.find("works_duration"))
+            op.optimism_bias_works_duration = as_bool(*w, child(path, "works_duration"));
+        if (const Node* r = ob.find("revenue"); r && !r->is_null()) {  // revenue costs' own (operating) category
+            const std::string rp = child(path, "revenue");
+            require_map(*r, rp, "optimism bias of revenue costs {category, mitigation}");
+            check_keys(*r, rp, {"category", "mitigation"}, "optimism bias of revenue costs");
+            op.optimism_bias_revenue_category =
+                categories[as_choice(required(*r, rp, "category", what), child(rp, "category"), categories, what)];
+            if (const Node* m = r->find("mitigation"))
+                op.optimism_bias_revenue_mitigation = quantity(*m, child(rp, "mitigation"), child(rp, "mitigation"), kShare);
+        }
     }
 
     std::vector<Output> outputs(const Node& o, const std::string& path) {

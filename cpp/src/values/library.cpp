@@ -161,9 +161,18 @@ Library Library::load(const std::string& dir) {
         for (const auto& kv : cats.node) {
             const std::string id = kv.first.Scalar();
             const Node c{kv.second, cats.file, cats.key + "." + id};
-            appraisal::OptimismBiasCategory cat{id, c.child("description").text(), c.child("capital").number(),
-                                                c.child("duration").number()};
-            if (cat.capital_upper < 0 || cat.duration_upper < 0) c.fail("expected uplifts >= 0");
+            // Each bound is optional: the table gives capital and duration bounds, or (outsourcing) an operating one.
+            appraisal::OptimismBiasCategory cat;
+            cat.id = id;
+            cat.description = c.child("description").text();
+            cat.has_capital = c.has("capital");
+            cat.has_duration = c.has("duration");
+            cat.has_operating = c.has("operating");
+            if (cat.has_capital) cat.capital_upper = c.child("capital").number();
+            if (cat.has_duration) cat.duration_upper = c.child("duration").number();
+            if (cat.has_operating) cat.operating_upper = c.child("operating").number();
+            if (!cat.has_capital && !cat.has_operating) c.fail("expected a 'capital' or an 'operating' upper bound, found neither");
+            if (cat.capital_upper < 0 || cat.duration_upper < 0 || cat.operating_upper < 0) c.fail("expected uplifts >= 0");
             lib.optimism_bias_[id] = cat;
         }
     }

@@ -84,7 +84,7 @@ def sroi_ratio(value: Sequence[float], investment: Sequence[float], schedule: Sc
 
 
 def equivalent_annual_value(present_value: float, years: int, schedule: Schedule = "standard") -> float:
-    """The constant annual amount over years 0..years-1 whose PV equals ``present_value``."""
+    """The constant amount paid in years 1..years whose PV equals ``present_value`` (Green Book annuity)."""
     return _core.appraisal.equivalent_annual_value(present_value, years, resolve_schedule(schedule))
 
 
@@ -92,16 +92,23 @@ def optimism_bias_uplift(category: Union[str, Mapping[str, float]], mitigation: 
                          kind: str = "capital") -> float:
     """Optimism bias uplift (a share) for a category, or for a blend ``{category: share}`` of categories.
 
-    Each category's upper bound (``kind`` = ``"capital"`` or ``"duration"``) is reduced by ``mitigation``
-    (the share of the bias mitigated, in [0, 1]): uplift = upper * (1 - mitigation); a blend weights by share.
+    Each category's upper bound (``kind`` = ``"capital"``, ``"operating"`` or ``"duration"``) is reduced by
+    ``mitigation`` (the share of the bias mitigated, in [0, 1]): uplift = upper * (1 - mitigation); a blend weights
+    by share. A bound the Green Book table does not give (outsourcing's capital and duration; the operating bound of
+    every other category) is an AppraisalError.
     """
-    if kind not in ("capital", "duration"):
-        raise _core.AppraisalError(f"optimism bias: expected kind 'capital' or 'duration', found {kind!r}")
+    if kind not in ("capital", "operating", "duration"):
+        raise _core.AppraisalError(
+            f"optimism bias: expected kind 'capital', 'operating' or 'duration', found {kind!r}")
     lib = default_library()
     parts = {category: 1.0} if isinstance(category, str) else dict(category)
-    return _core.appraisal.blended_uplift(
-        [(share, _core.appraisal.optimism_bias_uplift(lib.optimism_bias(c)[kind], mitigation))
-         for c, share in parts.items()])
+    uplifts = []
+    for c, share in parts.items():
+        upper = lib.optimism_bias(c)[kind]
+        if upper is None:
+            raise _core.AppraisalError(f"optimism bias: category {c!r} has no {kind} upper bound in the Green Book table")
+        uplifts.append((share, _core.appraisal.optimism_bias_uplift(upper, mitigation)))
+    return _core.appraisal.blended_uplift(uplifts)
 
 
 def net_outcome(gross, deadweight: float = 0.0, displacement: float = 0.0, leakage: float = 0.0,

@@ -28,7 +28,7 @@ __all__ = ["SwitchingValue", "switching_value", "switching_values", "comparison_
 SHARE_KEYS = frozenset({"deadweight", "displacement", "leakage", "substitution", "attribution", "drop_off",
                         "mitigation", "share"})
 #: Metrics for which a lower value is preferred.
-_LOWER_IS_BETTER = frozenset({"pv_costs", "pv_investment"})
+_LOWER_IS_BETTER = frozenset({"pv_costs", "pv_investment", "pv_others"})
 _METHODS = ("central", "expected")
 
 

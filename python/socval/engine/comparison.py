@@ -25,7 +25,7 @@ from .._util import html as _html
 __all__ = ["Comparison", "compare", "LOWER_IS_BETTER"]
 
 #: Metrics for which a lower value is better (every other metric: higher is better).
-LOWER_IS_BETTER = frozenset({"pv_costs", "pv_investment"})
+LOWER_IS_BETTER = frozenset({"pv_costs", "pv_investment", "pv_others"})
 _Z95 = 1.959963984540054  # standard normal 97.5% quantile (scipy.stats.norm.ppf(0.975))
 
 

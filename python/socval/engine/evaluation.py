@@ -45,7 +45,8 @@ class Evaluation:
     def headline(self) -> pd.Series:
         """PV costs (with optimism bias), PV investment (before it), PV benefits, NPSV, BCR and SROI ratio."""
         r = self._r
-        return pd.Series({"pv_costs": r.pv_costs, "pv_investment": r.pv_investment, "pv_benefits": r.pv_benefits,
+        return pd.Series({"pv_costs": r.pv_costs, "pv_investment": r.pv_investment, "pv_others": r.pv_others,
+                          "pv_benefits": r.pv_benefits,
                           "npsv": r.npsv, "bcr": r.bcr, "sroi": r.sroi}, name=r.scenario)
 
     @property
@@ -88,11 +89,13 @@ class Evaluation:
         """Per funded option: lever, PV value attributed to it, PV costs, NPSV, BCR, optimism bias applied."""
         r = self._r
         df = pd.DataFrame({"lever": r.option_levers, "value": r.option_value, "pv_costs": r.option_cost,
-                           "ob_capital_uplift": r.option_ob_capital, "ob_duration_uplift": r.option_ob_duration},
+                           "ob_capital_uplift": r.option_ob_capital, "ob_duration_uplift": r.option_ob_duration,
+                           "ob_revenue_uplift": r.option_ob_revenue, "delay_years": r.option_delay},
                           index=pd.Index(r.option_ids, name="option"))
         df["npsv"] = df["value"] - df["pv_costs"]
         df["bcr"] = np.where(df["pv_costs"] != 0, df["value"] / df["pv_costs"].where(df["pv_costs"] != 0), np.nan)
-        return df[["lever", "value", "pv_costs", "npsv", "bcr", "ob_capital_uplift", "ob_duration_uplift"]]
+        return df[["lever", "value", "pv_costs", "npsv", "bcr", "ob_capital_uplift", "ob_revenue_uplift",
+                   "ob_duration_uplift", "delay_years"]]
 
     @property
     def totals(self) -> pd.DataFrame:
@@ -163,7 +166,8 @@ class Evaluation:
         """A short text report: headline, value by pillar and lever, warnings."""
         h = self.headline
         lines = [f"{self.scenario} (GBP, {self.price_base_year} prices, present values)",
-                 f"  PV costs      {h.pv_costs:>16,.0f}   (before optimism bias {h.pv_investment:,.0f})",
+                 f"  PV costs      {h.pv_costs:>16,.0f}   (before optimism bias {h.pv_investment:,.0f}; "
+                 f"costs to others {h.pv_others:,.0f})",
                  f"  PV benefits   {h.pv_benefits:>16,.0f}",
                  f"  NPSV          {h.npsv:>16,.0f}",
                  f"  BCR           {_ratio(h.bcr):>16}",

@@ -36,7 +36,7 @@ from ..model.scenario import scenario_from_yaml
 __all__ = ["Results", "load_results", "HEADLINE"]
 
 #: Headline metrics, in the order summary() lists them.
-HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment")
+HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment", "pv_others")
 #: The sampler a results file names -> its command-line flag.
 SAMPLER_FLAGS: Dict[str, str] = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
 #: Per-draw tables: variable -> (dimension of its rows, metric prefix).
@@ -52,11 +52,14 @@ _TABLES: Dict[str, Tuple[str, str]] = {
 _STATS = ("mean", "sd", "min", "max")
 _LONG_NAMES = {
     "npsv": "net present social value (PV benefits - PV costs)",
-    "bcr": "benefit-cost ratio (PV benefits / PV costs)",
-    "sroi": "SROI ratio (PV benefits / PV investment before optimism bias)",
+    "bcr": "benefit-cost ratio (PV benefits / PV of all costs to UK society: the body's with optimism bias and "
+           "costs to others)",
+    "sroi": "SROI ratio, Social Value UK form (PV of net value / PV of all inputs: the body's investment before "
+            "optimism bias and the inputs of others)",
     "pv_benefits": "present value of benefits",
     "pv_costs": "present value of costs with optimism bias",
-    "pv_investment": "present value of costs before optimism bias",
+    "pv_investment": "present value of the body's costs before optimism bias",
+    "pv_others": "present value of costs to others (suppliers, partners, participants), part of pv_costs",
     "priority_value": "present value serving each priority",
     "pillar_value": "present value by pillar",
     "beneficiary_value": "present value by beneficiary",
@@ -133,6 +136,8 @@ class Results:
             return ("draw",), npsv, {"units": money_units, "long_name": _LONG_NAMES[name]}
         if name in ("bcr", "sroi"):
             den = self._vars["pv_costs" if name == "bcr" else "pv_investment"][1]
+            if name == "sroi" and "pv_others" in self._vars:  # all inputs, as the engine adds them
+                den = den + self._vars["pv_others"][1]
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = np.where(den != 0.0, pvb[1] / den, np.nan)
             return ("draw",), ratio, {"units": "1", "long_name": _LONG_NAMES[name]}
@@ -167,7 +172,7 @@ class Results:
             v[name] = (tuple(dims), np.asarray(data), a)
 
         for name in HEADLINE:
-            if raw[name] is not None:  # npsv, bcr, sroi: None when derived on demand (keep_derived=False)
+            if raw.get(name) is not None:  # npsv, bcr, sroi: None when derived on demand (keep_derived=False)
                 put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi") else pv)
         for name, (dim, _) in _TABLES.items():
             rows = raw[name]

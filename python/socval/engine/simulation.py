@@ -37,6 +37,25 @@ def core_scenario(scenario: Any) -> "_core.model.Scenario":
                     f"found {type(scenario).__name__}")
 
 
+VALUES_MODES = ("sampled", "central", "low", "high")
+
+
+def with_values(core: Any, values: Optional[str], library: Any):
+    """``core`` read again with ``metadata.values`` set to ``values`` (None: unchanged)."""
+    if values is None:
+        return core
+    if values not in VALUES_MODES:
+        raise _core.SamplingError(f"simulate: values: expected one of {', '.join(VALUES_MODES)}, found {values!r}")
+    if core.meta.values == values:
+        return core
+    from ..model.yamltext import dump_yaml, load_yaml  # YAML 1.2 numbers, as the C++ reader
+    doc = load_yaml(core.source_text)
+    doc.setdefault("metadata", {})["values"] = values
+    base = os.path.dirname(core.source_file) if core.source_file else os.getcwd()
+    name = core.source_file or core.meta.name or "scenario"
+    return _core.model.read_scenario_text(dump_yaml(doc), name, base, library)
+
+
 def scenario_library(scenario: Any, library: Any = None) -> "_core.values.Library":
     """The value library to use for ``scenario``: ``library`` when given, else the scenario's own, else the default."""
     if library is not None:
@@ -84,7 +103,8 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
              sampler: str = "lhs", progress: Optional[bool] = None, keep_full: bool = False,
              keep_outcomes: Optional[bool] = None, keep_inputs: bool = False, year_values: bool = False,
              track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
-             quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None) -> Results:
+             quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None,
+             values: Optional[str] = None) -> Results:
     """Monte Carlo simulation of a scenario.
 
     Parameters
@@ -120,6 +140,11 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         Quantile levels of the per-year summaries.
     library
         Value library (``socval.values.Library``); default the scenario's or the default library.
+    values
+        Library values (WELLBY, QALY, carbon path, unit values with a range): ``"sampled"`` (shared parameters
+        ``value:<id>`` drawn in every draw), or ``"central"`` / ``"low"`` / ``"high"`` (fixed at that case);
+        None = the scenario's ``metadata.values`` (default ``"sampled"``). Values pinned by their own ``case`` stay
+        pinned (docs/model/appraisal.md).
 
     Returns
     -------
@@ -132,6 +157,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     """
     core = core_scenario(scenario)
     lib = scenario_library(scenario, library)
+    core = with_values(core, values, lib)
     if isinstance(draws, bool) or int(draws) != draws or draws < 1:
         raise _core.SamplingError(f"simulate: draws: expected a whole number >= 1, found {draws!r}")
     if isinstance(seed, bool) or int(seed) != seed or seed < 0:

@@ -109,11 +109,15 @@ def indicators(results: Results, scenario: Any = None) -> Dict[str, Indicator]:
         out[label] = Indicator(label, np.asarray(x, dtype=float), digits, definition)
 
     put("NPSV (GBP m)", results.draws("npsv") / _MILLION, 1,
-        "net present social value: PV of benefits - PV of costs with optimism bias")
-    put("BCR", results.draws("bcr"), 2, "benefit-cost ratio: PV of benefits / PV of costs with optimism bias")
+        "net present social value (UK perspective): PV of benefits - PV of all costs to UK society (the body's "
+        "costs with optimism bias and declared costs to others)")
+    put("BCR", results.draws("bcr"), 2, "benefit-cost ratio (UK perspective): PV of benefits / PV of all costs to "
+        "UK society (denominator: all costs, the body's with optimism bias and costs to others)")
     sroi = np.asarray(results.draws("sroi"), dtype=float)
     if np.isfinite(sroi).any():
-        put("SROI", sroi, 2, "SROI ratio: PV of benefits / PV of investment before optimism bias")
+        put("SROI", sroi, 2, "SROI ratio in the Social Value UK form: PV of net value (after deadweight, "
+            "displacement, attribution and drop-off) / PV of all inputs (the body's investment before optimism "
+            "bias and others' declared inputs); materiality and stakeholder involvement are outside the model")
     metrics = set(results.metrics())
     by_priority = results.by_priority() if any(m.startswith("priority.") for m in metrics) else None
     pillars_used = set() if by_priority is None else set(by_priority["pillar"].drop("unallocated", errors="ignore"))

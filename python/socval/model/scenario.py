@@ -245,8 +245,9 @@ class Scenario:
         return pd.DataFrame(self._core.edge_table(), columns=["from", "to", "kind", "coefficient", "lag", "form"])
 
     # -- evaluation ----------------------------------------------------------------------------------------------
-    def evaluate(self):
-        """Deterministic appraisal: every parameter at its central value (its mean).
+    def evaluate(self, values: Optional[str] = None):
+        """Deterministic appraisal: every parameter at its central value (its mean); ``values`` = ``"central"``,
+        ``"low"`` or ``"high"`` fixes the library values at that case (None: the scenario's ``metadata.values``).
 
         Returns
         -------
@@ -255,7 +256,9 @@ class Scenario:
             beneficiary, physical totals, per-year flows and the option -> priority attribution table.
         """
         from ..engine.evaluation import Evaluation
-        return Evaluation(_core.engine.evaluate(self._core, self._library), self.warnings)
+        from ..engine.simulation import with_values
+        return Evaluation(_core.engine.evaluate(with_values(self._core, values, self._library), self._library),
+                          self.warnings)
 
     # -- analyses (each lives in its own module; these are the scenario's doors to them) ------------------------
     def simulate(self, draws: int = 10_000, seed: int = 0, **options: Any):

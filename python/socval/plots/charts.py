@@ -539,7 +539,7 @@ def p_better(comparison: Any, metric: str = "npsv", ax=None):
     ax.set_ylabel("scenario A")
     cbar = fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
     cbar.set_label(f"P(A better than B) on {metric_name(metric)} (probability, 0 to 1)")
-    lower = " (lower is better)" if metric in ("pv_costs", "pv_investment") else ""
+    lower = " (lower is better)" if metric in ("pv_costs", "pv_investment", "pv_others") else ""
     ax.set_title(f"P(A better than B), {metric_name(metric)}{lower}: {n_draws(comparison):,} paired draws")
     return fig
 

@@ -22,7 +22,8 @@ LEVER_COLOURS: Dict[str, str] = {"commissioning": "#E69F00", "anchor": "#56B4E9"
 
 INK = "#333333"
 METRIC_NAMES = {"npsv": "NPSV", "bcr": "BCR", "sroi": "SROI ratio", "pv_benefits": "PV benefits",
-                 "pv_costs": "PV costs (with optimism bias)", "pv_investment": "PV investment (before optimism bias)"}
+                 "pv_costs": "PV costs (with optimism bias)", "pv_investment": "PV investment (before optimism bias)",
+                 "pv_others": "PV costs to others"}
 PREFIX_NAMES = {"priority": "value serving priority {}", "pillar": "{} value", "beneficiary": "value to {}",
                  "lever": "value attributed to lever {}", "lever_cost": "PV costs of lever {}",
                  "outcome": "{} (total over the horizon)", "outcome_pv": "PV of outcome {}"}

@@ -86,24 +86,29 @@ def _optimism_bias(content: _Content, lib) -> Dict[str, Any]:
             upper = lib.optimism_bias(cat)
             pid = f"options.{oid}.optimism_bias.mitigation"
             mit = _share(o["mitigation"]) + (" (uncertain)" if pid in _uncertain(content, n) else "")
-            key = (str(o["name"]), cat, _share(upper["capital"]), mit,
-                   _share(float(applied.at[oid, "ob_capital_uplift"])))
+            bounds = " / ".join(f"{k} {_share(upper[k])}" for k in ("capital", "operating") if upper[k] is not None)
+            uplifts = (f"capital {_share(float(applied.at[oid, 'ob_capital_uplift']))} / revenue "
+                       f"{_share(float(applied.at[oid, 'ob_revenue_uplift']))}")
+            delay = int(applied.at[oid, "delay_years"])
+            key = (str(o["name"]), cat, bounds, mit, uplifts + (f"; delay {delay} y" if delay else ""))
             rows.setdefault(key, []).append(n)
-    paragraphs = ["Capital costs are uplifted for optimism bias at the start of the appraisal (HM Treasury, "
-                  "Supplementary Green Book Guidance: Optimism Bias): uplift = the upper bound for the project "
-                  "category x (1 - mitigation). Revenue costs are not uplifted; the duration uplift is reported, "
-                  "not applied (docs/model/engine.md). The SROI ratio divides by the investment before the "
-                  "uplift, the BCR by the costs after it."]
+    paragraphs = ["Costs are uplifted for optimism bias at the start of the appraisal (HM Treasury, "
+                  "Supplementary Green Book Guidance: Optimism Bias): capital costs by the capital-expenditure upper "
+                  "bound of their project category, revenue costs by the operating-expenditure bound (outsourcing, "
+                  "41%), each x (1 - mitigation). A declared works-duration uplift delays the option's costs and "
+                  "outputs; a declared benefits shortfall reduces its outputs (docs/model/appraisal.md). The BCR "
+                  "divides by all costs to UK society after the uplift (costs to others included); the SROI ratio "
+                  "by all inputs before it (the body's investment and others' inputs)."]
     if not rows:
         paragraphs.append("No funded option carries an optimism bias category: costs are not uplifted.")
         return {"id": "optimism-bias", "title": "Optimism bias", "paragraphs": paragraphs, "facts": [],
                 "tables": []}
     show_used = content.is_comparison and any(len(v) < len(content.names) for v in rows.values())
-    cols = ["option", "category", "upper bound (capital)", "mitigation", "uplift applied (central)"] + (
+    cols = ["option", "category", "upper bound", "mitigation", "uplift applied (central)"] + (
         ["scenarios"] if show_used else [])
     body = [list(k) + ([content.used_by(v)] if show_used else []) for k, v in rows.items()]
     return {"id": "optimism-bias", "title": "Optimism bias", "paragraphs": paragraphs, "facts": [],
-            "tables": [_Table(cols, body, numeric=[False, False, True, True, True] + ([False] if show_used
+            "tables": [_Table(cols, body, numeric=[False, False, False, True, False] + ([False] if show_used
                                                                                          else []))]}
 
 

@@ -56,9 +56,9 @@ def _ratios_sentence(content: _Content, b: str) -> str:
         return ""
     lo, hi = np.quantile(bcr, headline.INTERVAL)
     p_pos = float(np.mean(content.npsv[b] > 0))
-    return (f"Its benefit-cost ratio is {bcr.mean():.2f} (90% interval {lo:.2f} to {hi:.2f}): each pound of "
-            f"cost returns {bcr.mean():.2f} pounds of social value, and benefits exceed costs in "
-            f"{_pct(p_pos)} of the draws.")
+    return (f"Its benefit-cost ratio is {bcr.mean():.2f} (90% interval {lo:.2f} to {hi:.2f}; UK perspective, "
+            f"all costs to UK society in the denominator): each pound of cost returns {bcr.mean():.2f} pounds of "
+            f"social value, and benefits exceed costs in {_pct(p_pos)} of the draws.")
 
 
 def _pillar_sentence(content: _Content, b: str) -> str:

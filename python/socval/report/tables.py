@@ -42,7 +42,10 @@ def headline_table(content: _Content) -> _Table:
     years = (f"{first}-{int(first) + int(horizon) - 1}" if first is not None and horizon is not None
              else "the horizon")
     note = (f"Mean [5th, 95th percentile] over {int(a['draws']):,} draws. Money in GBP million, "
-            f"{a.get('price_base_year')} prices; NPSV, BCR, SROI and value by pillar are present values; jobs, "
+            f"{a.get('price_base_year')} prices; NPSV, BCR, SROI and value by pillar are present values (UK "
+            f"perspective; BCR = PV benefits / PV of all costs to UK society, the body's with optimism bias and "
+            f"costs to others; SROI = PV benefits / PV of all inputs, the body's before optimism bias and others', "
+            f"in the Social Value UK form without its materiality test); jobs, "
             f"tCO2e and local spend are undiscounted totals over {years}. P(NPSV > 0): share of draws in which "
             f"benefits exceed costs." + (" P(best NPSV): share of the paired draws in which the scenario has the "
                                          "highest NPSV." if content.is_comparison else "")

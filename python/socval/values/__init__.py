@@ -72,7 +72,7 @@ def wellby_value(scenario: str = "central", price_base: int = 2024) -> float:
 
 
 def qaly_value(scenario: str = "central", price_base: int = 2024) -> float:
-    """Value of one QALY for cross-government appraisal (DHSC: GBP 70,000)."""
+    """Value of one QALY for cross-government appraisal (DHSC GBP 70,000 in 2019 prices, the WELLBY's base)."""
     return default_library().qaly_value(scenario, price_base)
 
 

@@ -32,10 +32,14 @@ TEST_CASE("NPSV, BCR and SROI from cost and benefit streams") {
     CHECK_THROWS_AS(sroi_ratio(1, -5), AppraisalError);
 }
 
-TEST_CASE("equivalent annual value: a level annuity has itself as its EAV") {
+TEST_CASE("equivalent annual value: a level annuity paid in years 1..n has itself as its EAV") {
     const auto s = DiscountSchedule::constant(0.035);
-    const double pv = present_value(std::vector<double>(10, 250.0), s);
+    const double pv = present_value(std::vector<double>(10, 250.0), s, 1);
     CHECK(equivalent_annual_value(pv, 10, s) == Approx(250).epsilon(1e-13));
+    // Green Book 2022 Annex A6 annuity factor (1 - 1.035^-10) / 0.035 = 8.316605: GBP 100 -> GBP 12.024137 a year
+    // (payments in years 1..10, as the `greenbook` R package); the years 0..9 convention would give 11.617.
+    CHECK(equivalent_annual_value(100, 10, s) == Approx(12.024136786739).epsilon(1e-12));
+    CHECK(equivalent_annual_value(100, 10, DiscountSchedule::constant(0.0)) == Approx(10.0).epsilon(1e-15));
     CHECK_THROWS_AS(equivalent_annual_value(pv, 0, s), AppraisalError);
 }
 

@@ -135,8 +135,10 @@ TEST_CASE("block evaluation: each draw of a block equals a block of one; lever t
     b.outcome("h", 300);
     b.serve("jobs", p1, 0.6);
     auto& a = b.option("a", model::Lever::anchor);
-    a.optimism_bias_category = "outsourcing";
+    a.optimism_bias_category = "standard_civil_engineering";  // capital 44%
     a.optimism_bias_mitigation = mit;
+    a.optimism_bias_revenue_category = "outsourcing";          // revenue 41%, the same uncertain mitigation
+    a.optimism_bias_revenue_mitigation = mit;
     Builder::cost(a, 0, 100, 10);
     Builder::cost(a, 1, 50, 10);
     auto& e = b.option("e", model::Lever::employer);

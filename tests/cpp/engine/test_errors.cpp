@@ -109,7 +109,7 @@ TEST_CASE("block arguments are checked", "[engine][errors]") {
     auto b = simple();
     auto mit = b.param("a.mitigation", Distribution::uniform(0, 1));
     b.s.options[0].optimism_bias_mitigation = mit;
-    b.s.options[0].optimism_bias_category = "outsourcing";
+    b.s.options[0].optimism_bias_category = "standard_buildings";
     const auto plan = engine::compile(b.s, library());
     CHECK_THROWS_WITH(engine::Evaluator(plan, engine::Tracking::none, 0), Contains("at least 1 draw"));
     engine::Evaluator ev(plan, engine::Tracking::none, 4);

@@ -12,6 +12,7 @@ using namespace socval;
 using enginetest::Builder;
 using enginetest::fixed;
 using enginetest::library;
+using Catch::Matchers::Contains;
 using Catch::Matchers::WithinRel;
 
 namespace {
@@ -137,6 +138,103 @@ TEST_CASE("optimism bias uplifts capital; SROI uses the investment before uplift
     CHECK_THAT(r.sroi, WithinRel(pvb / pvi, tol));
     CHECK_THAT(r.option_ob_capital[0], WithinRel(0.12, tol));
     CHECK_THAT(r.option_ob_duration[0], WithinRel(0.04 * 0.5, tol));
+    CHECK(r.option_ob_revenue[0] == 0.0);  // standard buildings has no operating-cost bound
+    CHECK(r.option_delay[0] == 0);         // works-duration delay not declared
+}
+
+TEST_CASE("optimism bias on revenue: outsourcing's operating-cost bound, by category and mitigation", "[engine][known]") {
+    // HM Treasury Supplementary Green Book Guidance: Optimism Bias, table of upper bounds: outsourcing 41%, measured
+    // on operating expenditure, no works-duration bound. Revenue 1000 in years 0 and 1, mitigation 0.4:
+    // uplift 0.41 x 0.6 = 0.246 -> costs 1246 a year. PV costs = 1246 (1 + 1/1.035); investment 1000 (1 + 1/1.035).
+    Builder b(2);
+    b.outcome("u", 1000);
+    auto& a = b.option("a");
+    a.optimism_bias_category = "outsourcing";
+    a.optimism_bias_mitigation = fixed(0.4);
+    Builder::cost(a, 0, 0, 1000);
+    Builder::cost(a, 1, 0, 1000);
+    b.output("a", "u", fixed(1));
+    b.fund("a");
+    const auto& cat = library().optimism_bias("outsourcing");
+    REQUIRE(cat.has_operating);
+    REQUIRE(!cat.has_capital);
+    REQUIRE(!cat.has_duration);
+    REQUIRE(cat.operating_upper == 0.41);
+    const auto r = engine::evaluate(b.s, library());
+    CHECK_THAT(r.pv_costs, WithinRel(1246 * (1 + 1 / 1.035), tol));
+    CHECK_THAT(r.pv_investment, WithinRel(1000 * (1 + 1 / 1.035), tol));
+    CHECK_THAT(r.option_ob_revenue[0], WithinRel(0.246, tol));
+    CHECK(r.option_ob_capital[0] == 0.0);
+
+    // Capital by its own category, revenue by outsourcing: standard buildings 24% x (1 - 0.5) on capital 2000 in
+    // year 0; outsourcing 41% x (1 - 0.2) = 32.8% on revenue 1000 in year 1.
+    // PV costs = 2000 x 1.12 + 1000 x 1.328 / 1.035.
+    Builder c(2);
+    c.outcome("u", 1000);
+    auto& o = c.option("a");
+    o.optimism_bias_category = "standard_buildings";
+    o.optimism_bias_mitigation = fixed(0.5);
+    o.optimism_bias_revenue_category = "outsourcing";
+    o.optimism_bias_revenue_mitigation = fixed(0.2);
+    Builder::cost(o, 0, 2000, 0);
+    Builder::cost(o, 1, 0, 1000);
+    c.output("a", "u", fixed(1));
+    c.fund("a");
+    const auto rc = engine::evaluate(c.s, library());
+    CHECK_THAT(rc.pv_costs, WithinRel(2240 + 1328 / 1.035, tol));
+    CHECK_THAT(rc.option_ob_revenue[0], WithinRel(0.328, tol));
+
+    // Outsourcing has no capital bound: an option with capital costs filed under it is refused.
+    Builder d(2);
+    d.outcome("u", 1000);
+    auto& x = d.option("a");
+    x.optimism_bias_category = "outsourcing";
+    Builder::cost(x, 0, 500, 0);
+    d.fund("a");
+    CHECK_THROWS_AS(engine::compile(d.s, library()), ScenarioError);
+    CHECK_THROWS_WITH(engine::compile(d.s, library()), Contains("capital-cost bound") && Contains("outsourcing"));
+    // A revenue category must have an operating bound.
+    x.optimism_bias_category = "standard_buildings";
+    x.optimism_bias_revenue_category = "standard_buildings";
+    CHECK_THROWS_WITH(engine::compile(d.s, library()), Contains("operating-cost"));
+}
+
+TEST_CASE("works-duration uplift delays costs and outputs; benefits shortfall reduces outputs", "[engine][known]") {
+    // non_standard_buildings: duration upper bound 39%, mitigation 0 (guidance table). Capital works in years 0..2
+    // (3 years): overrun 0.39 x 3 = 1.17 years -> a delay of round(1.17) = 1 whole year. Capital 100 a year moves to
+    // years 1..3 (uplifted 51%: 151 a year); the option's 2 units a year move with it.
+    Builder b(5);
+    b.outcome("u", 10);
+    auto& a = b.option("a");
+    a.optimism_bias_category = "non_standard_buildings";
+    a.optimism_bias_works_duration = true;
+    for (int y = 0; y < 3; ++y) Builder::cost(a, y, 100, 0);
+    b.output("a", "u", fixed(2));
+    b.fund("a");
+    auto r = engine::evaluate(b.s, library());
+    CHECK(r.option_delay[0] == 1);
+    CHECK(r.cost == std::vector<double>{0, 151, 151, 151, 0});
+    CHECK(r.level[0] == std::vector<double>{0, 2, 2, 2, 0});
+    // Mitigation 0.5: 0.195 x 3 = 0.585 -> 1 year; mitigation 0.9: 0.039 x 3 = 0.117 -> 0 (no delay).
+    a.optimism_bias_mitigation = fixed(0.9);
+    r = engine::evaluate(b.s, library());
+    CHECK(r.option_delay[0] == 0);
+    CHECK(r.level[0] == std::vector<double>{2, 2, 2, 0, 0});
+
+    // Benefits shortfall 25% (Green Book: benefits shortfall, a share of the benefits not delivered): per-year
+    // outputs 2 -> 1.5 and per-pound outputs on 0.01 x 100 = 1 -> 0.75 a year; costs unchanged.
+    a.optimism_bias_works_duration = false;
+    a.optimism_bias_mitigation = fixed(0);
+    a.benefits_shortfall = fixed(0.25);
+    b.output("a", "u", fixed(0.01), model::Output::Basis::per_pound);
+    r = engine::evaluate(b.s, library());
+    CHECK(r.cost == std::vector<double>{151, 151, 151, 0, 0});
+    CHECK_THAT(r.level[0][0], WithinRel(2.25, tol));
+    CHECK_THAT(r.pv_benefits, WithinRel(22.5 * (1 + 1 / 1.035 + 1 / (1.035 * 1.035)), tol));
+    // An uncertain shortfall: the mean of uniform(0, 0.5) gives the same central evaluation.
+    a.benefits_shortfall = b.param("a.benefits_shortfall", Distribution::uniform(0, 0.5));
+    r = engine::evaluate(b.s, library());
+    CHECK_THAT(r.pv_benefits, WithinRel(22.5 * (1 + 1 / 1.035 + 1 / (1.035 * 1.035)), tol));
 }
 
 TEST_CASE("funding scale and start shift and scale costs and outputs", "[engine][known]") {
@@ -224,4 +322,63 @@ TEST_CASE("carbon beyond the published table is held, with a warning", "[engine]
     REQUIRE(r.warnings.size() == 1);
     CHECK_THAT(r.warnings[0], Catch::Matchers::Contains("2051"));
     CHECK(r.value[0][2] == r.value[0][1]);  // 2051 holds 2050's value
+}
+
+TEST_CASE("a sampled library value scales every year of every outcome that uses it", "[engine][known]") {
+    // Two outcomes valued with the shared WELLBY parameter (GBP per WELLBY, 2019 prices, central 13,000) and one
+    // with the carbon multiple: the value of year t is level x per_unit x P_t x V / V_c. WELLBY outcome w: 0.5
+    // WELLBY per unit, 2 units in years 0 and 1; price base 2019, so P = V_c = 13,000 and the PV at a draw V is
+    // 2 x 0.5 x V (1 + 1/1.035) (docs/model/appraisal.md, value uncertainty).
+    Builder b(2, 2025, 2019);
+    auto wellby = b.param("value:wellby", Distribution::triangular(10000, 13000, 16000));
+    auto& w = b.outcome("w");
+    w.valuation.kind = model::Valuation::Kind::wellby;
+    w.valuation.per_unit = fixed(0.5);
+    w.valuation.library_value = wellby;
+    w.valuation.library_central = 13000;
+    auto& a = b.option("a");
+    Builder::cost(a, 0, 0, 100);
+    Builder::cost(a, 1, 0, 100);
+    b.output("a", "w", fixed(2));
+    b.fund("a");
+    const auto plan = engine::compile(b.s, library());
+    engine::Evaluator ev(plan, engine::Tracking::none, 4);
+    std::vector<double> params{10000, 13000, 16000, 11111};
+    ev.run(params.data(), 4, 4);
+    for (int d = 0; d < 4; ++d)
+        CHECK_THAT(ev.pv_benefits()[d], WithinRel(params[static_cast<std::size_t>(d)] * (1 + 1 / 1.035), tol));
+    // At the central value the result is exactly the fixed-value evaluation.
+    const double central = engine::evaluate(b.s, library()).pv_benefits;
+    w.valuation.library_value = fixed(1.0);
+    w.valuation.library_central = 1.0;
+    CHECK(engine::evaluate(b.s, library()).pv_benefits == central);
+}
+
+TEST_CASE("costs to others: in PV costs (all costs to UK society) and the SROI's inputs, not uplifted", "[engine][known]") {
+    // The body: capital 1000 in year 0, standard buildings 24% x (1 - 0.5) = 12% -> 1120. Suppliers' premium 100 in
+    // year 1 and partners' in-kind 50 in year 0 (scale 2: 200 and 100). Benefits: 1 unit a year worth 1000, years
+    // 0..1. Green Book: PV costs = all costs to UK society = 2240 + 100 + 200/1.035; BCR = PV benefits / that
+    // (denominator stated: all costs). SROI (Social Value UK): PV benefits / (body's investment 2000 + others'
+    // inputs 100 + 200/1.035).
+    Builder b(2);
+    b.outcome("u", 1000);
+    auto& a = b.option("a");
+    a.optimism_bias_category = "standard_buildings";
+    a.optimism_bias_mitigation = fixed(0.5);
+    Builder::cost(a, 0, 1000, 0);
+    Builder::cost(a, 1, 0, 0);  // year 1 is funded (outputs per year funded), at no cost to the body
+    a.costs_to_others.push_back({1, fixed(100), "suppliers", {}});
+    a.costs_to_others.push_back({0, fixed(50), "partners", {}});
+    b.output("a", "u", fixed(0.5));
+    b.fund("a", 2);
+    const auto r = engine::evaluate(b.s, library());
+    const double pvo = 100 + 200 / 1.035, pvb = 1000 * (1 + 1 / 1.035);
+    CHECK_THAT(r.pv_others, WithinRel(pvo, tol));
+    CHECK_THAT(r.pv_costs, WithinRel(2240 + pvo, tol));
+    CHECK_THAT(r.pv_investment, WithinRel(2000, tol));
+    CHECK_THAT(r.npsv, WithinRel(pvb - 2240 - pvo, tol));
+    CHECK_THAT(r.bcr, WithinRel(pvb / (2240 + pvo), tol));
+    CHECK_THAT(r.sroi, WithinRel(pvb / (2000 + pvo), tol));
+    CHECK(r.cost == std::vector<double>{2340, 200});
+    CHECK(r.investment == std::vector<double>{2000, 0});
 }

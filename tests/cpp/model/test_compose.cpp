@@ -35,8 +35,9 @@ TEST_CASE("include: sections of shared files are combined, locations keep their 
     CHECK(sc.outcomes[0].where.line == 3);
     CHECK(sc.options[2].id == "clinic");
     REQUIRE(sc.funded.size() == 2);
-    CHECK(sc.parameters.size() == 1);
+    CHECK(sc.parameters.size() == 2);  // and value:carbon, the DESNZ path drawn (metadata.values: sampled)
     CHECK(sc.parameters[0].id == "outcomes.jobs_local.deadweight");
+    CHECK(sc.parameters[1].id == "value:carbon");
     CHECK(sc.parameters[0].where.file == test::scenarios_dir() + "/shared/outcomes.yaml");
 }
 
@@ -81,7 +82,8 @@ TEST_CASE("extends chains; plain values replace distributions; lists replace") {
     CHECK(sc.meta.description == "Stronger deadweight and an anchor purchase");
     CHECK(sc.outcomes[0].deadweight.value == 0.4);
     CHECK_FALSE(sc.outcomes[0].deadweight.uncertain());
-    CHECK(sc.parameters.empty());
+    REQUIRE(sc.parameters.size() == 1);  // only the library's carbon path (metadata.values: sampled)
+    CHECK(sc.parameters[0].id == "value:carbon");
     REQUIRE(sc.outcomes[0].priorities.size() == 2);  // map merged: good_work changed, health added
     CHECK(sc.outcomes[0].priorities[0].share == 0.5);
     REQUIRE(sc.funded.size() == 1);

@@ -45,7 +45,7 @@ TEST_CASE("complete example: metadata and priorities") {
     CHECK(p.tags.at("ppn002") == std::vector<std::string>{"economic_inequality"});
     CHECK(p.tags.at("toms") == std::vector<std::string>{"jobs"});
     CHECK(p.tags.at("other") == std::vector<std::string>{"WECA priority 2"});
-    CHECK(p.where.line == 12);  // "- id: good_work" (line 1 of the file is a comment)
+    CHECK(p.where.line == 13);  // "- id: good_work" (line 1 of the file is a comment)
     CHECK(p.where.column == 5);
     CHECK(sc.priorities[1].name == "net_zero");  // name defaults to the id
     CHECK(sc.priorities[1].pillar == Pillar::environmental);
@@ -68,7 +68,7 @@ TEST_CASE("complete example: outcomes") {
     CHECK(jobs.deadweight.value == Approx(1.0 / 3.0));
     CHECK(param(sc, jobs.deadweight).id == "outcomes.jobs_local.deadweight");
     CHECK(param(sc, jobs.deadweight).distribution.kind() == DistributionKind::triangular);
-    CHECK(param(sc, jobs.deadweight).where.line == 33);
+    CHECK(param(sc, jobs.deadweight).where.line == 34);
     CHECK(jobs.displacement.value == 0.25);
     CHECK_FALSE(jobs.displacement.uncertain());
     // PERT mean (min + 4 mode + max) / 6 = (0.05 + 0.4 + 0.3) / 6 = 0.125.
@@ -134,6 +134,11 @@ TEST_CASE("complete example: options, links, funding, correlations") {
     CHECK(r.costs[2].capital.value == 0);
     CHECK(r.optimism_bias_category == "standard_buildings");
     CHECK(r.optimism_bias_mitigation.value == 0.4);
+    CHECK(r.optimism_bias_revenue_category == "outsourcing");
+    CHECK(r.optimism_bias_revenue_mitigation.value == 0.2);
+    CHECK(r.optimism_bias_works_duration);
+    CHECK(param(sc, r.benefits_shortfall).id == "options.retrofit.benefits_shortfall");
+    CHECK(r.benefits_shortfall.value == Approx(0.1 * 4 / 6 + 0.3 / 6));  // PERT mean (min + 4 mode + max) / 6
     REQUIRE(r.outputs.size() == 3);
     CHECK(sc.outcomes[static_cast<std::size_t>(r.outputs[0].outcome)].id == "co2e_avoided");
     CHECK(param(sc, r.outputs[0].amount).id == "options.retrofit.outputs.co2e_avoided.amount");
@@ -146,6 +151,10 @@ TEST_CASE("complete example: options, links, funding, correlations") {
     const Option& s = sc.options[1];
     CHECK(s.lever == Lever::employer);
     CHECK(s.optimism_bias_category.empty());
+    CHECK(s.optimism_bias_revenue_category.empty());
+    CHECK_FALSE(s.optimism_bias_works_duration);
+    CHECK(!s.benefits_shortfall.uncertain());
+    CHECK(s.benefits_shortfall.value == 0);
     CHECK(s.outputs.size() == 1);
 
     REQUIRE(sc.links.size() == 3);
@@ -178,7 +187,7 @@ TEST_CASE("complete example: options, links, funding, correlations") {
     CHECK(sc.parameters[static_cast<std::size_t>(c.params[1])].id == "outcomes.jobs_local.leakage");
     CHECK(c.matrix == std::vector<double>{1, 0.5, 0.5, 1});
 
-    CHECK(sc.parameters.size() == 7);
+    CHECK(sc.parameters.size() == 8);
     CHECK(sc.warnings.empty());
 }
 
@@ -246,4 +255,74 @@ TEST_CASE("a key set to null counts as not given") {
     CHECK(sc.outcomes[0].valuation.kind == Valuation::Kind::none);
     CHECK(sc.outcomes[0].deadweight.value == 0);
     CHECK(sc.source_text.find("description") == std::string::npos);
+}
+
+TEST_CASE("library values with a range are shared parameters keyed by library id (metadata.values: sampled)") {
+    // HMT Wellbeing Guidance 2021: WELLBY GBP 10,000 / 13,000 / 16,000 (2019 prices) -> triangular, mean 13,000.
+    // DESNZ carbon paths: low 50%, high 150% of central -> the multiple triangular(0.5, 1, 1.5).
+    const std::string body =
+        "priorities: [{id: p, pillar: social}]\n"
+        "outcomes:\n"
+        "  - {id: w1, unit: u, value: {kind: wellby, per_unit: 0.1}, priorities: {p: 1}}\n"
+        "  - {id: w2, unit: u, value: {kind: wellby}, priorities: {p: 1}}\n"
+        "  - {id: w3, unit: u, value: {kind: wellby, case: high}, priorities: {p: 1}}\n"
+        "  - {id: c, unit: t, value: {kind: carbon}, priorities: {p: 1}}\n"
+        "  - {id: q, unit: QALY, value: {kind: qaly}, priorities: {p: 1}}\n"
+        "  - {id: j, unit: u, value: {kind: unit_value, library_id: emp_wb_gbp_unemp_to_emp}, priorities: {p: 1}}\n"
+        "options: [{id: o, lever: anchor, costs: [{year: 0, revenue: 1}], outputs: {w1: 1, w2: 1, w3: 1, c: 1, q: 1, j: 1}}]\n"
+        "scenario: {funded: [o]}\n";
+    const Scenario sc = read_text("metadata: {name: m, price_base_year: 2024, horizon: 3}\n" + body);
+    CHECK(sc.meta.values == "sampled");
+    REQUIRE(sc.parameters.size() == 3);  // wellby (shared by w1 and w2), carbon, the unit value; the QALY has no range
+    const auto& w1 = outcome(sc, "w1").valuation;
+    const auto& w2 = outcome(sc, "w2").valuation;
+    CHECK(param(sc, w1.library_value).id == "value:wellby");
+    CHECK(w1.library_value.param == w2.library_value.param);
+    CHECK(param(sc, w1.library_value).distribution.describe() == "triangular(min=10000, mode=13000, max=16000)");
+    CHECK(w1.library_value.value == 13000);
+    CHECK(w1.library_central == 13000);
+    CHECK(outcome(sc, "w3").valuation.library_value.param == -1);  // pinned by its case
+    CHECK(outcome(sc, "w3").valuation.library_case == values::Case::high);
+    CHECK(param(sc, outcome(sc, "c").valuation.library_value).id == "value:carbon");
+    CHECK(param(sc, outcome(sc, "c").valuation.library_value).distribution.describe() ==
+          "triangular(min=0.5, mode=1, max=1.5)");
+    CHECK(outcome(sc, "q").valuation.library_value.param == -1);
+    const auto& j = outcome(sc, "j").valuation;
+    CHECK(param(sc, j.library_value).id == "value:emp_wb_gbp_unemp_to_emp");
+    CHECK(j.library_value.value == Approx((3800.0 + 5980 + 8480) / 3).epsilon(1e-14));
+
+    // values: low fixes every value not pinned at low (carbon too); carbon_case pins carbon.
+    const Scenario low = read_text("metadata: {name: m, price_base_year: 2024, horizon: 3, values: low}\n" + body);
+    CHECK(low.parameters.empty());
+    CHECK(outcome(low, "w1").valuation.library_case == values::Case::low);
+    CHECK(outcome(low, "w3").valuation.library_case == values::Case::high);
+    CHECK(outcome(low, "c").valuation.library_case == values::Case::low);
+    const Scenario pinned =
+        read_text("metadata: {name: m, price_base_year: 2024, horizon: 3, carbon_case: high}\n" + body);
+    CHECK(pinned.parameters.size() == 2);
+    CHECK(outcome(pinned, "c").valuation.library_value.param == -1);
+    CHECK(outcome(pinned, "c").valuation.library_case == values::Case::high);
+    CHECK_THROWS_WITH(read_text("metadata: {name: m, price_base_year: 2024, horizon: 3, values: median}\n" + body),
+                      Catch::Matchers::Contains("metadata.values") && Catch::Matchers::Contains("median"));
+}
+
+TEST_CASE("costs to others and benefits shortfall are read with their parameter ids") {
+    // minimal()'s option o1 with extra keys
+    auto with = [](const std::string& keys) {
+        std::string text = minimal();
+        const std::string at = "outputs: {a: 1}}";
+        return text.replace(text.find(at), at.size(), "outputs: {a: 1}, " + keys + "}");
+    };
+    const Scenario sc = read_text(with("benefits_shortfall: 0.2, costs_to_others: "
+                                       "[{year: 1, amount: {dist: uniform, min: 10, max: 30}, bearer: participants}]"));
+    const Option& o = sc.options[0];
+    CHECK(o.benefits_shortfall.value == 0.2);
+    REQUIRE(o.costs_to_others.size() == 1);
+    CHECK(o.costs_to_others[0].year == 1);
+    CHECK(o.costs_to_others[0].bearer == "participants");
+    CHECK(param(sc, o.costs_to_others[0].amount).id == "options.o1.costs_to_others[0].amount");
+    CHECK(o.costs_to_others[0].amount.value == 20);
+    CHECK_THROWS_WITH(read_text(with("costs_to_others: [{year: 0, amount: 5, bearer: me}]")),
+                      Catch::Matchers::Contains("bearer") && Catch::Matchers::Contains("me"));
+    CHECK_THROWS_WITH(read_text(with("benefits_shortfall: 1.5")), Catch::Matchers::Contains("benefits_shortfall"));
 }

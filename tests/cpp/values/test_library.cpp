@@ -115,7 +115,17 @@ TEST_CASE("WELLBY value in a chosen price base") {
     CHECK(50 * lib().wellby_value(values::Case::central, 2024) == Approx(801395.661367181).epsilon(1e-13));
 }
 
-TEST_CASE("QALY value") { CHECK(lib().qaly_value(values::Case::central, 2024) == 70000); }
+// QALY: GBP 70,000 in 2019 prices, the WELLBY's base (HMT Wellbeing Guidance 2021, Annex 2: GBP 60,000 in 2014
+// prices uprated to 2019, about 70,000). 2024 prices: 70000 x 100 / 81.1085 = 86,304.148; one QALY is
+// 70,000 / 13,000 = 5.3846 WELLBYs in every price base.
+TEST_CASE("QALY value on the WELLBY's price base") {
+    CHECK(lib().qaly_value(values::Case::central, 2019) == 70000);
+    CHECK(lib().qaly_value(values::Case::central, 2024) == Approx(86304.1481472349).epsilon(1e-13));
+    CHECK(lib().provenance("qaly").price_base_year == lib().provenance("wellby").price_base_year);
+    for (int pb : {1995, 2019, 2022, 2024})
+        CHECK(lib().qaly_value(values::Case::central, pb) / lib().wellby_value(values::Case::central, pb) ==
+              Approx(70000.0 / 13000.0).epsilon(1e-13));
+}
 
 // Carbon NPV by hand: 1 tCO2e avoided each year 2025-2029, central DESNZ values (2022 prices) 273.06, 277.22,
 // 281.44, 285.73, 290.08; rebased to 2024 prices by 100 / 90.5005; discounted at 3.5% from 2025 = year 0.
@@ -148,6 +158,16 @@ TEST_CASE("optimism bias: categories, mitigation and the blended uplift") {
           Approx(0.321).epsilon(1e-14));
     CHECK(appraisal::optimism_bias_uplift(0.24, 0.5) == Approx(0.12));
     CHECK_THROWS_WITH(lib().optimism_bias("bridges"), Contains("found 'bridges'"));
+    // The table's footnote: outsourcing's 41% is measured on operating expenditure; it has no duration bound.
+    const auto& out = lib().optimism_bias("outsourcing");
+    CHECK(out.has_operating);
+    CHECK(out.operating_upper == 0.41);
+    CHECK_FALSE(out.has_capital);
+    CHECK_FALSE(out.has_duration);
+    CHECK(std_b.has_capital);
+    CHECK(std_b.has_duration);
+    CHECK_FALSE(std_b.has_operating);
+    CHECK(non_std.duration_upper == 0.39);
 }
 
 TEST_CASE("unknown schedule, case and unit value are typed errors naming what was found") {
@@ -187,4 +207,15 @@ TEST_CASE("a malformed library file is reported with file, line and column") {
     CHECK_THROWS_WITH(values::Library::load(dir.string()), Contains("wellby.yaml"));
     fs::remove_all(dir);
     CHECK_THROWS_WITH(values::Library::load("/nonexistent/socval"), Contains("file not found"));
+}
+
+// DESNZ (November 2023, table 3): the low and high carbon paths are 50% and 150% of the central path in every
+// year, to the table's rounding (0.01 GBP on values >= 126): the basis of value:carbon, a multiple of the central
+// path (docs/model/appraisal.md, value uncertainty).
+TEST_CASE("carbon: low and high paths are 50% and 150% of central") {
+    for (int year = 2020; year <= 2050; ++year) {
+        const double c = lib().carbon_value(year, values::Case::central, 2022);
+        CHECK(lib().carbon_value(year, values::Case::low, 2022) / c == Approx(0.5).margin(1e-4));
+        CHECK(lib().carbon_value(year, values::Case::high, 2022) / c == Approx(1.5).margin(1e-4));
+    }
 }

@@ -102,32 +102,46 @@ def evaluate(doc: Dict[str, Any], lib: Library) -> Dict[str, Any]:
         funded.append((f["option"], float(f.get("scale", 1)), int(f.get("start", 0))))
     funded_ids = [f[0] for f in funded]
 
-    # 1. Costs: pre-uplift spend by option and year; costs with optimism bias on capital.
+    # 1. Costs: pre-uplift spend by option and year (x (1 - benefits shortfall): the option's level); costs with
+    # optimism bias on capital (capital bound) and revenue (operating bound); works-duration delay.
     spend = {i: [0.0] * H for i in funded_ids}
     listed = {i: [False] * H for i in funded_ids}
+    keep = {}
     cost = [0.0] * H
     investment = [0.0] * H
     option_cost = {i: [0.0] * H for i in funded_ids}
     for oid, scale, start in funded:
         o = options[oid]
         ob = o.get("optimism_bias")
-        upper, mitigation = 0.0, 0.0
+        upper, mitigation, rev_upper, rev_mitigation, delay = 0.0, 0.0, 0.0, 0.0, 0
         if ob is not None:
-            cat = ob if isinstance(ob, str) else ob["category"]
-            upper = float(lib.optimism_bias[cat]["capital"])
+            cat = lib.optimism_bias[ob if isinstance(ob, str) else ob["category"]]
+            upper = float(cat.get("capital", 0.0))
             mitigation = 0.0 if isinstance(ob, str) else central(ob.get("mitigation", 0))
+            rev = None if isinstance(ob, str) else ob.get("revenue")
+            if rev:
+                rev_upper = float(lib.optimism_bias[rev["category"]]["operating"])
+                rev_mitigation = central(rev.get("mitigation", 0))
+            else:
+                rev_upper, rev_mitigation = float(cat.get("operating", 0.0)), mitigation
+            if not isinstance(ob, str) and ob.get("works_duration"):
+                works = [int(c["year"]) for c in o.get("costs") or [] if c.get("capital", 0) != 0]
+                overrun = float(cat["duration"]) * (1 - mitigation) * (max(works) - min(works) + 1)
+                delay = math.floor(overrun + 0.5)  # round half away from zero (overrun >= 0)
         uplift = upper * (1 - mitigation)
+        rev_uplift = rev_upper * (1 - rev_mitigation)
+        keep[oid] = 1 - central(o.get("benefits_shortfall", 0))
         for c in o.get("costs") or []:
-            t = start + int(c["year"])
+            t = start + delay + int(c["year"])
             if not 0 <= t < H:
                 continue
             capital = central(c.get("capital", 0))
             revenue = central(c.get("revenue", 0))
-            spend[oid][t] += scale * (capital + revenue)
+            spend[oid][t] += scale * (capital + revenue) * keep[oid]
             listed[oid][t] = True
             investment[t] += scale * (capital + revenue)
-            cost[t] += scale * (capital * (1 + uplift) + revenue)
-            option_cost[oid][t] += scale * (capital * (1 + uplift) + revenue)
+            cost[t] += scale * (capital * (1 + uplift) + revenue * (1 + rev_uplift))
+            option_cost[oid][t] += scale * (capital * (1 + uplift) + revenue * (1 + rev_uplift))
 
     # Outputs per outcome: (option, amount, per_pound).
     outputs: List[List[tuple]] = [[] for _ in outcomes]
@@ -189,7 +203,7 @@ def evaluate(doc: Dict[str, Any], lib: Library) -> Dict[str, Any]:
                     if per_pound:
                         gross += amount * spend[oid][t]
                     elif listed[oid][t]:
-                        gross += amount * scale_of[oid]
+                        gross += amount * scale_of[oid] * keep[oid]
                 for l in links[o]:
                     s = t - int(l.get("lag", 0))
                     if s < 0:

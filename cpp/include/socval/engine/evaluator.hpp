@@ -73,7 +73,8 @@ public:
     const double* pv_benefits() const;    ///< PV of monetised outcomes (each outcome's schedule)
     const double* npsv() const;           ///< pv_benefits - pv_costs
     const double* bcr() const;            ///< pv_benefits / pv_costs; NaN when pv_costs == 0
-    const double* sroi() const;           ///< pv_benefits / pv_investment; NaN when pv_investment == 0
+    const double* sroi() const;           ///< pv_benefits / (pv_investment + pv_others); NaN when that is 0
+    const double* pv_others() const;      ///< PV of costs to others (suppliers, partners, participants)
     /// PV value serving priority k (k < number of priorities), or unallocated (k == number of priorities).
     const double* priority_value(int k) const;
     /// PV value by pillar: 0 social, 1 economic, 2 environmental, 3 unallocated.

@@ -34,8 +34,13 @@ struct OptionPlan {
     std::vector<CostEntry> costs;    ///< sorted by year, only years inside the horizon
     std::vector<char> funded_year;   ///< per appraisal year: 1 when the cost profile lists that year
     double ob_capital_upper = 0;     ///< library upper bound of the capital uplift (0 without a category)
-    double ob_duration_upper = 0;    ///< library upper bound of the works-duration uplift (reported, not applied)
+    double ob_duration_upper = 0;    ///< library upper bound of the works-duration uplift
     Q mitigation;                    ///< share of the upper bound mitigated, in [0, 1]
+    double ob_revenue_upper = 0;     ///< operating-cost upper bound applied to revenue costs (0: none)
+    Q revenue_mitigation;            ///< share of the revenue bound mitigated, in [0, 1]
+    int delay = 0;                   ///< works-duration uplift applied as a delay of costs and outputs, whole years
+    Q benefits_shortfall;            ///< share of the option's outputs not delivered, in [0, 1]
+    std::vector<std::pair<int, Q>> others;  ///< costs to others: (appraisal year, GBP before scale), in the horizon
 };
 
 /// A direct output of a funded option into an outcome.
@@ -65,6 +70,8 @@ struct OutcomePlan {
     int duration = 1;
     Q drop_off;
     Q per_unit;                       ///< valued units per unit of outcome (Valuation::per_unit)
+    Q value;                          ///< a sampled library value ("value:<id>"); unit price x value / value_central
+    double value_central = 1.0;
     std::vector<double> unit_price;   ///< GBP (price base) per valued unit, by appraisal year; zeros if not monetised
     bool monetised = false;
     int schedule = 0;                 ///< index into Plan::discount

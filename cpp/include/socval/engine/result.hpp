@@ -28,6 +28,7 @@ struct AppraisalResult {
 
     double pv_costs = 0;       ///< with optimism bias
     double pv_investment = 0;  ///< before optimism bias
+    double pv_others = 0;      ///< costs to others (suppliers, partners, participants), part of pv_costs
     double pv_benefits = 0;
     double npsv = 0;
     double bcr = 0;   ///< NaN when pv_costs == 0
@@ -46,7 +47,9 @@ struct AppraisalResult {
     std::vector<double> option_value;           ///< PV value attributed to each funded option
     std::vector<double> option_cost;            ///< PV costs with optimism bias of each funded option
     std::vector<double> option_ob_capital;      ///< capital uplift applied (upper x (1 - mitigation))
-    std::vector<double> option_ob_duration;     ///< duration uplift (upper x (1 - mitigation)), reported only
+    std::vector<double> option_ob_duration;     ///< duration uplift (upper x (1 - mitigation))
+    std::vector<double> option_ob_revenue;      ///< revenue (operating cost) uplift applied
+    std::vector<int> option_delay;              ///< works-duration delay applied, whole years
 
     std::vector<std::string> outcome_ids;
     std::vector<std::string> outcome_units;

@@ -84,6 +84,7 @@ struct SimulationResult {
 
     // Per draw (npsv, bcr, sroi and pillar_value empty without keep_derived).
     std::vector<double> pv_costs, pv_investment, pv_benefits, npsv, bcr, sroi;
+    std::vector<double> pv_others;  ///< PV of costs to others (part of pv_costs), per draw
     std::vector<std::vector<double>> priority_value;     ///< [priority (+ unallocated)][draw]
     std::vector<std::vector<double>> pillar_value;  ///< [social, economic, environmental, unallocated][draw]
     std::vector<std::vector<double>> beneficiary_value;  ///< [fiscal, economic, social][draw]; empty if not kept
