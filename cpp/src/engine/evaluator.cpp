@@ -256,7 +256,7 @@ struct Evaluator::Impl {
     const std::vector<DotOp>& dot_ops;
     const std::vector<std::pair<int, int>>& terms;
     const std::vector<StepOp>& program;
-    const int zeros, ones, uplift_row, sat_scratch;
+    const int zeros, ones, uplift_row, rev_uplift_row, sat_scratch;
     const std::vector<int>& spend_row;
     const int cost_row, invest_row, level_row, opv_row, ototal_row, gopv_row;
     const std::vector<int>& alias;
@@ -310,7 +310,7 @@ struct Evaluator::Impl {
           const_values(d.const_values), n_work(d.n_work), option_ops(d.option_ops), outcome_ops(d.outcome_ops),
           scaled_ops(d.scaled_ops), sat_ops(d.sat_ops), share_ops(d.share_ops), post_ops(d.post_ops),
           adjoint(d.adjoint), adjoint_ops(d.adjoint_ops), adjoint_terms(d.adjoint_terms), dot_ops(d.dot_ops),
-          terms(d.terms), program(d.program), zeros(d.zeros), ones(d.ones), uplift_row(d.uplift_row),
+          terms(d.terms), program(d.program), zeros(d.zeros), ones(d.ones), uplift_row(d.uplift_row), rev_uplift_row(d.rev_uplift_row),
           sat_scratch(d.sat_scratch), spend_row(d.spend_row), cost_row(d.cost_row), invest_row(d.invest_row),
           level_row(d.level_row), opv_row(d.opv_row), ototal_row(d.ototal_row), gopv_row(d.gopv_row),
           alias(d.alias), gpropagated(d.gpropagated), head_row(d.head_row), prio_row(d.prio_row),
