@@ -27,6 +27,9 @@ inline std::string child(const std::string& path, const std::string& key) {
 /// `path` + "[i]".
 inline std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
+/// Throw "expected <expect>, found ..." for a value that is not a number, saying how to write a number given with
+/// thousands separators ("1,500,000").
+[[noreturn]] void not_a_number(const Node& n, const std::string& path, const std::string& expect);
 /// Require a map; `what` names it in the message (e.g. "an outcome").
 void require_map(const Node& n, const std::string& path, const std::string& what);
 /// Every key of map `n` must be in `allowed`; otherwise "unknown key 'x' in <what> (did you mean 'y'?); allowed: ...".

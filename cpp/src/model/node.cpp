@@ -234,21 +234,33 @@ Node convert(const YAML::Node& y, const std::string& file, const Location& fallb
         case YAML::NodeType::Sequence: {
             n.type = Node::Type::sequence;
             check_tag(y, n.where, "");
-            const Node* prev = nullptr;
-            for (const auto& item : y) {
-                n.items.push_back(convert(item, file, n.where, count));
-                const Node& cur = n.items.back();
-                if (prev && prev->is_scalar() && !prev->quoted && follows_comma(*prev, cur.where, cur))
-                    thousands(prev->text + "," + cur.text, prev->where);
-                prev = &cur;
+            for (const auto& item : y) n.items.push_back(convert(item, file, n.where, count));
+            // `[1,000, 2]`: a number split by commas into items of three digits; reported as written.
+            for (std::size_t k = 1; k < n.items.size(); ++k) {
+                const Node& first = n.items[k - 1];
+                if (!first.is_scalar() || first.quoted || !follows_comma(first, n.items[k].where, n.items[k])) continue;
+                std::string written = first.text;
+                Location end = first.where;
+                end.column += static_cast<int>(first.text.size());
+                for (std::size_t j = k; j < n.items.size(); ++j) {
+                    const Node& part = n.items[j];
+                    if (!part.is_scalar() || part.quoted || part.text.size() != 3 || part.where.line != end.line ||
+                        part.where.column != end.column + 1 || !looks_numeric(part.text))
+                        break;
+                    written += "," + part.text;
+                    end = part.where;
+                    end.column += 3;
+                }
+                thousands(written, first.where);
             }
             break;
         }
         case YAML::NodeType::Map: {
             n.type = Node::Type::map;
             check_tag(y, n.where, "");
-            std::string number;  // a plain number just before a comma, as written so far ("1" then "1,000")
+            std::string number;  // the last plain number value, then "1,000", ... while keys '000' follow it
             Location number_at, number_end;
+            bool split = false;  // a key '000' followed the number: it was split by a comma
             for (const auto& kv : y) {
                 Member m;
                 m.key_where = mark_of(kv.first, file);
@@ -258,40 +270,41 @@ Node convert(const YAML::Node& y, const std::string& file, const Location& fallb
                                                          std::string(kv.first.IsMap() ? "map" : "list"));
                 m.key = kv.first.Scalar();
                 check_tag(kv.first, m.key_where, m.key);
-                // `{revenue: 200,000}`: in flow style the comma ends the value, leaving 200 and a key '000'.
+                // `{revenue: 200,000}`: in flow style the comma ends the value, leaving 200 and a key '000'
+                // (and `1,000,000` two keys '000'); the whole run is reported once it ends.
                 const bool digits3 = m.key.size() == 3 && std::all_of(m.key.begin(), m.key.end(), [](char c) {
                     return c >= '0' && c <= '9';
                 });
                 if (!number.empty() && digits3 && kv.second.IsNull() && kv.first.Tag() == "?" &&
-                    m.key_where.line == number_end.line && m.key_where.column == number_end.column + 1)
-                    thousands(number + "," + m.key, number_at);
+                    m.key_where.line == number_end.line && m.key_where.column == number_end.column + 1) {
+                    number += "," + m.key;
+                    number_end = m.key_where;
+                    number_end.column += 3;
+                    split = true;
+                    continue;
+                }
+                if (split) thousands(number, number_at);
                 if (m.key == "<<" && kv.first.Tag() == "?")
                     throw ScenarioError(m.key_where, "merge keys (<<) are not read: they would copy keys silently "
                                                      "and change meaning between YAML readers; write the keys out");
                 if (const Member* first = n.member(m.key)) {
                     Location both = m.key_where;
-                    both.key = m.key;
-                    throw ScenarioError(both, "key '" + m.key + "' is given twice in the same map (first at line " +
-                                                  std::to_string(first->key_where.line) +
-                                                  "); give each key once");
+                    both.key = cut(m.key, 40);
+                    throw ScenarioError(both, "key '" + cut(m.key, 40) +
+                                                  "' is given twice in the same map (first at line " +
+                                                  std::to_string(first->key_where.line) + "); give each key once");
                 }
                 m.value = convert(kv.second, file, m.key_where, count);
-                // Remember a plain number (or a run of 3-digit keys after one) that a comma may have split.
-                if (!number.empty() && digits3 && m.value.is_null() && m.key_where.line == number_end.line &&
-                    m.key_where.column == number_end.column + 1) {
-                    number += "," + m.key;
-                    number_end = m.key_where;
-                    number_end.column += 3;
-                } else if (m.value.is_scalar() && !m.value.quoted && looks_numeric(m.value.text)) {
+                number.clear();
+                if (m.value.is_scalar() && !m.value.quoted && looks_numeric(m.value.text)) {
                     number = m.value.text;
                     number_at = m.value.where;
                     number_end = m.value.where;
                     number_end.column += static_cast<int>(m.value.text.size());
-                } else {
-                    number.clear();
                 }
                 n.members.push_back(std::move(m));
             }
+            if (split) thousands(number, number_at);
             break;
         }
     }

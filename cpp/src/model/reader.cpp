@@ -92,7 +92,7 @@ private:
             return Quantity{d.central(), -1};
         }
         if (!n.is_map() || !n.find("dist"))
-            expected(n, path, std::string(b.what) + " or a distribution {dist: ..., ...}");
+            not_a_number(n, path, std::string(b.what) + " or a distribution {dist: ..., ...}");
         const Distribution d = read_distribution(n, path);
         check_bounds(n, path, d, b);
         if (d.is_fixed()) {
