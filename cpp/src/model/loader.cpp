@@ -60,17 +60,18 @@ constexpr std::size_t kMaxChain = 64;
 /// Largest scenario file read (bytes): far above any real scenario, well below what would exhaust memory.
 constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
 
-/// The text of the scenario file `target` (shown as `shown`), refused with a ScenarioError at `where` if it is not
+/// The text of the scenario file `target` (shown as `shown`; empty for the top file, named by `where`), refused with a ScenarioError at `where` if it is not
 /// a regular file (a FIFO would block, a device never end), too big, or the file system refuses it (permissions,
 /// symlink loops, over-long paths).
 std::string read_file(const fs::path& target, const std::string& shown, const Location& where) {
     auto refuse = [&](const std::string& why) {
-        throw ScenarioError(where, "cannot read '" + cut(shown, 200) + "': " + why);
+        throw ScenarioError(where, (shown.empty() ? std::string("cannot read the scenario file")
+                                                  : "cannot read '" + cut(shown, 200) + "'") + ": " + why);
     };
     std::error_code ec;
     const fs::file_status st = fs::status(target, ec);
-    if (ec) refuse(ec.message());
     if (st.type() == fs::file_type::not_found) refuse("no such file");
+    if (ec) refuse(ec.message());
     if (st.type() == fs::file_type::directory) refuse("it is a folder, not a file");
     if (st.type() != fs::file_type::regular)
         refuse("it is not a regular file (a pipe, device or socket); a scenario is read only from a file");
@@ -409,7 +410,7 @@ Node load_document_file(const std::string& path, const ReadOptions& options) {
     const fs::path given(path);
     Location l;
     l.file = cut(path, 200);
-    Node doc = parse_yaml(read_file(given, path, l), path);
+    Node doc = parse_yaml(read_file(given, "", l), path);  // the location names the file
     const fs::path target = canonical_or_fail(given, path, l);
     Loader loader(target.parent_path(), options.allow_outside || top_allows_outside(doc), options.confined);
     loader.push(target.string(), path);
