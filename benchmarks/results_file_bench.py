@@ -15,7 +15,7 @@ import time
 import h5py
 import numpy as np
 
-from socval import results_file as rf
+from socval.io import results_file as rf
 
 ATTRS = dict(seed=1, draws=0, sampler="mc", scenario_text="benchmark", value_library_version="none")
 

@@ -18,8 +18,8 @@ import numpy as np
 
 import socval
 from socval import _core
-from socval import scenario_sensitivity as ss
-from socval.simulate import core_scenario
+from socval.sensitivity import scenario as ss
+from socval.engine.simulation import core_scenario
 from socval.values import default_library
 
 SCENARIO = os.path.join(os.path.dirname(__file__), "..", "scenarios", "west-of-england", "baseline.yaml")

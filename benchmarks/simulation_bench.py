@@ -52,7 +52,7 @@ def _worker(a: argparse.Namespace) -> None:
         out = {"wall": wall, "cpu": time.process_time() - c0, "timings": {}}
     else:
         import socval._core as core
-        from socval.simulate import simulate
+        from socval.engine.simulation import simulate
 
         if a.baseline:
             out = {"wall": 0.0, "cpu": 0.0, "timings": {}}

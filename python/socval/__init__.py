@@ -7,6 +7,9 @@ Green Book appraisal of investment options linked to a region's priorities, with
     det = sc.evaluate()                         # deterministic central case
     res = sc.simulate(draws=10_000, seed=42)    # Monte Carlo
     cmp = sv.compare([sc, other], draws=10_000, seed=42)   # paired, common random numbers
+
+The package is layered (docs/architecture.md): ``appraisal``, ``values`` -> ``io`` -> ``model`` -> ``engine`` ->
+``sensitivity``, ``indicators`` -> ``decision`` -> ``plots`` -> ``report`` -> ``cli``.
 """
 from ._core import (
     AppraisalError,
@@ -19,19 +22,23 @@ from ._core import (
     ValueLibraryError,
 )
 from ._core import __version__
-from . import (appraisal, decision, headline, local_economy, plots, portfolio, report, results_file,
-               scenario_sensitivity, sensitivity, values, voi)
-from .compare import Comparison, compare
-from .local_economy import lm3
-from .results import Results, load_results
-from .scenario import Appraisal, Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
-from .simulate import simulate
+from . import _compat
+from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, plots, report
+from .engine import Comparison, Evaluation, Results, compare, load_results, simulate
+from .indicators.local_economy import lm3
+from .model import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
+
+_compat.install()
 
 __all__ = [
     "AppraisalError", "DecisionError", "ResultsFileError", "SamplingError", "ScenarioError",
     "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
-    "Appraisal", "Comparison", "Results", "Scenario",
+    "Comparison", "Evaluation", "Results", "Scenario",
     "compare", "lm3", "load_results", "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
-    "appraisal", "decision", "headline", "local_economy", "plots", "portfolio", "report", "results_file",
-    "scenario_sensitivity", "sensitivity", "values", "voi",
+    "appraisal", "values", "io", "model", "engine", "sensitivity", "indicators", "decision", "plots", "report",
 ]
+
+
+def __getattr__(name: str):
+    """Old names (socval 0.1) that moved: they warn and resolve (socval._compat)."""
+    return _compat.moved_attribute(name)

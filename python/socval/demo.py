@@ -5,7 +5,7 @@ green first, skills first and balanced. The demo
 1. validates each scenario file (socval.ScenarioError with file:line:column on a bad file) and checks the budget;
 2. simulates all five with the same seed and 10,000 Latin-hypercube draws (socval.compare: a parameter shared by
    two scenarios takes the same value in the same draw, so their differences are paired);
-3. prints the comparison table (socval.headline): NPSV, BCR, SROI, value by pillar, jobs for local people, tCO2e
+3. prints the comparison table (socval.indicators.headline): NPSV, BCR, SROI, value by pillar, jobs for local people, tCO2e
    avoided, local spend retained, the share of spend kept in the regional economy and LM3, each as
    mean [5th, 95th percentile], then P(NPSV > 0) and P(best) on NPSV;
 4. writes to out/: one self-describing HDF5 results file per scenario, the table as CSV, a PNG chart, and the
@@ -25,7 +25,11 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from . import _core, appraisal, headline, values
+from . import _core, appraisal, values
+from .engine.comparison import compare
+from .indicators import headline
+from .plots import PALETTE, PILLAR_COLOURS
+from .report import report
 
 __all__ = ["SCENARIO_DIR", "SCENARIOS", "DRAWS", "SEED", "BUDGET", "scenario_paths", "validate", "budget",
            "compare_scenarios", "comparison_table", "format_table", "plot_comparison", "run", "appraise_example",
@@ -72,7 +76,6 @@ def validate(paths: Sequence[Path]) -> Dict[str, object]:
 
 def compare_scenarios(paths: Sequence[Path], draws: int = DRAWS, seed: int = SEED, progress: Optional[bool] = False):
     """Simulate the scenarios on common random numbers (socval.compare), keeping per-draw outcome totals."""
-    from .compare import compare
 
     return compare([str(p) for p in paths], draws=draws, seed=seed, progress=progress, keep_outcomes=True,
                    metrics=("npsv", "bcr", "pv_benefits", "pv_costs"))
@@ -80,7 +83,7 @@ def compare_scenarios(paths: Sequence[Path], draws: int = DRAWS, seed: int = SEE
 
 def comparison_table(cmp) -> pd.DataFrame:
     """Scenario x (indicator, statistic): mean, p5 and p95 of each headline indicator over the paired draws,
-    P(NPSV > 0) and P(best) on NPSV (socval.headline.headline_table)."""
+    P(NPSV > 0) and P(best) on NPSV (socval.indicators.headline.headline_table)."""
     return headline.headline_table(cmp, interval=INTERVAL)
 
 
@@ -99,7 +102,6 @@ def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
 
     names = headline.short_names(list(table.index))
     x = np.arange(len(names))
-    from .plots import PALETTE, PILLAR_COLOURS
 
     colours = list(PALETTE)  # Okabe-Ito, colour-blind safe
     fig, axes = plt.subplots(2, 3, figsize=(15, 8.5), constrained_layout=True)
@@ -167,7 +169,6 @@ def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progr
     table.to_csv(csv)
     files.append(csv)
     files.append(plot_comparison(table, out_dir / "west-of-england-comparison.png"))
-    from .report import report
 
     files.append(report(cmp, out_dir / "west-of-england-report.html",
                         command=f"python -m socval.demo --draws {draws} --seed {seed}"))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from socval import cli
+from socval.cli import app as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = str(ROOT / "tests" / "data" / "scenarios" / "complete.yaml")

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import socval
-from socval.compare import compare
-from socval.simulate import simulate
+from socval import compare
+from socval.engine.simulation import simulate
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "simulation"
 FILES = [DATA / "base.yaml", DATA / "variant.yaml", DATA / "lean.yaml"]
@@ -34,7 +34,7 @@ def test_each_scenario_is_its_own_simulation_with_the_same_seed(cmp):
 
 
 def test_scenario_objects_work_like_files(cmp):
-    from socval.scenario import load_scenario
+    from socval.model.scenario import load_scenario
 
     c = compare([load_scenario(f) for f in FILES], draws=4000, seed=8, progress=False)
     assert c.names == NAMES

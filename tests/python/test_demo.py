@@ -54,7 +54,7 @@ def test_demo_table_has_every_indicator_with_an_interval(small_run):
 
 
 def test_demo_writes_results_files_csv_and_chart(small_run):
-    from socval.results import load_results
+    from socval.engine.results import load_results
 
     out, r = small_run
     for stem in demo.SCENARIOS:

@@ -11,7 +11,7 @@ import random
 import pytest
 
 import socval
-from socval.scenario import scenario_from_dict
+from socval.model.scenario import scenario_from_dict
 
 from reference.evaluator import Library, evaluate as reference_evaluate
 

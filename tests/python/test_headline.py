@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import socval
-from socval import headline
-from socval.local_economy import local_economy
+from socval.indicators import headline
+from socval.indicators.local_economy import local_economy
 
 ROOT = Path(__file__).resolve().parents[2]
 WOE = ROOT / "scenarios" / "west-of-england"
@@ -147,7 +147,7 @@ def test_results_of_rejects_other_objects():
 
 def test_scenario_of_needs_the_scenario_text(tiny):
     _, r = tiny
-    from socval.results import Results
+    from socval.engine.results import Results
 
     bare = Results(r._vars, r._coords, {k: v for k, v in r.attrs.items() if k != "scenario_text"})
     with pytest.raises(socval.ResultsFileError, match="scenario_text"):

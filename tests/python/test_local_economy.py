@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 import socval
 from socval import _core
-from socval.local_economy import LocalEconomy, lm3, local_economy, local_share
+from socval.indicators.local_economy import LocalEconomy, lm3, local_economy, local_share
 
 
 def test_lm3_hand_example():
@@ -125,7 +125,7 @@ def test_lm3_through_the_scenario_graph(tmp_path):
     # The scenario expresses LM3 as outcomes: R1 = spend (1.5m over two years), R2 = 0.72 x R1 = 1.08m,
     # R3 = 0.45 x R2 = 0.486m; LM3 = (1.5 + 1.08 + 0.486) / 1.5 = 3.066 / 1.5 = 2.044; share 0.72;
     # jobs: 4 a year funded x 2 years = 8. Every number is fixed, so each draw equals the central case.
-    from socval.simulate import simulate
+    from socval.engine.simulation import simulate
     path = tmp_path / "lm3.yaml"
     path.write_text(GRAPH)
     res = simulate(_core.model.read_scenario(str(path)), draws=4, seed=1, keep_outcomes=True, progress=False)

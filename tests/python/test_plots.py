@@ -167,7 +167,7 @@ def test_sensitivity_wrappers_return_figures():
     assert "Sobol index" in fig.axes[0].get_xlabel()                    # horizontal bars, names on the y axis
     rng = np.random.default_rng(0)
     th = rng.normal(size=(1000, 2))
-    ranking = socval.voi.evppi_ranking(np.c_[np.zeros(1000), 2e6 + 5e6 * th[:, 0]], {"a": th[:, 0], "b": th[:, 1]},
+    ranking = socval.sensitivity.evppi_ranking(np.c_[np.zeros(1000), 2e6 + 5e6 * th[:, 0]], {"a": th[:, 0], "b": th[:, 1]},
                                        se_samples=10)
     fig = plots.evppi(ranking)
     assert_drawn(fig)
@@ -254,13 +254,13 @@ def test_zero_tolerance_is_relative_to_the_largest_category():
     t = pd.DataFrame([[4e7, 1e7, 2e7, 6e7], [3e-5, 1e-5, 0.0, 5e-5], [5e-9, 4e-10, -5e-9, 5e-9], [0.0] * 4],
                      index=["big", "small but real", "round-off", "zero"], columns=cols)
     # 1e-12 x 6e7 = 6e-5: round-off (5e-9) and exact zeros are dropped; 5e-5 is below too, 1e-3 is kept.
-    assert plots._zero_categories(list(t.index), [t]) == ["small but real", "round-off", "zero"]
+    assert plots.charts._zero_categories(list(t.index), [t]) == ["small but real", "round-off", "zero"]
     t.loc["small but real", "p95"] = 1e-3
-    assert plots._zero_categories(list(t.index), [t]) == ["round-off", "zero"]
+    assert plots.charts._zero_categories(list(t.index), [t]) == ["round-off", "zero"]
     # A category non-zero in one scenario of a comparison is kept.
     u = t.copy()
     u.loc["zero", "mean"] = 1e6
-    assert plots._zero_categories(list(t.index), [t, u]) == ["round-off"]
+    assert plots.charts._zero_categories(list(t.index), [t, u]) == ["round-off"]
     assert plots.ZERO_TOLERANCE == 1e-12
 
 
@@ -362,7 +362,7 @@ def test_bad_inputs(results, comparison, scenario):
         plots.fan(results, "nope")
     with pytest.raises(socval.DecisionError, match=r"top: expected a whole number >= 1 or None, found 0"):
         plots.sankey(scenario, top=0)
-    with pytest.raises(TypeError, match="sankey: expected a socval.Scenario, Appraisal or Results, found str"):
+    with pytest.raises(TypeError, match="sankey: expected a socval.Scenario, Evaluation or Results, found str"):
         plots.sankey("scenario.yaml")
 
 

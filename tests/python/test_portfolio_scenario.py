@@ -16,8 +16,10 @@ import pytest
 
 import socval
 from socval import _core
-from socval import portfolio
-from socval.simulate import simulate
+from socval.decision import portfolio
+from socval.decision.acceptability import scenario_smaa
+from socval.model.words import PILLARS
+from socval.engine.simulation import simulate
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "portfolio"
 POOL = str(DATA / "pool.yaml")
@@ -57,7 +59,7 @@ def test_option_values_match_hand_values():
     np.testing.assert_allclose(ov.value[:, [IDS.index(i) for i in fixed]].mean(0), [VALUE[i] for i in fixed])
     # Latin hypercube mean of U(0, 240) x 1000 over 1000 strata: within 0.1% of 120k.
     assert ov.value[:, IDS.index("pilot")].mean() == pytest.approx(120e3, rel=1e-3)
-    total_by_pillar = sum(ov.by_pillar[p] for p in portfolio.PILLARS)
+    total_by_pillar = sum(ov.by_pillar[p] for p in PILLARS)
     np.testing.assert_allclose(total_by_pillar, ov.value, rtol=1e-12, atol=1e-6)
     np.testing.assert_allclose(sum(ov.by_lever.values()), ov.value)
     np.testing.assert_allclose(ov.by_pillar["social"][:, IDS.index("clinic")], 200e3)
@@ -160,7 +162,7 @@ def test_bad_inputs():
 def test_scenario_smaa_hand_case():
     # Clinic only: 200k w_social; town jobs only: 150k w_economic. Weights uniform on the 3-simplex:
     # w_econ / (w_social + w_econ) ~ Beta(1, 1), so P(clinic first) = P(150 w_e < 200 w_s) = 4/7.
-    r = portfolio.smaa([str(DATA / "clinic_only.yaml"), str(DATA / "jobs_only.yaml")], draws=50,
+    r = scenario_smaa([str(DATA / "clinic_only.yaml"), str(DATA / "jobs_only.yaml")], draws=50,
                        n_weights=40000, seed=0)
     assert list(r.rank_acceptability.index) == ["Clinic only", "Town jobs only"]
     assert list(r.central_weights.columns) == ["social", "economic", "environmental"]
@@ -170,14 +172,14 @@ def test_scenario_smaa_hand_case():
 
 
 def test_scenario_smaa_priorities_and_errors():
-    r = portfolio.smaa([POOL, str(DATA / "jobs_only.yaml"), str(DATA / "clinic_only.yaml")],
+    r = scenario_smaa([POOL, str(DATA / "jobs_only.yaml"), str(DATA / "clinic_only.yaml")],
                        criteria="priorities", draws=100, n_weights=5000)
     assert r.criteria == ["good_work", "health", "net_zero"]
     np.testing.assert_allclose(r.rank_acceptability.sum(axis=0), 1.0)
     with pytest.raises(socval.DecisionError, match="criteria"):
-        portfolio.smaa([POOL, POOL], criteria="levers")
+        scenario_smaa([POOL, POOL], criteria="levers")
     with pytest.raises(socval.DecisionError, match="at least two"):
-        portfolio.smaa([POOL])
+        scenario_smaa([POOL])
 
 
 def _cli(*args):
@@ -223,14 +225,14 @@ def test_saturating_link_values_add_to_pool_but_understate_alone():
 
 
 def test_scenario_smaa_from_comparison_equals_from_files():
-    from socval.compare import compare
+    from socval import compare
     files = [str(DATA / "clinic_only.yaml"), str(DATA / "jobs_only.yaml"), POOL]
     cmp = compare(files, draws=200, seed=7, progress=False)
-    a = portfolio.smaa(cmp, n_weights=3000, seed=7)
-    b = portfolio.smaa(files, draws=200, n_weights=3000, seed=7)
+    a = scenario_smaa(cmp, n_weights=3000, seed=7)
+    b = scenario_smaa(files, draws=200, n_weights=3000, seed=7)
     np.testing.assert_array_equal(a.rank_acceptability.values, b.rank_acceptability.values)
     assert list(a.rank_acceptability.index) == list(cmp.names)
-    c = portfolio.smaa(list(cmp.results.values()), criteria="priorities", n_weights=3000, seed=7)
+    c = scenario_smaa(list(cmp.results.values()), criteria="priorities", n_weights=3000, seed=7)
     assert c.criteria == ["good_work", "health", "net_zero"]
 
 
@@ -260,7 +262,7 @@ def test_scenario_without_file_gives_self_contained_yaml(tmp_path):
 
 
 def test_optimise_accepts_a_socval_scenario():
-    from socval.scenario import load_scenario
+    from socval.model.scenario import load_scenario
     sc = load_scenario(POOL)
     choice = portfolio.optimise(sc, 400e3, draws=300, seed=1)
     assert choice.selected in brute_force(400e3)[0]

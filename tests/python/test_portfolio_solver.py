@@ -96,14 +96,14 @@ def test_optimise_npsv_objective_keeps_only_options_that_pay():
     {town_jobs (100k, 50k), clinic (150k, 50k)} + ... enumerate: {town, pilot, outreach} = 260k cost, 120k NPSV;
     {city, pilot} = 280k, 100k; {town, clinic} = 250k, 100k; {town, pilot, outreach} is best at 120k."""
     pool = ROOT / "tests" / "data" / "portfolio" / "pool.yaml"
-    everything = socval.portfolio.optimise(pool, 1e6, objective="npsv", draws=400, seed=1)
+    everything = socval.decision.optimise(pool, 1e6, objective="npsv", draws=400, seed=1)
     assert len(everything.selected) == 6
     assert everything.objective == pytest.approx(250_000, rel=0.02)
-    tight = socval.portfolio.optimise(pool, 300_000, objective="npsv", draws=400, seed=1)
+    tight = socval.decision.optimise(pool, 300_000, objective="npsv", draws=400, seed=1)
     assert set(tight.selected) == {"town_jobs", "pilot", "outreach"}
     assert tight.objective_kind == "npsv"
     assert tight.objective == pytest.approx(tight.values.value.mean(0)[[0, 4, 5]].sum() - 260_000, rel=1e-9)
     with pytest.raises(socval.DecisionError, match="alpha: only used with objective 'cvar'"):
-        socval.portfolio.optimise(pool, 1e6, objective="npsv", alpha=0.1, draws=50)
+        socval.decision.optimise(pool, 1e6, objective="npsv", alpha=0.1, draws=50)
     with pytest.raises(socval.DecisionError, match="expected 'mean', 'cvar' or 'npsv'"):
-        socval.portfolio.optimise(pool, 1e6, objective="median", draws=50)
+        socval.decision.optimise(pool, 1e6, objective="median", draws=50)

@@ -17,7 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 import socval
-from socval import cli, headline
+from socval import cli
+from socval.indicators import headline
 from socval.report import comparison_from_results, md_escape, report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,7 +39,7 @@ def woe():
 def sensitivity():
     """A tornado of the skills-first NPSV and Sobol indices of eight outcome parameters (uncorrelated)."""
     s = socval.load_scenario(WOE / "skills-first.yaml")
-    from socval.scenario_sensitivity import uncertain_parameters
+    from socval.sensitivity.scenario import uncertain_parameters
 
     ids = [p for p in uncertain_parameters(s) if p.startswith("outcomes.")][:8]
     return {"NPSV of skills first": s.sensitivity("tornado"),
@@ -208,7 +209,7 @@ def test_assumptions_table_lists_every_uncertain_parameter(woe, soup):
 
 
 def test_reproducibility_block(woe, soup):
-    from socval.results_file import git_revision
+    from socval.io.results_file import git_revision
 
     text = soup.find("section", id="reproducibility").get_text(" ")
     for n in woe.names:
@@ -446,7 +447,7 @@ def test_cli_sensitivity_charts_for_the_best_scenario(tmp_path):
 
 
 def test_sensitivity_of_a_single_uncorrelated_scenario_gives_both_charts():
-    from socval.cli_report import sensitivity_of
+    from socval.cli.report import sensitivity_of
 
     base = socval.load_scenario(ROOT / "tests" / "data" / "simulation" / "base.yaml")
     doc = {k: v for k, v in base.document.items() if k != "correlations"}

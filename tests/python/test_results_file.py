@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import socval
-from socval import results_file as rf
+from socval.io import results_file as rf
 
 SCENARIO = "name: West of England baseline\noptions:\n  - id: retrofit\n    cost: 1.5e6  # £\n"
 

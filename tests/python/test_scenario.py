@@ -1,5 +1,5 @@
 """socval.scenario: loading, the tables of a Scenario, building and changing scenarios from Python (each change
-re-validated by the C++ reader), the Appraisal tables and their JSON form."""
+re-validated by the C++ reader), the Evaluation tables and their JSON form."""
 import json
 import math
 from pathlib import Path
@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 import socval
-from socval.scenario import Appraisal, Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
+from socval import Evaluation
+from socval.model.scenario import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPLETE = ROOT / "tests" / "data" / "scenarios" / "complete.yaml"
@@ -56,7 +57,7 @@ def test_load_and_tables(complete):
 
 def test_evaluate_tables(complete):
     a = complete.evaluate()
-    assert isinstance(a, Appraisal)
+    assert isinstance(a, Evaluation)
     h = a.headline
     assert h.npsv == pytest.approx(h.pv_benefits - h.pv_costs)
     assert h.bcr == pytest.approx(h.pv_benefits / h.pv_costs)
@@ -105,7 +106,7 @@ def test_yaml12_numbers_round_trip():
     # "2.0e6" is a number in YAML 1.2 (the C++ reader) but text in PyYAML's YAML 1.1: the document keeps numbers.
     doc = small_doc()
     doc["options"][0]["costs"][0]["revenue"] = 2.0e6
-    s = scenario_from_yaml(socval.scenario._dump_yaml(doc).replace("2000000.0", "2.0e6"))
+    s = scenario_from_yaml(socval.model.yamltext.dump_yaml(doc).replace("2000000.0", "2.0e6"))
     assert s.document["options"][0]["costs"][0]["revenue"] == 2.0e6
     assert s.set_parameter("outcomes.job.deadweight", 0.1).evaluate().headline.pv_costs == pytest.approx(2.0e6)
 
@@ -180,8 +181,21 @@ def test_load_errors():
 
 
 def test_exported_names():
-    for name in ("load_scenario", "Scenario", "Appraisal"):
-        assert hasattr(socval.scenario, name)
+    for name in ("load_scenario", "scenario_from_dict", "scenario_from_yaml", "Scenario", "Evaluation"):
+        assert hasattr(socval, name)
+
+
+def test_old_names_warn_and_still_work():
+    """Names of socval 0.1 that moved (socval._compat): one release with a DeprecationWarning."""
+    with pytest.warns(DeprecationWarning, match="socval.Appraisal is deprecated"):
+        assert socval.Appraisal is socval.Evaluation
+    with pytest.warns(DeprecationWarning, match="socval.scenario is deprecated"):
+        import socval.scenario as old
+    assert old.load_scenario is socval.load_scenario
+    with pytest.warns(DeprecationWarning, match="socval.portfolio.smaa is deprecated"):
+        assert socval.portfolio.smaa is socval.decision.scenario_smaa
+    with pytest.warns(DeprecationWarning, match="socval.scenario_sensitivity.sensitivity is deprecated"):
+        assert socval.scenario_sensitivity.sensitivity is socval.sensitivity.scenario_sensitivity
 
 
 def test_scenario_methods_delegate_to_the_analyses():

@@ -21,9 +21,9 @@ import pytest
 
 import socval
 from socval import _core
-from socval import scenario_sensitivity as ss
+from socval.sensitivity import scenario as ss
 from socval.cli import main as cli_main
-from socval.simulate import core_scenario
+from socval.engine.simulation import core_scenario
 from socval.values import default_library
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -50,7 +50,7 @@ def test_native_evaluation_is_the_linear_model():
 
 
 def test_sobol_matches_analytic_shares():
-    res = ss.sensitivity(LINEAR, method="sobol", n=2048, seed=3)
+    res = ss.scenario_sensitivity(LINEAR, method="sobol", n=2048, seed=3)
     assert isinstance(res, socval.sensitivity.SobolResult)
     f = res.to_frame()
     for pid, share in ((A, 0.8), (R, 0.2)):
@@ -60,24 +60,24 @@ def test_sobol_matches_analytic_shares():
 
 
 def test_sobol_is_reproducible_and_thread_invariant():
-    r1 = ss.sensitivity(PLUS, n=256, seed=7, threads=1)
-    r2 = ss.sensitivity(PLUS, n=256, seed=7, threads=2)
+    r1 = ss.scenario_sensitivity(PLUS, n=256, seed=7, threads=1)
+    r2 = ss.scenario_sensitivity(PLUS, n=256, seed=7, threads=2)
     np.testing.assert_array_equal(r1.S1, r2.S1)
     np.testing.assert_array_equal(r1.ST, r2.ST)
 
 
 def test_groups_by_lever_and_kind():
     # Var contributions in linear_plus: 100 a -> 333 333, r -> 83 333, 100 m -> 83 333 (total 500 000).
-    res = ss.sensitivity(PLUS, n=1024, seed=1, groups="lever")
+    res = ss.scenario_sensitivity(PLUS, n=1024, seed=1, groups="lever")
     f = res.to_frame()
     assert set(f.index) == {"lever:employer", "lever:anchor"}
     assert abs(f.loc["lever:employer", "S1"] - 5 / 6) <= max(f.loc["lever:employer", "S1_conf"], 1e-3)
     assert abs(f.loc["lever:anchor", "S1"] - 1 / 6) <= max(f.loc["lever:anchor", "S1_conf"], 1e-3)
-    res = ss.sensitivity(PLUS, n=1024, seed=1, groups="kind")
+    res = ss.scenario_sensitivity(PLUS, n=1024, seed=1, groups="kind")
     f = res.to_frame()
     assert set(f.index) == {"options.outputs", "options.costs.revenue"}
     assert abs(f.loc["options.outputs", "S1"] - 5 / 6) <= max(f.loc["options.outputs", "S1_conf"], 1e-3)
-    res = ss.sensitivity(PLUS, n=256, groups={"training": [A, R], "mentoring": [M]})
+    res = ss.scenario_sensitivity(PLUS, n=256, groups={"training": [A, R], "mentoring": [M]})
     assert res.groups == {"training": [R, A], "mentoring": [M]}  # members in the scenario's parameter order
 
 
@@ -92,7 +92,7 @@ def test_group_rules():
 
 
 def test_morris_effects_exact():
-    res = ss.sensitivity(LINEAR, method="morris", n=10, seed=2)
+    res = ss.scenario_sensitivity(LINEAR, method="morris", n=10, seed=2)
     f = res.to_frame()
     np.testing.assert_allclose(f.loc[A, "mu"], 1960.0, rtol=1e-9)
     np.testing.assert_allclose(f.loc[R, "mu"], -980.0, rtol=1e-9)
@@ -101,7 +101,7 @@ def test_morris_effects_exact():
 
 
 def test_tornado_swings():
-    df = ss.sensitivity(LINEAR, method="tornado")
+    df = ss.scenario_sensitivity(LINEAR, method="tornado")
     assert df.attrs["base"] == pytest.approx(500.0)
     rows = df.set_index("input")
     assert list(df["input"]) == [A, R]  # sorted by swing
@@ -113,21 +113,21 @@ def test_tornado_swings():
 
 
 def test_tornado_allowed_on_correlated_scenario():
-    df = ss.sensitivity(CORRELATED, method="tornado")
+    df = ss.scenario_sensitivity(CORRELATED, method="tornado")
     assert df["swing"].max() == pytest.approx(1600.0)
 
 
 @pytest.mark.parametrize("method", ["sobol", "morris"])
 def test_correlated_inputs_refused(method):
     with pytest.raises(socval.SensitivityError) as e:
-        ss.sensitivity(CORRELATED, method=method, n=64 if method == "sobol" else 4)
+        ss.scenario_sensitivity(CORRELATED, method=method, n=64 if method == "sobol" else 4)
     msg = str(e.value)
     assert "declares correlations between" in msg and A in msg and R in msg
     assert "assume independent inputs" in msg
-    assert "method='tornado'" in msg and "evppi_ranking" in msg
+    assert "method='tornado'" in msg and "scenario_evppi" in msg
     # leaving the correlated parameters out is allowed (nothing left here, so a clear error)
     with pytest.raises(socval.SensitivityError, match="parameters"):
-        ss.sensitivity(CORRELATED, method=method, parameters=["nope"])
+        ss.scenario_sensitivity(CORRELATED, method=method, parameters=["nope"])
 
 
 def test_difference_of_two_scenarios():
@@ -136,11 +136,11 @@ def test_difference_of_two_scenarios():
     u = np.array([[0.5, 0.5, 0.1], [0.2, 0.9, 0.75]])
     d = _core.analysis.evaluate_design_difference(core_a, lib, core_b, lib, [A, R, M], u)
     np.testing.assert_allclose(d, 500 - 100 * 10 * u[:, 2], atol=1e-9)
-    res = ss.sensitivity(LINEAR, other=PLUS, n=512, seed=0)
+    res = ss.scenario_sensitivity(LINEAR, other=PLUS, n=512, seed=0)
     f = res.to_frame()
     assert abs(f.loc[M, "S1"] - 1.0) <= max(f.loc[M, "S1_conf"], 1e-3)
     assert abs(f.loc[A, "ST"]) < 1e-9 and abs(f.loc[R, "ST"]) < 1e-9
-    tor = ss.sensitivity(LINEAR, method="tornado", other=PLUS).set_index("input")
+    tor = ss.scenario_sensitivity(LINEAR, method="tornado", other=PLUS).set_index("input")
     assert tor.loc[M, "swing"] == pytest.approx(100 * (9 - 1))  # p10 = 1, p90 = 9 of U(0, 10)
 
 
@@ -154,12 +154,12 @@ def test_sampled_parameters_equal_the_simulation_inputs():
 
 
 def test_evppi_ranking_of_a_comparison():
-    table = ss.evppi_ranking([LINEAR, PLUS], draws=4000, seed=1)
+    table = ss.scenario_evppi([LINEAR, PLUS], draws=4000, seed=1)
     assert table.index[0] == M  # the only parameter that changes which scenario is best
     assert table.loc[M, "evppi"] <= table.attrs["evpi"] * (1 + 1e-9)
     assert (table["evppi"] >= 0).all()
     with pytest.raises(socval.SensitivityError, match="at least 2 scenarios"):
-        ss.evppi_ranking([LINEAR])
+        ss.scenario_evppi([LINEAR])
 
 
 def test_outputs_and_bad_inputs():
@@ -173,8 +173,8 @@ def test_outputs_and_bad_inputs():
                                [2000.0])
     with pytest.raises(socval.SensitivityError, match="unknown priority 'nope'"):
         _core.analysis.evaluate_design(core, lib, [A, R], u, output="priority:nope")
-    with pytest.raises(socval.SensitivityError, match="output: expected npsv"):
-        ss.sensitivity(LINEAR, output="irr")
+    with pytest.raises(socval.SensitivityError, match="output: expected .npsv."):
+        ss.scenario_sensitivity(LINEAR, output="irr")
     with pytest.raises(socval.SensitivityError, match=r"expected a probability in \(0, 1\)"):
         _core.analysis.evaluate_design(core, lib, [A, R], np.array([[0.0, 0.5]]))
     with pytest.raises(socval.SensitivityError, match="distinct parameter ids"):
@@ -184,11 +184,11 @@ def test_outputs_and_bad_inputs():
     with pytest.raises(socval.SensitivityError, match="in neither scenario"):
         _core.analysis.evaluate_design_difference(core, lib, core, lib, ["x.y"], np.full((1, 1), 0.5))
     with pytest.raises(socval.SensitivityError, match="method: expected"):
-        ss.sensitivity(LINEAR, method="fast")
+        ss.scenario_sensitivity(LINEAR, method="fast")
     with pytest.raises(socval.SensitivityError, match="method='sobol' only"):
-        ss.sensitivity(LINEAR, method="morris", groups="kind")
+        ss.scenario_sensitivity(LINEAR, method="morris", groups="kind")
     with pytest.raises(socval.SensitivityError, match="power of 2|n"):
-        ss.sensitivity(LINEAR, n=100)
+        ss.scenario_sensitivity(LINEAR, n=100)
 
 
 def test_cli_json_and_exit_codes(capsys):

@@ -16,7 +16,8 @@ import scipy.stats as stats
 from hypothesis import given, settings, strategies as st
 
 import socval
-from socval import sensitivity, sensitivity_plots
+from socval import sensitivity
+from socval.plots import sensitivity as sensitivity_plots
 
 ISHIGAMI_S1 = np.array([0.3139, 0.4424, 0.0])
 ISHIGAMI_ST = np.array([0.5576, 0.4424, 0.2437])
@@ -159,7 +160,7 @@ def test_plots_render_png(tmp_path, ishigami_result):
     rng = np.random.default_rng(0)
     th = rng.normal(size=(2000, 2))
     nb = np.c_[np.zeros(2000), 100 + 300 * th[:, 0] + 100 * th[:, 1]]
-    ranking = socval.voi.evppi_ranking(nb, {"a": th[:, 0], "b": th[:, 1]}, se_samples=20)
+    ranking = socval.sensitivity.evppi_ranking(nb, {"a": th[:, 0], "b": th[:, 1]}, se_samples=20)
     for name, draw in [("tornado", lambda: sensitivity_plots.tornado_plot(t, output_label="NPSV (GBP)")),
                        ("sobol", lambda: sensitivity_plots.sobol_plot(ishigami_result)),
                        ("convergence", lambda: sensitivity_plots.convergence_plot(ishigami_result, index="S1")),
@@ -194,7 +195,7 @@ def test_plot_bad_inputs(ishigami_result):
     (dict(groups={"g": ["x0", "x1"], "h": ["x1"]}), r"input 'x1' is in two groups"),
     (dict(groups={"g": ["zz"]}), r"unknown input 'zz'"),
     (dict(conf_level=1.0), r"conf_level: expected a value in \(0, 1\)"),
-    (dict(threads=0), r"threads: expected None or >= 1"),
+    (dict(threads=0), r"threads: expected None or a whole number >= 1"),
 ])
 def test_sobol_bad_inputs(kwargs, message):
     args = dict(func=lambda x: x.sum(axis=1), bounds=[(0, 1), (0, 1)], n=64)

@@ -18,8 +18,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 import socval  # noqa: E402
-from socval import plots, sensitivity, sensitivity_plots, voi  # noqa: E402
-from socval import scenario_sensitivity as ss  # noqa: E402
+from socval import plots, sensitivity  # noqa: E402
+from socval.plots import sensitivity as sensitivity_plots  # noqa: E402
+from socval.sensitivity import voi  # noqa: E402
+from socval.sensitivity import scenario as ss  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 WOE = ROOT / "scenarios" / "west-of-england"
@@ -109,7 +111,7 @@ def assert_png(fig: Figure) -> None:
 # ---- parameter labels ------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("name, label", [
-    # parameter ids (socval.scenario_sensitivity.uncertain_parameters of the West of England scenarios)
+    # parameter ids (socval.sensitivity.uncertain_parameters of the West of England scenarios)
     ("outcomes.inclusive_hires.deadweight", "deadweight of inclusive_hires"),
     ("outcomes.employment_years.drop_off", "drop-off of employment_years"),
     ("outcomes.residents_warmer.value.per_unit", "value per unit of residents_warmer"),
@@ -278,7 +280,7 @@ def test_evppi_on_given_axes_and_other_units(ranking):
 def test_evppi_of_a_scenario_comparison(baseline):
     """scenario_sensitivity.evppi_ranking's table (parameter ids, EVPI also in attrs) draws as it is."""
     procurement = socval.load_scenario(WOE / "procurement-first.yaml")
-    r = ss.evppi_ranking([baseline, procurement], draws=256, seed=1, se_samples=5)
+    r = ss.scenario_evppi([baseline, procurement], draws=256, seed=1, se_samples=5)
     fig = plots.evppi(r, top=10)
     assert len(fig.axes[0].get_yticklabels()) == 10
     assert_inside(fig)

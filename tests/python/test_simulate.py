@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import select
 import signal
 import subprocess
 import sys
@@ -17,8 +18,8 @@ import xarray as xr
 
 import socval
 from socval import _core
-from socval.results import HEADLINE, Results, load_results
-from socval.simulate import simulate
+from socval.engine.results import HEADLINE, Results, load_results
+from socval.engine.simulation import simulate
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "simulation"
 BASE = DATA / "base.yaml"
@@ -40,11 +41,11 @@ def test_draws_are_per_draw_arrays_consistent_with_each_other(res):
     np.testing.assert_array_equal(res.draws("bcr"), res.draws("pv_benefits") / res.draws("pv_costs"))
     # Value by priority, pillar, beneficiary and lever add up to PV benefits (up to rounding).
     pvb = res.draws("pv_benefits")
-    for prefix, labels in (("priority", res.priorities), ("pillar", socval.results.PILLARS),
-                           ("beneficiary", socval.results.BENEFICIARIES), ("lever", socval.results.LEVERS)):
+    for prefix, labels in (("priority", res.priorities), ("pillar", socval.engine.results.PILLARS),
+                           ("beneficiary", socval.engine.results.BENEFICIARIES), ("lever", socval.engine.results.LEVERS)):
         total = sum(res.draws(f"{prefix}.{x}") for x in labels)
         np.testing.assert_allclose(total, pvb, rtol=1e-9)
-    np.testing.assert_allclose(sum(res.draws(f"lever_cost.{x}") for x in socval.results.LEVERS),
+    np.testing.assert_allclose(sum(res.draws(f"lever_cost.{x}") for x in socval.engine.results.LEVERS),
                                res.draws("pv_costs"), rtol=1e-12)
     # A bare outcome id is its physical total; arrays are read-only views.
     np.testing.assert_array_equal(res.draws("jobs"), res.draws("outcome.jobs"))
@@ -55,14 +56,14 @@ def test_draws_are_per_draw_arrays_consistent_with_each_other(res):
 def test_derived_metrics_are_bit_identical_to_the_engines():
     """Results recomputes NPSV, BCR, SROI and value by pillar (the engine does not store them by default): the
     same floating-point operations in the same order give the very bits the engine computes."""
-    from socval.simulate import core_scenario
+    from socval.engine.simulation import core_scenario
     from socval.values import default_library
 
     raw = _core.simulation.simulate(core_scenario(BASE), default_library(), 2000, seed=3, keep_derived=True)
     r = simulate(BASE, draws=2000, seed=3, progress=False)
     for m in ("npsv", "bcr", "sroi"):
         assert np.array_equal(r.draws(m), raw[m], equal_nan=True)
-    for i, p in enumerate(socval.results.PILLARS):
+    for i, p in enumerate(socval.engine.results.PILLARS):
         assert np.array_equal(r.draws(f"pillar.{p}"), raw["pillar_value"][i])
 
 
@@ -94,7 +95,7 @@ def test_by_priority_pillar_lever(res):
     assert bl.loc["employer", "cost"] == pytest.approx(res.draws("lever_cost.employer").mean())
     assert bl.loc["employer", "net"] == pytest.approx(
         (res.draws("lever.employer") - res.draws("lever_cost.employer")).mean())
-    assert list(res.by_pillar().index) == list(socval.results.PILLARS)
+    assert list(res.by_pillar().index) == list(socval.engine.results.PILLARS)
     assert res.by_beneficiary().loc["fiscal", "mean"] == 0.0
 
 
@@ -143,7 +144,7 @@ def test_to_xarray_named_dimensions(res):
 def test_save_load_round_trip_and_xarray_open(res, tmp_path):
     path = tmp_path / "run.h5"
     res.save(path)
-    back = socval.results.load_results(path)
+    back = socval.load_results(path)
     for m in res.metrics():
         np.testing.assert_array_equal(back.draws(m), res.draws(m))
     assert back.summary().equals(res.summary())
@@ -209,7 +210,7 @@ def test_bad_inputs_raise_typed_errors_with_messages(res, tmp_path):
     with pytest.raises(KeyError, match="track_levers"):
         simulate(BASE, draws=10, progress=False, track_levers=False).by_lever()
     not_results = tmp_path / "other.h5"
-    socval.results_file.write(not_results, {"x": (("n",), np.zeros(3))},
+    socval.io.results_file.write(not_results, {"x": (("n",), np.zeros(3))},
                               attrs={"seed": 0, "draws": 0, "sampler": "none", "scenario_text": "",
                                      "value_library_version": "1"})
     with pytest.raises(socval.ResultsFileError, match="simulation run"):
@@ -220,17 +221,22 @@ def test_bad_inputs_raise_typed_errors_with_messages(res, tmp_path):
 
 _INTERRUPTED_RUN = """
 import sys, time
-from socval.simulate import simulate
+from socval.engine.simulation import simulate
 print("start", flush=True)
 res = simulate(sys.argv[1], draws=500_000, seed=1, progress=False, keep_outcomes=False)
 res.save(sys.argv[2])
 """
 
 
-def _interrupt(cmd, out: Path):
-    """Start cmd, SIGINT it once it runs; return (returncode, stderr, seconds from the signal to the exit)."""
+def _interrupt(cmd, out: Path, ready: str = "stdout"):
+    """Start cmd, SIGINT it once its run is under way (its first output on ``ready``: "start" printed before the
+    run, or the progress bar that appears a second into it), however slowly a loaded machine starts Python; return
+    (returncode, stderr, seconds from the signal to the exit)."""
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.5)
+    stream = p.stdout if ready == "stdout" else p.stderr
+    readable, _, _ = select.select([stream], [], [], 120)
+    assert readable and p.poll() is None, p.communicate()
+    time.sleep(0.5)  # into the run: the engine's threads are working
     assert p.poll() is None, p.communicate()
     t0 = time.monotonic()
     p.send_signal(signal.SIGINT)
@@ -245,8 +251,8 @@ def test_ctrl_c_stops_a_run_within_a_second_and_writes_no_file(tmp_path):
     assert seconds < 1.5  # within a second of the signal, plus interpreter shutdown
     assert not out.exists() and list(tmp_path.iterdir()) == []
     # The CLI: exit 130, a message, no file under the final name.
-    rc, err, seconds = _interrupt([PY, "-m", "socval", "run", str(LONG), "--draws", "500000",
-                                   "--out", str(out), "--no-progress"], out)
+    rc, err, seconds = _interrupt([PY, "-m", "socval", "run", str(LONG), "--draws", "2000000",
+                                   "--out", str(out)], out, ready="stderr")
     assert rc == 130 and "interrupted" in err and seconds < 1.5
     assert not out.exists() and list(tmp_path.iterdir()) == []
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from socval import _core
-from socval.results import BENEFICIARIES, LEVERS, Results, load_results
-from socval.simulate import core_scenario, _library
+from socval.engine.results import BENEFICIARIES, LEVERS, Results, load_results
+from socval.engine.simulation import core_scenario, scenario_library as _library
 
 BASE = Path(__file__).resolve().parents[1] / "data" / "simulation" / "base.yaml"
 

@@ -1,4 +1,4 @@
-"""socval.voi: EVPI and EVPPI against closed forms, the invariants on random cases, ranking, bad inputs.
+"""socval.sensitivity.voi: EVPI and EVPPI against closed forms, the invariants on random cases, ranking, bad inputs.
 
 Closed form for a normal incremental net benefit X ~ N(mu, sd^2) with a comparator of net benefit 0:
 E max(0, X) - max(0, E X) = sd phi(mu/sd) + mu Phi(mu/sd) - max(mu, 0); mu = 1000, sd = 2000 gives 395.59 (issue 7).
@@ -10,7 +10,7 @@ from hypothesis import given, settings, strategies as st
 from scipy import stats
 
 import socval
-from socval import voi
+from socval.sensitivity import voi
 
 
 def normal_voi(mu, sd):

@@ -25,7 +25,7 @@ import yaml
 
 import socval
 from socval import _core
-from socval.local_economy import local_economy
+from socval.indicators.local_economy import local_economy
 
 ROOT = Path(__file__).resolve().parents[2]
 WOE = ROOT / "scenarios" / "west-of-england"
@@ -209,7 +209,7 @@ def _central(node):
 def evaluate_central(s):
     """Central-case results of a validated scenario: every parameter at its central value, through the engine's
     block evaluator (one draw of a simulation with no uncertain parameter left, so the sampler plays no part)."""
-    from socval.simulate import simulate
+    from socval.engine.simulation import simulate
 
     doc = _central(yaml.safe_load(s.source_text))
     doc.pop("correlations", None)
@@ -276,7 +276,7 @@ def test_central_case_is_sane(scenarios):
 
 def test_engine_deterministic_evaluation_agrees_when_available(scenarios):
     try:
-        from socval.scenario import load_scenario
+        from socval.model.scenario import load_scenario
     except ImportError:
         pytest.skip("socval.scenario (deterministic evaluate) has not landed yet")
     det = load_scenario(str(WOE / "baseline.yaml")).evaluate()

@@ -1,7 +1,7 @@
 """Decision-paper reports: ``socval.report.report(results_or_comparison, "annex.html", pdf=True)``.
 
 A report is written as an annex to a board decision paper: a summary in plain words generated from the numbers and
-the headline table (:mod:`socval.headline`), value by priority, the charts (:mod:`socval.plots`, embedded as PNG),
+the headline table (:mod:`socval.indicators.headline`), value by priority, the charts (:mod:`socval.plots`, embedded as PNG),
 the methodology statement (price base, discounting, optimism bias, additionality, valuation and the source of every
 value, the simulation), the assumptions table (every uncertain parameter and its distribution) and a
 reproducibility block (versions, scenario hashes and the commands that reproduce it).

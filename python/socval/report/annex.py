@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any, Optional, Union
 from urllib.parse import quote
 
-from ..results import Results
+from ..engine.comparison import Comparison
+from ..engine.results import Results
 from .assumptions import assumptions_frame
 from .charts import draw_charts
 from .content import _Content
@@ -31,7 +32,7 @@ def _format_of(format: Optional[str], path: Optional[Path]) -> str:
 
 def _as_reportable(obj: Any) -> Any:
     """A Results or a Comparison from what report() takes (a list of Results is checked and paired first)."""
-    if isinstance(obj, Results) or (hasattr(obj, "results") and hasattr(obj, "names")):
+    if isinstance(obj, (Results, Comparison)):
         return obj
     if isinstance(obj, (list, tuple)) and obj and all(isinstance(r, Results) for r in obj):
         return obj[0] if len(obj) == 1 else comparison_from_results(obj)

@@ -9,6 +9,7 @@ from typing import List
 import pandas as pd
 
 from .content import _Content
+from ..plots import charts as plots
 
 #: Resolution of the PNG charts (dots per inch).
 CHART_DPI = 120
@@ -34,8 +35,6 @@ def _png(fig) -> bytes:
 
 def draw_charts(content: _Content) -> List[_Chart]:
     """Every chart of the report, in the order shown."""
-    from .. import plots
-
     a = content.first.attrs
     pb = a.get("price_base_year")
     b, best = content.best, content.results[content.best]

@@ -7,8 +7,9 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 import numpy as np
 import pandas as pd
 
-from .. import _core, headline
-from ..results import Results
+from .. import _core
+from ..indicators import headline
+from ..engine.results import Results
 from .text import _SAMPLER_NAMES, _now, _sampler
 
 

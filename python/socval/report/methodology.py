@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Tuple
 
-from .. import headline
+from ..indicators import headline
 from .content import _Content
 from .tables import _Table
 from .text import _SAMPLER_NAMES, _list, _num, _sampler, _share
+from .. import values as _values
 
 
 def methodology(content: _Content) -> Dict[str, Any]:
     """The methodology statement: an introduction and one part a topic (id, title, paragraphs, facts, tables)."""
-    from .. import values as _values
-
     lib = _values.default_library()
     parts = [_price_base(content, lib), _discounting(content, lib), _optimism_bias(content, lib),
              _additionality(content), _valuation(content, lib), _indicators_part(content), _simulation(content)]

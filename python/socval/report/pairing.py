@@ -6,8 +6,9 @@ import shlex
 from typing import Any, Optional, Sequence
 
 from .. import _core
-from ..results import Results
+from ..engine.results import Results
 from .text import _display_path, _sampler
+from ..engine.comparison import Comparison, unique_names
 
 
 def check_common_random_numbers(results: Sequence[Results], files: Optional[Sequence[Any]] = None) -> None:
@@ -68,8 +69,6 @@ def comparison_from_results(results: Sequence[Results], names: Optional[Sequence
     socval.DecisionError
         Fewer than two results, names of the wrong length or repeated, results not on common random numbers.
     """
-    from ..compare import Comparison, unique_names
-
     results = list(results)
     if len(results) < 2:
         raise _core.DecisionError(f"comparison_from_results: a comparison needs at least 2 results, found "

@@ -14,6 +14,7 @@ from .methodology import methodology
 from .reproducibility import reproducibility
 from .summary import notes, summary
 from .tables import _Table, by_priority_table, headline_table, options_table, sensitivity_tables
+from .._core import __version__
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -81,8 +82,6 @@ def _walk_tables(ctx: Any):
 
 def _context(content: _Content, path: Optional[Path], fmt: str, pdf: bool) -> Dict[str, Any]:
     """What the templates receive (all but the charts): every section of the report as text and tables."""
-    from .. import __version__
-
     return {
         "kicker": "Annex: social value appraisal", "title": content.title, "subtitle": content.subtitle(),
         "generator": f"socval {__version__}", "created": content.created,

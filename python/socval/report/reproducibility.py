@@ -10,12 +10,11 @@ from typing import Any, Dict, Optional
 from .content import _Content
 from .tables import _Table
 from .text import _display_path, _list, _sampler
+from .._core import __version__
+from ..io.results_file import git_revision
 
 
 def reproducibility(content: _Content, path: Optional[Path], fmt: str, pdf: bool) -> Dict[str, Any]:
-    from .. import __version__
-    from ..results_file import git_revision
-
     def versions(key: str, default: str) -> str:
         return _list(sorted({str(r.attrs.get(key) or default) for r in content.results.values()}))
 

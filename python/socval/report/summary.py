@@ -8,7 +8,7 @@ from typing import List
 import numpy as np
 import pandas as pd
 
-from .. import headline
+from ..indicators import headline
 from .content import _Content
 from .text import _gbp, _list, _pct
 

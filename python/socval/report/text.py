@@ -9,7 +9,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..results import SAMPLER_FLAGS
+from ..engine.results import SAMPLER_FLAGS
 
 _SAMPLER_NAMES = {"lhs": "Latin hypercube", "mc": "plain Monte Carlo"}
 

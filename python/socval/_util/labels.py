@@ -1,0 +1,39 @@
+"""Labels and metric names, one spelling everywhere."""
+from __future__ import annotations
+
+import warnings
+from typing import Type
+
+
+def quantile_label(q: float) -> str:
+    """0.05 -> 'p5', 0.5 -> 'p50', 0.975 -> 'p97.5'."""
+    return "p" + f"{100 * q:.6g}"
+
+
+#: Outputs the engine evaluates for a design row, besides ``priority.<id>`` and ``pillar.<name>``.
+ENGINE_OUTPUTS = ("npsv", "bcr", "pv_benefits", "pv_costs")
+
+
+def engine_metric(metric: str, error: Type[Exception], what: str = "metric") -> str:
+    """The core's name of a metric given in socval's one spelling (``npsv``, ``priority.<id>``, ``pillar.<name>``).
+
+    The core's design evaluators spell per-priority and per-pillar outputs ``priority:<id>``; that spelling is still
+    accepted here with a DeprecationWarning."""
+    if not isinstance(metric, str):
+        raise error(f"{what}: expected a metric name such as 'npsv', found {metric!r}")
+    if metric in ENGINE_OUTPUTS:
+        return metric
+    for prefix in ("priority", "pillar"):
+        for sep in (".", ":"):
+            if metric.startswith(prefix + sep) and len(metric) > len(prefix) + 1:
+                if sep == ":":
+                    warnings.warn(f"{what} {metric!r}: write '{prefix}.<id>' ('{prefix}:<id>' is deprecated)",
+                                  DeprecationWarning, stacklevel=3)
+                return f"{prefix}:{metric[len(prefix) + 1:]}"
+    raise error(f"{what}: expected 'npsv', 'bcr', 'pv_benefits', 'pv_costs', 'priority.<id>' or 'pillar.<name>', "
+                f"found {metric!r}")
+
+
+def public_metric(metric: str) -> str:
+    """socval's spelling of a metric the core names (``priority:<id>`` -> ``priority.<id>``)."""
+    return metric.replace(":", ".", 1)

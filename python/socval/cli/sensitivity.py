@@ -1,0 +1,79 @@
+"""CLI subcommand ``socval sensitivity FILE --method sobol|morris|tornado --output npsv --n N [--seed S] [--json]``.
+
+``register(subparsers)`` adds it to the ``socval`` command's argparse subparsers (as ``socval.cli.simulation``
+does); errors and exit codes are socval.cli.app's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+import pandas as pd
+
+from .common import json_ready, text_table
+from ..sensitivity.scenario import scenario_sensitivity as sensitivity
+
+__all__ = ["register", "cmd_sensitivity"]
+
+
+def _payload(result: Any, args: argparse.Namespace) -> dict:
+    """JSON-ready dict of a sensitivity result."""
+    head = {"scenario": args.file, "other": args.other, "method": args.method, "output": args.output,
+            "seed": args.seed}
+    if isinstance(result, pd.DataFrame):  # tornado
+        head["base"] = result.attrs.get("base")
+        head["parameters"] = result.to_dict(orient="records")
+        return head
+    head["n"] = args.n
+    if args.method == "sobol":
+        head.update(evaluations=result.evaluations, conf_level=result.conf_level, variance=result.variance,
+                    groups=result.groups)
+    else:
+        head.update(trajectories=result.trajectories, levels=result.levels)
+    head["factors"] = [{"name": k, **row} for k, row in result.to_frame().to_dict(orient="index").items()]
+    return head
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    """socval sensitivity FILE [--other FILE2] --method M --output O --n N [--seed S] [--groups RULE] [--json]"""
+    result = sensitivity(args.file, method=args.method, output=args.output, n=args.n, seed=args.seed,
+                         groups=args.groups, other=args.other, threads=args.threads)
+    if args.json:
+        print(json.dumps(json_ready(_payload(result, args)), indent=2))
+        return 0
+    what = args.output if args.other is None else f"{args.output} ({args.file} - {args.other})"
+    print(f"{args.method} sensitivity of {what}, seed {args.seed}")
+    if isinstance(result, pd.DataFrame):
+        print(f"base (all parameters at central values): {result.attrs.get('base'):,.6g}")
+        print(text_table(result.set_index("input")))
+    else:
+        frame = result.to_frame()
+        if args.method == "sobol":
+            print(f"n = {result.n} ({result.evaluations} evaluations), intervals at {result.conf_level:.0%}")
+            frame = frame.sort_values("ST", ascending=False)
+        else:
+            frame = frame.sort_values("mu_star", ascending=False)
+        print(text_table(frame))
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add ``sensitivity`` to the ``socval`` command's subparsers."""
+    p = subparsers.add_parser("sensitivity", help="sensitivity of a scenario's output to its uncertain parameters",
+                              description="Sobol indices, Morris effects or a one-way tornado over the uncertain "
+                                          "parameters of FILE, evaluated natively.")
+    p.add_argument("file", help="scenario file (YAML)")
+    p.add_argument("--method", choices=("sobol", "morris", "tornado"), default="sobol", help="default sobol")
+    p.add_argument("--output", default="npsv",
+                   help="npsv (default), bcr, pv_benefits, pv_costs, priority:<id> or pillar:<name>")
+    p.add_argument("--n", type=int, default=None,
+                   help="Sobol: base sample, a power of 2 (default 1024); Morris: trajectories (default 20)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the design (default 0)")
+    p.add_argument("--groups", choices=("kind", "option", "lever"), default=None,
+                   help="Sobol group indices by a rule (docs/model/scenario_sensitivity.md)")
+    p.add_argument("--other", default=None, metavar="FILE2",
+                   help="a second scenario: analyse output(FILE) - output(FILE2)")
+    p.add_argument("--threads", type=int, default=None, help="worker threads (default: one per core)")
+    p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.set_defaults(func=cmd_sensitivity)

@@ -1,0 +1,149 @@
+"""CLI subcommands of the Monte Carlo engine: ``socval run``, ``socval summary``, ``socval compare``.
+
+``register(subparsers)`` adds them to the ``socval`` command's argparse subparsers; each sets ``func`` to a
+function of the parsed arguments returning the exit code; errors and exit codes are socval.cli.app's.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .common import json_ready, text_table
+from ..engine.simulation import simulate
+from ..engine.results import load_results
+from ..engine.comparison import compare
+from ..decision.acceptability import scenario_smaa as smaa
+
+__all__ = ["register", "cmd_run", "cmd_summary", "cmd_compare"]
+
+
+def _provenance(attrs: dict) -> dict:
+    keys = ("scenario_name", "scenario_file", "scenario_hash", "seed", "draws", "sampler", "socval_version",
+            "git_revision", "created", "value_library_version", "price_base_year", "format_version")
+    return {k: attrs[k] for k in keys if k in attrs}
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """socval run FILE --draws N --seed S [--threads T] [--sampler lhs|mc] --out F.h5"""
+    progress = None if args.progress is None else args.progress
+    res = simulate(args.file, draws=args.draws, seed=args.seed, threads=args.threads, sampler=args.sampler,
+                   progress=progress, keep_full=args.keep_full, year_values=args.year_values)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)  # the command line makes its output folder
+    res.save(args.out)
+    x = res.draws("npsv")
+    p5, p95 = np.quantile(x, [0.05, 0.95])
+    print(f"{res.attrs.get('scenario_name', args.file)}: {res.n_draws} draws (seed {args.seed}, {res.attrs['sampler']}); "
+          f"NPSV mean {np.mean(x):,.0f}, 90% interval {p5:,.0f} to {p95:,.0f}; written to {args.out}")
+    return 0
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    """socval summary F.h5 [--json]"""
+    res = load_results(args.file)
+    table = res.summary()
+    if args.json:
+        out = {"provenance": _provenance(res.attrs),
+               "summary": {m: row for m, row in table.to_dict(orient="index").items()}}
+        print(json.dumps(json_ready(out), indent=2))
+    else:
+        prov = _provenance(res.attrs)
+        print("\n".join(f"{k}: {v}" for k, v in prov.items()))
+        print()
+        print(text_table(table))
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """socval compare A.yaml B.yaml ... --draws N --seed S [--json]"""
+    cmp = compare(args.files, draws=args.draws, seed=args.seed, sampler=args.sampler, threads=args.threads,
+                  progress=args.progress)
+    pairs = cmp.summary()
+    scen = cmp.scenarios()
+    sm = None
+    if args.smaa:
+        sm = smaa(cmp, criteria=args.smaa_criteria, n_weights=args.smaa_weights, seed=args.seed,
+                  threads=args.threads)
+    switching = None
+    if args.switching:
+        switching = [cmp.switching_value(p, threads=args.threads) for p in args.switching]
+    if args.json:
+        out = {
+            "draws": args.draws, "seed": args.seed, "sampler": args.sampler, "scenarios": list(cmp.names),
+            "files": list(args.files),
+            "per_scenario": scen.to_dict(orient="index"),
+            "pairs": [dict(metric=m, A=a, B=b, **row) for (m, a, b), row in pairs.to_dict(orient="index").items()],
+        }
+        if sm is not None:
+            out["smaa"] = {"criteria": sm.criteria, "n_weights": args.smaa_weights,
+                           "rank_acceptability": sm.rank_acceptability.to_dict(orient="index"),
+                           "central_weights": sm.central_weights.to_dict(orient="index"),
+                           "confidence": sm.confidence.to_dict()}
+        if switching is not None:
+            out["switching"] = [sv.to_dict() for sv in switching]
+        print(json.dumps(json_ready(out), indent=2))
+    else:
+        print(f"{len(cmp.names)} scenarios on common random numbers: {args.draws} draws, seed {args.seed}, "
+              f"{args.sampler}\n")
+        print(text_table(scen))
+        print()
+        print(text_table(pairs))
+        if sm is not None:
+            print(f"\nSMAA-2 over {args.smaa_criteria} weights ({args.smaa_weights} weight draws): rank "
+                  f"acceptability and confidence factor")
+            print(text_table(sm.rank_acceptability.assign(confidence=sm.confidence)))
+            print("\nCentral weights (mean weights making each scenario rank first)")
+            print(text_table(sm.central_weights))
+        if switching is not None:
+            print(f"\nSwitching values: {switching[0].a} against {switching[0].b} on npsv (expected over the "
+                  f"same draws)")
+            for sv in switching:
+                print(f"  {sv.message}")
+    return 0
+
+
+def _add_common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--draws", type=int, default=10_000, help="number of Monte Carlo draws (default 10000)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the random streams (default 0)")
+    p.add_argument("--threads", type=int, default=None, help="worker threads (default: one per core)")
+    p.add_argument("--sampler", choices=("lhs", "mc"), default="lhs",
+                   help="lhs: Latin hypercube (default); mc: plain Monte Carlo")
+    p.add_argument("--progress", dest="progress", action="store_true", default=None,
+                   help="always show a progress bar (default: only for runs over a second)")
+    p.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+
+
+def register(subparsers: Any) -> None:
+    """Add ``run``, ``summary`` and ``compare`` to the ``socval`` command's subparsers."""
+    p = subparsers.add_parser("run", help="Monte Carlo simulation of a scenario, written to an HDF5 results file",
+                              description="Simulate FILE and write a self-describing HDF5 results file.")
+    p.add_argument("file", help="scenario file (YAML)")
+    _add_common(p)
+    p.add_argument("--out", required=True, help="results file to write (HDF5; written atomically)")
+    p.add_argument("--keep-full", action="store_true", help="keep the draws x years x outcomes tensors")
+    p.add_argument("--year-values", action="store_true", help="per-year summaries of each outcome's value")
+    p.set_defaults(func=cmd_run)
+
+    p = subparsers.add_parser("summary", help="summary table of a results file",
+                              description="Print the summary of a results file written by `socval run`.")
+    p.add_argument("file", help="results file (HDF5)")
+    p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.set_defaults(func=cmd_summary)
+
+    p = subparsers.add_parser("compare", help="compare scenarios on common random numbers",
+                              description="Simulate each scenario with the same seed and compare them draw by draw.")
+    p.add_argument("files", nargs="+", metavar="FILE", help="two or more scenario files (YAML)")
+    _add_common(p)
+    p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--smaa", action="store_true",
+                   help="SMAA-2 across the scenarios: which wins under which weights on the criteria")
+    p.add_argument("--smaa-criteria", choices=("pillars", "priorities"), default="pillars",
+                   help="SMAA criteria (default pillars)")
+    p.add_argument("--smaa-weights", type=int, default=10_000, help="SMAA weight draws (default 10000)")
+    p.add_argument("--switching", nargs="+", default=None, metavar="PARAM",
+                   help="switching value of each parameter id: where the best scenario (on mean NPSV) and the "
+                        "runner-up swap")
+    p.set_defaults(func=cmd_compare)

@@ -1,0 +1,313 @@
+"""The best portfolio of a scenario's options within a budget (method: docs/model/portfolio.md).
+
+``optimise(scenario, budget)`` simulates the value of every candidate option on common random numbers (the
+candidate pool funded together, ``socval._core.analysis.option_values``), then solves the 0-1 MILP of
+:func:`socval.decision.select_portfolio` on the per-draw values and the expected PV costs, and returns the
+selected options by id with a new scenario that funds exactly them.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping, Optional, Sequence, Union
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .. import _core
+from . import methods as decision
+from ..engine.simulation import core_scenario, scenario_library
+from ..model.scenario import scenario_from_yaml
+from ..model.words import LEVERS, PILLARS
+
+__all__ = ["OptionValues", "PortfolioChoice", "option_values", "optimise"]
+
+DecisionError = _core.DecisionError
+
+
+@dataclass
+class OptionValues:
+    """Per-draw PV value and PV cost of each candidate option, on common random numbers.
+
+    Attributes
+    ----------
+    option_ids:
+        The candidates, in the scenario's option order.
+    value, cost:
+        (draws, options): PV value attributed to each option, and its PV cost with optimism bias.
+    by_pillar:
+        {pillar: (draws, options)} for social, economic, environmental, unallocated.
+    by_lever:
+        {lever: (draws, options)}: an option's value under its own lever, zero under the others.
+    by_priority:
+        {priority id (and "unallocated"): (draws, options)}.
+    funded, scale, start:
+        Whether the scenario funds each candidate, and the scale / start used for it.
+    """
+
+    option_ids: list
+    value: np.ndarray
+    cost: np.ndarray
+    by_pillar: dict
+    by_lever: dict
+    by_priority: dict
+    option_levers: list
+    funded: list
+    scale: list
+    start: list
+    draws: int
+    seed: int
+    sampler: str
+
+    def summary(self) -> pd.DataFrame:
+        """Mean value, mean cost, BCR, sd and 5% / 95% quantiles of value, one row per option."""
+        v, c = self.value, self.cost
+        df = pd.DataFrame({"lever": self.option_levers, "funded": self.funded, "mean_value": v.mean(0),
+                           "sd_value": v.std(0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1]),
+                           "p5_value": np.quantile(v, 0.05, axis=0), "p95_value": np.quantile(v, 0.95, axis=0),
+                           "mean_cost": c.mean(0)}, index=pd.Index(self.option_ids, name="option"))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            df["bcr"] = df["mean_value"] / df["mean_cost"]
+        return df
+
+
+def option_values(scenario: Any, candidates: Optional[Sequence[str]] = None, draws: int = 2000, seed: int = 0,
+                  sampler: str = "lhs", threads: Optional[int] = None, library: Any = None) -> OptionValues:
+    """Simulate every candidate option's PV value and cost on the keyed streams of :func:`socval.simulate`.
+
+    The candidates are funded together: an option the scenario funds at its scale and start, any other at scale 1
+    from appraisal year 0. Values add up across options exactly when no saturating link couples them.
+
+    Raises
+    ------
+    socval.ScenarioError
+        Unknown or repeated candidate id, or a scenario without options.
+    socval.SamplingError
+        Bad draws, seed, threads or sampler.
+    """
+    core = core_scenario(scenario)
+    lib = scenario_library(scenario, library)
+    if isinstance(draws, bool) or int(draws) != draws or draws < 1:
+        raise _core.SamplingError(f"option_values: draws: expected a whole number >= 1, found {draws!r}")
+    if isinstance(seed, bool) or int(seed) != seed or seed < 0:
+        raise _core.SamplingError(f"option_values: seed: expected a whole number >= 0, found {seed!r}")
+    if isinstance(candidates, str):
+        candidates = [candidates]
+    r = _core.analysis.option_values(core, lib, int(draws), seed=int(seed), sampler=sampler,
+                                     threads=int(threads or 0), candidates=list(candidates or []))
+    return OptionValues(
+        option_ids=list(r["option_ids"]), value=r["value"], cost=r["cost"],
+        by_pillar={p: r["pillar_value"][i] for i, p in enumerate(PILLARS)},
+        by_lever={lv: r["lever_value"][i] for i, lv in enumerate(LEVERS)},
+        by_priority={k: r["priority_value"][i] for i, k in enumerate(r["priority_ids"])},
+        option_levers=list(r["option_levers"]), funded=list(r["funded"]), scale=list(r["scale"]),
+        start=list(r["start"]), draws=int(r["draws"]), seed=int(r["seed"]), sampler=str(r["sampler"]))
+
+
+@dataclass
+class PortfolioChoice:
+    """The best portfolio of a scenario's options.
+
+    Attributes
+    ----------
+    selected:
+        Ids of the chosen options, in the scenario's option order.
+    objective:
+        Expected PV value of the portfolio (objective "mean"), its CVaR at level alpha ("cvar"), or its
+        expected NPSV, PV value minus PV cost ("npsv").
+    cost:
+        Expected PV cost (with optimism bias) of the portfolio.
+    binding:
+        Constraints whose removal alone would raise the objective, with option ids in place of indices, e.g.
+        ``"budget"``, ``"exclusive[0]"``, ``"requires[a->b]"``, ``"include[a]"``, ``"exclude[b]"``,
+        ``"min_value[social]"``.
+    scenario:
+        A validated ``socval.Scenario`` funding exactly the selected options (``scenario.core`` is the C++ model;
+        ``scenario.to_yaml(path)`` writes the merged document, :meth:`save` the short form that extends the
+        original file).
+    yaml_text:
+        Its YAML document (``extends`` the original file when there is one); :meth:`save` writes it.
+    values:
+        The simulated option values the choice was made on.
+    """
+
+    selected: list
+    objective: float
+    cost: float
+    binding: list
+    scenario: Any
+    yaml_text: str
+    values: OptionValues
+    budget: float
+    objective_kind: str
+    alpha: Optional[float]
+    _doc: dict = field(repr=False, default_factory=dict)
+    _base_file: str = field(repr=False, default="")
+
+    def save(self, path: Union[str, os.PathLike]) -> Path:
+        """Write the portfolio's scenario as YAML. With an original file, ``extends`` points to it relative to
+        ``path`` (``allow_outside: true`` when it lies outside the new file's folder tree)."""
+        path = Path(path)
+        doc = dict(self._doc)
+        if self._base_file:
+            rel = os.path.relpath(os.path.abspath(self._base_file), os.path.abspath(path.parent))
+            doc = {"extends": rel, **{k: v for k, v in doc.items() if k not in ("extends", "allow_outside")}}
+            if rel.startswith(".."):
+                doc["allow_outside"] = True
+        text = _header(self) + yaml.safe_dump(doc, sort_keys=False)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary."""
+        return {"selected": list(self.selected), "objective": self.objective, "objective_kind": self.objective_kind,
+                "alpha": self.alpha, "cost": self.cost, "budget": self.budget, "binding": list(self.binding),
+                "draws": self.values.draws, "seed": self.values.seed}
+
+
+def _header(choice: PortfolioChoice) -> str:
+    kind = choice.objective_kind if choice.alpha is None else f"{choice.objective_kind} (alpha {choice.alpha})"
+    return (f"# Portfolio chosen by socval optimise: budget {choice.budget:,.0f}, objective {kind}, "
+            f"{choice.values.draws} draws, seed {choice.values.seed}.\n"
+            f"# Expected PV cost {choice.cost:,.0f}; objective {choice.objective:,.0f}.\n")
+
+
+def _index(ids: Sequence[str], pool: Sequence[str], what: str) -> list:
+    out = []
+    for i in ids:
+        if i not in pool:
+            raise DecisionError(f"{what}: expected option ids of the candidate pool {list(pool)}, found {i!r}")
+        out.append(pool.index(i))
+    return out
+
+
+def _rename(name: str, pool: Sequence[str]) -> str:
+    """Constraint names with option indices replaced by ids (include[1] -> include[clinic], requires[3->5])."""
+    if "[" not in name or not name.endswith("]"):
+        return name
+    head, inner = name[:-1].split("[", 1)
+    if head in ("include", "exclude"):
+        return f"{head}[{pool[int(inner)]}]"
+    if head == "requires" and "->" in inner:
+        a, b = inner.split("->")
+        return f"requires[{pool[int(a)]}->{pool[int(b)]}]"
+    return name
+
+
+def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] = None, objective: str = "mean",
+             alpha: Optional[float] = None, draws: int = 2000, seed: int = 0,
+             min_value: Optional[Mapping[str, float]] = None, exclusive: Optional[Sequence[Sequence[str]]] = None,
+             requires: Optional[Sequence[tuple]] = None, include: Optional[Sequence[str]] = None,
+             exclude: Optional[Sequence[str]] = None, sampler: str = "lhs", threads: Optional[int] = None,
+             solver: str = "glpk", library: Any = None, time_limit: float = 60.0) -> PortfolioChoice:
+    """The best portfolio of the scenario's candidate options within a budget.
+
+    Parameters
+    ----------
+    scenario:
+        A ``socval.Scenario``, a scenario file path or a ``socval._core.model.Scenario``.
+    budget:
+        Budget for the expected PV cost (with optimism bias, the scenario's discount schedule) of the portfolio.
+    candidates:
+        Option ids to choose from; None = every option of the scenario.
+    objective, alpha:
+        ``"mean"``: expected PV value; ``"cvar"``: mean of the worst ``alpha`` share of draws of the portfolio's
+        PV value; ``"npsv"``: expected NPSV (PV value minus PV cost), so an option is chosen only if it adds
+        more value than it costs, and the budget need not be spent (the Green Book view that unspent money has
+        other uses worth at least its cost).
+    draws, seed, sampler:
+        Monte Carlo draws of the option values (same streams as :func:`socval.simulate`).
+    min_value:
+        ``{pillar or lever name: minimum expected PV value}``, e.g. ``{"social": 2e5, "anchor": 1e5}``.
+    exclusive:
+        Groups of option ids of which at most one may be chosen.
+    requires:
+        Pairs ``(a, b)``: option a only with option b.
+    include, exclude:
+        Option ids that must / must not be chosen.
+    solver, time_limit:
+        MILP solver (``"glpk"``, default, or ``"cbc"``) and the seconds allowed for the solves (see
+        :func:`socval.decision.select_portfolio`).
+
+    Raises
+    ------
+    socval.DecisionError
+        Unknown ids or names, bad objective, or no feasible portfolio.
+    """
+    if objective not in ("mean", "cvar", "npsv"):
+        raise DecisionError(f"objective: expected 'mean', 'cvar' or 'npsv', found {objective!r}")
+    if objective == "npsv" and alpha is not None:
+        raise DecisionError(f"alpha: only used with objective 'cvar', found objective 'npsv' and alpha {alpha!r}")
+    try:
+        budget = float(budget)
+    except (TypeError, ValueError):
+        raise DecisionError(f"budget: expected a number >= 0 (GBP of expected PV cost), found {budget!r}") from None
+    if not np.isfinite(budget) or budget < 0:
+        raise DecisionError(f"budget: expected a finite number >= 0 (GBP of expected PV cost), found {budget!r}")
+    core = core_scenario(scenario)
+    ov = option_values(core, candidates, draws=draws, seed=seed, sampler=sampler, threads=threads,
+                       library=scenario_library(scenario, library))
+    pool = ov.option_ids
+    mv = None
+    if min_value:
+        mv = {}
+        for name, minimum in min_value.items():
+            table = ov.by_pillar.get(name, ov.by_lever.get(name))
+            if table is None:
+                raise DecisionError(f"min_value: expected a pillar {list(PILLARS[:3])} or a lever {list(LEVERS)}, "
+                                    f"found {name!r}")
+            mv[name] = (table.mean(axis=0), float(minimum))
+    if objective == "cvar":
+        values = ov.value
+    elif objective == "npsv":
+        values = ov.value.mean(axis=0) - ov.cost.mean(axis=0)
+    else:
+        values = ov.value.mean(axis=0)
+    r = decision.select_portfolio(
+        values, ov.cost.mean(axis=0), float(budget),
+        exclusive=[_index(g, pool, "exclusive") for g in (exclusive or [])],
+        requires=[tuple(_index(p, pool, "requires")) for p in (requires or [])],
+        include=_index(include or [], pool, "include"), exclude=_index(exclude or [], pool, "exclude"),
+        min_value=mv, objective="cvar" if objective == "cvar" else "mean", alpha=alpha, solver=solver,
+        time_limit=time_limit)
+    selected = [pool[int(i)] for i in r.selected]
+    doc, base_file, new = _portfolio_scenario(core, ov, selected, library=scenario_library(scenario, library),
+                                              scenario_obj=scenario)
+    choice = PortfolioChoice(selected=selected, objective=float(r.objective), cost=float(np.sum(r.cost)),
+                             binding=[_rename(b, pool) for b in r.binding], scenario=new, yaml_text="",
+                             values=ov, budget=float(budget), objective_kind=objective, alpha=alpha, _doc=doc,
+                             _base_file=base_file)
+    choice.yaml_text = _header(choice) + yaml.safe_dump(
+        ({"extends": os.path.abspath(base_file), "allow_outside": True, **doc} if base_file else doc),
+        sort_keys=False)
+    return choice
+
+
+def _portfolio_scenario(core: Any, ov: OptionValues, selected: Sequence[str], library: Any,
+                        scenario_obj: Any = None):
+    """The YAML document of a scenario funding exactly `selected` (scenario scale / start where it funds them),
+    and the validated ``socval.Scenario`` (built with the Scenario API, socval.model). With a source file the
+    document extends it; otherwise it is the merged document with its funded list replaced."""
+    funded = []
+    for oid in selected:
+        i = ov.option_ids.index(oid)
+        if ov.funded[i] and (ov.scale[i] != 1 or ov.start[i] != 0):
+            funded.append({"option": oid, "scale": float(ov.scale[i]), "start": int(ov.start[i])})
+        else:
+            funded.append(oid)
+    name = f"{core.meta.name} (optimised portfolio)"
+    base_file = core.source_file if core.source_file and os.path.exists(core.source_file) else ""
+    if base_file:
+        doc = {"metadata": {"name": name}, "scenario": {"funded": funded}}
+        text = yaml.safe_dump({"extends": os.path.basename(base_file), **doc}, sort_keys=False)
+        base_dir = os.path.dirname(os.path.abspath(base_file))
+    else:
+        doc = core.document()
+        doc.setdefault("metadata", {})["name"] = name
+        doc.setdefault("scenario", {})["funded"] = funded
+        text = yaml.safe_dump(doc, sort_keys=False)
+        base_dir = getattr(scenario_obj, "_base_dir", None) or os.getcwd()
+    new = scenario_from_yaml(text, name=name, base_dir=base_dir, library=library)
+    return doc, base_file, new

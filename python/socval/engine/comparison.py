@@ -1,0 +1,242 @@
+"""Scenario comparison on common random numbers: ``socval.compare([a, b, ...], draws=..., seed=...)``.
+
+Every scenario is simulated with the same seed, sampler and number of draws. Random streams are keyed by parameter
+id, so a parameter two scenarios share takes the same value in draw d of both: differences between scenarios are
+computed draw by draw (paired), which removes the noise of the shared uncertainty. The gain is reported as the
+variance of the paired difference against var(A) + var(B), the variance of the difference of two independent
+runs (docs/model/simulation.md, "Comparison").
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from itertools import permutations
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .. import _core
+from .results import HEADLINE, Results
+from .simulation import core_scenario, scenario_library, simulate
+from .._util import html as _html
+
+__all__ = ["Comparison", "compare", "LOWER_IS_BETTER"]
+
+#: Metrics for which a lower value is better (every other metric: higher is better).
+LOWER_IS_BETTER = frozenset({"pv_costs", "pv_investment"})
+_Z95 = 1.959963984540054  # standard normal 97.5% quantile (scipy.stats.norm.ppf(0.975))
+
+
+def _p_best_and_greater(x: np.ndarray):
+    """P(best) per column (ties shared equally) and P(column a > column b) over rows of paired draws."""
+    r = _core.decision.compare_draws(np.ascontiguousarray(x, dtype=float), [0.05], 1e-9)
+    return np.asarray(r["p_best"]), np.asarray(r["p_greater"])
+
+
+@dataclass
+class Comparison:
+    """Scenarios simulated on common random numbers.
+
+    Attributes
+    ----------
+    names : list of str
+        One name per scenario (its metadata name, made unique).
+    results : dict
+        name -> :class:`socval.Results` of that scenario.
+    metrics : tuple of str
+        The metrics compared.
+    """
+
+    names: List[str]
+    results: Dict[str, Results]
+    metrics: tuple
+
+    def _matrix(self, metric: str) -> np.ndarray:
+        """(draws, scenarios) paired draws of a metric, sign-flipped where lower is better, NaN rows dropped."""
+        x = np.column_stack([self.results[n].draws(metric) for n in self.names]).astype(float)
+        x = x[~np.isnan(x).any(axis=1)]
+        return -x if metric in LOWER_IS_BETTER else x
+
+    def p_best(self, metric: str = "npsv") -> pd.Series:
+        """P(scenario is the best) for a metric, over the draws (ties shared equally; sums to 1)."""
+        p, _ = _p_best_and_greater(self._matrix(metric))
+        return pd.Series(p, index=pd.Index(self.names, name="scenario"), name=f"P(best {metric})")
+
+    def p_better(self, metric: str = "npsv") -> pd.DataFrame:
+        """[a, b]: P(a better than b), draw by draw (strictly; a lower value is better for costs)."""
+        _, g = _p_best_and_greater(self._matrix(metric))
+        return pd.DataFrame(g, index=pd.Index(self.names, name="A"), columns=pd.Index(self.names, name="B"))
+
+    def scenarios(self) -> pd.DataFrame:
+        """Scenario x (mean of each metric, P(best) for each metric)."""
+        out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
+        for m in self.metrics:
+            out[f"mean {m}"] = [float(np.nanmean(self.results[n].draws(m))) for n in self.names]
+        for m in self.metrics:
+            out[f"P(best {m})"] = self.p_best(m).to_numpy()
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        """Every ordered pair (A, B) and metric: paired difference A - B (mean, sd, p5, p95 over draws; 95%
+        interval of the mean difference), P(A better than B), and the variance reduction from pairing:
+        var(A - B) paired against var(A) + var(B) (independent runs) and their ratio.
+
+        Index (metric, A, B). A ratio of 10 means independent runs would need 10 times the draws for the same
+        precision of the mean difference.
+        """
+        rows = []
+        for m in self.metrics:
+            data = {n: np.asarray(self.results[n].draws(m), dtype=float) for n in self.names}
+            _, greater = _p_best_and_greater(self._matrix(m))
+            for i, j in permutations(range(len(self.names)), 2):
+                a, b = data[self.names[i]], data[self.names[j]]
+                keep = ~(np.isnan(a) | np.isnan(b))
+                a, b = a[keep], b[keep]
+                d = a - b
+                n = d.size
+                var_paired = float(d.var(ddof=1)) if n > 1 else float("nan")
+                var_indep = float(a.var(ddof=1) + b.var(ddof=1)) if n > 1 else float("nan")
+                se = np.sqrt(var_paired / n) if n > 1 else float("nan")
+                p5, p95 = np.quantile(d, [0.05, 0.95]) if n else (np.nan, np.nan)
+                rows.append({
+                    "metric": m, "A": self.names[i], "B": self.names[j],
+                    "mean A": float(a.mean()), "mean B": float(b.mean()),
+                    "difference": float(d.mean()), "sd": float(np.sqrt(var_paired)),
+                    "p5": float(p5), "p95": float(p95),
+                    "mean low (95%)": float(d.mean() - _Z95 * se), "mean high (95%)": float(d.mean() + _Z95 * se),
+                    "P(A better)": float(greater[i, j]),
+                    "var paired": var_paired, "var independent": var_indep,
+                    "variance reduction": var_indep / var_paired if var_paired > 0 else float("inf"),
+                })
+        return pd.DataFrame(rows).set_index(["metric", "A", "B"])
+
+    def switching_value(self, parameter: str, a: Optional[str] = None, b: Optional[str] = None,
+                        metric: str = "npsv", **options: Any):
+        """The value of ``parameter`` at which the preference between two compared scenarios changes: see
+        :func:`socval.decision.switching_value` (``method``, ``bounds``, ``xtol``, ``grid``, ``draws``, ``seed``,
+        ``sampler``, ``threads``; draws, seed and sampler default to the comparison's own, so the "expected"
+        method averages over the same common random numbers).
+
+        ``a``, ``b``: scenario names; default the best scenario on the metric (highest mean; lowest for costs)
+        against the runner-up. Returns a :class:`socval.decision.SwitchingValue`.
+        """
+        from ..decision.switching import comparison_switching_value
+
+        return comparison_switching_value(self, parameter, a, b, metric, options)
+
+    # ---- notebooks: charts, HTML summary, report ----------------------------------------------------------------
+
+    @property
+    def plot(self):
+        """Charts of the comparison (:class:`socval.plots.ComparisonPlots`): ``comparison.plot.distribution()``,
+        ``.by_priority()``, ``.by_pillar()``, ``.by_lever()``, ``.p_better()``, ``.differences()``,
+        ``.exceedance()``; each returns a matplotlib Figure."""
+        from ..plots.facades import ComparisonPlots
+
+        return ComparisonPlots(self)
+
+    def report(self, path=None, **options: Any):
+        """A decision-paper report of the comparison (HTML, Markdown, PDF): see :func:`socval.report.report` for
+        the options (``format``, ``pdf``, ``title``, ``sensitivity``, ``command``).
+
+        Returns the report text when ``path`` is None, else writes the files and returns the Path.
+        """
+        from ..report import report
+
+        return report(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        """Notebook summary: the scenarios() table (means and P(best)) and how the draws are paired (every text
+        escaped)."""
+        table = self.scenarios()
+        header = ["scenario"] + [str(c) for c in table.columns]
+        rows = []
+        for name, r in table.iterrows():
+            cells = [name]
+            for col, v in r.items():
+                metric = str(col).split(" ", 1)[1].rstrip(")")
+                cells.append(_html.prob(v) if str(col).startswith("P(best") else
+                             _html.ratio(v) if metric in ("bcr", "sroi") else _html.money(v))
+            rows.append(cells)
+        first = self.results[self.names[0]] if self.names else None
+        a = first.attrs if first is not None else {}
+        lines = [f"{len(self.names)} scenarios, {first.n_draws if first else 0:,} paired draws, seed {a.get('seed')}, "
+                 f"sampler {a.get('sampler')}; GBP in {a.get('price_base_year')} prices, present values"]
+        note = ("Paired draws: every scenario is simulated with the same seed, sampler and number of draws, and a "
+                "parameter two scenarios share takes the same value in the same draw (common random numbers), so "
+                "differences and P(best) are computed draw by draw. P(best) is the share of draws in which the "
+                "scenario is best on that metric (lower is better for costs).")
+        return _html.block("Comparison", ", ".join(self.names), lines, [_html.table(header, rows, 1)], note=note)
+
+    def __repr__(self) -> str:
+        n = self.results[self.names[0]].n_draws if self.names else 0
+        return f"<socval.Comparison of {len(self.names)} scenarios ({', '.join(self.names)}), {n} paired draws>"
+
+
+def unique_names(names: Sequence[str]) -> List[str]:
+    """The names made unique in order: a repeated name gets " (2)", " (3)", ..."""
+    out: List[str] = []
+    for base in names:
+        name, k = base, 2
+        while name in out:
+            name, k = f"{base} ({k})", k + 1
+        out.append(name)
+    return out
+
+
+def _name(scenario: Any, core) -> str:
+    if isinstance(scenario, (str, Path, os.PathLike)):
+        return core.meta.name or Path(scenario).stem
+    return core.meta.name or "scenario"
+
+
+def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sampler: str = "lhs",
+            threads: Optional[int] = None, metrics: Sequence[str] = ("npsv", "bcr", "pv_benefits", "pv_costs"),
+            names: Optional[Sequence[str]] = None, progress: Optional[bool] = None, **simulate_kwargs: Any
+            ) -> Comparison:
+    """Simulate several scenarios on common random numbers and compare them draw by draw.
+
+    Parameters
+    ----------
+    scenarios
+        Two or more ``socval.Scenario`` objects or scenario file paths.
+    draws, seed, sampler, threads, progress
+        As in :func:`socval.simulate`; the same for every scenario (that is what pairs the draws).
+    metrics
+        Headline metrics to compare (``npsv``, ``bcr``, ``sroi``, ``pv_benefits``, ``pv_costs``, ...).
+    names
+        A name per scenario; default their metadata names (made unique).
+    **simulate_kwargs
+        Passed to :func:`socval.simulate` (e.g. ``keep_outcomes=False``).
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    socval.DecisionError
+        Fewer than two scenarios, names of the wrong length or duplicated, an unknown metric.
+    """
+    scenarios = list(scenarios)
+    if len(scenarios) < 2:
+        raise _core.DecisionError(f"compare: expected at least 2 scenarios, found {len(scenarios)}")
+    for m in metrics:
+        if m not in HEADLINE:
+            raise _core.DecisionError(f"compare: metrics: expected headline metrics ({', '.join(HEADLINE)}), "
+                                      f"found {m!r}")
+    cores = [core_scenario(s) for s in scenarios]
+    if names is None:
+        names = unique_names([_name(s, c) for s, c in zip(scenarios, cores)])
+    names = [str(n) for n in names]
+    if len(names) != len(scenarios):
+        raise _core.DecisionError(f"compare: names: expected one per scenario ({len(scenarios)}), found {len(names)}")
+    if len(set(names)) != len(names):
+        raise _core.DecisionError(f"compare: names: expected distinct names, found {names}")
+    results = {}
+    for s, c, n in zip(scenarios, cores, names):
+        results[n] = simulate(c, draws=draws, seed=seed, threads=threads, sampler=sampler, progress=progress,
+                              library=scenario_library(s), **simulate_kwargs)
+    return Comparison(names=names, results=results, metrics=tuple(metrics))

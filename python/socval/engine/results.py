@@ -1,0 +1,600 @@
+"""Results of a Monte Carlo simulation: per-draw headline metrics, streaming per-year summaries, provenance.
+
+A :class:`Results` holds named arrays with named dimensions (the same layout as its HDF5 file and its
+``xarray.Dataset``; see ``docs/model/simulation.md``, "Variables of a results file"):
+
+- per draw: ``npsv``, ``bcr``, ``sroi``, ``pv_benefits``, ``pv_costs``, ``pv_investment`` over ``draw``;
+  ``priority_value`` (priority x draw), ``pillar_value``, ``lever_value``; ``beneficiary_value`` and
+  ``lever_cost`` up to 250,000 draws (beyond, streaming ``beneficiary_value_*`` / ``lever_cost_*`` like the
+  outcomes'); ``outcome_total`` and ``outcome_pv`` (outcome x draw) when kept;
+- streaming: ``level_*`` (outcome x year), ``cost_*`` / ``benefits_*`` / ``net_*`` (year), ``value_*`` when asked,
+  and ``outcome_total_*`` / ``outcome_pv_*`` (outcome), each ``mean``, ``sd``, ``min``, ``max`` and
+  ``quantile`` (with a trailing ``quantile`` dimension);
+- on request: ``inputs`` (parameter x draw), ``full_level`` / ``full_value`` (draw x year x outcome).
+
+Metric names used by :meth:`Results.draws`, :meth:`Results.summary` and :meth:`Results.exceedance`: the headline
+names above, ``priority.<id>``, ``pillar.<name>``, ``beneficiary.<name>``, ``lever.<name>`` (value),
+``lever_cost.<name>``, ``outcome.<id>`` (physical total over the horizon; a bare outcome id works too) and
+``outcome_pv.<id>``.
+"""
+from __future__ import annotations
+
+import functools
+import os
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from .._util.labels import quantile_label
+from ..io import results_file
+from ..model.words import BENEFICIARIES, LEVERS, PILLARS
+from .._core import ResultsFileError
+from .._util import html as _html
+from ..model.scenario import scenario_from_yaml
+
+__all__ = ["Results", "load_results", "HEADLINE"]
+
+#: Headline metrics, in the order summary() lists them.
+HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment")
+#: The sampler a results file names -> its command-line flag.
+SAMPLER_FLAGS: Dict[str, str] = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
+#: Per-draw tables: variable -> (dimension of its rows, metric prefix).
+_TABLES: Dict[str, Tuple[str, str]] = {
+    "priority_value": ("priority", "priority"),
+    "pillar_value": ("pillar", "pillar"),
+    "beneficiary_value": ("beneficiary", "beneficiary"),
+    "lever_value": ("lever", "lever"),
+    "lever_cost": ("lever", "lever_cost"),
+    "outcome_total": ("outcome", "outcome"),
+    "outcome_pv": ("outcome", "outcome_pv"),
+}
+_STATS = ("mean", "sd", "min", "max")
+_LONG_NAMES = {
+    "npsv": "net present social value (PV benefits - PV costs)",
+    "bcr": "benefit-cost ratio (PV benefits / PV costs)",
+    "sroi": "SROI ratio (PV benefits / PV investment before optimism bias)",
+    "pv_benefits": "present value of benefits",
+    "pv_costs": "present value of costs with optimism bias",
+    "pv_investment": "present value of costs before optimism bias",
+    "priority_value": "present value serving each priority",
+    "pillar_value": "present value by pillar",
+    "beneficiary_value": "present value by beneficiary",
+    "lever_value": "present value attributed to each lever",
+    "lever_cost": "present value of costs with optimism bias by lever",
+    "outcome_total": "physical total of each outcome over the horizon (undiscounted)",
+    "outcome_pv": "present value of each outcome",
+    "level": "outcome level by year",
+    "value": "outcome value by year (undiscounted)",
+    "cost": "costs with optimism bias by year (undiscounted)",
+    "benefits": "benefits by year (undiscounted)",
+    "net": "benefits - costs by year (undiscounted)",
+}
+
+Variables = Dict[str, Tuple[Tuple[str, ...], np.ndarray, Dict[str, Any]]]
+
+
+def _stats(x: np.ndarray) -> Dict[str, float]:
+    """mean, sd (n - 1), p5, p50, p95 (numpy's linear interpolation, as stats::exact_quantile) and P(> 0);
+    NaN draws (e.g. a BCR with zero costs) are left out."""
+    x = np.asarray(x, dtype=float)
+    x = x[~np.isnan(x)]
+    if x.size == 0:
+        return dict(mean=np.nan, sd=np.nan, p5=np.nan, p50=np.nan, p95=np.nan, **{"P(>0)": np.nan})
+    p5, p50, p95 = np.quantile(x, [0.05, 0.5, 0.95])
+    return {"mean": float(x.mean()), "sd": float(x.std(ddof=1)) if x.size > 1 else 0.0,
+            "p5": float(p5), "p50": float(p50), "p95": float(p95), "P(>0)": float(np.mean(x > 0))}
+
+
+class Results:
+    """Distributions of a scenario's appraisal from a Monte Carlo run (``socval.simulate`` / ``Scenario.simulate``).
+
+    Money is in GBP in the scenario's price base year; present values use the Green Book schedules of the
+    scenario. Per-draw metrics are exact; per-year quantiles come from histograms (``docs/model/simulation.md``).
+
+    Attributes
+    ----------
+    attrs : dict
+        Provenance: seed, draws, sampler, scenario_name, scenario_text, value_library_version, price_base_year,
+        socval_version, git_revision, ... (the root attributes of the results file).
+    """
+
+    def __init__(self, variables: Variables, coords: Mapping[str, Tuple[np.ndarray, Dict[str, Any]]],
+                 attrs: Mapping[str, Any]):
+        self._vars: Variables = dict(variables)
+        self._coords: Dict[str, Tuple[np.ndarray, Dict[str, Any]]] = dict(coords)
+        self.attrs: Dict[str, Any] = dict(attrs)
+        #: Seconds spent sampling, evaluating, storing and summarising (summed over threads) and wall time, for
+        #: benchmarks; empty for loaded results (not saved: timings differ from run to run).
+        self.timings: Dict[str, float] = {}
+
+    # ---- variables, stored or derived ----------------------------------------------------------------------------
+
+    def _derivable(self, name: str) -> bool:
+        need = {"npsv": ("pv_benefits", "pv_costs"), "bcr": ("pv_benefits", "pv_costs"),
+                "sroi": ("pv_benefits", "pv_investment"), "pillar_value": ("priority_value", "priority_pillar")}
+        return name in need and all(n in self._vars for n in need[name])
+
+    def _has(self, name: str) -> bool:
+        return name in self._vars or self._derivable(name)
+
+    def _var(self, name: str) -> Tuple[Tuple[str, ...], np.ndarray, Dict[str, Any]]:
+        """A stored variable, or one the engine left out because it is an exact function of others (NPSV, BCR,
+        SROI, value by pillar): recomputed here with the engine's floating-point operations, in its order, so the
+        values are bit-identical to what the engine would have stored (docs/model/simulation.md, "Memory")."""
+        if name in self._vars:
+            return self._vars[name]
+        if not self._derivable(name):
+            raise KeyError(name)
+        pvb = self._vars["pv_benefits"]
+        money_units = pvb[2].get("units", "")
+        if name == "npsv":
+            npsv = pvb[1] - self._vars["pv_costs"][1]
+            return ("draw",), npsv, {"units": money_units, "long_name": _LONG_NAMES[name]}
+        if name in ("bcr", "sroi"):
+            den = self._vars["pv_costs" if name == "bcr" else "pv_investment"][1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = np.where(den != 0.0, pvb[1] / den, np.nan)
+            return ("draw",), ratio, {"units": "1", "long_name": _LONG_NAMES[name]}
+        prio = self._vars["priority_value"][1]
+        pillar_of = [str(p) for p in self._vars["priority_pillar"][1]]
+        out = np.zeros((len(PILLARS), prio.shape[1]))
+        for k, pillar in enumerate(pillar_of):  # the engine adds priority rows into pillar rows in this order
+            out[PILLARS.index(pillar)] += prio[k]
+        return ("pillar", "draw"), out, {"units": money_units, "long_name": _LONG_NAMES[name]}
+
+    def _all_vars(self) -> Variables:
+        """Every variable, derived ones included (in the stored order, derived headline metrics first)."""
+        out: Variables = {}
+        for name in HEADLINE + ("priority_value", "pillar_value"):
+            if self._has(name):
+                out[name] = self._var(name)
+        for name, v in self._vars.items():
+            out.setdefault(name, v)
+        return out
+
+    # ---- construction -------------------------------------------------------------------------------------------
+
+    @classmethod
+    def _from_core(cls, raw: Mapping[str, Any], attrs: Mapping[str, Any]) -> "Results":
+        """From the dict returned by ``socval._core.simulation.simulate`` and the provenance attributes."""
+        money = f"GBP ({attrs.get('price_base_year', 'price base')} prices)"
+        pv = money + ", present value"
+        v: Variables = {}
+
+        def put(name: str, dims: Sequence[str], data: Any, units: str, long_name: Optional[str] = None) -> None:
+            a = {"units": units, "long_name": long_name or _LONG_NAMES.get(name, name)}
+            v[name] = (tuple(dims), np.asarray(data), a)
+
+        for name in HEADLINE:
+            if raw[name] is not None:  # npsv, bcr, sroi: None when derived on demand (keep_derived=False)
+                put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi") else pv)
+        for name, (dim, _) in _TABLES.items():
+            rows = raw[name]
+            if rows is None:
+                continue
+            units = pv
+            if name == "outcome_total":
+                units = "outcome units (see outcome_unit)"
+            put(name, (dim, "draw"), rows, units)
+        units_of = {"level": "outcome units (see outcome_unit)", "value": money, "cost": money, "benefits": money,
+                    "net": money}
+        for name in ("level", "value", "cost", "benefits", "net"):
+            table = raw[name]
+            if table is None:
+                continue
+            dims: Tuple[str, ...] = ("outcome", "year") if name in ("level", "value") else ("year",)
+            for stat in _STATS:
+                data = table[stat] if len(dims) == 2 else table[stat][0]
+                put(f"{name}_{stat}", dims, data, units_of[name], f"{_LONG_NAMES[name]}: {stat}")
+            q = table["quantiles"] if len(dims) == 2 else table["quantiles"][0]
+            put(f"{name}_quantile", dims + ("quantile",), q, units_of[name], f"{_LONG_NAMES[name]}: quantiles")
+        for name in ("outcome_total", "outcome_pv"):
+            s = raw[f"{name}_summary"]
+            units = "outcome units (see outcome_unit)" if name == "outcome_total" else pv
+            for stat in _STATS + ("p_positive",):
+                put(f"{name}_{stat}", ("outcome",), s[stat], "1" if stat == "p_positive" else units,
+                    f"{_LONG_NAMES[name]}: {stat} (streaming)")
+            put(f"{name}_quantile", ("outcome", "quantile"), s["quantiles"], units,
+                f"{_LONG_NAMES[name]}: quantiles (streaming)")
+        # Value by beneficiary and cost by lever of large runs: streaming summaries instead of per-draw values.
+        for name, key in (("beneficiary_value", "beneficiary_summary"), ("lever_cost", "lever_cost_summary")):
+            s = raw.get(key)
+            if s is None:
+                continue
+            dim = _TABLES[name][0]
+            for stat in _STATS + ("p_positive",):
+                put(f"{name}_{stat}", (dim,), s[stat], "1" if stat == "p_positive" else pv,
+                    f"{_LONG_NAMES[name]}: {stat} (streaming)")
+            put(f"{name}_quantile", (dim, "quantile"), s["quantiles"], pv, f"{_LONG_NAMES[name]}: quantiles (streaming)")
+        if raw["inputs"] is not None:
+            put("inputs", ("parameter", "draw"), raw["inputs"], "parameter units", "sampled parameter values")
+        if raw["full_level"] is not None:
+            put("full_level", ("draw", "year", "outcome"), raw["full_level"], units_of["level"], _LONG_NAMES["level"])
+            put("full_value", ("draw", "year", "outcome"), raw["full_value"], money, _LONG_NAMES["value"])
+        v["priority_pillar"] = (("priority",), np.asarray(raw["priority_pillars"], dtype=str),
+                                {"long_name": "pillar of each priority"})
+        v["outcome_unit"] = (("outcome",), np.asarray(raw["outcome_units"], dtype=str),
+                             {"long_name": "unit of each outcome"})
+        coords = {
+            "priority": (np.asarray(raw["priority_ids"], dtype=str), {"long_name": "priority id"}),
+            "pillar": (np.asarray(PILLARS, dtype=str), {}),
+            "beneficiary": (np.asarray(BENEFICIARIES, dtype=str), {}),
+            "lever": (np.asarray(LEVERS, dtype=str), {}),
+            "outcome": (np.asarray(raw["outcome_ids"], dtype=str), {"long_name": "outcome id"}),
+            "year": (np.asarray(raw["years"], dtype=np.int64), {"long_name": "calendar year"}),
+            "quantile": (np.asarray(raw["quantile_levels"], dtype=float), {"long_name": "quantile level"}),
+        }
+        if raw["inputs"] is not None:
+            coords["parameter"] = (np.asarray(raw["parameter_ids"], dtype=str), {"long_name": "parameter id"})
+        a = dict(attrs)
+        a.update(draws=int(raw["draws"]), seed=int(raw["seed"]), sampler=str(raw["sampler"]),
+                 block_size=int(raw["block_size"]), quantile_draws=int(raw["quantile_draws"]),
+                 quantile_method="fixed-bin histogram over the pilot block's range (docs/model/simulation.md)")
+        if raw["warnings"]:
+            a["warnings"] = list(raw["warnings"])
+        out = cls(v, coords, a)
+        out.timings = dict(raw.get("timings", {}))
+        return out
+
+    # ---- basic access -------------------------------------------------------------------------------------------
+
+    @property
+    def n_draws(self) -> int:
+        """Number of Monte Carlo draws."""
+        return int(self.attrs["draws"])
+
+    @property
+    def sampler(self) -> str:
+        """The sampler of this run as its command-line flag: ``"lhs"`` or ``"mc"``."""
+        s = str(self.attrs.get("sampler", ""))
+        return SAMPLER_FLAGS.get(s, s)
+
+    def _coord(self, name: str) -> List[str]:
+        return [str(x) for x in self._coords[name][0]] if name in self._coords else []
+
+    @property
+    def priorities(self) -> List[str]:
+        """Priority ids, then ``"unallocated"``."""
+        return self._coord("priority")
+
+    @property
+    def outcomes(self) -> List[str]:
+        """Outcome ids."""
+        return self._coord("outcome")
+
+    @property
+    def years(self) -> np.ndarray:
+        """Calendar years of the horizon."""
+        return np.asarray(self._coords["year"][0])
+
+    @property
+    def quantile_levels(self) -> np.ndarray:
+        """Levels of the per-year quantiles."""
+        return np.asarray(self._coords["quantile"][0], dtype=float)
+
+    def metrics(self) -> List[str]:
+        """Every metric name :meth:`draws` accepts (those kept draw by draw)."""
+        names = [m for m in HEADLINE if self._has(m)]
+        for table, (dim, prefix) in _TABLES.items():
+            if self._has(table):
+                names += [f"{prefix}.{label}" for label in self._coord(dim)]
+        return names
+
+    def _resolve(self, metric: str) -> Tuple[str, int]:
+        """metric -> (variable, row or -1)."""
+        if metric in HEADLINE and self._has(metric):
+            return metric, -1
+        prefix, _, label = metric.partition(".")
+        for table, (dim, pre) in _TABLES.items():
+            if pre == prefix and label:
+                labels = self._coord(dim)
+                if label in labels:
+                    if not self._has(table):
+                        how = ("simulate with keep_outcomes=True" if table.startswith("outcome") else
+                               "kept draw by draw up to 250,000 draws")
+                        raise KeyError(f"metric {metric!r}: per-draw values of {table} were not kept in this run "
+                                       f"({how}); its streaming summary is in summary()")
+                    return table, labels.index(label)
+        if metric in self.outcomes:
+            return self._resolve(f"outcome.{metric}")
+        shown = ", ".join(self.metrics()[:20])
+        raise KeyError(f"unknown metric {metric!r}: expected one of {shown}{', ...' if len(self.metrics()) > 20 else ''}")
+
+    def draws(self, metric: str) -> np.ndarray:
+        """The value of ``metric`` in every draw, in draw order (a read-only view).
+
+        Parameters
+        ----------
+        metric
+            ``"npsv"``, ``"bcr"``, ``"sroi"``, ``"pv_benefits"``, ``"pv_costs"``, ``"pv_investment"``,
+            ``"priority.<id>"``, ``"pillar.<name>"``, ``"beneficiary.<name>"``, ``"lever.<name>"``,
+            ``"lever_cost.<name>"``, ``"outcome.<id>"`` (or the bare outcome id), ``"outcome_pv.<id>"``.
+
+        Raises
+        ------
+        KeyError
+            For an unknown metric (the message lists known ones) or one not kept draw by draw.
+        """
+        name, row = self._resolve(metric)
+        data = self._var(name)[1]
+        out = data if row < 0 else data[row]
+        out = out.view()
+        out.flags.writeable = False
+        return out
+
+    # ---- tables ---------------------------------------------------------------------------------------------------
+
+    def _streamed_row(self, table: str, i: int) -> Dict[str, float]:
+        """summary() row of a streamed outcome table (per-draw values not kept)."""
+        levels = list(np.round(self.quantile_levels, 12))
+        q = self._vars[f"{table}_quantile"][1][i]
+
+        def at(level: float) -> float:
+            return float(q[levels.index(level)]) if level in levels else float("nan")
+
+        return {"mean": float(self._vars[f"{table}_mean"][1][i]), "sd": float(self._vars[f"{table}_sd"][1][i]),
+                "p5": at(0.05), "p50": at(0.5), "p95": at(0.95),
+                "P(>0)": float(self._vars[f"{table}_p_positive"][1][i])}
+
+    def summary(self) -> pd.DataFrame:
+        """Metrics x (unit, mean, sd, p5, p50, p95, P(>0)): headline metrics, value by priority, pillar,
+        beneficiary and lever, lever costs, then each outcome's physical total and PV.
+
+        Per-draw metrics are summarised exactly (sd with n - 1; quantiles by linear interpolation, numpy's
+        default); outcomes not kept draw by draw come from the streaming summaries (exact mean, sd, P(>0);
+        histogram quantiles, NaN for a level the run did not track).
+        """
+        rows: Dict[str, Dict[str, Any]] = {}
+        for m in self.metrics():
+            name, _ = self._resolve(m)
+            rows[m] = {"unit": self._var(name)[2].get("units", ""), **_stats(self.draws(m))}
+        for table in ("outcome_total", "outcome_pv", "beneficiary_value", "lever_cost"):
+            if table in self._vars or f"{table}_mean" not in self._vars:
+                continue
+            dim, prefix = _TABLES[table]
+            labels = self._coord(dim)
+            units = self._unit_labels(table) if table.startswith("outcome") else \
+                [self._vars[f"{table}_mean"][2].get("units", "")] * len(labels)
+            for i, label in enumerate(labels):
+                rows[f"{prefix}.{label}"] = {"unit": units[i], **self._streamed_row(table, i)}
+        if "outcome_total" in self._vars:  # physical units of each outcome
+            units = self._unit_labels("outcome_total")
+            for i, o in enumerate(self.outcomes):
+                rows[f"outcome.{o}"]["unit"] = units[i]
+        df = pd.DataFrame.from_dict(rows, orient="index")
+        df.index.name = "metric"
+        return df
+
+    def _unit_labels(self, table: str) -> List[str]:
+        if table == "outcome_total":
+            return [str(u) for u in self._vars["outcome_unit"][1]]
+        units = self._vars[f"{table}_mean"][2].get("units", "")
+        return [units] * len(self.outcomes)
+
+    def _table(self, table: str, labels: Sequence[str]) -> pd.DataFrame:
+        if not self._has(table) and f"{table}_mean" in self._vars:  # streaming summaries of a large run
+            return pd.DataFrame([self._streamed_row(table, i) for i in range(len(labels))], index=pd.Index(labels))
+        data = self._var(table)[1]
+        df = pd.DataFrame([_stats(data[i]) for i in range(len(labels))], index=pd.Index(labels))
+        return df
+
+    def by_priority(self) -> pd.DataFrame:
+        """Value by priority (PV, GBP) with intervals: index priority (``"unallocated"`` last), columns pillar,
+        mean, sd, p5, p50, p95, P(>0) and share (mean value / mean PV benefits)."""
+        df = self._table("priority_value", self.priorities)
+        df.insert(0, "pillar", [str(p) for p in self._vars["priority_pillar"][1]])
+        total = float(np.mean(self._vars["pv_benefits"][1]))
+        df["share"] = df["mean"] / total if total else np.nan
+        df.index.name = "priority"
+        return df
+
+    def by_pillar(self) -> pd.DataFrame:
+        """Value by pillar (social, economic, environmental, unallocated) with intervals."""
+        df = self._table("pillar_value", list(PILLARS))
+        df.index.name = "pillar"
+        return df
+
+    def by_beneficiary(self) -> pd.DataFrame:
+        """Value by beneficiary (fiscal, economic, social) with intervals."""
+        df = self._table("beneficiary_value", list(BENEFICIARIES))
+        df.index.name = "beneficiary"
+        return df
+
+    def by_lever(self) -> pd.DataFrame:
+        """Value attributed to each lever (commissioning, anchor, employer) with intervals, its PV costs (mean) and
+        the mean of value - costs per draw (``net``).
+
+        Raises
+        ------
+        KeyError
+            If the run did not track levers (``track_levers=False``).
+        """
+        if "lever_value" not in self._vars:
+            raise KeyError("by_lever: this run did not track levers (simulate with track_levers=True)")
+        df = self._table("lever_value", list(LEVERS))
+        value = self._vars["lever_value"][1]
+        if "lever_cost" in self._vars:
+            cost = self._vars["lever_cost"][1]
+            df["cost"] = cost.mean(axis=1)
+            df["net"] = (value - cost).mean(axis=1)
+        else:  # costs by lever of a large run: streaming means (the mean of a difference is the difference of means)
+            df["cost"] = np.asarray(self._vars["lever_cost_mean"][1], dtype=float)
+            df["net"] = value.mean(axis=1) - df["cost"].to_numpy()
+        df.index.name = "lever"
+        return df
+
+    def by_year(self, node: str, kind: str = "level") -> pd.DataFrame:
+        """Fan-chart table of one node by year: index year, columns mean, sd, min, max and one per quantile
+        level (``p5``, ``p25``, ``p50``, ...).
+
+        Parameters
+        ----------
+        node
+            An outcome id (its level in physical units, or with ``kind="value"`` its value in GBP, available when the
+            run kept per-year values), or ``"cost"`` / ``"costs"``, ``"benefits"``, ``"net"`` (GBP, undiscounted).
+        kind
+            ``"level"`` or ``"value"`` for an outcome.
+
+        Raises
+        ------
+        KeyError
+            For an unknown node (the message lists the outcomes), or values not kept.
+        """
+        aliases = {"cost": "cost", "costs": "cost", "benefits": "benefits", "benefit": "benefits", "net": "net"}
+        if node in aliases:
+            name, row = aliases[node], None
+        elif node in self.outcomes:
+            if kind not in ("level", "value"):
+                raise KeyError(f"by_year: kind must be 'level' or 'value', found {kind!r}")
+            name, row = kind, self.outcomes.index(node)
+            if f"{name}_mean" not in self._vars:
+                raise KeyError(f"by_year({node!r}, kind='value'): per-year values were not kept in this run "
+                               "(simulate with year_values=True)")
+        else:
+            raise KeyError(f"by_year: unknown node {node!r}: expected 'cost', 'benefits', 'net' or an outcome id "
+                           f"({', '.join(self.outcomes)})")
+
+        def get(stat: str) -> np.ndarray:
+            x = self._vars[f"{name}_{stat}"][1]
+            return x if row is None else x[row]
+
+        df = pd.DataFrame({stat: get(stat) for stat in _STATS}, index=pd.Index(self.years, name="year"))
+        q = get("quantile")
+        for j, level in enumerate(self.quantile_levels):
+            df[quantile_label(level)] = q[:, j]
+        return df
+
+    def exceedance(self, metric: str, threshold: Union[float, Sequence[float], np.ndarray]):
+        """P(metric > threshold) over the draws (NaN draws left out): a float for one threshold, an array for many.
+
+        Raises
+        ------
+        KeyError
+            For an unknown metric or one not kept draw by draw.
+        """
+        x = np.asarray(self.draws(metric), dtype=float)
+        x = np.sort(x[~np.isnan(x)])
+        t = np.asarray(threshold, dtype=float)
+        p = 1.0 - np.searchsorted(x, t, side="right") / x.size if x.size else np.full(t.shape, np.nan)
+        return float(p) if np.ndim(p) == 0 else p
+
+    # ---- xarray and files ---------------------------------------------------------------------------------------
+
+    def to_xarray(self):
+        """An ``xarray.Dataset`` with named dimensions (draw, priority, pillar, beneficiary, lever, outcome, year,
+        quantile, parameter), units as attributes and the provenance as dataset attributes."""
+        import xarray as xr
+
+        data_vars = {name: (dims, data, dict(a)) for name, (dims, data, a) in self._all_vars().items()
+                     if name not in ("priority_pillar", "outcome_unit")}
+        coords: Dict[str, Any] = {name: (name, values, dict(a)) for name, (values, a) in self._coords.items()}
+        coords["priority_pillar"] = ("priority", self._vars["priority_pillar"][1])
+        coords["outcome_unit"] = ("outcome", self._vars["outcome_unit"][1])
+        return xr.Dataset(data_vars, coords=coords, attrs=dict(self.attrs))
+
+    def save(self, path: Union[str, "os.PathLike[str]"]) -> None:
+        """Write a self-describing HDF5 file (``docs/formats/results.md``) atomically: a temporary file renamed to
+        ``path`` only when complete. Raises socval.ResultsFileError."""
+        variables = self._all_vars()
+        coords = {name: (values, a) for name, (values, a) in self._coords.items()}
+        attrs = {k: v for k, v in self.attrs.items() if k not in results_file.COMPUTED_ATTRS}
+        results_file.write(path, variables, coords, attrs)
+
+    def scenario(self):
+        """The scenario this run simulated, rebuilt from its ``scenario_text`` (the merged scenario file, includes
+        and extends resolved) and validated again; the same text gives the same (cached) Scenario.
+
+        Raises
+        ------
+        socval.ResultsFileError
+            Results without ``scenario_text``.
+        socval.ScenarioError, socval.ValueLibraryError
+            A scenario the current value library cannot validate.
+        """
+        text = self.attrs.get("scenario_text")
+        if not text:
+            raise ResultsFileError(f"results {self.attrs.get('scenario_name', '')!r}: expected the scenario text "
+                                   f"(attribute scenario_text) to rebuild the scenario, found none")
+        name = str(self.attrs.get("scenario_file") or self.attrs.get("scenario_name") or "<results>")
+        return _scenario_from_text(str(text), name)
+
+    # ---- notebooks: charts, HTML summary, report ------------------------------------------------------------------
+
+    @property
+    def plot(self):
+        """Charts of these results (:class:`socval.plots.ResultsPlots`): ``results.plot.distribution()``,
+        ``.fan(node)``, ``.by_priority()``, ``.by_pillar()``, ``.by_lever()``, ``.exceedance()``, ``.sankey()``;
+        each returns a matplotlib Figure."""
+        from ..plots.facades import ResultsPlots
+
+        return ResultsPlots(self)
+
+    def report(self, path=None, **options: Any):
+        """A decision-paper report of these results (HTML, Markdown, PDF): see :func:`socval.report.report` for the
+        options (``format``, ``pdf``, ``title``, ``sensitivity``, ``command``).
+
+        Returns the report text when ``path`` is None, else writes the files and returns the Path.
+        """
+        from ..report import report
+
+        return report(self, path, **options)
+
+    def _repr_html_(self) -> str:
+        """Notebook summary: scenario, draws, seed, sampler, price base and the headline table (every text
+        escaped)."""
+        a = self.attrs
+        table = self.summary()
+        rows = []
+        for m in [m for m in self.metrics() if m in HEADLINE or m.startswith("pillar.")]:
+            r = table.loc[m]
+            fmt = _html.ratio if m in ("bcr", "sroi") else _html.money
+            rows.append([m, "ratio" if m in ("bcr", "sroi") else "GBP", fmt(r["mean"]), fmt(r["sd"]), fmt(r["p5"]),
+                         fmt(r["p50"]), fmt(r["p95"]), _html.prob(r["P(>0)"])])
+        lines = [f"{self.n_draws:,} draws, seed {a.get('seed')}, sampler {a.get('sampler')}",
+                 f"GBP in {a.get('price_base_year')} prices, present values "
+                 f"({a.get('discount_schedule', 'standard')} discount schedule, first year {a.get('first_year')}, "
+                 f"horizon {a.get('horizon')} years)"]
+        return _html.block("Results", str(a.get("scenario_name", "")), lines,
+                           [_html.table(["metric", "unit", "mean", "sd", "p5", "p50", "p95", "P(>0)"], rows, 2)],
+                           warnings=list(a.get("warnings", []) or []))
+
+    def __repr__(self) -> str:
+        name = self.attrs.get("scenario_name", "")
+        npsv = self._var("npsv") if self._has("npsv") else None
+        head = ""
+        if npsv is not None and npsv[1].size:
+            p5, p95 = np.quantile(npsv[1], [0.05, 0.95])
+            head = f"; NPSV mean {npsv[1].mean():,.0f} (90% interval {p5:,.0f} to {p95:,.0f})"
+        return (f"<socval.Results {name!r}: {self.n_draws} draws, seed {self.attrs.get('seed')}, "
+                f"sampler {self.attrs.get('sampler')}{head}>")
+
+
+@functools.lru_cache(maxsize=32)
+def _scenario_from_text(text: str, name: str):
+    return scenario_from_yaml(text, name=name)
+
+
+def load_results(path: Union[str, "os.PathLike[str]"]) -> Results:
+    """Read a results file written by :meth:`Results.save`.
+
+    Raises
+    ------
+    socval.ResultsFileError
+        If the file is missing, not a socval results file, truncated, of a newer major format version, or not a
+        simulation run (the message says what to do).
+    """
+    variables, coords, attrs = results_file.read(path)
+    if "npsv" not in variables or "draw" not in variables["npsv"].dims:
+        raise results_file.ResultsFileError(
+            f"results file '{os.fspath(path)}': expected the results of a simulation run (a variable 'npsv' over "
+            f"'draw'), found variables {', '.join(sorted(variables)) or 'none'}; was it written by Results.save?")
+    v: Variables = {name: (tuple(var.dims), np.asarray(var.data), dict(var.attrs)) for name, var in variables.items()}
+    c = {name: (np.asarray(co.data), dict(co.attrs)) for name, co in coords.items()}
+    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter"):
+        if name in c:
+            c[name] = (np.asarray(c[name][0], dtype=str), c[name][1])
+    a = dict(attrs)
+    if "format_version" in a:
+        a["format_version"] = tuple(int(x) for x in np.asarray(a["format_version"]).ravel())
+    return Results(v, c, a)

@@ -1,0 +1,155 @@
+"""Monte Carlo simulation of a scenario: ``socval.simulate(scenario, draws=..., seed=...)`` -> :class:`Results`.
+
+The computation runs in C++ (``socval._core.simulation``) with the GIL released, on worker threads; the same seed
+gives bit-identical results whatever the thread count. Ctrl-C (or a notebook interrupt) stops a run within about
+a block of draws and raises ``KeyboardInterrupt``; nothing is kept.
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Optional, Sequence
+
+from .. import _core
+from ..model.scenario import Scenario, load_scenario
+from ..values import default_library
+from .results import Results
+
+__all__ = ["simulate", "core_scenario", "scenario_library"]
+
+#: Per-draw outcome tables are kept automatically while draws x outcomes is at most this (2 x 8 bytes each).
+KEEP_OUTCOMES_LIMIT = 16_000_000
+#: With progress=None a bar appears once a run has lasted this many seconds.
+PROGRESS_AFTER_SECONDS = 1.0
+
+
+def core_scenario(scenario: Any) -> "_core.model.Scenario":
+    """The validated C++ scenario (``socval._core.model.Scenario``) behind ``scenario``: a ``socval.Scenario``, a
+    ``_core.model.Scenario``, or a path to a scenario file (read with the default value library)."""
+    if isinstance(scenario, _core.model.Scenario):
+        return scenario
+    if isinstance(scenario, Scenario):
+        return scenario.core
+    if isinstance(scenario, (str, os.PathLike)):
+        return load_scenario(scenario).core
+    raise TypeError(f"expected a socval.Scenario, a scenario file path or a socval._core.model.Scenario, "
+                    f"found {type(scenario).__name__}")
+
+
+def scenario_library(scenario: Any, library: Any = None) -> "_core.values.Library":
+    """The value library to use for ``scenario``: ``library`` when given, else the scenario's own, else the default."""
+    if library is not None:
+        return library
+    if isinstance(scenario, Scenario):
+        return scenario.library
+    return default_library()
+
+
+class _Progress:
+    """progress(done, total) for the engine: a tqdm bar (notebook or terminal), shown at once (always=True) or
+    only once the run has lasted PROGRESS_AFTER_SECONDS (always=False)."""
+
+    def __init__(self, always: bool, desc: str):
+        self.always, self.desc = always, desc
+        self.start = time.monotonic()
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if not self.always and time.monotonic() - self.start < PROGRESS_AFTER_SECONDS:
+                return
+            from tqdm.auto import tqdm
+            self.bar = tqdm(total=total, desc=self.desc, unit="draw", unit_scale=True, leave=False)
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optional[int] = None,
+             sampler: str = "lhs", progress: Optional[bool] = None, keep_full: bool = False,
+             keep_outcomes: Optional[bool] = None, keep_inputs: bool = False, year_values: bool = False,
+             track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
+             quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None) -> Results:
+    """Monte Carlo simulation of a scenario.
+
+    Parameters
+    ----------
+    scenario
+        A ``socval.Scenario``, a path to a scenario file, or a ``socval._core.model.Scenario``.
+    draws
+        Number of draws (>= 1).
+    seed
+        Master seed of the random streams (keyed by parameter id: scenarios sharing a parameter share its draws).
+    threads
+        Worker threads; None = one per core. Results do not depend on it.
+    sampler
+        ``"lhs"`` (Latin hypercube, default) or ``"mc"`` (plain Monte Carlo: the first N draws of a 2N run equal an
+        N run).
+    progress
+        None: a progress bar once the run lasts over a second; True: always; False: never.
+    keep_full
+        Keep the draws x years x outcomes tensors of levels and values (memory: 16 bytes per cell).
+    keep_outcomes
+        Keep each outcome's physical total and PV per draw; None = when draws x outcomes <= 16 million. Without
+        them outcomes have streaming summaries only.
+    keep_inputs
+        Keep the sampled parameter values (parameters x draws), e.g. for sensitivity analysis.
+    year_values
+        Per-year summaries of each outcome's value too (levels, costs, benefits and net are always summarised).
+    track_levers
+        Value and costs by lever per draw (needed by ``Results.by_lever``).
+    keep_breakdowns
+        Keep value by beneficiary and cost by lever per draw; None = up to 250,000 draws (beyond, streaming
+        summaries only, which keeps peak memory flat: benchmarks/simulation.md).
+    quantiles
+        Quantile levels of the per-year summaries.
+    library
+        Value library (``socval.values.Library``); default the scenario's or the default library.
+
+    Returns
+    -------
+    Results
+
+    Raises
+    ------
+    socval.SamplingError, socval.ScenarioError, socval.AppraisalError
+        Bad arguments, correlations, or an invalid sampled draw. ``KeyboardInterrupt`` on Ctrl-C.
+    """
+    core = core_scenario(scenario)
+    lib = scenario_library(scenario, library)
+    if isinstance(draws, bool) or int(draws) != draws or draws < 1:
+        raise _core.SamplingError(f"simulate: draws: expected a whole number >= 1, found {draws!r}")
+    if isinstance(seed, bool) or int(seed) != seed or seed < 0:
+        raise _core.SamplingError(f"simulate: seed: expected a whole number >= 0, found {seed!r}")
+    if threads is not None and (int(threads) != threads or threads < 0):
+        raise _core.SamplingError(f"simulate: threads: expected None or a whole number >= 0, found {threads!r}")
+    if sampler not in ("lhs", "mc", "latin_hypercube", "monte_carlo"):
+        raise _core.SamplingError(f"simulate: sampler: expected 'lhs' (Latin hypercube) or 'mc' (Monte Carlo), "
+                                  f"found {sampler!r}")
+    n_outcomes = len(core.outcomes)
+    if keep_outcomes is None:
+        keep_outcomes = int(draws) * max(n_outcomes, 1) <= KEEP_OUTCOMES_LIMIT
+    bar = None if progress is False else _Progress(bool(progress), core.meta.name or "simulate")
+    try:
+        raw = _core.simulation.simulate(
+            core, lib, int(draws), seed=int(seed), sampler=sampler, threads=int(threads or 0),
+            keep_outcomes=bool(keep_outcomes), keep_full=bool(keep_full), keep_inputs=bool(keep_inputs),
+            track_levers=bool(track_levers), year_values=bool(year_values), keep_derived=False,
+            quantiles=[float(q) for q in quantiles], keep_breakdowns=keep_breakdowns,
+            progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    attrs = {
+        "scenario_name": core.meta.name,
+        "scenario_text": core.source_text,
+        "scenario_file": core.source_file,
+        "value_library_version": lib.version,
+        "price_base_year": int(core.meta.price_base_year),
+        "first_year": int(core.meta.first_year),
+        "horizon": int(core.meta.horizon),
+        "discount_schedule": core.meta.schedule,
+    }
+    return Results._from_core(raw, attrs)
