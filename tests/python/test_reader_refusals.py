@@ -141,7 +141,7 @@ def test_indented_first_key():
 
 def test_second_document():
     msg = error(option("{id: o1, lever: anchor}") + "---\nmetadata: {name: other}\n")
-    assert "t.yaml:11:1" in msg and "second YAML document" in msg
+    assert "t.yaml:10:1" in msg and "second YAML document" in msg
 
 
 def test_duplicate_key():

@@ -60,13 +60,12 @@ constexpr std::size_t kMaxChain = 64;
 /// Largest scenario file read (bytes): far above any real scenario, well below what would exhaust memory.
 constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
 
-/// The text of the scenario file `target` (shown as `shown`; empty for the top file, named by `where`), refused with a ScenarioError at `where` if it is not
+/// The text of the scenario file `target` (`shown` names it in messages: "the scenario file", "'a.yaml' (...)"), refused with a ScenarioError at `where` if it is not
 /// a regular file (a FIFO would block, a device never end), too big, or the file system refuses it (permissions,
 /// symlink loops, over-long paths).
 std::string read_file(const fs::path& target, const std::string& shown, const Location& where) {
     auto refuse = [&](const std::string& why) {
-        throw ScenarioError(where, (shown.empty() ? std::string("cannot read the scenario file")
-                                                  : "cannot read '" + cut(shown, 200) + "'") + ": " + why);
+        throw ScenarioError(where, "cannot read " + shown + ": " + why);
     };
     std::error_code ec;
     const fs::file_status st = fs::status(target, ec);
@@ -367,7 +366,9 @@ public:
             fail(ref, key, "the include / extends chain is more than " + std::to_string(kMaxChain) +
                                " files deep; combine files in fewer steps");
         if (key.rfind("include", 0) == 0 && !seen.insert(canonical).second) return empty_map(ref.where);
-        Node doc = parse_yaml(read_file(target, shown.string(), at(ref, key)), shown.string());
+        Node doc = parse_yaml(read_file(target, "'" + cut(shown.string(), 200) + "' (resolved to " +
+                                                    cut(canonical, 200) + ")", at(ref, key)),
+                              shown.string());
         stack_.emplace_back(canonical, shown.string());
         Node out = resolve(std::move(doc), target.parent_path(), shown.parent_path(), seen);
         stack_.pop_back();
@@ -410,7 +411,7 @@ Node load_document_file(const std::string& path, const ReadOptions& options) {
     const fs::path given(path);
     Location l;
     l.file = cut(path, 200);
-    Node doc = parse_yaml(read_file(given, "", l), path);  // the location names the file
+    Node doc = parse_yaml(read_file(given, "the scenario file", l), path);  // the location names the file
     const fs::path target = canonical_or_fail(given, path, l);
     Loader loader(target.parent_path(), options.allow_outside || top_allows_outside(doc), options.confined);
     loader.push(target.string(), path);

@@ -123,11 +123,12 @@ void check_text(const std::string& text, const std::string& file) {
     }
 }
 
-/// Anchors (&name) defined twice: a later alias would silently mean the second value. Read with yaml-cpp's event
-/// parser, which reports anchor names (the node API does not).
-class AnchorCheck : public YAML::EventHandler {
+/// The event pass over the text: anchors (&name) defined twice (a later alias would silently mean the second
+/// value; yaml-cpp's node API does not keep anchor names), and where each document starts.
+class EventCheck : public YAML::EventHandler {
 public:
-    explicit AnchorCheck(std::string file) : file_(std::move(file)) {}
+    explicit EventCheck(std::string file) : file_(std::move(file)) {}
+    std::vector<YAML::Mark> starts;  ///< where each document read so far starts
     void OnAnchor(const YAML::Mark& mark, const std::string& name) override {
         auto [it, fresh] = seen_.emplace(name, mark);
         if (fresh) return;
@@ -140,7 +141,7 @@ public:
                                    "); an alias would then silently mean the later value: give each anchor its own "
                                    "name");
     }
-    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
     void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
@@ -155,13 +156,19 @@ private:
     std::map<std::string, YAML::Mark> seen_;
 };
 
-void check_anchors(const std::string& text, const std::string& file) {
-    if (text.find('&') == std::string::npos) return;
+/// Reads the first document's events and whether a second document follows; returns the start of the second
+/// document, or a mark with line -1. At most two documents are read: yaml-cpp 0.7 can report endless empty
+/// documents for text it cannot read (a leading ','), so YAML::LoadAll would never return.
+YAML::Mark second_document(const std::string& text, const std::string& file) {
     std::istringstream in(text);
     YAML::Parser parser(in);
-    AnchorCheck check(file);
-    while (parser.HandleNextDocument(check)) {
+    EventCheck check(file);
+    for (int k = 0; k < 2 && parser.HandleNextDocument(check); ++k) {
     }
+    if (check.starts.size() > 1) return check.starts[1];
+    YAML::Mark none;
+    none.line = -1;
+    return none;
 }
 
 /// A scalar written as digits (with an optional sign and decimal part): the start of a number a comma can split.
@@ -351,10 +358,11 @@ void emit(YAML::Emitter& out, const Node& n) {
 
 Node parse_yaml(const std::string& text, const std::string& file) {
     check_text(text, file);
-    std::vector<YAML::Node> docs;
+    YAML::Node doc;
+    YAML::Mark second;
     try {
-        check_anchors(text, file);
-        docs = YAML::LoadAll(text);
+        second = second_document(text, file);
+        doc = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         Location l;
         l.file = file;
@@ -364,22 +372,27 @@ Node parse_yaml(const std::string& text, const std::string& file) {
         }
         throw ScenarioError(l, "invalid YAML: " + cut(e.msg));
     }
-    if (!docs.empty() && docs[0].IsMap() && docs[0].Mark().column > 0)
-        throw ScenarioError(mark_of(docs[0], file),
-                            "the first key is indented by " + std::to_string(docs[0].Mark().column) +
+    if (doc.IsMap() && doc.Mark().column > 0)
+        throw ScenarioError(mark_of(doc, file),
+                            "the first key is indented by " + std::to_string(doc.Mark().column) +
                                 " spaces; the top-level keys of a scenario file start in column 1 (a YAML reader "
                                 "would otherwise take the keys after the indented block as a separate document)");
-    if (docs.size() > 1)
-        throw ScenarioError(mark_of(docs[1], file),
-                            "a second YAML document starts here (after '---' or after a block that ends the first "
-                            "document); a scenario file holds one document: remove the '---' line or split the file "
-                            "(files are combined with `include` / `extends`)");
+    if (second.line >= 0) {
+        Location l;
+        l.file = file;
+        l.line = second.line + 1;
+        l.column = second.column + 1;
+        throw ScenarioError(l, "a second YAML document starts here (after '---', after a block that ends the first "
+                               "document, or at text YAML cannot read as part of it); a scenario file holds one "
+                               "document: remove the '---' line or split the file (files are combined with "
+                               "`include` / `extends`)");
+    }
     Location top;
     top.file = file;
     top.line = 1;
     top.column = 1;
     std::size_t count = 0;
-    return convert(docs.empty() ? YAML::Node() : docs[0], file, top, count);
+    return convert(doc, file, top, count);
 }
 
 std::string emit_yaml(const Node& root) {

@@ -121,8 +121,10 @@ private:
 
     /// A year counted from a start (appraisal year 0, or the option's start), a whole number in [0, hi]; a calendar
     /// year written where an offset is expected is named as such.
-    int offset_year(const Node& n, const std::string& path, int hi, const std::string& counted_from) {
-        const std::string expect = "a whole number of years from " + counted_from + ", 0 to " + std::to_string(hi);
+    /// A year counted from a start (appraisal year 0, or the option's start), a whole number in [0, 1000]; a calendar
+    /// year written where an offset is expected is named as such.
+    int offset_year(const Node& n, const std::string& path, const std::string& expect,
+                    const std::string& counted_from) {
         double x = 0;
         if (is_number(n) && (x = as_number(n, path)) >= 1000 && x <= 3000 && x == std::floor(x))
             fail(n, path,
@@ -132,7 +134,7 @@ private:
                  (x >= sc_.meta.first_year ? ", so " + n.text + " is year " +
                                                  std::to_string(static_cast<int>(x) - sc_.meta.first_year)
                                            : std::string()));
-        return as_int(n, path, 0, hi, expect);
+        return as_int(n, path, 0, 1000, expect);
     }
 
     int library_year(const Node& n, const std::string& path) {
@@ -278,7 +280,7 @@ private:
                                            "; priorities defined: " + join(keys_of(priority_)));
             }
             const double s = as_number(m.value, sp);
-            if (s < 0 || s > 1) fail(m.value, sp, "expected a share in [0, 1], found " + describe(m.value));
+            if (s < 0 || s > 1) fail(m.value, sp, "expected a share in [0, 1], found " + m.value.text);
             total += s;
             out.push_back(PriorityShare{it->second, s});
         }
@@ -376,7 +378,8 @@ private:
             CostYear cy;
             const Node& y = required(e, ep, "year", "the year after the option's start, >= 0");
             const int h = sc_.meta.horizon;
-            cy.year = offset_year(y, child(ep, "year"), 1000, "the option's start");
+            cy.year = offset_year(y, child(ep, "year"), "a year after the option's start, a whole number >= 0",
+                                  "the option's start");
             if (cy.year >= h)
                 fail(y, child(ep, "year"), "cost year " + std::to_string(cy.year) + " is outside the appraisal "
                                            "horizon of " + std::to_string(h) + " years (cost years run from 0, the "
@@ -525,10 +528,11 @@ private:
             if (e.is_map()) {
                 if (const Node* sc = e.find("scale")) {
                     fu.scale = as_number(*sc, child(ep, "scale"));
-                    if (!(fu.scale > 0)) fail(*sc, child(ep, "scale"), "expected a scale > 0, found " + describe(*sc));
+                    if (!(fu.scale > 0)) fail(*sc, child(ep, "scale"), "expected a scale > 0, found " + sc->text);
                 }
                 if (const Node* st = e.find("start"))
-                    fu.start = offset_year(*st, child(ep, "start"), 1000, "appraisal year 0");
+                    fu.start = offset_year(*st, child(ep, "start"), "a start year offset, a whole number >= 0",
+                                           "appraisal year 0");
             }
             const Option& op = sc_.options[static_cast<std::size_t>(fu.option)];
             for (std::size_t k = 0; k < op.costs.size() && fu.start < sc_.meta.horizon; ++k)

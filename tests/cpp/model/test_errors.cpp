@@ -304,7 +304,7 @@ TEST_CASE("what the reader cannot read exactly is refused (docs/formats/scenario
     const std::string opt = kMeta + "options:\n  - ";
     // thousands separators: flow style would read 200 and a key '000'
     CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 0, revenue: 200,000}]}\n"),
-               Contains("t.yaml:3:51: the number '200,000' is written with thousands separators"));
+               Contains("t.yaml:3:55: the number '200,000' is written with thousands separators"));
     CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 0, capital: 1,000,000}]}\n"),
                Contains("'1,000,000'"));
     CHECK_THAT(error_of(opt + "id: o\n    lever: anchor\n    costs:\n      - year: 0\n        capital: 1,500\n"),
@@ -317,13 +317,13 @@ TEST_CASE("what the reader cannot read exactly is refused (docs/formats/scenario
                         "'description'?)"));
     // years: horizon and calendar years
     CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 5, capital: 1}]}\n"),
-               Contains("t.yaml:3:45: options.o.costs[0].year: cost year 5 is outside the appraisal horizon of 5 "
+               Contains("t.yaml:3:43: options.o.costs[0].year: cost year 5 is outside the appraisal horizon of 5 "
                         "years"));
     CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 2029, capital: 1}]}\n"),
                Contains("looks like a calendar year"));
     // YAML features that change meaning
     CHECK_THAT(error_of("  metadata: {name: m}\nscenario: {}\n"), Contains("t.yaml:1:3: the first key is indented"));
-    CHECK_THAT(error_of(kMeta + "---\nscenario: {}\n"), Contains("t.yaml:3:1: a second YAML document"));
+    CHECK_THAT(error_of(kMeta + "---\nscenario: {}\n"), Contains("t.yaml:2:1: a second YAML document"));
     CHECK_THAT(error_of(kMeta + "x: !!str 9500\n"), Contains("t.yaml:2:4: YAML tags are not read"));
     CHECK_THAT(error_of(kMeta + "a: &x 1\nb: &x 2\n"), Contains("t.yaml:3:4: the anchor '&x' is defined a second"));
     CHECK_THAT(error_of(kMeta + "a: &m {k: 1}\nb: {<<: *m}\n"), Contains("t.yaml:3:5: merge keys (<<)"));
@@ -342,7 +342,7 @@ TEST_CASE("confined reading refuses allow_outside in the file and from the calle
     confined.confined = true;
     confined.allow_outside = true;
     CHECK_THROWS_WITH(socval::model::test::read_test_file("nested/escape_allowed.yaml", confined),
-                      Contains("escape_allowed.yaml:2:1: allow_outside: this file sets `allow_outside: true`, but "
+                      Contains("escape_allowed.yaml:2:16: allow_outside: this file sets `allow_outside: true`, but "
                                "the scenario is read confined"));
     CHECK_THROWS_WITH(socval::model::test::read_test_file("nested/escape.yaml", confined),
                       Contains("the scenario is read confined"));
