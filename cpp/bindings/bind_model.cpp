@@ -3,6 +3,12 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
 #include <socval/graph.hpp>
 #include <socval/model.hpp>
 
@@ -11,6 +17,48 @@
 namespace py = pybind11;
 
 namespace socval::bindings {
+
+namespace {
+
+/// A value of the merged scenario document as Python sees it, typed as the C++ reader types it: quoted text is
+/// str; plain text is None (empty, ~, null), bool (true / false), int (digits), float (a finite number in
+/// strtod's syntax, the reader's rule) or str. The document is the one yaml-cpp read: no second parser.
+py::object document_value(const YAML::Node& y) {
+    switch (y.Type()) {
+        case YAML::NodeType::Sequence: {
+            py::list out;
+            for (const auto& item : y) out.append(document_value(item));
+            return std::move(out);
+        }
+        case YAML::NodeType::Map: {
+            py::dict out;
+            for (const auto& kv : y) out[py::str(kv.first.Scalar())] = document_value(kv.second);
+            return std::move(out);
+        }
+        case YAML::NodeType::Scalar: {
+            const std::string& t = y.Scalar();
+            if (y.Tag() == "!") return py::str(t);
+            if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") return py::none();
+            if (t == "true" || t == "True" || t == "TRUE") return py::bool_(true);
+            if (t == "false" || t == "False" || t == "FALSE") return py::bool_(false);
+            std::size_t i = (t[0] == '-' || t[0] == '+') ? 1 : 0;
+            bool digits = i < t.size();
+            for (std::size_t k = i; k < t.size(); ++k) digits = digits && t[k] >= '0' && t[k] <= '9';
+            if (digits) return py::int_(py::str(t));
+            char* end = nullptr;
+            errno = 0;
+            const double x = std::strtod(t.c_str(), &end);
+            if (end == t.c_str() + t.size() && errno == 0 && std::isfinite(x) &&
+                !std::isspace(static_cast<unsigned char>(t[0])))
+                return py::float_(x);
+            return py::str(t);
+        }
+        default:
+            return py::none();
+    }
+}
+
+}  // namespace
 
 namespace {
 
@@ -178,6 +226,15 @@ void bind_model(py::module_& m) {
         .def_readonly("source_text", &Scenario::source_text)
         .def_readonly("warnings", &Scenario::warnings)
         .def(
+            "document",
+            [](const Scenario& s) {
+                const YAML::Node y = YAML::Load(s.source_text);
+                py::object d = document_value(y);
+                return d.is_none() ? py::object(py::dict()) : d;
+            },
+            "The merged document (after include / extends) as nested dict / list / str / int / float / bool / None, "
+            "typed as the C++ reader reads it (the Python layer parses no YAML of its own).")
+        .def(
             "edge_table",
             [](const Scenario& s) {
                 py::dict cols;
@@ -210,25 +267,29 @@ void bind_model(py::module_& m) {
 
     m.def(
         "read_scenario",
-        [](const std::string& path, const values::Library& library, bool allow_outside) {
+        [](const std::string& path, const values::Library& library, bool allow_outside, bool confined) {
             ReadOptions o;
             o.allow_outside = allow_outside;
+            o.confined = confined;
             py::gil_scoped_release release;
             return read_scenario(path, library, o);
         },
-        py::arg("path"), py::arg("library"), py::arg("allow_outside") = false,
+        py::arg("path"), py::arg("library"), py::arg("allow_outside") = false, py::arg("confined") = false,
         "Read, merge and validate a scenario file (docs/formats/scenario.md) against a value library "
-        "(socval.values.default_library() for the default). Raises socval.ScenarioError.");
+        "(socval.values.default_library() for the default); confined: refuse any path outside the file's "
+        "folder whatever allow_outside says. Raises socval.ScenarioError.");
     m.def(
         "read_scenario_text",
         [](const std::string& yaml, const std::string& name, const std::string& base_dir,
-           const values::Library& library, bool allow_outside) {
+           const values::Library& library, bool allow_outside, bool confined) {
             ReadOptions o;
             o.allow_outside = allow_outside;
+            o.confined = confined;
             py::gil_scoped_release release;
             return read_scenario_text(yaml, name, base_dir, library, o);
         },
         py::arg("yaml"), py::arg("name"), py::arg("base_dir"), py::arg("library"), py::arg("allow_outside") = false,
+        py::arg("confined") = false,
         "Read a scenario from YAML text; `name` stands for the file in messages, `base_dir` resolves include / "
         "extends paths. Raises socval.ScenarioError.");
 }

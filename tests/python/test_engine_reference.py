@@ -88,7 +88,9 @@ def random_scenario(seed):
         outcomes.append(o)
     options = []
     for i in range(rng.randint(1, 5)):
-        years = sorted(rng.sample(range(0, 8), rng.randint(1, 4)))
+        # cost years inside the horizon (the reader refuses the others)
+        span = min(8, horizon)
+        years = sorted(rng.sample(range(0, span), rng.randint(1, min(4, span))))
         costs = []
         for y in years:
             c = {"year": y}
@@ -149,8 +151,8 @@ def random_scenario(seed):
         entry = {"option": opt["id"]}
         if rng.random() < 0.5:
             entry["scale"] = round(rng.uniform(0.2, 3), 3)
-        if rng.random() < 0.5:
-            entry["start"] = rng.randint(0, 5)
+        if rng.random() < 0.5:  # a start that keeps every cost year inside the horizon
+            entry["start"] = rng.randint(0, min(5, horizon - 1 - max(c["year"] for c in opt["costs"])))
         funded.append(entry)
     return {"metadata": meta, "priorities": priorities, "outcomes": outcomes, "options": options, "links": links,
             "scenario": {"funded": funded}}

@@ -218,6 +218,9 @@ struct ReadOptions {
     /// Let `include` / `extends` paths leave the top scenario's folder tree (same effect as `allow_outside: true`
     /// in the top file).
     bool allow_outside = false;
+    /// Refuse every file outside the top scenario's folder tree, whatever the files say: a file's
+    /// `allow_outside: true` is an error and `allow_outside` above is ignored (for services reading uploaded files).
+    bool confined = false;
 };
 
 /// Read, merge (`include`, `extends`) and validate a scenario file (format: docs/formats/scenario.md). Throws

@@ -9,7 +9,8 @@
 
 namespace socval::engine::kernels {
 
-/// y = -cap expm1(-coefficient x / cap), kLanes at a time.
+/// y = -cap expm1(-coefficient x / cap) for coefficient x >= 0, and its mirror image -f(-x) below 0 (a negative
+/// input reduces the outcome by at most the cap, as a positive one raises it by at most the cap), kLanes at a time.
 SOCVAL_KERNEL void saturate(double* y, const double* cap, const double* coefficient, const double* x, int m) {
     Lanes cp, c, xx, z;
     for (int i = 0; i < m; i += kLanes) {
@@ -17,8 +18,11 @@ SOCVAL_KERNEL void saturate(double* y, const double* cap, const double* coeffici
         SOCVAL_LOAD(c, coefficient + i);
         SOCVAL_LOAD(xx, x + i);
         z = -(c * xx) / cp;
+        const LanesI negative = z > 0.0;  // coefficient x < 0
+        z = negative ? -z : z;
         expm1_lanes(z);
         z = -cp * z;
+        z = negative ? -z : z;
         SOCVAL_STORE(y + i, z);
     }
 }

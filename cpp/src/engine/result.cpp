@@ -5,11 +5,15 @@
 #include <socval/engine/evaluator.hpp>
 #include <socval/engine/result.hpp>
 
+#include "finite.hpp"
+
 namespace socval::engine {
 
 AppraisalResult evaluate(const Plan& plan) {
     Evaluator ev(plan, Tracking::option, 1);
     ev.run(plan.central.data(), 1, 1);
+    if (first_non_finite(plan, ev, 1) == 0)
+        refuse_non_finite(plan, ev, plan.central.data(), 1, 0, "the central values", "the deterministic appraisal");
     // Value and cost by lever as the Monte Carlo engine computes them (the adjoint pass of lever tracking), so
     // that a simulation whose parameters are all at their central values reproduces them bit for bit.
     Evaluator levers(plan, Tracking::lever, 1);

@@ -20,6 +20,7 @@
 #include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
 
+#include "finite.hpp"
 #include "simulation_summary.hpp"
 
 namespace socval::engine {
@@ -243,6 +244,11 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
     const std::size_t in_block = static_cast<std::size_t>(d0 % static_cast<std::uint64_t>(B_));
     const double t1 = thread_seconds();
     w.ev.run(w.params.data() + in_block, stride, static_cast<int>(n));
+    if (const int bad = first_non_finite(plan_, w.ev, static_cast<int>(n)); bad >= 0)
+        refuse_non_finite(plan_, w.ev, w.params.data() + in_block, stride, bad,
+                          "draw " + std::to_string(d0 + static_cast<std::uint64_t>(bad)) + " of " + std::to_string(N_),
+                          "seed " + std::to_string(opt_.seed) + ", sampler " + sampler_name(opt_.sampler) + ", " +
+                              std::to_string(N_) + " draws reproduce it");
     const double t2 = thread_seconds();
     w.timings.evaluate += t2 - t1;
     const Evaluator& ev = w.ev;

@@ -166,8 +166,13 @@ Distribution read_distribution(const Node& n, const std::string& path) {
     const std::string family = kFamilies[as_choice(fam, child(path, "dist"), kFamilies, "a distribution family")];
     try {
         return build(n, path, family);
+    } catch (const ScenarioError&) {
+        throw;
     } catch (const SamplingError& e) {
         fail(n, path, std::string("invalid ") + family + " distribution: " + e.what());
+    } catch (const std::exception& e) {  // Boost.Math on extreme parameters (overflow, domain errors)
+        fail(n, path, std::string("invalid ") + family + " distribution: its parameters are outside what can be "
+                                                         "computed (" + cut(e.what(), 120) + ")");
     }
 }
 

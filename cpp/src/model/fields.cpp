@@ -58,12 +58,22 @@ void require_map(const Node& n, const std::string& path, const std::string& what
 
 void check_keys(const Node& n, const std::string& path, const std::vector<std::string>& allowed,
                 const std::string& what) {
-    for (const auto& m : n.members) {
-        if (std::find(allowed.begin(), allowed.end(), m.key) != allowed.end()) continue;
-        Location l = m.key_where;
-        l.key = child(path, m.key);
-        throw ScenarioError(l, "unknown key '" + m.key + "' in " + what + did_you_mean(m.key, allowed) +
+    auto check = [&](const std::string& key, const Location& where) {
+        if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) return;
+        Location l = where;
+        l.key = child(path, cut(key, 40));
+        throw ScenarioError(l, "unknown key '" + cut(key, 40) + "' in " + what + did_you_mean(key, allowed) +
                                    "; expected one of: " + join(allowed));
+    };
+    for (const auto& m : n.members) check(m.key, m.key_where);
+    for (const auto& [key, where] : n.empty_keys) check(key, where);
+}
+
+void no_empty_values(const Node& n, const std::string& path, const std::string& expect) {
+    for (const auto& [key, where] : n.empty_keys) {
+        Location l = where;
+        l.key = child(path, cut(key, 40));
+        throw ScenarioError(l, "expected " + expect + " for '" + cut(key, 40) + "', found nothing (an empty value)");
     }
 }
 
@@ -103,15 +113,43 @@ bool is_number(const Node& n) {
     return n.is_scalar() && !n.quoted && parse_double(n.text, x);
 }
 
+namespace {
+/// "1,000,000" or "-2,500.5": digits grouped by commas.
+bool has_thousands_separators(const std::string& s) {
+    std::size_t i = (!s.empty() && (s[0] == '-' || s[0] == '+')) ? 1 : 0;
+    bool comma = false, digit = false;
+    for (; i < s.size() && s[i] != '.'; ++i) {
+        if (s[i] == ',') comma = true;
+        else if (s[i] >= '0' && s[i] <= '9') digit = true;
+        else return false;
+    }
+    return comma && digit;
+}
+}  // namespace
+
+[[noreturn]] void not_a_number(const Node& n, const std::string& path, const std::string& expect) {
+    if (n.is_scalar() && has_thousands_separators(n.text)) {
+        std::string plain;
+        for (char c : n.text)
+            if (c != ',') plain += c;
+        fail(n, path, "expected " + expect + ", found '" + cut(n.text) + "', a number with thousands separators; "
+                      "write numbers without separators: " + cut(plain) + " (or in exponent form, e.g. 2.5e6)");
+    }
+    expected(n, path, expect);
+}
+
 double as_number(const Node& n, const std::string& path) {
     double x = 0;
-    if (!n.is_scalar() || n.quoted || !parse_double(n.text, x)) expected(n, path, "a finite number");
+    if (!n.is_scalar() || n.quoted || !parse_double(n.text, x)) not_a_number(n, path, "a finite number");
+    if (std::fabs(x) > kMaxMagnitude)
+        fail(n, path, "expected a number of magnitude at most " + show(kMaxMagnitude) + ", found " + describe(n) +
+                          "; larger inputs can overflow the appraisal's arithmetic to infinity");
     return x;
 }
 
 int as_int(const Node& n, const std::string& path, long lo, long hi, const std::string& expect) {
     double x = 0;
-    if (!n.is_scalar() || n.quoted || !parse_double(n.text, x) || x != std::floor(x)) expected(n, path, expect);
+    if (!n.is_scalar() || n.quoted || !parse_double(n.text, x) || x != std::floor(x)) not_a_number(n, path, expect);
     if (x < static_cast<double>(lo) || x > static_cast<double>(hi)) expected(n, path, expect);
     return static_cast<int>(x);
 }

@@ -27,18 +27,27 @@ inline std::string child(const std::string& path, const std::string& key) {
 /// `path` + "[i]".
 inline std::string indexed(const std::string& path, std::size_t i) { return path + "[" + std::to_string(i) + "]"; }
 
+/// Throw "expected <expect>, found ..." for a value that is not a number, saying how to write a number given with
+/// thousands separators ("1,500,000").
+[[noreturn]] void not_a_number(const Node& n, const std::string& path, const std::string& expect);
 /// Require a map; `what` names it in the message (e.g. "an outcome").
 void require_map(const Node& n, const std::string& path, const std::string& what);
 /// Every key of map `n` must be in `allowed`; otherwise "unknown key 'x' in <what> (did you mean 'y'?); allowed: ...".
 void check_keys(const Node& n, const std::string& path, const std::vector<std::string>& allowed,
                 const std::string& what);
+/// A map whose keys are ids (outputs, priority shares): a key written with no value is an error, not "absent".
+void no_empty_values(const Node& n, const std::string& path, const std::string& expect);
 /// The value under `key`, or an error "missing required key".
 const Node& required(const Node& map, const std::string& path, const std::string& key, const std::string& expect);
 
 std::string as_string(const Node& n, const std::string& path);
 /// An identifier: a letter, then letters, digits, '_' or '-'.
 std::string as_id(const Node& n, const std::string& path);
-/// A finite number.
+/// Largest magnitude of a number in a scenario: a cost, value, amount, coefficient or scale above it could overflow
+/// to infinity once multiplied through the appraisal (docs/formats/scenario.md, "Numbers").
+constexpr double kMaxMagnitude = 1e15;
+
+/// A finite number of magnitude at most kMaxMagnitude.
 double as_number(const Node& n, const std::string& path);
 /// A whole number in [lo, hi].
 int as_int(const Node& n, const std::string& path, long lo, long hi, const std::string& expect);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <system_error>
 #include <sstream>
 #include <vector>
 
@@ -50,6 +51,48 @@ std::string funded_id(const Node& entry) {
     if (entry.is_map())
         if (const Node* o = entry.find("option"); o && o->is_scalar()) return o->text;
     return "";
+}
+
+/// Most files an include / extends chain may pass through (each file resolves the next one recursively, so the
+/// chain is bounded to keep the C stack small; a real scenario uses a handful).
+constexpr std::size_t kMaxChain = 64;
+
+/// Largest scenario file read (bytes): far above any real scenario, well below what would exhaust memory.
+constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
+
+/// The text of the scenario file `target` (`shown` names it in messages: "the scenario file", "'a.yaml' (...)"), refused with a ScenarioError at `where` if it is not
+/// a regular file (a FIFO would block, a device never end), too big, or the file system refuses it (permissions,
+/// symlink loops, over-long paths).
+std::string read_file(const fs::path& target, const std::string& shown, const Location& where) {
+    auto refuse = [&](const std::string& why) {
+        throw ScenarioError(where, "cannot read " + shown + ": " + why);
+    };
+    std::error_code ec;
+    const fs::file_status st = fs::status(target, ec);
+    if (st.type() == fs::file_type::not_found) refuse("no such file");
+    if (ec) refuse(ec.message());
+    if (st.type() == fs::file_type::directory) refuse("it is a folder, not a file");
+    if (st.type() != fs::file_type::regular)
+        refuse("it is not a regular file (a pipe, device or socket); a scenario is read only from a file");
+    const std::uintmax_t size = fs::file_size(target, ec);
+    if (ec) refuse(ec.message());
+    if (size > kMaxFileBytes)
+        refuse("it has " + std::to_string(size) + " bytes, more than the " + std::to_string(kMaxFileBytes >> 20) +
+               " MB a scenario file may have");
+    std::ifstream in(target, std::ios::binary);
+    if (!in) refuse("not readable (check its permissions)");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    if (in.bad()) refuse("a read error");
+    return buf.str();
+}
+
+/// fs::weakly_canonical that reports a file-system error (symlink loop, over-long path) as a ScenarioError.
+fs::path canonical_or_fail(const fs::path& p, const std::string& shown, const Location& where) {
+    std::error_code ec;
+    fs::path c = fs::weakly_canonical(p, ec);
+    if (ec) throw ScenarioError(where, "cannot resolve the path '" + cut(shown, 200) + "': " + ec.message());
+    return c;
 }
 
 Node empty_map(const Location& where) {
@@ -222,7 +265,10 @@ Node override_node(const Node& base, const Node& over, const std::string& path) 
     for (const Member& m : over.members) {
         const std::string kp = child(path, m.key);
         if (m.value.is_null()) {
-            out.erase(m.key);
+            if (out.find(m.key))
+                out.erase(m.key);
+            else
+                out.empty_keys.emplace_back(m.key, m.key_where);  // still checked against the allowed keys
             continue;
         }
         Node* existing = out.find(m.key);
@@ -243,14 +289,19 @@ Node override_node(const Node& base, const Node& over, const std::string& path) 
 /// Reads files and resolves their include / extends, confined to the folder tree of the top scenario.
 class Loader {
 public:
-    Loader(fs::path root, bool allow_outside) : root_(std::move(root)), allow_outside_(allow_outside) {}
+    Loader(fs::path root, bool allow_outside, bool confined)
+        : root_(std::move(root)), allow_outside_(allow_outside && !confined), confined_(confined) {}
 
     /// Resolve a parsed document located in `dir` (canonical) / `display_dir` (as shown in messages).
     Node resolve(Node doc, const fs::path& dir, const fs::path& display_dir, std::set<std::string>& seen) {
         if (doc.is_null()) return empty_map(doc.where);
         require_map(doc, "", "a scenario document");
         check_keys(doc, "", kTopKeys, "a scenario document");
-        if (const Node* a = doc.find("allow_outside")) as_bool(*a, "allow_outside");
+        if (const Node* a = doc.find("allow_outside"); a && as_bool(*a, "allow_outside") && confined_)
+            fail(*a, "allow_outside",
+                 "this file sets `allow_outside: true`, but the scenario is read confined (socval validate "
+                 "--confined, load_scenario(..., confined=True)): every included or extended file must lie in the "
+                 "scenario's folder tree");
         Node own = doc;
         own.erase("allow_outside");
         own.erase("include");
@@ -289,14 +340,20 @@ public:
         const std::string rel = as_string(ref, key);
         if (rel.empty()) expected(ref, key, "a file name");
         const fs::path given(rel);
-        const fs::path target = fs::weakly_canonical(given.is_absolute() ? given : dir / given);
         const fs::path shown = (given.is_absolute() ? given : display_dir / given).lexically_normal();
+        const fs::path target = canonical_or_fail(given.is_absolute() ? given : dir / given, shown.string(),
+                                                  at(ref, key));
         const fs::path inside = target.lexically_relative(root_);
         const bool outside = inside.empty() || *inside.begin() == "..";
+        if (outside && confined_)
+            fail(ref, key, "'" + cut(rel, 200) + "' resolves to " + cut(target.string(), 200) +
+                               ", outside the scenario's folder " + cut(root_.string(), 200) +
+                               "; the scenario is read confined, so files outside its folder tree are refused");
         if (outside && !allow_outside_)
-            fail(ref, key, "'" + rel + "' resolves to " + target.string() + ", outside the scenario's folder " +
-                               root_.string() + "; set `allow_outside: true` in the top scenario file (or pass "
-                               "allow_outside) to allow it");
+            fail(ref, key, "'" + cut(rel, 200) + "' resolves to " + cut(target.string(), 200) +
+                               ", outside the scenario's folder " + cut(root_.string(), 200) +
+                               "; set `allow_outside: true` in the top scenario file (or pass allow_outside) to "
+                               "allow it");
         const std::string canonical = target.string();
         for (std::size_t i = 0; i < stack_.size(); ++i)
             if (stack_[i].first == canonical) {
@@ -305,14 +362,13 @@ public:
                 fail(ref, key, "include / extends cycle: " + chain + shown.string() +
                                    "; a file may not include or extend itself, directly or through others");
             }
+        if (stack_.size() >= kMaxChain)
+            fail(ref, key, "the include / extends chain is more than " + std::to_string(kMaxChain) +
+                               " files deep; combine files in fewer steps");
         if (key.rfind("include", 0) == 0 && !seen.insert(canonical).second) return empty_map(ref.where);
-        std::ifstream in(target, std::ios::binary);
-        if (!in || fs::is_directory(target))
-            fail(ref, key, "cannot read '" + shown.string() + "' (resolved to " + canonical +
-                               "): no such file or not readable");
-        std::stringstream buf;
-        buf << in.rdbuf();
-        Node doc = parse_yaml(buf.str(), shown.string());
+        Node doc = parse_yaml(read_file(target, "'" + cut(shown.string(), 200) + "' (resolved to " +
+                                                    cut(canonical, 200) + ")", at(ref, key)),
+                              shown.string());
         stack_.emplace_back(canonical, shown.string());
         Node out = resolve(std::move(doc), target.parent_path(), shown.parent_path(), seen);
         stack_.pop_back();
@@ -324,6 +380,7 @@ public:
 private:
     fs::path root_;
     bool allow_outside_;
+    bool confined_;
     std::vector<std::pair<std::string, std::string>> stack_;  ///< (canonical, shown) of files being resolved
 };
 
@@ -331,6 +388,8 @@ private:
 /// override deletes a base key).
 void drop_nulls(Node& n) {
     if (n.is_map()) {
+        for (const Member& m : n.members)
+            if (m.value.is_null()) n.empty_keys.emplace_back(m.key, m.key_where);
         n.members.erase(std::remove_if(n.members.begin(), n.members.end(),
                                        [](const Member& m) { return m.value.is_null(); }),
                         n.members.end());
@@ -350,17 +409,11 @@ bool top_allows_outside(const Node& doc) {
 
 Node load_document_file(const std::string& path, const ReadOptions& options) {
     const fs::path given(path);
-    std::ifstream in(given, std::ios::binary);
-    if (!in || fs::is_directory(given)) {
-        Location l;
-        l.file = path;
-        throw ScenarioError(l, "cannot read the scenario file: no such file or not readable");
-    }
-    std::stringstream buf;
-    buf << in.rdbuf();
-    Node doc = parse_yaml(buf.str(), path);
-    const fs::path target = fs::weakly_canonical(given);
-    Loader loader(target.parent_path(), options.allow_outside || top_allows_outside(doc));
+    Location l;
+    l.file = cut(path, 200);
+    Node doc = parse_yaml(read_file(given, "the scenario file", l), path);  // the location names the file
+    const fs::path target = canonical_or_fail(given, path, l);
+    Loader loader(target.parent_path(), options.allow_outside || top_allows_outside(doc), options.confined);
     loader.push(target.string(), path);
     std::set<std::string> seen;
     Node out = loader.resolve(std::move(doc), target.parent_path(), given.parent_path(), seen);
@@ -371,8 +424,10 @@ Node load_document_file(const std::string& path, const ReadOptions& options) {
 Node load_document_text(const std::string& text, const std::string& name, const std::string& base_dir,
                         const ReadOptions& options) {
     Node doc = parse_yaml(text, name);
-    const fs::path dir = fs::weakly_canonical(fs::path(base_dir.empty() ? "." : base_dir));
-    Loader loader(dir, options.allow_outside || top_allows_outside(doc));
+    Location l;
+    l.file = cut(name, 200);
+    const fs::path dir = canonical_or_fail(fs::path(base_dir.empty() ? "." : base_dir), base_dir, l);
+    Loader loader(dir, options.allow_outside || top_allows_outside(doc), options.confined);
     loader.push("<text>" + name, name);
     std::set<std::string> seen;
     Node out = loader.resolve(std::move(doc), dir, fs::path(base_dir), seen);

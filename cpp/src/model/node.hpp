@@ -20,6 +20,9 @@ struct Node {
     std::vector<Node> items;      ///< sequence items
     std::vector<Member> members;  ///< map members, in document order
     Location where;               ///< file, line, column (key left empty)
+    /// Keys of this map written with no value (`key:`): dropped from `members` after merging (an empty value
+    /// counts as not given) but kept here so that a misspelt empty key is still reported as unknown.
+    std::vector<std::pair<std::string, Location>> empty_keys;
 
     bool is_null() const { return type == Type::null; }
     bool is_scalar() const { return type == Type::scalar; }
@@ -53,6 +56,10 @@ std::string emit_yaml(const Node& root);
 
 /// Short description of what a node holds, for "found ..." in messages: 'text', a map {a, b}, a list of 3 items.
 std::string describe(const Node& n);
+
+/// `s` cut to at most `max` characters (UTF-8 aware) with "..." when longer: a value quoted in a message stays
+/// readable and never echoes a whole file.
+std::string cut(const std::string& s, std::size_t max = 80);
 
 /// Location of a node with a key path attached.
 inline Location at(const Node& n, const std::string& key_path) {

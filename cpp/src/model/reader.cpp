@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <new>
 #include <set>
 
 #include <socval/graph.hpp>
@@ -88,7 +89,7 @@ private:
             return Quantity{d.central(), -1};
         }
         if (!n.is_map() || !n.find("dist"))
-            expected(n, path, std::string(b.what) + " or a distribution {dist: ..., ...}");
+            not_a_number(n, path, std::string(b.what) + " or a distribution {dist: ..., ...}");
         const Distribution d = read_distribution(n, path);
         check_bounds(n, path, d, b);
         if (d.is_fixed()) {
@@ -113,6 +114,24 @@ private:
                                              first.str() + "; ids of priorities, outcomes and options are unique");
         }
         return id;
+    }
+
+    /// A year counted from a start (appraisal year 0, or the option's start), a whole number in [0, hi]; a calendar
+    /// year written where an offset is expected is named as such.
+    /// A year counted from a start (appraisal year 0, or the option's start), a whole number in [0, 1000]; a calendar
+    /// year written where an offset is expected is named as such.
+    int offset_year(const Node& n, const std::string& path, const std::string& expect,
+                    const std::string& counted_from) {
+        double x = 0;
+        if (is_number(n) && (x = as_number(n, path)) >= 1000 && x <= 3000 && x == std::floor(x))
+            fail(n, path,
+                 "expected " + expect + ", found " + n.text + ", which looks like a calendar year: years here are "
+                 "offsets from " + counted_from + " (0 = the first year), not calendar years; this scenario's first "
+                 "appraisal year (year 0) is " + std::to_string(sc_.meta.first_year) +
+                 (x >= sc_.meta.first_year ? ", so " + n.text + " is year " +
+                                                 std::to_string(static_cast<int>(x) - sc_.meta.first_year)
+                                           : std::string()));
+        return as_int(n, path, 0, 1000, expect);
     }
 
     int library_year(const Node& n, const std::string& path) {
@@ -320,6 +339,7 @@ private:
 
     std::vector<PriorityShare> shares(const Node& p, const std::string& path) {
         require_map(p, path, "priority shares {priority_id: share, ...}");
+        no_empty_values(p, path, "a share in [0, 1]");
         std::vector<PriorityShare> out;
         double total = 0;
         for (const Member& m : p.members) {
@@ -444,7 +464,14 @@ private:
             check_keys(e, ep, {"year", "capital", "revenue"}, "a cost year");
             CostYear cy;
             const Node& y = required(e, ep, "year", "the year after the option's start, >= 0");
-            cy.year = as_int(y, child(ep, "year"), 0, 1000, "a year after the option's start, a whole number >= 0");
+            const int h = sc_.meta.horizon;
+            cy.year = offset_year(y, child(ep, "year"), "a year after the option's start, a whole number >= 0",
+                                  "the option's start");
+            if (cy.year >= h)
+                fail(y, child(ep, "year"), "cost year " + std::to_string(cy.year) + " is outside the appraisal "
+                                           "horizon of " + std::to_string(h) + " years (cost years run from 0, the "
+                                           "option's start, to " + std::to_string(h - 1) + "); metadata.horizon sets "
+                                           "the horizon");
             if (auto [it, fresh] = years.emplace(cy.year, i); !fresh)
                 fail(y, child(ep, "year"), "year " + std::to_string(cy.year) + " is given twice (first in " +
                                                indexed(path, it->second) + "); give each cost year once");
@@ -508,6 +535,7 @@ private:
 
     std::vector<Output> outputs(const Node& o, const std::string& path) {
         require_map(o, path, "outputs {outcome_id: amount per year, ...}");
+        no_empty_values(o, path, "an amount (units of the outcome per year or per GBP)");
         std::vector<Output> out;
         for (const Member& m : o.members) {
             const std::string op = child(path, m.key);
@@ -624,8 +652,19 @@ private:
                     if (!(fu.scale > 0)) fail(*sc, child(ep, "scale"), "expected a scale > 0, found " + sc->text);
                 }
                 if (const Node* st = e.find("start"))
-                    fu.start = as_int(*st, child(ep, "start"), 0, 1000, "a start year offset, a whole number >= 0");
+                    fu.start = offset_year(*st, child(ep, "start"), "a start year offset, a whole number >= 0",
+                                           "appraisal year 0");
             }
+            const Option& op = sc_.options[static_cast<std::size_t>(fu.option)];
+            for (std::size_t k = 0; k < op.costs.size() && fu.start < sc_.meta.horizon; ++k)
+                if (fu.start + op.costs[k].year >= sc_.meta.horizon)
+                    fail(e, ep, "option '" + id + "' starts in appraisal year " + std::to_string(fu.start) +
+                                    ", so its cost year " + std::to_string(op.costs[k].year) + " (" +
+                                    indexed("options." + id + ".costs", k) + ") falls in appraisal year " +
+                                    std::to_string(fu.start + op.costs[k].year) + ", outside the horizon of " +
+                                    std::to_string(sc_.meta.horizon) + " years (0 to " +
+                                    std::to_string(sc_.meta.horizon - 1) +
+                                    "); start it earlier, shorten its costs or lengthen metadata.horizon");
             if (fu.start >= sc_.meta.horizon)
                 sc_.warnings.push_back("funded option '" + id + "' starts in appraisal year " + std::to_string(fu.start) +
                                        ", after the horizon of " + std::to_string(sc_.meta.horizon) + " years");
@@ -702,13 +741,34 @@ Scenario finish(const Node& doc, const values::Library& lib, const std::string& 
 
 }  // namespace
 
+/// Every exception from a library inside the model area (yaml-cpp, Boost.Math through the sampling factory, the
+/// file system, memory) leaves it as a ScenarioError naming the input.
+template <typename F>
+Scenario guarded(const std::string& name, F read) {
+    auto refuse = [&](const std::string& what) {
+        Location l;
+        l.file = cut(name, 200);
+        return ScenarioError(l, what);
+    };
+    try {
+        return read();
+    } catch (const Error&) {
+        throw;
+    } catch (const std::bad_alloc&) {
+        throw refuse("not enough memory to read this scenario");
+    } catch (const std::exception& e) {
+        throw refuse(std::string("cannot read this scenario: ") + cut(e.what(), 200));
+    }
+}
+
 Scenario read_scenario(const std::string& path, const values::Library& library, const ReadOptions& options) {
-    return finish(load_document_file(path, options), library, path);
+    return guarded(path, [&] { return finish(load_document_file(path, options), library, path); });
 }
 
 Scenario read_scenario_text(const std::string& yaml, const std::string& name_for_messages, const std::string& base_dir,
                             const values::Library& library, const ReadOptions& options) {
-    return finish(load_document_text(yaml, name_for_messages, base_dir, options), library, "");
+    return guarded(name_for_messages,
+                   [&] { return finish(load_document_text(yaml, name_for_messages, base_dir, options), library, ""); });
 }
 
 }  // namespace socval::model

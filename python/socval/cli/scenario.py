@@ -23,7 +23,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     report = []
     for path in args.files:
         try:
-            sc = load_scenario(path, allow_outside=args.allow_outside)
+            sc = load_scenario(path, allow_outside=args.allow_outside, confined=args.confined)
         except SocvalError as e:
             failed += 1
             report.append({"file": path, "ok": False, "error": str(e), "warnings": []})
@@ -67,6 +67,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
     p.add_argument("--allow-outside", action="store_true",
                    help="let include / extends paths leave the scenario's folder tree")
+    p.add_argument("--confined", action="store_true",
+                   help="refuse every file outside the scenario's folder tree, even when a file sets "
+                        "allow_outside: true (for services that validate uploaded files)")
     p.set_defaults(func=cmd_validate)
 
     p = subparsers.add_parser("evaluate", help="deterministic appraisal of a scenario",

@@ -304,7 +304,7 @@ def _portfolio_scenario(core: Any, ov: OptionValues, selected: Sequence[str], li
         text = yaml.safe_dump({"extends": os.path.basename(base_file), **doc}, sort_keys=False)
         base_dir = os.path.dirname(os.path.abspath(base_file))
     else:
-        doc = yaml.safe_load(core.source_text) or {}
+        doc = core.document()
         doc.setdefault("metadata", {})["name"] = name
         doc.setdefault("scenario", {})["funded"] = funded
         text = yaml.safe_dump(doc, sort_keys=False)

@@ -18,7 +18,7 @@ import pandas as pd
 from .. import _core
 from ..values import default_library
 from .editing import drop_from_correlations, funded_id, is_distribution, item_id, set_path
-from .yamltext import dump_yaml, load_yaml
+from .yamltext import dump_yaml
 from .._util import html as _html
 
 __all__ = ["Scenario", "load_scenario", "scenario_from_dict", "scenario_from_yaml"]
@@ -28,7 +28,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 # ---------------------------------------------------------------------------------------------------------------
 # Loading
 
-def load_scenario(path: PathLike, library: Optional[Any] = None, allow_outside: bool = False) -> "Scenario":
+def load_scenario(path: PathLike, library: Optional[Any] = None, allow_outside: bool = False,
+                  confined: bool = False) -> "Scenario":
     """Read, merge (``include``, ``extends``) and validate a scenario file.
 
     Parameters
@@ -39,6 +40,9 @@ def load_scenario(path: PathLike, library: Optional[Any] = None, allow_outside: 
         Value library (``socval.values.Library``); default ``socval.values.default_library()``.
     allow_outside
         Let ``include`` / ``extends`` paths leave the scenario's folder tree.
+    confined
+        Refuse every file outside the scenario's folder tree, whatever the files say (a file's
+        ``allow_outside: true`` is then an error): for services that read uploaded scenarios.
 
     Returns
     -------
@@ -50,29 +54,35 @@ def load_scenario(path: PathLike, library: Optional[Any] = None, allow_outside: 
         With file, line, column and key path of the problem.
     """
     lib = library if library is not None else default_library()
-    core = _core.model.read_scenario(os.fspath(path), lib, allow_outside)
-    return Scenario(load_yaml(core.source_text), core, lib, name=os.fspath(path),
-                    base_dir=str(Path(os.fspath(path)).resolve().parent), allow_outside=allow_outside)
+    core = _core.model.read_scenario(os.fspath(path), lib, allow_outside, confined)
+    sc = Scenario(core.document(), core, lib, name=os.fspath(path),
+                  base_dir=str(Path(os.fspath(path)).resolve().parent), allow_outside=allow_outside)
+    sc._confined = confined
+    return sc
 
 
 def scenario_from_dict(document: Mapping[str, Any], name: str = "<dict>", base_dir: PathLike = ".",
-                       library: Optional[Any] = None, allow_outside: bool = False) -> "Scenario":
+                       library: Optional[Any] = None, allow_outside: bool = False,
+                       confined: bool = False) -> "Scenario":
     """Validate a scenario document given as a dict (the structure of a scenario file).
 
     ``name`` stands for the file name in error messages; ``base_dir`` is where ``include`` / ``extends`` paths
     resolve. Raises socval.ScenarioError.
     """
     return scenario_from_yaml(dump_yaml(document), name=name, base_dir=base_dir, library=library,
-                              allow_outside=allow_outside)
+                              allow_outside=allow_outside, confined=confined)
 
 
 def scenario_from_yaml(text: str, name: str = "<text>", base_dir: PathLike = ".", library: Optional[Any] = None,
-                       allow_outside: bool = False) -> "Scenario":
-    """Validate a scenario given as YAML text. Raises socval.ScenarioError."""
+                       allow_outside: bool = False, confined: bool = False) -> "Scenario":
+    """Validate a scenario given as YAML text (``confined`` as in :func:`load_scenario`). Raises
+    socval.ScenarioError."""
     lib = library if library is not None else default_library()
-    core = _core.model.read_scenario_text(text, name, os.fspath(base_dir), lib, allow_outside)
-    return Scenario(load_yaml(core.source_text), core, lib, name=name, base_dir=os.fspath(base_dir),
-                    allow_outside=allow_outside)
+    core = _core.model.read_scenario_text(text, name, os.fspath(base_dir), lib, allow_outside, confined)
+    sc = Scenario(core.document(), core, lib, name=name, base_dir=os.fspath(base_dir),
+                  allow_outside=allow_outside)
+    sc._confined = confined
+    return sc
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -290,7 +300,7 @@ class Scenario:
         # Messages then point into the generated YAML (to_yaml()), not into the original file.
         name = self._name if self._name.endswith(" (edited)") else f"{self._name} (edited)"
         return scenario_from_dict(document, name=name, base_dir=self._base_dir, library=self._library,
-                                  allow_outside=self._allow_outside)
+                                  allow_outside=self._allow_outside, confined=getattr(self, "_confined", False))
 
     def to_yaml(self, path: Optional[PathLike] = None) -> str:
         """The scenario as YAML text (a complete scenario file); written to ``path`` when given."""

@@ -32,15 +32,26 @@ TEST_CASE("expm1 on lanes matches std::expm1 to a few ulp", "[engine][kernels]")
     CHECK(worst < 4e-16);
 }
 
-TEST_CASE("saturate: cap (1 - exp(-c x / cap)) by lanes", "[engine][kernels]") {
+TEST_CASE("saturate: cap (1 - exp(-c x / cap)) by lanes, odd for c x < 0", "[engine][kernels]") {
+    // f(x) = cap (1 - exp(-c x / cap)) for c x >= 0 and -f(-x) below (docs/model/engine.md, section 3).
     double cap[kLanes], c[kLanes], x[kLanes], y[kLanes];
     for (int j = 0; j < kLanes; ++j) {
         cap[j] = 1.0 + j;
         c[j] = 0.5 * j;
-        x[j] = 3.0 * j - 4.0;
+        x[j] = 3.0 * j - 4.0;  // negative inputs in lanes 0 and 1
     }
     saturate(y, cap, c, x, kLanes);
-    for (int j = 0; j < kLanes; ++j)
-        CHECK_THAT(y[j], Catch::Matchers::WithinRel(cap[j] * (1 - std::exp(-c[j] * x[j] / cap[j])), 1e-14) ||
-                             Catch::Matchers::WithinAbs(0.0, 1e-300));
+    for (int j = 0; j < kLanes; ++j) {
+        const double z = c[j] * x[j];
+        const double expected = std::copysign(cap[j] * (1 - std::exp(-std::fabs(z) / cap[j])), z);
+        CHECK_THAT(y[j], Catch::Matchers::WithinRel(expected, 1e-14) || Catch::Matchers::WithinAbs(0.0, 1e-300));
+    }
+    // A very negative input stays within the cap (the one-sided formula gives -cap (exp(700) - 1) = -inf).
+    for (int j = 0; j < kLanes; ++j) {
+        cap[j] = 10.0;
+        c[j] = 1.0;
+        x[j] = -1e6 * (j + 1);
+    }
+    saturate(y, cap, c, x, kLanes);
+    for (int j = 0; j < kLanes; ++j) CHECK(y[j] == -10.0);
 }

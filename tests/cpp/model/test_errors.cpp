@@ -299,3 +299,51 @@ TEST_CASE("deeply nested flow lists do not crash the reader") {
     const std::string doc = "metadata: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
     CHECK_THAT(error_of(doc), Contains("t.yaml:"));
 }
+
+TEST_CASE("what the reader cannot read exactly is refused (docs/formats/scenario.md, What the reader refuses)") {
+    const std::string opt = kMeta + "options:\n  - ";
+    // thousands separators: flow style would read 200 and a key '000'
+    CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 0, revenue: 200,000}]}\n"),
+               Contains("t.yaml:3:55: the number '200,000' is written with thousands separators"));
+    CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 0, capital: 1,000,000}]}\n"),
+               Contains("'1,000,000'"));
+    CHECK_THAT(error_of(opt + "id: o\n    lever: anchor\n    costs:\n      - year: 0\n        capital: 1,500\n"),
+               Contains("t.yaml:7:18: options.o.costs[0].capital: expected a number >= 0 or a distribution {dist: "
+                        "..., ...}, found '1,500', a number with thousands separators; write numbers without "
+                        "separators: 1500"));
+    // an unknown key with no value
+    CHECK_THAT(error_of(opt + "id: o\n    lever: anchor\n    descripton:\n"),
+               Contains("t.yaml:5:5: options.o.descripton: unknown key 'descripton' in an option (did you mean "
+                        "'description'?)"));
+    // years: horizon and calendar years
+    CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 5, capital: 1}]}\n"),
+               Contains("t.yaml:3:43: options.o.costs[0].year: cost year 5 is outside the appraisal horizon of 5 "
+                        "years"));
+    CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 2029, capital: 1}]}\n"),
+               Contains("looks like a calendar year"));
+    // YAML features that change meaning
+    CHECK_THAT(error_of("  metadata: {name: m}\nscenario: {}\n"), Contains("t.yaml:1:3: the first key is indented"));
+    CHECK_THAT(error_of(kMeta + "---\nscenario: {}\n"), Contains("t.yaml:2:1: a second YAML document"));
+    CHECK_THAT(error_of(kMeta + "x: !!str 9500\n"), Contains("t.yaml:2:4: YAML tags are not read"));
+    CHECK_THAT(error_of(kMeta + "a: &x 1\nb: &x 2\n"), Contains("t.yaml:3:4: the anchor '&x' is defined a second"));
+    CHECK_THAT(error_of(kMeta + "a: &m {k: 1}\nb: {<<: *m}\n"), Contains("t.yaml:3:5: merge keys (<<)"));
+    // characters
+    CHECK_THAT(error_of(kMeta + "x: a\x01" "b\n"), Contains("t.yaml:2:5: found the control character 0x01"));
+    CHECK_THAT(error_of(kMeta + "x: a\xff" "b\n"), Contains("t.yaml:2:5: found a byte that is not valid UTF-8"));
+    CHECK_THAT(error_of(kMeta + "x: a\xc2\x85" "b\n"), Contains("t.yaml:2:5: found the control character U+0085"));
+    CHECK_THAT(error_of(kMeta + "x: a\xe2\x80\xa8" "b\n"), Contains("t.yaml:2:5: found the Unicode line separator"));
+    // magnitude
+    CHECK_THAT(error_of(opt + "{id: o, lever: anchor, costs: [{year: 0, capital: 2e15}]}\n"),
+               Contains("expected a number of magnitude at most 1e+15"));
+}
+
+TEST_CASE("confined reading refuses allow_outside in the file and from the caller") {
+    socval::model::ReadOptions confined;
+    confined.confined = true;
+    confined.allow_outside = true;
+    CHECK_THROWS_WITH(socval::model::test::read_test_file("nested/escape_allowed.yaml", confined),
+                      Contains("escape_allowed.yaml:2:16: allow_outside: this file sets `allow_outside: true`, but "
+                               "the scenario is read confined"));
+    CHECK_THROWS_WITH(socval::model::test::read_test_file("nested/escape.yaml", confined),
+                      Contains("the scenario is read confined"));
+}

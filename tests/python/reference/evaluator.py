@@ -213,7 +213,8 @@ def evaluate(doc: Dict[str, Any], lib: Library) -> Dict[str, Any]:
                     x = source_level(l["from"], s, channel)
                     if l.get("form", "linear") == "saturating":
                         cap = central(l["cap"])
-                        f_total = cap * (1 - math.exp(-coefficient * x_total / cap))
+                        z = coefficient * x_total  # odd for z < 0: f(x) = -f(-x) (docs/model/engine.md)
+                        f_total = math.copysign(cap * (1 - math.exp(-abs(z) / cap)), z)
                         # proportional share of the saturating link's output (docs/model/engine.md)
                         gross += f_total if channel == "total" else (f_total * x / x_total if x_total != 0 else 0.0)
                     else:
