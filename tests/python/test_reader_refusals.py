@@ -15,6 +15,7 @@ from socval._core import model
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 REFUSED = SCENARIOS / "refused"
+LIB = socval.values.default_library()
 
 META = "metadata: {name: m, price_base_year: 2023, horizon: 5}\n"
 FRAME = (
@@ -25,7 +26,7 @@ FRAME = (
 
 
 def read(text: str, **kw):
-    return model.read_scenario_text(text, "t.yaml", str(SCENARIOS), **kw)
+    return model.read_scenario_text(text, "t.yaml", str(SCENARIOS), LIB, **kw)
 
 
 def error(text, **kw) -> str:
@@ -43,7 +44,7 @@ def option(body: str, funded: str = "[o1]") -> str:
 
 def file_error(path, **kw) -> str:
     with pytest.raises(socval.ScenarioError) as info:
-        model.read_scenario(str(path), **kw)
+        model.read_scenario(str(path), LIB, **kw)
     return str(info.value)
 
 
@@ -261,7 +262,7 @@ def test_include_chain_of_5000_files_is_refused_not_a_crash(tmp_path):
 
 
 def test_include_chain_within_the_limit_reads(tmp_path):
-    sc = model.read_scenario(str(chain(tmp_path, 64)))
+    sc = model.read_scenario(str(chain(tmp_path, 64)), LIB)
     assert sc.meta.name == "m"
 
 
@@ -346,7 +347,7 @@ SATURATING = (
 
 def level(text: str, outcome: int, year: int = 0) -> float:
     from socval._core import engine
-    return engine.evaluate(read(text)).level[outcome][year]
+    return engine.evaluate(read(text), LIB).level[outcome][year]
 
 
 def test_negative_input_to_a_saturating_link_is_bounded_by_the_cap():
