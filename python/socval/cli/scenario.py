@@ -9,10 +9,9 @@ import json
 import sys
 from typing import Any
 
-import pandas as pd
-
 from .._core import SocvalError
 from ..model.scenario import load_scenario
+from .common import money_table
 
 __all__ = ["register", "cmd_validate", "cmd_evaluate"]
 
@@ -48,14 +47,16 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(appraisal.to_json(indent=2))
         return 0
     print(appraisal.summary())
-    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_rows", 200,
-                           "display.float_format", lambda v: f"{v:,.6g}"):
-        for title, table in (("Value by priority", appraisal.by_priority),
-                             ("Value by beneficiary", appraisal.by_beneficiary),
-                             ("Funded options", appraisal.by_option),
-                             ("Outcomes (physical totals over the horizon, PV)", appraisal.totals),
-                             ("Attribution (option -> priority)", appraisal.attribution)):
-            print(f"\n{title}\n{table.to_string()}")
+    year = appraisal.price_base_year
+    sections = (("Value by priority", appraisal.by_priority, ["value"], None),
+                ("Value by beneficiary", appraisal.by_beneficiary, ["value"], None),
+                ("Funded options", appraisal.by_option, ["value", "pv_costs", "npsv"], {"bcr": "ratio"}),
+                ("Outcomes: physical totals over the horizon and their PV", appraisal.totals, ["pv"],
+                 {"total": "count"}),
+                ("Attribution (option -> priority)", appraisal.attribution, ["value"], None))
+    for title, table, money_columns, kinds in sections:
+        print()
+        print(money_table(title, table, money_columns, kinds, year))
     return 0
 
 
