@@ -23,7 +23,7 @@ from ._core import (
 )
 from ._core import __version__
 from . import _compat
-from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, plots, report
+from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, plots, report, examples
 from .engine import Comparison, Evaluation, Results, compare, load_results, simulate
 from .indicators.local_economy import lm3
 from .model import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml

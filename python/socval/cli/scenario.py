@@ -1,4 +1,5 @@
-"""CLI subcommands of a scenario file: ``socval validate FILE...`` and ``socval evaluate FILE``.
+"""CLI subcommands of a scenario file: ``socval validate FILE...``, ``socval evaluate FILE`` and ``socval init
+DIR`` (the starter template, or a copy of a shipped example).
 
 ``register(subparsers)`` adds them to the ``socval`` command's argparse subparsers (see socval.cli.app).
 """
@@ -7,13 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from .._core import SocvalError
+from ..examples import copy as copy_example, write_template
 from ..model.scenario import load_scenario
 from .common import money_table
 
-__all__ = ["register", "cmd_validate", "cmd_evaluate"]
+__all__ = ["register", "cmd_validate", "cmd_evaluate", "cmd_init"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -60,6 +63,21 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """socval init DIR [--force] [--example NAME]: write the commented starter template (or copy an example)."""
+    if args.example:
+        copy_example(args.example, args.dir)
+        print(f"copied the example {args.example} to {args.dir}")
+        return 0
+    written = write_template(args.dir, force=args.force)
+    print(f"wrote the starter template to {args.dir}:")
+    for path in written:
+        print(f"  {path.name}")
+    a, b = (str(Path(args.dir) / n) for n in ("scenario-a.yaml", "scenario-b.yaml"))
+    print(f"next: socval validate {a} {b}\n      socval compare {a} {b}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("validate", help="read and validate scenario files",
                               description="Read, merge and validate each scenario file; print OK and the "
@@ -79,3 +97,16 @@ def register(subparsers: Any) -> None:
     p.add_argument("--allow-outside", action="store_true",
                    help="let include / extends paths leave the scenario's folder tree")
     p.set_defaults(func=cmd_evaluate)
+
+    p = subparsers.add_parser("init", help="write a commented starter template (framework, outcomes, options, "
+                                           "two scenarios)",
+                              description="Write a commented starter template into DIR (created if needed): "
+                                          "framework.yaml, outcomes.yaml, options.yaml, scenario-a.yaml and "
+                                          "scenario-b.yaml, which validate as written. Existing files are never "
+                                          "overwritten unless --force.")
+    p.add_argument("dir", metavar="DIR", help="folder to write the template into")
+    p.add_argument("--force", action="store_true", help="overwrite files of the template that exist")
+    p.add_argument("--example", default=None, metavar="NAME",
+                   help="copy a shipped example folder instead (e.g. west-of-england) into DIR, which must not "
+                        "exist")
+    p.set_defaults(func=cmd_init)
