@@ -101,7 +101,8 @@ def number(x: Any) -> str:
         return "0"
     if abs(x) >= 1000:
         return _fixed(x, 0)
-    return f"{x:.4g}"
+    # four significant figures, never in scientific notation (0.00005487, not 5.487e-05)
+    return np.format_float_positional(x, precision=4, unique=False, fractional=False, trim="-")
 
 
 def format_column(values: Iterable[Any], kind: str, scale: str = "") -> list:

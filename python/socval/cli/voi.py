@@ -14,6 +14,8 @@ from typing import Any
 
 from .common import WIDTH, add_top, json_ready, money, top
 from .._util.numbers import money_heading, money_scale, ranking_text
+from ..model.labels import parameter_names
+from ..model.scenario import load_scenario
 from ..sensitivity.scenario import scenario_evppi
 
 __all__ = ["register", "cmd_voi"]
@@ -42,7 +44,11 @@ def cmd_voi(args: argparse.Namespace) -> int:
     shown, more = top(table, args.top)
     scale = money_scale(shown[["evppi", "se"]].to_numpy().ravel())
     print(f"\nEVPPI by parameter, ranked by EVPPI then name ({money_heading(scale)}; share of the EVPI)")
-    print(ranking_text(shown[["evppi", "se", "share_of_evpi"]], shown.index,
+    names = {}
+    if not args.ids:
+        for f in args.files:  # a parameter shared by several scenarios has the first one's name
+            names = {**parameter_names(load_scenario(f)), **names}
+    print(ranking_text(shown[["evppi", "se", "share_of_evpi"]], [names.get(i, i) for i in shown.index],
                        {"evppi": "money", "se": "money", "share_of_evpi": "probability"}, name_header="parameter"))
     if more:
         print(more)
@@ -62,5 +68,6 @@ def register(subparsers: Any) -> None:
     p.add_argument("--sampler", choices=("lhs", "mc"), default="lhs", help="lhs (default) or mc")
     p.add_argument("--threads", type=int, default=None, help="worker threads (default: one per core)")
     add_top(p)
+    p.add_argument("--ids", action="store_true", help="show parameter ids instead of names")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout (every parameter)")
     p.set_defaults(func=cmd_voi)
