@@ -36,3 +36,12 @@ def test_tornado_cli_names_and_ids(capsys):
     assert "Qualifications gained" in out and "links." not in out and "e-0" not in out
     assert main(["sensitivity", str(WOE), "--method", "tornado", "--top", "3", "--ids"]) == 0
     assert "links.qualifications_gained->earnings_uplift.coefficient" in capsys.readouterr().out
+
+
+def test_priority_chart_labels_are_names():
+    from socval.plots import charts
+    res = sv.load_scenario(WOE).simulate(draws=100, seed=1, progress=False)
+    fig = charts.by_priority(res)
+    ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert "Good jobs and skills\n(economic)" in ticks
+    assert not any(t.startswith("good_jobs") for t in ticks)

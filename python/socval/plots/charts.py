@@ -20,6 +20,8 @@ Functions (``obj`` is a :class:`socval.Results` or a :class:`socval.Comparison`)
 """
 from __future__ import annotations
 
+import textwrap
+
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -218,7 +220,8 @@ def _zero_categories(cats: List[str], tables: List[pd.DataFrame]) -> List[str]:
 
 
 def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str], title: str,
-               pillar_of: Optional[Dict[str, str]] = None, cost: bool = False):
+               pillar_of: Optional[Dict[str, str]] = None, cost: bool = False,
+               names: Optional[Dict[str, str]] = None):
     """Horizontal bars of the mean with 90% interval lines (p5-p95), one group per category, one bar per
     scenario."""
     runs = runs_of(obj)
@@ -250,8 +253,10 @@ def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str
             ax.plot(t["cost"].to_numpy(dtype=float) / div, y, linestyle="none", marker="D", markersize=5,
                     color="white", markeredgecolor=INK, label="PV costs (mean)" if i == 0 else None)
     ax.plot([], [], color=INK, marker="|", label="90% interval (p5 to p95)")
-    ticks = [f"{safe_text(c)} ({pillar_of[c]})" if pillar_of and pillar_of.get(c) and pillar_of[c] != c else safe_text(c)
-             for c in cats]
+    names = names or {}
+    ticks = ["\n".join(textwrap.wrap(t, 26, max_lines=2, placeholder="...")) for t in
+             (f"{safe_text(names.get(c, c))} ({pillar_of[c]})" if pillar_of and pillar_of.get(c) and pillar_of[c] != c
+              else safe_text(names.get(c, c)) for c in cats)]
     ax.set_yticks(y0)
     ax.set_yticklabels(ticks)
     ax.axvline(0, color=INK, linewidth=0.8)
@@ -283,7 +288,22 @@ def by_priority(obj: Any, ax=None):
     for _, r in runs_of(obj):
         pillar_of.update(r.by_priority()["pillar"].astype(str).to_dict())
     colour_of = {p: PILLAR_COLOURS.get(pl, PALETTE[0]) for p, pl in pillar_of.items()}
-    return _intervals(obj, "by_priority", "priority", ax, colour_of, "PV value by priority", pillar_of)
+    return _intervals(obj, "by_priority", "priority", ax, colour_of, "PV value by priority", pillar_of,
+                      names=_priority_names(obj))
+
+
+def _priority_names(obj: Any) -> Dict[str, str]:
+    """priority id -> its name in the scenario(s) behind ``obj`` (ids where a run cannot rebuild its scenario)."""
+    names: Dict[str, str] = {}
+    for _, r in runs_of(obj):
+        try:
+            priorities = r.scenario().core.priorities
+        except Exception:  # results without their scenario text: the ids stay
+            continue
+        for pr in priorities:
+            if getattr(pr, "name", "") and pr.id not in names:
+                names[pr.id] = pr.name
+    return names
 
 
 def by_pillar(obj: Any, ax=None):
