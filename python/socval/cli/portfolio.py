@@ -13,6 +13,7 @@ from typing import Any
 
 from .common import WIDTH, json_ready, money, money_table
 from ..decision.portfolio import DecisionError, optimise
+from ..report.xlsx import write_xlsx
 
 __all__ = ["register", "cmd_optimise"]
 
@@ -43,6 +44,8 @@ def cmd_optimise(args: argparse.Namespace) -> int:
                       time_limit=args.time_limit, scales=_scales(args.scale))
     if args.out:
         choice.save(args.out)
+    if args.xlsx:
+        write_xlsx(choice, args.xlsx)
     table = choice.values.summary()
     if args.json:
         out = choice.to_dict()
@@ -102,5 +105,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--time-limit", type=float, default=60.0,
                    help="seconds allowed for the MILP solves (default 60)")
     p.add_argument("--out", default=None, help="write a scenario funding the portfolio (YAML)")
+    p.add_argument("--xlsx", default=None, metavar="F.xlsx",
+                   help="also write the choice and the options' values as a formatted Excel workbook")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
     p.set_defaults(func=cmd_optimise)

@@ -21,6 +21,7 @@ from ..engine.simulation import simulate
 from ..engine.results import load_results
 from ..engine.comparison import compare
 from ..decision.acceptability import scenario_smaa as smaa
+from ..report.xlsx import write_xlsx
 
 __all__ = ["register", "cmd_run", "cmd_summary", "cmd_compare"]
 
@@ -50,6 +51,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     """socval summary F.h5 [--json]"""
     res = load_results(args.file)
     table = res.summary()
+    if args.xlsx:
+        write_xlsx(res, args.xlsx)
     if args.json:
         out = {"provenance": _provenance(res.attrs),
                "summary": {m: row for m, row in table.to_dict(orient="index").items()}}
@@ -68,6 +71,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                   progress=args.progress)
     pairs = cmp.summary()
     scen = cmp.scenarios()
+    if args.xlsx:
+        write_xlsx(cmp, args.xlsx)
     sm = None
     if args.smaa:
         sm = smaa(cmp, criteria=args.smaa_criteria, n_weights=args.smaa_weights, seed=args.seed,
@@ -176,6 +181,8 @@ def register(subparsers: Any) -> None:
                               description="Print the summary of a results file written by `socval run`.")
     p.add_argument("file", help="results file (HDF5)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--xlsx", default=None, metavar="F.xlsx",
+                   help="also write the tables as a formatted Excel workbook (one sheet per table)")
     p.set_defaults(func=cmd_summary)
 
     p = subparsers.add_parser("compare", help="compare scenarios on common random numbers",
@@ -183,6 +190,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="two or more scenario files (YAML)")
     _add_common(p)
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--xlsx", default=None, metavar="F.xlsx",
+                   help="also write the per-scenario and pair tables as a formatted Excel workbook")
     p.add_argument("--smaa", action="store_true",
                    help="SMAA-2 across the scenarios: which wins under which weights on the criteria")
     p.add_argument("--smaa-criteria", choices=("pillars", "priorities"), default="pillars",
