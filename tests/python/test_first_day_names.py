@@ -45,3 +45,11 @@ def test_priority_chart_labels_are_names():
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "Good jobs and skills\n(economic)" in ticks
     assert not any(t.startswith("good_jobs") for t in ticks)
+
+
+def test_sankey_labels_are_names():
+    from socval.plots import charts
+    fig = charts.sankey(sv.load_scenario(WOE))
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert any(t.startswith("Skills and employment") or t.startswith("Skills") for t in texts), texts[:5]
+    assert not any(t.startswith("skills_employment") for t in texts)

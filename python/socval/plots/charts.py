@@ -345,6 +345,20 @@ def _evaluation(source: Any) -> Evaluation:
     raise TypeError(f"sankey: expected a socval.Scenario, Evaluation or Results, found {type(source).__name__}")
 
 
+def _node_names(source: Any) -> Dict[str, str]:
+    """id -> name of the options and priorities of the scenario behind ``source`` ({} for an Evaluation)."""
+    try:
+        core = source.core if isinstance(source, Scenario) else \
+            source.scenario().core if isinstance(source, Results) else None
+    except Exception:  # results without their scenario text
+        core = None
+    if core is None:
+        return {}
+    names = {p.id: p.name for p in core.priorities if getattr(p, "name", "")}
+    names.update({o.id: o.name for o in core.options if getattr(o, "name", "")})
+    return names
+
+
 def sankey_flows(source: Any, top: Optional[int] = None) -> pd.DataFrame:
     """The option -> priority flows a Sankey chart draws: PV value at central values (deterministic appraisal).
 
@@ -420,6 +434,7 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
     matplotlib.figure.Figure
     """
     appraisal = _evaluation(source)
+    names = _node_names(source)  # option and priority names (ids where the scenario is not at hand)
     flows = sankey_flows(appraisal, top=top)
     negative = flows[flows["value"] < 0]
     pos = flows[flows["value"] > 0]
@@ -493,7 +508,8 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
                 (LEVER_COLOURS.get(n, "#666666") if levers and k == 1 else "#666666")
             ax.add_patch(Rectangle((xs[k], lo), width, hi - lo, facecolor=node_colour, edgecolor="none"))
             value = (hi - lo) / scale / div if scale else 0.0
-            label = f"{safe_text(n)}  {value:,.2f}"
+            name = "\n".join(textwrap.wrap(names.get(n, n), 30, max_lines=2, placeholder="..."))
+            label = f"{safe_text(name)}  {value:,.2f}"
             if k == 0:
                 ax.text(xs[k] - 0.008, (lo + hi) / 2, label, ha="right", va="center", fontsize=8)
             else:
