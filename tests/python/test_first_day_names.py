@@ -53,3 +53,10 @@ def test_sankey_labels_are_names():
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert any(t.startswith("Skills and employment") or t.startswith("Skills") for t in texts), texts[:5]
     assert not any(t.startswith("skills_employment") for t in texts)
+
+
+def test_fan_chart_title_names_the_outcome():
+    from socval.plots import charts
+    res = sv.load_scenario(WOE).simulate(draws=100, seed=1, progress=False)
+    title = charts.fan(res, node="residents_warmer").axes[0].get_title()
+    assert title.startswith("Residents living in warmer homes by year")

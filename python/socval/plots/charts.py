@@ -169,15 +169,21 @@ def fan(results: Any, node: str = "net", ax=None, kind: str = "level"):
     money = node not in results.outcomes or kind == "value"
     names = {"net": "net benefits", "benefits": "benefits", "benefit": "benefits",
              "cost": "costs with optimism bias", "costs": "costs with optimism bias"}
+    outcome_name = node
+    if node in results.outcomes:  # the outcome's name, not its id (the id where the scenario is not at hand)
+        try:
+            outcome_name = next((o.name for o in results.scenario().core.outcomes if o.id == node and o.name), node)
+        except Exception:
+            outcome_name = node
     if money:
         div, unit = money_scale(df[["min", "max", "mean"]].to_numpy())
-        label = axis_label(names.get(node, f"value of {safe_text(node)}"), "money", "", unit, price_base(results),
-                            discounted=False)
+        label = axis_label(names.get(node, f"value of {safe_text(outcome_name)}"), "money", "", unit,
+                           price_base(results), discounted=False)
     else:
         unit = metric_unit(results, f"outcome.{node}")[1]
         div, scale_unit = money_scale(df[["min", "max", "mean"]].to_numpy()) if unit.startswith("GBP") \
             else (1.0, unit)
-        label = f"{safe_text(node)} ({safe_text(scale_unit)} per year)"
+        label = f"{safe_text(outcome_name)} ({safe_text(scale_unit)} per year)"
     fig, ax = new_figure(ax, (8, 4.5))
     years = df.index.to_numpy()
     colour = PALETTE[0]
@@ -194,7 +200,8 @@ def fan(results: Any, node: str = "net", ax=None, kind: str = "level"):
     ax.set_xlabel("year")
     ax.set_ylabel(label)
     name = safe_text(results.attrs.get("scenario_name", ""))
-    what = "net benefits (benefits - costs)" if node == "net" else names.get(node, safe_text(node))
+    what = "net benefits (benefits - costs)" if node == "net" else names.get(node, safe_text(outcome_name))
+    what = what[0].upper() + what[1:]
     ax.set_title(f"{what} by year: {name} ({results.n_draws:,} draws)")
     ax.legend(frameon=False, fontsize="small")
     return fig
