@@ -78,6 +78,24 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_convert(args: argparse.Namespace) -> int:
+    """socval convert IN OUT: a scenario workbook (.xlsx) to YAML, or a scenario file to a workbook."""
+    import yaml
+    from ..model.scenario import scenario_from_dict
+    from ..model.workbook import document_from_workbook, workbook_from_document
+
+    src, dst = Path(args.input), Path(args.output)
+    if src.suffix.lower() == ".xlsx":
+        doc = document_from_workbook(src)
+        scenario_from_dict(doc, name=str(src), base_dir=str(src.parent))  # validate before writing
+        text = f"# Converted by socval convert from {src.name}\n" + yaml.safe_dump(doc, sort_keys=False)
+        dst.write_text(text, encoding="utf-8")
+    else:
+        workbook_from_document(load_scenario(src).document, dst)
+    print(f"wrote {dst}")
+    return 0
+
+
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("validate", help="read and validate scenario files",
                               description="Read, merge and validate each scenario file; print OK and the "
@@ -110,3 +128,12 @@ def register(subparsers: Any) -> None:
                    help="copy a shipped example folder instead (e.g. west-of-england) into DIR, which must not "
                         "exist")
     p.set_defaults(func=cmd_init)
+
+    p = subparsers.add_parser("convert", help="scenario workbook (.xlsx) to YAML, or YAML to a workbook",
+                              description="Convert a scenario workbook of the template (docs/formats/workbook.md: "
+                                          "Metadata, Priorities, Outcomes, Options, Costs, Outputs, Links) to a "
+                                          "scenario file (validated first; errors cite Sheet!Cell), or a scenario "
+                                          "file to a workbook.")
+    p.add_argument("input", metavar="IN", help="a .xlsx workbook or a scenario file (YAML)")
+    p.add_argument("output", metavar="OUT", help="the scenario file or workbook to write")
+    p.set_defaults(func=cmd_convert)
