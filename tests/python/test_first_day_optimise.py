@@ -73,3 +73,10 @@ def test_cli_prints_selected_and_fits(capsys, tmp_path):
     doc = yaml.safe_load((tmp_path / "p.yaml").read_text())
     assert doc["scenario"]["funded"][0] == "contract_pipeline"
     assert main(["optimise", POOL, "--budget", "1e5", "--scale", "clinic"]) == 2
+
+
+def test_include_or_exclude_of_a_context_option():
+    kept = portfolio.optimise(str(WOE / "baseline.yaml"), 30e6, draws=50, seed=1, include=["contract_pipeline"])
+    assert kept.context == ["contract_pipeline"]
+    dropped = portfolio.optimise(str(WOE / "baseline.yaml"), 30e6, draws=50, seed=1, exclude=["contract_pipeline"])
+    assert dropped.context == [] and "contract_pipeline" not in dropped.scenario.funded_ids

@@ -281,6 +281,12 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
             raise DecisionError(f"candidates: expected option ids of the scenario {ids}, found {i!r}")
     pool_ids = [i for i in ids if i in pool_ids]  # the scenario's option order
     scales = _check_scales(scales, pool_ids)
+    # a context option is funded anyway: `include` of it holds already; `exclude` of it unfunds it
+    include = [include] if isinstance(include, str) else list(include or [])
+    exclude = [exclude] if isinstance(exclude, str) else list(exclude or [])
+    context = [i for i in context if i not in exclude]
+    include = [i for i in include if i not in context]
+    exclude = [i for i in exclude if i in pool_ids or i not in ids]
     for group, what in ((include, "include"), (exclude, "exclude")):
         for i in ([group] if isinstance(group, str) else group or []):
             if i not in pool_ids:
