@@ -11,6 +11,10 @@ PKGS := g++ cmake ninja-build make git libeigen3-dev libboost-graph-dev libboost
         python3-ipykernel python3-sphinx python3-myst-parser python3-nbsphinx pandoc libjs-katex python3-bs4 weasyprint \
         poppler-utils python3-openpyxl
 
+# What `make demo` adds for a planner (not needed by `make test`): Debian's Jupyter Notebook server, so the
+# notebooks in docs/notebooks open with the socval kernel (`make notebook`).
+DEMO_PKGS := jupyter-notebook
+
 ROOT   := $(CURDIR)
 VENV   := $(ROOT)/.venv
 PY     := $(VENV)/bin/python
@@ -18,18 +22,20 @@ BUILD  := $(ROOT)/build/cmake
 LOCK   := flock $(ROOT)/build/.lock
 export PIP_NO_INDEX := 1
 
-.PHONY: help demo test docs deps build install test-cpp test-python test-sanitize fuzz clean
+.PHONY: help demo notebook demo-deps test docs deps build install test-cpp test-python test-sanitize fuzz clean
 
 help:
 	@echo "make demo   install what is missing, build, run the example and write its outputs"
 	@echo "make test   install what is missing, build, run every C++ and Python test"
+	@echo "make notebook   the Jupyter Notebook server on docs/notebooks with the socval kernel"
 	@echo "make docs   the documentation site (Sphinx, notebooks executed) in build/docs/html"
 	@echo "make test-sanitize   the C++ tests under ASan + UBSan, then ThreadSanitizer, then a short fuzz run"
 	@echo "make fuzz   the libFuzzer harnesses (scenario reader, distributions, results files), FUZZ_SECONDS each"
 
 # apt only for what is missing, never interactive; root in CI, sudo otherwise.
-deps:
-	@missing=""; for p in $(PKGS); do \
+# $(call install_missing,PACKAGES): apt-get install those not installed yet.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing missing Debian packages:$$missing"; \
@@ -37,6 +43,13 @@ deps:
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  $$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing </dev/null; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(PKGS))
+
+demo-deps:
+	$(call install_missing,$(DEMO_PKGS))
 
 $(PY):
 	/usr/bin/python3 -m venv --system-site-packages $(VENV)
@@ -65,8 +78,15 @@ test-python: install
 
 test: test-cpp test-python
 
-demo: install
+demo: install demo-deps
 	$(PY) -m socval.demo
+	@echo "notebooks: make notebook (Jupyter Notebook on docs/notebooks, kernel 'socval (venv)')"
+
+# The notebook server on docs/notebooks with the socval kernel (registered in the venv by `make install`).
+# NOTEBOOK_ARGS=--no-browser on a machine without a browser.
+NOTEBOOK_ARGS ?=
+notebook: install demo-deps
+	$(PY) -m notebook --notebook-dir=$(ROOT)/docs/notebooks $(NOTEBOOK_ARGS)
 
 # Warnings are errors: a broken reference or a failing notebook cell fails the build.
 docs: install

@@ -7,6 +7,7 @@ import sys
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 ROOT = pathlib.Path(__file__).parent.resolve()
 
@@ -26,4 +27,25 @@ class CMakeBuild(build_ext):
             shutil.copy2(built, dest)
 
 
-setup(ext_modules=[Extension("socval._core", sources=[])], cmdclass={"build_ext": CMakeBuild})
+def copy_shipped(package_dir):
+    """Copy the example scenarios (scenarios/) and the value library (data/) into socval/examples of a built
+    package, where socval.examples.scenarios_dir() and data_dir() look first."""
+    examples = pathlib.Path(package_dir) / "socval" / "examples"
+    for source, name in ((ROOT / "scenarios", "scenarios"), (ROOT / "data", "data")):
+        target = examples / name
+        if target.exists():
+            shutil.rmtree(target)
+        shutil.copytree(source, target)
+    return examples
+
+
+class BuildPyWithData(build_py):
+    """build_py, then the shipped scenarios and value library into the package (wheels and plain installs)."""
+
+    def run(self):
+        super().run()
+        copy_shipped(self.build_lib)
+
+
+setup(ext_modules=[Extension("socval._core", sources=[])],
+      cmdclass={"build_ext": CMakeBuild, "build_py": BuildPyWithData})

@@ -26,7 +26,7 @@ from ._core import (  # noqa: E402
 )
 from ._core import __version__
 from . import _compat
-from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, procurement, review, plots, report
+from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, procurement, review, plots, report, examples
 from .engine import Comparison, Evaluation, Results, compare, load_results, simulate
 from .indicators.local_economy import lm3
 from .model import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
@@ -39,7 +39,7 @@ __all__ = [
     "Comparison", "Evaluation", "Results", "Scenario",
     "compare", "lm3", "load_results", "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
     "appraisal", "values", "io", "model", "engine", "sensitivity", "indicators", "decision", "procurement", "review",
-    "plots", "report",
+    "plots", "report", "examples",
 ]
 
 

@@ -11,7 +11,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "python" / "socval"
 
 #: Layer of each top-level part of the package; a module may import from layers <= its own.
 LAYERS = {
-    "_core": 0, "_util": 0, "_compat": 0,
+    "_core": 0, "_util": 0, "_compat": 0, "examples": 0,
     "appraisal": 1, "values": 1,
     "io": 2,
     "model": 3,

@@ -323,8 +323,12 @@ def test_sankey_renders(scenario, results, levers):
     flows = plots.sankey_flows(scenario)
     inflow = flows[flows["value"] > 0].groupby("priority")["value"].sum()
     texts = {t.get_text() for t in fig.axes[0].texts}
+    # nodes are labelled by name (issue 18), wrapped at 30 characters on two lines at most
+    import textwrap
+    names = {pr.id: pr.name or pr.id for pr in scenario.core.priorities}
     for p, v in inflow.items():
-        assert f"{p}  {v / 1e6:,.2f}" in texts
+        name = "\n".join(textwrap.wrap(names.get(p, p), 30, max_lines=2, placeholder="..."))
+        assert f"{name}  {v / 1e6:,.2f}" in texts
 
 
 def test_sankey_states_negative_flows(hostile):

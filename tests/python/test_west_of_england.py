@@ -363,6 +363,6 @@ def test_cli_values_errors(capsys, tmp_path):
 
     assert cli_values.main(["values", "--id", "hact_value"]) == 2
     err = capsys.readouterr().err
-    assert "unknown unit value 'hact_value'; expected one of:" in err
+    assert "unknown table or unit value 'hact_value'; expected a table" in err
     assert cli_values.main(["values", "--data", str(tmp_path)]) == 2
     assert "socval values: error: value library: table 'library' expected in" in capsys.readouterr().err

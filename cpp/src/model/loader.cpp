@@ -19,7 +19,8 @@ namespace fs = std::filesystem;
 namespace {
 
 const std::vector<std::string> kTopKeys = {"include",  "extends", "allow_outside", "metadata",    "priorities",
-                                           "outcomes", "options", "links",         "scenario",    "correlations"};
+                                           "outcomes", "options", "links",         "scenario",    "correlations",
+                                           "indicators"};
 const std::vector<std::string> kIdSections = {"priorities", "outcomes", "options", "links"};
 const std::vector<std::string> kFundedEdits = {"add", "remove", "set"};
 

@@ -63,6 +63,7 @@ public:
         links(section(doc, "links"));
         scenario(doc.find("scenario"));
         correlations(section(doc, "correlations"));
+        indicators(doc.find("indicators"));
     }
 
 private:
@@ -100,6 +101,24 @@ private:
         sc_.parameters.push_back(Parameter{param_id, d, at(n, path)});
         param_[param_id] = index;
         return Quantity{d.central(), index};
+    }
+
+    /// `indicators`: which outcome is each headline indicator (docs/formats/scenario.md); checked here, read by
+    /// the Python indicators from the merged document. Null = the scenario has no such outcome.
+    void indicators(const Node* n) {
+        if (!n || n->is_null()) return;
+        static const std::vector<std::string> kIndicators = {"round1", "round2", "round3", "local_jobs",
+                                                             "apprenticeships"};
+        require_map(*n, "indicators", "a map of headline indicators to outcome ids, e.g. {round1: spend_round1}");
+        check_keys(*n, "indicators", kIndicators, "a headline indicator");
+        for (const Member& m : n->members) {
+            if (m.value.is_null()) continue;
+            const std::string path = child("indicators", m.key);
+            const std::string id = as_id(m.value, path);
+            if (!outcome_.count(id))
+                fail(m.value, path, "expected the id of an outcome of the scenario, found '" + id + "'" +
+                                        did_you_mean(id, keys_of(outcome_)));
+        }
     }
 
     /// An id unique across priorities, outcomes and options (the vertices of the decision graph).

@@ -1,4 +1,5 @@
-"""CLI subcommands of a scenario file: ``socval validate FILE...`` and ``socval evaluate FILE``.
+"""CLI subcommands of a scenario file: ``socval validate FILE...``, ``socval evaluate FILE`` and ``socval init
+DIR`` (the starter template, or a copy of a shipped example).
 
 ``register(subparsers)`` adds them to the ``socval`` command's argparse subparsers (see socval.cli.app).
 """
@@ -7,14 +8,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from .._core import SocvalError
+from ..examples import copy as copy_example, write_template
 from ..model.scenario import load_scenario
+from .common import money_table
 
-__all__ = ["register", "cmd_validate", "cmd_evaluate"]
+__all__ = ["register", "cmd_validate", "cmd_evaluate", "cmd_init"]
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -48,14 +50,49 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         print(appraisal.to_json(indent=2))
         return 0
     print(appraisal.summary())
-    with pd.option_context("display.width", 160, "display.max_columns", 20, "display.max_rows", 200,
-                           "display.float_format", lambda v: f"{v:,.6g}"):
-        for title, table in (("Value by priority", appraisal.by_priority),
-                             ("Value by beneficiary", appraisal.by_beneficiary),
-                             ("Funded options", appraisal.by_option),
-                             ("Outcomes (physical totals over the horizon, PV)", appraisal.totals),
-                             ("Attribution (option -> priority)", appraisal.attribution)):
-            print(f"\n{title}\n{table.to_string()}")
+    year = appraisal.price_base_year
+    sections = (("Value by priority", appraisal.by_priority, ["value"], None),
+                ("Value by beneficiary", appraisal.by_beneficiary, ["value"], None),
+                ("Funded options", appraisal.by_option, ["value", "pv_costs", "npsv"], {"bcr": "ratio"}),
+                ("Outcomes: physical totals over the horizon and their PV", appraisal.totals, ["pv"],
+                 {"total": "count"}),
+                ("Attribution (option -> priority)", appraisal.attribution, ["value"], None))
+    for title, table, money_columns, kinds in sections:
+        print()
+        print(money_table(title, table, money_columns, kinds, year))
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    """socval init DIR [--force] [--example NAME]: write the commented starter template (or copy an example)."""
+    if args.example:
+        copy_example(args.example, args.dir)
+        print(f"copied the example {args.example} to {args.dir}")
+        return 0
+    written = write_template(args.dir, force=args.force)
+    print(f"wrote the starter template to {args.dir}:")
+    for path in written:
+        print(f"  {path.name}")
+    a, b = (str(Path(args.dir) / n) for n in ("scenario-a.yaml", "scenario-b.yaml"))
+    print(f"next: socval validate {a} {b}\n      socval compare {a} {b}")
+    return 0
+
+
+def cmd_convert(args: argparse.Namespace) -> int:
+    """socval convert IN OUT: a scenario workbook (.xlsx) to YAML, or a scenario file to a workbook."""
+    import yaml
+    from ..model.scenario import scenario_from_dict
+    from ..model.workbook import document_from_workbook, workbook_from_document
+
+    src, dst = Path(args.input), Path(args.output)
+    if src.suffix.lower() == ".xlsx":
+        doc = document_from_workbook(src)
+        scenario_from_dict(doc, name=str(src), base_dir=str(src.parent))  # validate before writing
+        text = f"# Converted by socval convert from {src.name}\n" + yaml.safe_dump(doc, sort_keys=False)
+        dst.write_text(text, encoding="utf-8")
+    else:
+        workbook_from_document(load_scenario(src).document, dst)
+    print(f"wrote {dst}")
     return 0
 
 
@@ -81,3 +118,25 @@ def register(subparsers: Any) -> None:
     p.add_argument("--allow-outside", action="store_true",
                    help="let include / extends paths leave the scenario's folder tree")
     p.set_defaults(func=cmd_evaluate)
+
+    p = subparsers.add_parser("init", help="write a commented starter template (framework, outcomes, options, "
+                                           "two scenarios)",
+                              description="Write a commented starter template into DIR (created if needed): "
+                                          "framework.yaml, outcomes.yaml, options.yaml, scenario-a.yaml and "
+                                          "scenario-b.yaml, which validate as written. Existing files are never "
+                                          "overwritten unless --force.")
+    p.add_argument("dir", metavar="DIR", help="folder to write the template into")
+    p.add_argument("--force", action="store_true", help="overwrite files of the template that exist")
+    p.add_argument("--example", default=None, metavar="NAME",
+                   help="copy a shipped example folder instead (e.g. west-of-england) into DIR, which must not "
+                        "exist")
+    p.set_defaults(func=cmd_init)
+
+    p = subparsers.add_parser("convert", help="scenario workbook (.xlsx) to YAML, or YAML to a workbook",
+                              description="Convert a scenario workbook of the template (docs/formats/workbook.md: "
+                                          "Metadata, Priorities, Outcomes, Options, Costs, Outputs, Links) to a "
+                                          "scenario file (validated first; errors cite Sheet!Cell), or a scenario "
+                                          "file to a workbook.")
+    p.add_argument("input", metavar="IN", help="a .xlsx workbook or a scenario file (YAML)")
+    p.add_argument("output", metavar="OUT", help="the scenario file or workbook to write")
+    p.set_defaults(func=cmd_convert)

@@ -11,7 +11,10 @@ from typing import Any
 
 import pandas as pd
 
-from .common import json_ready, text_table
+from .common import add_top, json_ready
+from .._util.numbers import RATIO_METRICS, money, money_heading, money_scale, ranking_text, ratio, top
+from ..model.labels import parameter_names
+from ..model.scenario import load_scenario
 from ..sensitivity.scenario import scenario_sensitivity as sensitivity
 
 __all__ = ["register", "cmd_sensitivity"]
@@ -44,17 +47,35 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         return 0
     what = args.output if args.other is None else f"{args.output} ({args.file} - {args.other})"
     print(f"{args.method} sensitivity of {what}, seed {args.seed}")
+    output_kind = "ratio" if args.output in RATIO_METRICS else "money"
+    names = {} if args.ids else parameter_names(load_scenario(args.file))
     if isinstance(result, pd.DataFrame):
-        print(f"base (all parameters at central values): {result.attrs.get('base'):,.6g}")
-        print(text_table(result.set_index("input")))
+        base = result.attrs.get("base")
+        shown, note = top(result, args.top)
+        kinds = {"low": "number", "high": "number", "output_low": output_kind, "output_high": output_kind,
+                 "swing": output_kind}
+        scale = money_scale(shown[["output_low", "output_high", "swing"]].to_numpy().ravel())
+        unit = "ratio" if output_kind == "ratio" else f"{money_heading(scale, present_value=True)}"
+        base_text = ratio(base) if output_kind == "ratio" else money(base, scale)
+        print(f"base (all parameters at central values): {base_text}\nranked by swing; outputs in {unit}")
+        print(ranking_text(shown[["swing", "output_low", "output_high", "low", "high"]],
+                           [names.get(i, i) for i in shown["input"]], kinds))
     else:
         frame = result.to_frame()
         if args.method == "sobol":
             print(f"n = {result.n} ({result.evaluations} evaluations), intervals at {result.conf_level:.0%}")
-            frame = frame.sort_values("ST", ascending=False)
+            frame = frame.sort_values("ST", ascending=False, kind="stable")
+            kinds = {c: "probability" for c in frame.columns}
         else:
-            frame = frame.sort_values("mu_star", ascending=False)
-        print(text_table(frame))
+            frame = frame.sort_values("mu_star", ascending=False, kind="stable")
+            kinds = {c: output_kind for c in frame.columns}
+            if output_kind == "money":
+                scale = money_scale(frame.to_numpy().ravel())
+                print(f"elementary effects in {money_heading(scale)}")
+        shown, note = top(frame, args.top)
+        print(ranking_text(shown, [names.get(i, i) for i in shown.index], kinds, name_header="parameter"))
+    if note:
+        print(note)
     return 0
 
 
@@ -75,5 +96,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--other", default=None, metavar="FILE2",
                    help="a second scenario: analyse output(FILE) - output(FILE2)")
     p.add_argument("--threads", type=int, default=None, help="worker threads (default: one per core)")
+    add_top(p)
+    p.add_argument("--ids", action="store_true", help="show parameter ids instead of names")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
     p.set_defaults(func=cmd_sensitivity)

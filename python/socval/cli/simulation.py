@@ -12,11 +12,16 @@ from typing import Any
 
 import numpy as np
 
-from .common import json_ready, text_table
+import pandas as pd
+
+from .common import frame_to_text, json_ready, text_table
+from .._util.numbers import money, format_column, format_table, money_heading, money_scale
+from .._util.numbers import RATIO_METRICS
 from ..engine.simulation import simulate
 from ..engine.results import load_results
 from ..engine.comparison import compare
 from ..decision.acceptability import scenario_smaa as smaa
+from ..report.xlsx import write_xlsx
 
 __all__ = ["register", "cmd_run", "cmd_summary", "cmd_compare"]
 
@@ -37,7 +42,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     x = res.draws("npsv")
     p5, p95 = np.quantile(x, [0.05, 0.95])
     print(f"{res.attrs.get('scenario_name', args.file)}: {res.n_draws} draws (seed {args.seed}, {res.attrs['sampler']}); "
-          f"NPSV mean {np.mean(x):,.0f}, 90% interval {p5:,.0f} to {p95:,.0f}; written to {args.out}")
+          f"NPSV mean {money(np.mean(x))}, 90% interval {money(p5)} to {money(p95)} "
+          f"({res.attrs.get('price_base_year')} prices, present values); written to {args.out}")
     return 0
 
 
@@ -45,6 +51,8 @@ def cmd_summary(args: argparse.Namespace) -> int:
     """socval summary F.h5 [--json]"""
     res = load_results(args.file)
     table = res.summary()
+    if args.xlsx:
+        write_xlsx(res, args.xlsx)
     if args.json:
         out = {"provenance": _provenance(res.attrs),
                "summary": {m: row for m, row in table.to_dict(orient="index").items()}}
@@ -53,7 +61,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
         prov = _provenance(res.attrs)
         print("\n".join(f"{k}: {v}" for k, v in prov.items()))
         print()
-        print(text_table(table))
+        print(res.summary_text())
     return 0
 
 
@@ -63,6 +71,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
                   progress=args.progress)
     pairs = cmp.summary()
     scen = cmp.scenarios()
+    if args.xlsx:
+        write_xlsx(cmp, args.xlsx)
     sm = None
     if args.smaa:
         sm = smaa(cmp, criteria=args.smaa_criteria, n_weights=args.smaa_weights, seed=args.seed,
@@ -88,21 +98,61 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         print(f"{len(cmp.names)} scenarios on common random numbers: {args.draws} draws, seed {args.seed}, "
               f"{args.sampler}\n")
-        print(text_table(scen))
+        print(scenarios_text(scen, cmp.names))
         print()
-        print(text_table(pairs))
+        print(pairs_text(pairs, cmp.names))
         if sm is not None:
             print(f"\nSMAA-2 over {args.smaa_criteria} weights ({args.smaa_weights} weight draws): rank "
                   f"acceptability and confidence factor")
             print(text_table(sm.rank_acceptability.assign(confidence=sm.confidence)))
             print("\nCentral weights (mean weights making each scenario rank first)")
-            print(text_table(sm.central_weights))
+            print(text_table(sm.central_weights, {c: "probability" for c in sm.central_weights.columns}))
         if switching is not None:
             print(f"\nSwitching values: {switching[0].a} against {switching[0].b} on npsv (expected over the "
                   f"same draws)")
             for sv in switching:
                 print(f"  {sv.message}")
     return 0
+
+
+def _legend(names: Any) -> str:
+    return "\n".join(f"  [{i}] {n}" for i, n in enumerate(names, 1))
+
+
+def scenarios_text(scen: Any, names: Any) -> str:
+    """Comparison.scenarios() for the terminal, pivoted (metrics x scenarios [1], [2], ... with a legend) so that
+    it fits 100 columns: money in one scale, ratios to two decimals, P(best) the share of draws ranking first."""
+    number = {n: f"[{i}]" for i, n in enumerate(names, 1)}
+    table = scen.T.rename(columns=number)
+    money_rows = [c for c in scen.columns if c.startswith("mean ") and c[5:] not in RATIO_METRICS]
+    scale = money_scale(scen[money_rows].to_numpy().ravel()) if money_rows else ""
+    text = table.astype(object)
+    for row in table.index:
+        kind = "money" if row in money_rows else "ratio" if row.startswith("mean ") else "probability"
+        text.loc[row] = format_column(table.loc[row].to_numpy(), kind, scale)
+    text.index.name, text.columns.name = "scenario", None
+    return (f"Scenarios\n{_legend(names)}\n\nPer scenario (money in {money_heading(scale)};\nP(best): share of "
+            f"draws in which the scenario ranks first)\n" + frame_to_text(text))
+
+
+def pairs_text(pairs: Any, names: Any) -> str:
+    """Comparison.summary() for the terminal: each pair once ([1] - [2], in the order given; the reverse is the
+    negative), one table per metric, money in one scale, ratios to two decimals."""
+    order = {n: i for i, n in enumerate(names, 1)}
+    keep = [order[a] < order[b] for _, a, b in pairs.index]
+    pairs = pairs[keep]
+    columns = ["mean A", "mean B", "difference", "p5", "p95", "P(A better)", "variance reduction"]
+    parts = []
+    for metric in dict.fromkeys(pairs.index.get_level_values(0)):
+        block = pairs.loc[metric][columns].copy()
+        block.index = pd.Index([f"[{order[a]}] - [{order[b]}]" for a, b in block.index], name="A - B")
+        kinds = {c: ("ratio" if metric in RATIO_METRICS else "money") for c in columns[:5]}
+        kinds["variance reduction"] = "ratio"
+        text, scale = format_table(block, kinds)
+        unit = "ratio" if metric in RATIO_METRICS else money_heading(scale)
+        parts.append(f"{metric}, A - B on common random numbers ({unit}; difference p5 / p95)\n" +
+                     frame_to_text(text))
+    return "\n\n".join(parts)
 
 
 def _add_common(p: argparse.ArgumentParser) -> None:
@@ -131,6 +181,8 @@ def register(subparsers: Any) -> None:
                               description="Print the summary of a results file written by `socval run`.")
     p.add_argument("file", help="results file (HDF5)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--xlsx", default=None, metavar="F.xlsx",
+                   help="also write the tables as a formatted Excel workbook (one sheet per table)")
     p.set_defaults(func=cmd_summary)
 
     p = subparsers.add_parser("compare", help="compare scenarios on common random numbers",
@@ -138,6 +190,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="two or more scenario files (YAML)")
     _add_common(p)
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
+    p.add_argument("--xlsx", default=None, metavar="F.xlsx",
+                   help="also write the per-scenario and pair tables as a formatted Excel workbook")
     p.add_argument("--smaa", action="store_true",
                    help="SMAA-2 across the scenarios: which wins under which weights on the criteria")
     p.add_argument("--smaa-criteria", choices=("pillars", "priorities"), default="pillars",

@@ -5,14 +5,19 @@ does); errors and exit codes are socval.cli.app's (2 for a socval error or an un
 
     socval values                 tables, then unit values (illustrative ones flagged with *)
     socval values --json          the same as JSON (every field, notes and addresses included)
-    socval values --id ID         one unit value in full
+    socval values --id ID         one table (its provenance and contents) or one unit value in full
     socval values --data DIR      another library folder (default: $SOCVAL_DATA or the shipped data/)
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import textwrap
+from pathlib import Path
 from typing import Any, Dict, List, Optional
+
+import yaml
 
 from .common import json_ready
 from .. import values
@@ -49,6 +54,14 @@ def library_listing(data: Optional[str] = None) -> Dict[str, Any]:
     return {"version": lib.version, "tables": tables, "unit_values": units}
 
 
+def table_contents(name: str, data: Optional[str] = None) -> Any:
+    """The data of a library table as written in its file (without its provenance block)."""
+    folder = Path(data) if data else Path(os.environ.get("SOCVAL_DATA", str(values.DATA_DIR)))
+    files = (yaml.safe_load((folder / "library.yaml").read_text(encoding="utf-8")) or {}).get("tables", {})
+    doc = yaml.safe_load((folder / files[name]).read_text(encoding="utf-8")) or {}
+    return {k: v for k, v in doc.items() if k != "provenance"} if isinstance(doc, dict) else doc
+
+
 def _num(x: float) -> str:
     return f"{x:,.0f}" if abs(x) >= 1000 else f"{x:,.6g}"
 
@@ -57,33 +70,56 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+def _licence(text: str) -> str:
+    return text.replace("Open Government Licence", "OGL")
+
+
 def _print_listing(listing: Dict[str, Any]) -> None:
     print(f"socval value library {listing['version']}\n")
-    print("Tables")
-    rows = [(name, str(t["price_base_year"] or "-"), t["vintage"], _short(t["licence"], 34), _short(t["source"], 60))
+    print("Tables (`socval values --id TABLE` shows one with its contents)")
+    rows = [(name, str(t["price_base_year"] or "-"), _short(t["vintage"], 24), _short(_licence(t["licence"]), 40))
             for name, t in listing["tables"].items()]
-    _print_rows(("table", "base", "vintage", "licence", "source"), rows)
+    sources = [_short(t["source"], 92) for t in listing["tables"].values()]
+    _print_rows(("table", "base", "vintage", "licence"), rows, below=sources)
     print("\nUnit values (GBP per unit in the price base year; * = illustrative: replace before relying on it)")
     rows = []
     for i, u in listing["unit_values"].items():
         rows.append((("* " if u["illustrative"] else "  ") + i, _num(u["low"]), _num(u["central"]),
-                     _num(u["high"]), str(u["price_base_year"]), _short(u["unit"], 36), _short(u["licence"], 40)))
-    _print_rows(("id", "low", "central", "high", "base", "unit", "licence"), rows)
+                     _num(u["high"]), str(u["price_base_year"]), _short(_licence(u["licence"]), 22)))
+    units = [_short(f"{u['unit']}; {u['source']}", 92) for u in listing["unit_values"].values()]
+    _print_rows(("id", "low", "central", "high", "base", "licence"), rows, below=units)
     print("\n`socval values --id ID` shows an entry in full (source, address, notes).")
 
 
-def _print_rows(header: tuple, rows: List[tuple]) -> None:
+def _print_rows(header: tuple, rows: List[tuple], below: Optional[List[str]] = None) -> None:
+    """Aligned columns; with ``below``, each row followed by an indented line (its source) so the listing fits
+    100 columns."""
     widths = [max(len(str(r[k])) for r in rows + [header]) for k in range(len(header))]
-    for r in [header] + rows:
+    print("  ".join(str(c).ljust(w) for c, w in zip(header, widths)).rstrip())
+    for i, r in enumerate(rows):
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+        if below:
+            print(f"      {below[i]}")
 
 
 def cmd_values(args: argparse.Namespace) -> int:
     """socval values [--id ID] [--json] [--data DIR]"""
     listing = library_listing(args.data)
     if args.id is not None:
+        if args.id in listing["tables"]:  # a whole table: its provenance and its contents
+            entry = {"table": args.id, **listing["tables"][args.id], "contents": table_contents(args.id, args.data)}
+            if args.json:
+                print(json.dumps(json_ready(entry), indent=2))
+            else:
+                for k, v in entry.items():
+                    if k != "contents":
+                        print(f"{k:>16}: {v}")
+                print("        contents:")
+                print(textwrap.indent(yaml.safe_dump(entry["contents"], sort_keys=False, width=100).rstrip(), "  "))
+            return 0
         if args.id not in listing["unit_values"]:
-            raise KeyError(f"unknown unit value {args.id!r}; expected one of: {', '.join(listing['unit_values'])}")
+            raise KeyError(f"unknown table or unit value {args.id!r}; expected a table "
+                           f"({', '.join(listing['tables'])}) or a unit value ({', '.join(listing['unit_values'])})")
         entry = {"id": args.id, **listing["unit_values"][args.id]}
         if args.json:
             print(json.dumps(json_ready(entry), indent=2))
@@ -103,7 +139,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("values", help="list the value library (tables and unit values, with sources)",
                               description="List the value library: each table and unit value with its source, "
                                           "licence, price base year and vintage.")
-    p.add_argument("--id", default=None, help="show one unit value in full")
+    p.add_argument("--id", default=None,
+                   help="show one table (e.g. optimism_bias, wellby, carbon) or one unit value in full")
     p.add_argument("--json", action="store_true", help="machine-readable JSON on stdout")
     p.add_argument("--data", default=None, metavar="DIR",
                    help="a value library folder (default: $SOCVAL_DATA or the shipped data/)")

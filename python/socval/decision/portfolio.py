@@ -8,6 +8,7 @@ selected options by id with a new scenario that funds exactly them.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence, Union
@@ -17,6 +18,7 @@ import pandas as pd
 import yaml
 
 from .. import _core
+from .._util.numbers import money
 from . import methods as decision
 from ..engine.simulation import core_scenario, scenario_library
 from ..model.scenario import scenario_from_yaml
@@ -44,7 +46,9 @@ class OptionValues:
     by_priority:
         {priority id (and "unallocated"): (draws, options)}.
     funded, scale, start:
-        Whether the scenario funds each candidate, and the scale / start used for it.
+        Whether the scenario file funds each candidate, and the scale / start used for it.
+    selected:
+        After :func:`optimise`: whether the best portfolio chooses each candidate (None before a choice).
     """
 
     option_ids: list
@@ -60,14 +64,19 @@ class OptionValues:
     draws: int
     seed: int
     sampler: str
+    selected: Optional[list] = None
 
     def summary(self) -> pd.DataFrame:
-        """Mean value, mean cost, BCR, sd and 5% / 95% quantiles of value, one row per option."""
+        """Per option: lever, selected (after a choice), funded (in the scenario file), mean, sd and 5% / 95%
+        quantiles of PV value, mean PV cost, the scale it was valued at, BCR."""
         v, c = self.value, self.cost
         df = pd.DataFrame({"lever": self.option_levers, "funded": self.funded, "mean_value": v.mean(0),
                            "sd_value": v.std(0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1]),
                            "p5_value": np.quantile(v, 0.05, axis=0), "p95_value": np.quantile(v, 0.95, axis=0),
                            "mean_cost": c.mean(0)}, index=pd.Index(self.option_ids, name="option"))
+        if self.selected is not None:
+            df.insert(1, "selected", self.selected)
+        df.insert(len(df.columns), "scale", self.scale)
         with np.errstate(divide="ignore", invalid="ignore"):
             df["bcr"] = df["mean_value"] / df["mean_cost"]
         return df
@@ -114,6 +123,8 @@ class PortfolioChoice:
     ----------
     selected:
         Ids of the chosen options, in the scenario's option order.
+    context:
+        Context options (funded by the file at no cost): not choices, kept funded in :attr:`scenario`.
     objective:
         Expected PV value of the portfolio (objective "mean"), its CVaR at level alpha ("cvar"), or its
         expected NPSV, PV value minus PV cost ("npsv").
@@ -134,6 +145,7 @@ class PortfolioChoice:
     """
 
     selected: list
+    context: list
     objective: float
     cost: float
     binding: list
@@ -162,16 +174,18 @@ class PortfolioChoice:
 
     def to_dict(self) -> dict:
         """JSON-ready summary."""
-        return {"selected": list(self.selected), "objective": self.objective, "objective_kind": self.objective_kind,
+        return {"selected": list(self.selected), "context": list(self.context), "objective": self.objective, "objective_kind": self.objective_kind,
                 "alpha": self.alpha, "cost": self.cost, "budget": self.budget, "binding": list(self.binding),
                 "draws": self.values.draws, "seed": self.values.seed}
 
 
 def _header(choice: PortfolioChoice) -> str:
     kind = choice.objective_kind if choice.alpha is None else f"{choice.objective_kind} (alpha {choice.alpha})"
-    return (f"# Portfolio chosen by socval optimise: budget {choice.budget:,.0f}, objective {kind}, "
+    context = (f"# Context options (funded by the original at no cost) kept: {', '.join(choice.context)}.\n"
+               if choice.context else "")
+    return (f"# Portfolio chosen by socval optimise: budget {money(choice.budget)}, objective {kind}, "
             f"{choice.values.draws} draws, seed {choice.values.seed}.\n"
-            f"# Expected PV cost {choice.cost:,.0f}; objective {choice.objective:,.0f}.\n")
+            f"# Expected PV cost {money(choice.cost)}; objective {money(choice.objective)}.\n" + context)
 
 
 def _index(ids: Sequence[str], pool: Sequence[str], what: str) -> list:
@@ -201,8 +215,15 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
              min_value: Optional[Mapping[str, float]] = None, exclusive: Optional[Sequence[Sequence[str]]] = None,
              requires: Optional[Sequence[tuple]] = None, include: Optional[Sequence[str]] = None,
              exclude: Optional[Sequence[str]] = None, sampler: str = "lhs", threads: Optional[int] = None,
-             solver: str = "glpk", library: Any = None, time_limit: float = 60.0) -> PortfolioChoice:
+             solver: str = "glpk", library: Any = None, time_limit: float = 60.0,
+             scales: Optional[Mapping[str, float]] = None) -> PortfolioChoice:
     """The best portfolio of the scenario's candidate options within a budget.
+
+    The pool and the scales are explicit: every candidate is valued at the scale given in ``scales`` (default 1)
+    from appraisal year 0, whatever the scenario file funds, so the same pool, scales and budget give the same
+    answer whichever scenario file (of the same options, outcomes and framework) they are read from. **Context
+    options** (funded by the file at no cost, e.g. a business-as-usual contract pipeline feeding the local spend
+    rounds) are not choices: they stay funded, at the file's scale, in the valuation and in the saved portfolio.
 
     Parameters
     ----------
@@ -211,7 +232,9 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
     budget:
         Budget for the expected PV cost (with optimism bias, the scenario's discount schedule) of the portfolio.
     candidates:
-        Option ids to choose from; None = every option of the scenario.
+        Option ids to choose from (the pool); None = every option of the scenario but its context options.
+    scales:
+        ``{option id: scale}`` for candidates valued at a scale other than 1 (costs and outputs scale with it).
     objective, alpha:
         ``"mean"``: expected PV value; ``"cvar"``: mean of the worst ``alpha`` share of draws of the portfolio's
         PV value; ``"npsv"``: expected NPSV (PV value minus PV cost), so an option is chosen only if it adds
@@ -247,8 +270,34 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
     if not np.isfinite(budget) or budget < 0:
         raise DecisionError(f"budget: expected a finite number >= 0 (GBP of expected PV cost), found {budget!r}")
     core = core_scenario(scenario)
-    ov = option_values(core, candidates, draws=draws, seed=seed, sampler=sampler, threads=threads,
-                       library=scenario_library(scenario, library))
+    lib = scenario_library(scenario, library)
+    ids = [o.id for o in core.options]
+    context = context_options(core)
+    if isinstance(candidates, str):
+        candidates = [candidates]
+    pool_ids = [i for i in ids if i not in context] if candidates is None else list(candidates)
+    for i in pool_ids:
+        if i not in ids:
+            raise DecisionError(f"candidates: expected option ids of the scenario {ids}, found {i!r}")
+    pool_ids = [i for i in ids if i in pool_ids]  # the scenario's option order
+    scales = _check_scales(scales, pool_ids)
+    # a context option is funded anyway: `include` of it holds already; `exclude` of it unfunds it
+    include = [include] if isinstance(include, str) else list(include or [])
+    exclude = [exclude] if isinstance(exclude, str) else list(exclude or [])
+    context = [i for i in context if i not in exclude]
+    include = [i for i in include if i not in context]
+    exclude = [i for i in exclude if i in pool_ids or i not in ids]
+    for group, what in ((include, "include"), (exclude, "exclude")):
+        for i in ([group] if isinstance(group, str) else group or []):
+            if i not in pool_ids:
+                raise DecisionError(f"{what}: expected option ids of the candidate pool {pool_ids}, found {i!r}")
+    file_funded = {ids[f.option]: (float(f.scale), int(f.start)) for f in core.funded}
+    context = [i for i in context if i not in pool_ids]
+    funding = [_entry(i, *file_funded[i]) for i in context] + [_entry(i, scales.get(i, 1.0), 0) for i in pool_ids]
+    valuation = _with_funded(core, funding, lib, scenario)
+    ov = option_values(valuation.core, pool_ids, draws=draws, seed=seed, sampler=sampler, threads=threads,
+                       library=lib)
+    ov.funded = [i in file_funded for i in ov.option_ids]  # funded in the input file (not: chosen)
     pool = ov.option_ids
     mv = None
     if min_value:
@@ -265,17 +314,16 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
         values = ov.value.mean(axis=0) - ov.cost.mean(axis=0)
     else:
         values = ov.value.mean(axis=0)
-    r = decision.select_portfolio(
-        values, ov.cost.mean(axis=0), float(budget),
-        exclusive=[_index(g, pool, "exclusive") for g in (exclusive or [])],
-        requires=[tuple(_index(p, pool, "requires")) for p in (requires or [])],
-        include=_index(include or [], pool, "include"), exclude=_index(exclude or [], pool, "exclude"),
-        min_value=mv, objective="cvar" if objective == "cvar" else "mean", alpha=alpha, solver=solver,
-        time_limit=time_limit)
+    try:
+        r = _select(pool, values, ov, budget, exclusive, requires, include, exclude, mv, objective, alpha, solver,
+                    time_limit)
+    except DecisionError as e:  # the core names constraints by index: name the options instead
+        raise DecisionError(_rename_all(str(e), pool)) from None
     selected = [pool[int(i)] for i in r.selected]
-    doc, base_file, new = _portfolio_scenario(core, ov, selected, library=scenario_library(scenario, library),
-                                              scenario_obj=scenario)
-    choice = PortfolioChoice(selected=selected, objective=float(r.objective), cost=float(np.sum(r.cost)),
+    ov.selected = [i in selected for i in pool]
+    funding = [_entry(i, *file_funded[i]) for i in context] + [_entry(i, scales.get(i, 1.0), 0) for i in selected]
+    doc, base_file, new = _portfolio_scenario(core, funding, library=lib, scenario_obj=scenario)
+    choice = PortfolioChoice(selected=selected, context=context, objective=float(r.objective), cost=float(np.sum(r.cost)),
                              binding=[_rename(b, pool) for b in r.binding], scenario=new, yaml_text="",
                              values=ov, budget=float(budget), objective_kind=objective, alpha=alpha, _doc=doc,
                              _base_file=base_file)
@@ -285,18 +333,36 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
     return choice
 
 
-def _portfolio_scenario(core: Any, ov: OptionValues, selected: Sequence[str], library: Any,
-                        scenario_obj: Any = None):
-    """The YAML document of a scenario funding exactly `selected` (scenario scale / start where it funds them),
-    and the validated ``socval.Scenario`` (built with the Scenario API, socval.model). With a source file the
-    document extends it; otherwise it is the merged document with its funded list replaced."""
-    funded = []
-    for oid in selected:
-        i = ov.option_ids.index(oid)
-        if ov.funded[i] and (ov.scale[i] != 1 or ov.start[i] != 0):
-            funded.append({"option": oid, "scale": float(ov.scale[i]), "start": int(ov.start[i])})
-        else:
-            funded.append(oid)
+def _select(pool, values, ov, budget, exclusive, requires, include, exclude, mv, objective, alpha, solver,
+            time_limit):
+    """The MILP of the choice (socval.decision.select_portfolio) on the pool's indices."""
+    return decision.select_portfolio(
+        values, ov.cost.mean(axis=0), float(budget),
+        exclusive=[_index(g, pool, "exclusive") for g in (exclusive or [])],
+        requires=[tuple(_index(p, pool, "requires")) for p in (requires or [])],
+        include=_index(include or [], pool, "include"), exclude=_index(exclude or [], pool, "exclude"),
+        min_value=mv, objective="cvar" if objective == "cvar" else "mean", alpha=alpha, solver=solver,
+        time_limit=time_limit)
+
+
+_CONSTRAINT = re.compile(r"\b(include|exclude)\[(\d+)\]|\brequires\[(\d+)->(\d+)\]")
+
+
+def _rename_all(message: str, pool: Sequence[str]) -> str:
+    """A message with every include[i] / exclude[i] / requires[i->j] naming option ids (include[clinic])."""
+    def named(m: "re.Match") -> str:
+        if m.group(1):
+            i = int(m.group(2))
+            return f"{m.group(1)}[{pool[i]}]" if i < len(pool) else m.group(0)
+        a, b = int(m.group(3)), int(m.group(4))
+        return f"requires[{pool[a]}->{pool[b]}]" if max(a, b) < len(pool) else m.group(0)
+    return _CONSTRAINT.sub(named, message)
+
+
+def _portfolio_scenario(core: Any, funded: Sequence[Any], library: Any, scenario_obj: Any = None):
+    """The YAML document of a scenario funding exactly `funded` (ids or {option, scale, start} entries), and the
+    validated ``socval.Scenario`` (built with the Scenario API, socval.model). With a source file the document
+    extends it; otherwise it is the merged document with its funded list replaced."""
     name = f"{core.meta.name} (optimised portfolio)"
     base_file = core.source_file if core.source_file and os.path.exists(core.source_file) else ""
     if base_file:
@@ -311,3 +377,42 @@ def _portfolio_scenario(core: Any, ov: OptionValues, selected: Sequence[str], li
         base_dir = getattr(scenario_obj, "_base_dir", None) or os.getcwd()
     new = scenario_from_yaml(text, name=name, base_dir=base_dir, library=library)
     return doc, base_file, new
+
+
+def _with_funded(core: Any, funded: Sequence[Any], library: Any, scenario_obj: Any = None) -> Any:
+    """The scenario with its funded list replaced by ``funded`` (the valuation of the pool at explicit scales)."""
+    return _portfolio_scenario(core, funded, library, scenario_obj)[2]
+
+
+def _entry(option: str, scale: float, start: int) -> Any:
+    """A funded-list entry: the id alone at scale 1 from year 0, else {option, scale, start}."""
+    if scale == 1 and start == 0:
+        return option
+    return {"option": option, "scale": float(scale), "start": int(start)}
+
+
+def context_options(core: Any) -> list:
+    """Options the scenario funds at no cost (every cost year zero and certain): context, not choices (e.g. the
+    contract pipeline whose spend the local-economy indicators measure)."""
+    out = []
+    for f in core.funded:
+        option = core.options[f.option]
+        quantities = [q for c in option.costs for q in (c.capital, c.revenue)]
+        if all(q.value == 0 and not q.uncertain for q in quantities):
+            out.append(option.id)
+    return out
+
+
+def _check_scales(scales: Optional[Mapping[str, float]], pool: Sequence[str]) -> dict:
+    out = {}
+    for oid, scale in (scales or {}).items():
+        if oid not in pool:
+            raise DecisionError(f"scales: expected option ids of the candidate pool {list(pool)}, found {oid!r}")
+        try:
+            value = float(scale)
+        except (TypeError, ValueError):
+            value = float("nan")
+        if not np.isfinite(value) or value <= 0:
+            raise DecisionError(f"scales: {oid}: expected a number > 0, found {scale!r}")
+        out[oid] = value
+    return out

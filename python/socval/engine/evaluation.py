@@ -3,13 +3,13 @@ central value)."""
 from __future__ import annotations
 
 import json
-import math
 from typing import Any, Dict, Iterable, List
 
 import numpy as np
 import pandas as pd
 
 from .._util.jsonio import json_ready
+from .._util.numbers import money, money_heading, money_scale, ratio
 from ..model.words import BENEFICIARIES, LEVERS, PILLARS
 
 __all__ = ["Evaluation"]
@@ -163,23 +163,25 @@ class Evaluation:
         return json.dumps(self.to_dict(), **kwargs)
 
     def summary(self) -> str:
-        """A short text report: headline, value by pillar and lever, warnings."""
+        """A short text report in socval's number style (money in GBP m or k with the price base, ratios to two
+        decimals): headline, value by pillar and lever, warnings."""
         h = self.headline
-        lines = [f"{self.scenario} (GBP, {self.price_base_year} prices, present values)",
-                 f"  PV costs      {h.pv_costs:>16,.0f}   (before optimism bias {h.pv_investment:,.0f}; "
-                 f"costs to others {h.pv_others:,.0f})",
-                 f"  PV benefits   {h.pv_benefits:>16,.0f}",
-                 f"  NPSV          {h.npsv:>16,.0f}",
-                 f"  BCR           {_ratio(h.bcr):>16}",
-                 f"  SROI ratio    {_ratio(h.sroi):>16}",
-                 "  by pillar:   " + ", ".join(f"{k} {v:,.0f}" for k, v in self.by_pillar["value"].items()),
-                 "  by lever:    " + ", ".join(f"{k} {v:,.0f}" for k, v in self.by_lever["value"].items())]
+        scale = money_scale([h.pv_costs, h.pv_benefits, h.npsv, h.pv_investment])
+
+        def gbp(x: float) -> str:
+            return money(x, scale, unit=False)
+
+        lines = [f"{self.scenario} ({money_heading(scale, self.price_base_year)})",
+                 f"  PV costs      {gbp(h.pv_costs):>12}   (before optimism bias {gbp(h.pv_investment)}; "
+                 f"costs to others {gbp(h.pv_others)})",
+                 f"  PV benefits   {gbp(h.pv_benefits):>12}",
+                 f"  NPSV          {gbp(h.npsv):>12}",
+                 f"  BCR           {ratio(h.bcr):>12}",
+                 f"  SROI ratio    {ratio(h.sroi):>12}",
+                 "  by pillar:   " + ", ".join(f"{k} {gbp(v)}" for k, v in self.by_pillar["value"].items()),
+                 "  by lever:    " + ", ".join(f"{k} {gbp(v)}" for k, v in self.by_lever["value"].items())]
         lines += [f"  warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return f"<socval.Evaluation '{self.scenario}': NPSV {self.npsv:,.0f}, BCR {_ratio(self.bcr)}>"
-
-
-def _ratio(x: float) -> str:
-    return "n/a" if x is None or not math.isfinite(x) else f"{x:.3f}"
+        return f"<socval.Evaluation '{self.scenario}': NPSV {money(self.npsv)}, BCR {ratio(self.bcr)}>"

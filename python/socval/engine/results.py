@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from .._util.labels import quantile_label
+from .._util.numbers import summary_text
 from ..io import results_file
 from ..model.words import BENEFICIARIES, LEVERS, PILLARS
 from .._core import ResultsFileError
@@ -370,6 +371,11 @@ class Results:
         df = pd.DataFrame.from_dict(rows, orient="index")
         df.index.name = "metric"
         return df
+
+    def summary_text(self) -> str:
+        """:meth:`summary` for a person (what ``socval summary`` prints): money in GBP m or k with the price base
+        and P(>0), BCR and SROI to two decimals with P(>1), physical outcomes with thousands separators."""
+        return summary_text(self.summary(), self.draws, self.attrs.get("price_base_year"))
 
     def _unit_labels(self, table: str) -> List[str]:
         if table == "outcome_total":

@@ -8,7 +8,10 @@ default) of each, P(NPSV > 0) and, for a comparison, P(best) on NPSV. Used by ``
 Indicators are found by general rules, not by the ids of one set of scenarios:
 
 - value by pillar: the per-draw pillar values (a pillar no priority of the scenario belongs to is left out);
-- jobs for local people and the LM3 rounds: the outcome ids :mod:`socval.indicators.local_economy` uses (``ROUNDS``);
+- jobs for local people, apprenticeships and the LM3 rounds: the outcomes the scenario declares in its
+  ``indicators:`` section (docs/formats/scenario.md), else the documented default ids
+  (:data:`socval.indicators.local_economy.INDICATOR_DEFAULTS`: ``spend_round1``, ``spend_round2_local``,
+  ``spend_round3_local``, ``jobs_for_local_people``; apprenticeships only when declared);
 - tCO2e avoided: the outcomes valued at the carbon value, or measured in tCO2e, that feed no other such outcome
   (so a chain gross -> net is counted once).
 
@@ -28,7 +31,7 @@ from .._util.labels import quantile_label
 from ..engine.comparison import Comparison
 from ..engine.results import Results
 from ..model.words import PILLARS
-from .local_economy import ROUNDS, local_economy
+from .local_economy import declared_indicators, local_economy
 
 __all__ = ["INTERVAL", "Indicator", "indicators", "headline_table", "format_table", "short_names", "scenario_of",
            "carbon_outcomes", "results_of"]
@@ -131,26 +134,31 @@ def indicators(results: Results, scenario: Any = None) -> Dict[str, Indicator]:
         put(f"{pillar} value (GBP m)", x / _MILLION, 1,
             f"PV of the value serving the priorities of the {pillar} pillar" if pillar != "unallocated"
             else "PV of value not allocated to any priority")
-    jobs = f"outcome.{ROUNDS['jobs']}"
-    if jobs in metrics:
-        put("jobs for local people", results.draws(jobs), 0,
-            f"total of outcome {ROUNDS['jobs']!r} over the horizon (net of additionality)")
     if scenario is None and "scenario_text" in results.attrs:
         scenario = scenario_of(results)
+    ids = declared_indicators(scenario)  # the scenario's `indicators:`, else the documented default ids
+    jobs = ids["local_jobs"]
+    if jobs and f"outcome.{jobs}" in metrics:
+        put("jobs for local people", results.draws(f"outcome.{jobs}"), 0,
+            f"total of outcome {jobs!r} over the horizon (net of additionality)")
+    apprenticeships = ids["apprenticeships"]
+    if apprenticeships and f"outcome.{apprenticeships}" in metrics:
+        put("apprenticeships", results.draws(f"outcome.{apprenticeships}"), 0,
+            f"total of outcome {apprenticeships!r} over the horizon (net of additionality)")
     if scenario is not None:
         carbon = [o for o in carbon_outcomes(scenario) if f"outcome.{o}" in metrics]
         if carbon:
             put("tCO2e avoided", np.sum([results.draws(f"outcome.{o}") for o in carbon], axis=0), 0,
                 "total over the horizon of outcome(s) " + ", ".join(repr(o) for o in carbon)
                 + " (valued at the carbon value, or in tCO2e)")
-    rounds = [f"outcome.{ROUNDS[k]}" for k in ("round1", "round2", "round3")]
-    if all(r in metrics for r in rounds):
-        le = local_economy(results)
+    rounds = [ids[k] for k in ("round1", "round2", "round3")]
+    if all(r and f"outcome.{r}" in metrics for r in rounds):
+        le = local_economy(results, *rounds, jobs=None)
         put("local spend retained (GBP m)", np.asarray(le.local_spend) / _MILLION, 1,
-            f"LM3 round 2: spend with local suppliers and on local staff, total of outcome {ROUNDS['round2']!r} "
+            f"LM3 round 2: spend with local suppliers and on local staff, total of outcome {rounds[1]!r} "
             f"(undiscounted)")
         put("share of spend kept locally (%)", 100 * np.asarray(le.local_share), 1,
-            f"LM3 round 2 / round 1 (outcomes {ROUNDS['round2']!r} / {ROUNDS['round1']!r})")
+            f"LM3 round 2 / round 1 (outcomes {rounds[1]!r} / {rounds[0]!r})")
         put("LM3", le.lm3, 2, "local multiplier 3: (round 1 + round 2 + round 3) / round 1 (nef 2002)")
     return out
 

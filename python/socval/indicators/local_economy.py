@@ -18,20 +18,40 @@ simulation carries its own R1, R2 and R3; the functions here turn them into indi
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Union
+from typing import Any, Dict, Mapping, Optional, Union
 
 import numpy as np
 import pandas as pd
 
 from .._core import AppraisalError
 
-__all__ = ["lm3", "local_share", "LocalEconomy", "local_economy", "ROUNDS"]
+__all__ = ["lm3", "local_share", "LocalEconomy", "local_economy", "ROUNDS", "INDICATOR_DEFAULTS",
+           "declared_indicators"]
 
 ArrayLike = Union[float, int, np.ndarray, list, pd.Series]
 
 #: Default outcome ids of the three LM3 rounds and of jobs for local people (the West of England scenarios').
 ROUNDS = {"round1": "spend_round1", "round2": "spend_round2_local", "round3": "spend_round3_local",
           "jobs": "jobs_for_local_people"}
+
+#: The headline indicators a scenario declares in its ``indicators:`` section (docs/formats/scenario.md), with the
+#: outcome ids used when it does not declare them. ``apprenticeships`` has no default: it is shown only when
+#: declared.
+INDICATOR_DEFAULTS: Dict[str, Optional[str]] = {
+    "round1": ROUNDS["round1"], "round2": ROUNDS["round2"], "round3": ROUNDS["round3"],
+    "local_jobs": ROUNDS["jobs"], "apprenticeships": None}
+
+
+def declared_indicators(scenario: Any = None) -> Dict[str, Optional[str]]:
+    """indicator -> outcome id (None: the scenario has none): the scenario's ``indicators:`` section (validated by
+    the scenario reader: known indicators, outcome ids of the scenario) over :data:`INDICATOR_DEFAULTS`. A
+    declared ``null`` says the scenario has no such outcome."""
+    out = dict(INDICATOR_DEFAULTS)
+    document = getattr(scenario, "document", None) if scenario is not None else None
+    declared = (document or {}).get("indicators") or {}
+    for key, outcome in declared.items():
+        out[str(key)] = None if outcome is None else str(outcome)
+    return out
 
 # Relative slack allowed when checking R2 <= R1 and R3 <= R2 (floating-point sums of many flows).
 _TOL = 1e-9

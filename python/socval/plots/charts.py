@@ -20,6 +20,8 @@ Functions (``obj`` is a :class:`socval.Results` or a :class:`socval.Comparison`)
 """
 from __future__ import annotations
 
+import textwrap
+
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
@@ -167,15 +169,21 @@ def fan(results: Any, node: str = "net", ax=None, kind: str = "level"):
     money = node not in results.outcomes or kind == "value"
     names = {"net": "net benefits", "benefits": "benefits", "benefit": "benefits",
              "cost": "costs with optimism bias", "costs": "costs with optimism bias"}
+    outcome_name = node
+    if node in results.outcomes:  # the outcome's name, not its id (the id where the scenario is not at hand)
+        try:
+            outcome_name = next((o.name for o in results.scenario().core.outcomes if o.id == node and o.name), node)
+        except Exception:
+            outcome_name = node
     if money:
         div, unit = money_scale(df[["min", "max", "mean"]].to_numpy())
-        label = axis_label(names.get(node, f"value of {safe_text(node)}"), "money", "", unit, price_base(results),
-                            discounted=False)
+        label = axis_label(names.get(node, f"value of {safe_text(outcome_name)}"), "money", "", unit,
+                           price_base(results), discounted=False)
     else:
         unit = metric_unit(results, f"outcome.{node}")[1]
         div, scale_unit = money_scale(df[["min", "max", "mean"]].to_numpy()) if unit.startswith("GBP") \
             else (1.0, unit)
-        label = f"{safe_text(node)} ({safe_text(scale_unit)} per year)"
+        label = f"{safe_text(outcome_name)} ({safe_text(scale_unit)} per year)"
     fig, ax = new_figure(ax, (8, 4.5))
     years = df.index.to_numpy()
     colour = PALETTE[0]
@@ -192,7 +200,8 @@ def fan(results: Any, node: str = "net", ax=None, kind: str = "level"):
     ax.set_xlabel("year")
     ax.set_ylabel(label)
     name = safe_text(results.attrs.get("scenario_name", ""))
-    what = "net benefits (benefits - costs)" if node == "net" else names.get(node, safe_text(node))
+    what = "net benefits (benefits - costs)" if node == "net" else names.get(node, safe_text(outcome_name))
+    what = what[0].upper() + what[1:]
     ax.set_title(f"{what} by year: {name} ({results.n_draws:,} draws)")
     ax.legend(frameon=False, fontsize="small")
     return fig
@@ -218,7 +227,8 @@ def _zero_categories(cats: List[str], tables: List[pd.DataFrame]) -> List[str]:
 
 
 def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str], title: str,
-               pillar_of: Optional[Dict[str, str]] = None, cost: bool = False):
+               pillar_of: Optional[Dict[str, str]] = None, cost: bool = False,
+               names: Optional[Dict[str, str]] = None):
     """Horizontal bars of the mean with 90% interval lines (p5-p95), one group per category, one bar per
     scenario."""
     runs = runs_of(obj)
@@ -250,8 +260,10 @@ def _intervals(obj: Any, table: str, category: str, ax, colour_of: Dict[str, str
             ax.plot(t["cost"].to_numpy(dtype=float) / div, y, linestyle="none", marker="D", markersize=5,
                     color="white", markeredgecolor=INK, label="PV costs (mean)" if i == 0 else None)
     ax.plot([], [], color=INK, marker="|", label="90% interval (p5 to p95)")
-    ticks = [f"{safe_text(c)} ({pillar_of[c]})" if pillar_of and pillar_of.get(c) and pillar_of[c] != c else safe_text(c)
-             for c in cats]
+    names = names or {}
+    ticks = ["\n".join(textwrap.wrap(t, 26, max_lines=2, placeholder="...")) for t in
+             (f"{safe_text(names.get(c, c))} ({pillar_of[c]})" if pillar_of and pillar_of.get(c) and pillar_of[c] != c
+              else safe_text(names.get(c, c)) for c in cats)]
     ax.set_yticks(y0)
     ax.set_yticklabels(ticks)
     ax.axvline(0, color=INK, linewidth=0.8)
@@ -283,7 +295,22 @@ def by_priority(obj: Any, ax=None):
     for _, r in runs_of(obj):
         pillar_of.update(r.by_priority()["pillar"].astype(str).to_dict())
     colour_of = {p: PILLAR_COLOURS.get(pl, PALETTE[0]) for p, pl in pillar_of.items()}
-    return _intervals(obj, "by_priority", "priority", ax, colour_of, "PV value by priority", pillar_of)
+    return _intervals(obj, "by_priority", "priority", ax, colour_of, "PV value by priority", pillar_of,
+                      names=_priority_names(obj))
+
+
+def _priority_names(obj: Any) -> Dict[str, str]:
+    """priority id -> its name in the scenario(s) behind ``obj`` (ids where a run cannot rebuild its scenario)."""
+    names: Dict[str, str] = {}
+    for _, r in runs_of(obj):
+        try:
+            priorities = r.scenario().core.priorities
+        except Exception:  # results without their scenario text: the ids stay
+            continue
+        for pr in priorities:
+            if getattr(pr, "name", "") and pr.id not in names:
+                names[pr.id] = pr.name
+    return names
 
 
 def by_pillar(obj: Any, ax=None):
@@ -323,6 +350,20 @@ def _evaluation(source: Any) -> Evaluation:
     if isinstance(source, Results):
         return source.scenario().evaluate()
     raise TypeError(f"sankey: expected a socval.Scenario, Evaluation or Results, found {type(source).__name__}")
+
+
+def _node_names(source: Any) -> Dict[str, str]:
+    """id -> name of the options and priorities of the scenario behind ``source`` ({} for an Evaluation)."""
+    try:
+        core = source.core if isinstance(source, Scenario) else \
+            source.scenario().core if isinstance(source, Results) else None
+    except Exception:  # results without their scenario text
+        core = None
+    if core is None:
+        return {}
+    names = {p.id: p.name for p in core.priorities if getattr(p, "name", "")}
+    names.update({o.id: o.name for o in core.options if getattr(o, "name", "")})
+    return names
 
 
 def sankey_flows(source: Any, top: Optional[int] = None) -> pd.DataFrame:
@@ -400,6 +441,7 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
     matplotlib.figure.Figure
     """
     appraisal = _evaluation(source)
+    names = _node_names(source)  # option and priority names (ids where the scenario is not at hand)
     flows = sankey_flows(appraisal, top=top)
     negative = flows[flows["value"] < 0]
     pos = flows[flows["value"] > 0]
@@ -473,7 +515,8 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
                 (LEVER_COLOURS.get(n, "#666666") if levers and k == 1 else "#666666")
             ax.add_patch(Rectangle((xs[k], lo), width, hi - lo, facecolor=node_colour, edgecolor="none"))
             value = (hi - lo) / scale / div if scale else 0.0
-            label = f"{safe_text(n)}  {value:,.2f}"
+            name = "\n".join(textwrap.wrap(names.get(n, n), 30, max_lines=2, placeholder="..."))
+            label = f"{safe_text(name)}  {value:,.2f}"
             if k == 0:
                 ax.text(xs[k] - 0.008, (lo + hi) / 2, label, ha="right", va="center", fontsize=8)
             else:

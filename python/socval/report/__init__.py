@@ -18,9 +18,10 @@ from . import annex
 from .annex import report
 from .files import companion_paths
 from .pairing import check_common_random_numbers, comparison_from_results
+from .xlsx import write_xlsx
 from .render import md_escape  # noqa: F401  public, not in __all__ (as before the split)
 
 #: Output formats: a self-contained HTML page (and its PDF), or Markdown with PNG charts.
 FORMATS = annex.FORMATS  # assigned here, not imported: the API page shows this comment
 
-__all__ = ["report", "comparison_from_results", "check_common_random_numbers", "companion_paths", "FORMATS"]
+__all__ = ["report", "write_xlsx", "comparison_from_results", "check_common_random_numbers", "companion_paths", "FORMATS"]

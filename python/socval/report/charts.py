@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import List
+from typing import Any, List
 
 import pandas as pd
+
+from ..model.labels import parameter_names
 
 from .content import _Content
 from ..plots import charts as plots
@@ -61,17 +63,35 @@ def draw_charts(content: _Content) -> List[_Chart]:
         out.append(_Chart("p-better", "Probability that one scenario beats another",
                           "P(row scenario has a higher NPSV than column scenario), draw by draw on common random "
                           "numbers.", _png(plots.p_better(content.obj))))
+    names = _parameter_names(best)  # parameter ids as the outcomes' and options' names
     for i, (label, item) in enumerate(content.sensitivity, start=1):
         if isinstance(item, pd.DataFrame):
-            out.append(_Chart(f"tornado-{i}", f"Tornado: {label}",
+            out.append(_Chart(f"tornado-{i}", _titled("Tornado", label),
                               "The output with each input at its low and high value (10th and 90th percentile) and "
                               "every other input at its central value; the largest swing is at the top.",
-                              _png(plots.tornado(item, top=15, output_label=label.replace("$", r"\$")))))
+                              _png(plots.tornado(item, top=15, output_label=label.replace("$", r"\$"),
+                                                 labels=names or None))))
         elif hasattr(item, "ST"):
             conf = int(round(100 * float(getattr(item, "conf_level", 0.95))))
-            out.append(_Chart(f"sobol-{i}", f"Sobol indices: {label}",
+            out.append(_Chart(f"sobol-{i}", _titled("Sobol indices", label),
                               "First-order (S1) and total (ST) Sobol indices with their "
                               f"{conf}% bootstrap intervals: the share of the output's variance due to each "
                               "input alone, and with its interactions (the 15 largest).",
-                              _png(plots.sobol(item, top=15))))
+                              _png(plots.sobol(item, top=15, labels=names or None))))
     return out
+
+
+def _titled(kind: str, label: str) -> str:
+    """A chart title that names the method once: 'Tornado of NPSV, X', not 'Tornado: tornado of NPSV, X'."""
+    first = kind.split()[0].lower()
+    if label.lower().startswith(first):
+        return kind + label[len(first):] if kind.lower() != first else label[0].upper() + label[1:]
+    return f"{kind}: {label}"
+
+
+def _parameter_names(results: Any) -> dict:
+    """parameter id -> name of the scenario behind ``results`` ({} when it cannot be rebuilt)."""
+    try:
+        return parameter_names(results.scenario())
+    except Exception:  # a results file without its scenario text: the charts fall back to short ids
+        return {}

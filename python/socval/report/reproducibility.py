@@ -3,6 +3,7 @@ that reproduce the results and the report."""
 from __future__ import annotations
 
 import hashlib
+import os
 import shlex
 from pathlib import Path
 from typing import Any, Dict, Optional
@@ -38,6 +39,8 @@ def reproducibility(content: _Content, path: Optional[Path], fmt: str, pdf: bool
     flags = f"--draws {int(a['draws'])} --seed {a['seed']} --sampler {_sampler(a)}"
     out = shlex.quote(_display_path(path) or f"report.{fmt}") if path is not None else f"report.{fmt}"
     commands = []
+    if any(f and not os.path.isabs(f) for f in files + [out]):  # relative paths: say where they are relative to
+        commands.append(("From the folder the paths below are relative to:", f"cd {shlex.quote(os.getcwd())}"))
     if content.command:
         commands.append(("The command that produced this report:", content.command))
     if content.is_comparison:

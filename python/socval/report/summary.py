@@ -80,9 +80,11 @@ def _risk_sentence(content: _Content, b: str) -> str:
     x = content.npsv[b]
     p_neg = float(np.mean(x < 0))
     p5 = float(np.quantile(x[~np.isnan(x)], headline.INTERVAL[0]))
-    downside = (f"its NPSV is negative in {_pct(p_neg)} of the draws (5th percentile {_gbp(p5)})" if p_neg > 0
-                else f"its NPSV is positive in every draw (5th percentile {_gbp(p5)})")
     drivers = _sensitivity_drivers(content) or _variance_drivers(content, b)
+    if p_neg == 0:  # no draw loses value: not a risk, say so and name what moves the result most
+        safe = f"Its NPSV is positive in every draw (5th percentile {_gbp(p5)})"
+        return f"{safe}; what moves it most: {drivers}." if drivers else f"{safe}."
+    downside = f"its NPSV is negative in {_pct(p_neg)} of the draws (5th percentile {_gbp(p5)})"
     return f"The biggest risks: {downside}; {drivers}." if drivers else f"The biggest risk: {downside}."
 
 

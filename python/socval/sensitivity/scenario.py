@@ -22,9 +22,12 @@ from .._core import SensitivityError
 from .._util.checks import threads as _checked_threads
 from .._util.labels import engine_metric
 from ..engine.comparison import compare
-from ..engine.simulation import core_scenario, scenario_library
+from ..engine.simulation import core_scenario, scenario_library, simulate
 from . import methods as _generic
 from . import voi as _voi
+
+#: The alternative of a one-scenario value of information: fund nothing (NPSV 0 in every draw).
+DO_NOTHING = "do nothing (NPSV 0)"
 
 __all__ = ["scenario_sensitivity", "scenario_evppi", "uncertain_parameters", "group_labels", "GROUP_RULES"]
 
@@ -257,7 +260,11 @@ def scenario_sensitivity(scenario: Any, method: str = "sobol", output: str = "np
 def scenario_evppi(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sampler: str = "lhs",
                   parameters: Optional[Sequence[str]] = None, method: str = "auto", se_samples: int = 200,
                   threads: Optional[int] = None, names: Optional[Sequence[str]] = None) -> pd.DataFrame:
-    """EVPPI of every uncertain parameter of a comparison of scenarios, ranked.
+    """EVPPI of every uncertain parameter of one scenario (the decision: fund it, or do nothing with NPSV 0) or
+    of a comparison of scenarios, ranked by EVPPI then parameter id.
+
+    ``attrs["note"]`` says, when every EVPPI is zero, why (e.g. one scenario is best in every draw: no decision
+    uncertainty); ``attrs["p_best"]`` is the share of draws in which each alternative has the highest NPSV.
 
     The scenarios are simulated on common random numbers (:func:`socval.compare`); the net benefit of
     each scenario in each draw is its NPSV. The inputs are the sampled values of each uncertain parameter,
@@ -269,7 +276,7 @@ def scenario_evppi(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0,
     Parameters
     ----------
     scenarios
-        Two or more scenarios (``socval.Scenario``, paths or ``_core.model.Scenario``).
+        One scenario, or two or more (``socval.Scenario``, paths or ``_core.model.Scenario``).
     draws, seed, sampler, threads
         As in :func:`socval.simulate`.
     parameters
@@ -286,13 +293,23 @@ def scenario_evppi(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0,
         and ``attrs["scenarios"]`` too.
     """
     scenarios = list(scenarios)
-    if len(scenarios) < 2:
-        raise SensitivityError(f"scenario_evppi: expected at least 2 scenarios, found {len(scenarios)}")
+    if len(scenarios) < 1:
+        raise SensitivityError("scenario_evppi: expected one scenario (fund it or not) or two or more to compare, "
+                               "found none")
     if isinstance(draws, bool) or int(draws) != draws or draws < 2:
         raise SensitivityError(f"scenario_evppi: draws: expected a whole number >= 2, found {draws!r}")
-    cmp = compare(scenarios, draws=int(draws), seed=int(seed), sampler=sampler, threads=threads, metrics=("npsv",),
-                  names=names, progress=False, keep_outcomes=False, track_levers=False)
-    nb = np.column_stack([np.asarray(cmp.results[nm].draws("npsv"), dtype=float) for nm in cmp.names])
+    if len(scenarios) == 1:  # the decision is to fund the scenario or not: net benefits NPSV and 0
+        res = simulate(scenarios[0], draws=int(draws), seed=int(seed), sampler=sampler, threads=threads,
+                       progress=False)
+        name = (list(names) if names else [res.attrs.get("scenario_name", "scenario")])[0]
+        npsv = np.asarray(res.draws("npsv"), dtype=float)
+        nb = np.column_stack([npsv, np.zeros_like(npsv)])
+        alternatives = [name, DO_NOTHING]
+    else:
+        cmp = compare(scenarios, draws=int(draws), seed=int(seed), sampler=sampler, threads=threads,
+                      metrics=("npsv",), names=names, progress=False, keep_outcomes=False, track_levers=False)
+        nb = np.column_stack([np.asarray(cmp.results[nm].draws("npsv"), dtype=float) for nm in cmp.names])
+        alternatives = list(cmp.names)
     inputs: Dict[str, np.ndarray] = {}
     for s in scenarios:
         core, _ = _resolve(s)
@@ -309,5 +326,8 @@ def scenario_evppi(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0,
         raise SensitivityError("scenario_evppi: the scenarios have no uncertain parameters")
     table = _voi.evppi_ranking(nb, inputs, method=method, se_samples=se_samples, seed=int(seed))
     table.attrs["evpi"] = float(_voi.evpi(nb))
-    table.attrs["scenarios"] = list(cmp.names)
+    table.attrs["scenarios"] = alternatives
+    table.attrs["p_best"] = dict(zip(alternatives, np.bincount(np.argmax(nb, axis=1), minlength=nb.shape[1])
+                                     / nb.shape[0]))
+    table.attrs["note"] = _voi.why_zero(nb, alternatives, table["evppi"].to_numpy())
     return table

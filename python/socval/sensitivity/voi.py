@@ -11,15 +11,17 @@ parameter values of the same draws.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .._util.numbers import money
+
 from .._core import SensitivityError
 from .._core import sensitivity as _core
 
-__all__ = ["EvppiResult", "evpi", "evppi", "evppi_ranking"]
+__all__ = ["EvppiResult", "evpi", "evppi", "evppi_ranking", "why_zero"]
 
 
 def _net_benefit(net_benefit) -> np.ndarray:
@@ -148,4 +150,29 @@ def evppi_ranking(net_benefit, inputs_dict: Mapping[str, object], method: str = 
         "clipped": [results[k].clipped for k in xs],
         "adjusted": [adjusted[k] for k in xs],
     }, index=pd.Index(list(xs), name="parameter"))
-    return df.sort_values("evppi", ascending=False, kind="stable")
+    # most valuable first; equal EVPPIs (e.g. all zero) by name, so the order never depends on the input order
+    order = sorted(range(len(df)), key=lambda i: (-df["evppi"].iloc[i], df.index[i]))
+    return df.iloc[order]
+
+
+def why_zero(net_benefit, names: Sequence[str], evppis: Sequence[float]) -> str:
+    """Why every EVPPI is zero, in words ('' when some EVPPI is positive).
+
+    With no decision uncertainty (one option has the highest net benefit in every draw) the EVPI, and so every
+    EVPPI, is zero: no evidence can change the decision. Otherwise no single parameter, learnt on its own,
+    moves the expected net benefits enough to change the choice (the regression finds no signal)."""
+    if any(float(v) > 0 for v in evppis):
+        return ""
+    nb = _net_benefit(net_benefit)
+    best = np.argmax(nb, axis=1)
+    counts = np.bincount(best, minlength=nb.shape[1])
+    if counts.max() == nb.shape[0]:
+        winner = names[int(np.argmax(counts))]
+        return (f"every EVPPI is zero because there is no decision uncertainty: {winner} has the highest NPSV in "
+                f"every one of the {nb.shape[0]:,} draws (EVPI 0), so no evidence about any parameter could change "
+                f"the decision")
+    share = counts.max() / nb.shape[0]
+    return (f"every EVPPI is zero: the best option changes between draws ({names[int(np.argmax(counts))]} is best "
+            f"in {share:.0%} of them; EVPI {money(float(_core.voi.evpi(nb)))}), but no single parameter learnt on its "
+            f"own moves the expected NPSVs enough to change the choice; the value of information lies in "
+            f"parameters jointly (rank groups of them) or in more draws")

@@ -14,12 +14,14 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
+from .. import examples as _examples
 
 ArrayLike = Union[int, float, np.ndarray, list]
 Library = _core.values.Library
 
-#: The shipped value library folder (the repository's ``data/``).
-DATA_DIR = Path(__file__).resolve().parents[3] / "data"
+#: The shipped value library folder: ``socval/examples/data`` in an installed package, else the repository's
+#: ``data/`` (socval.examples.data_dir).
+DATA_DIR = _examples.data_dir()
 
 
 def load_library(directory: Union[str, Path]) -> Library:
