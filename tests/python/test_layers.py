@@ -176,3 +176,22 @@ def test_procurement_draws_nothing():
              for path in sorted((PACKAGE / "procurement").rglob("*.py"))
              for target, line, _ in _imports(path) if target.split(".")[0] in ("plots", "report")]
     assert found == []
+
+
+def test_no_private_name_is_imported_from_another_part_of_the_package():
+    """A name starting with '_' is private to its part (layer package): other parts use the public names only."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module_name(path)
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            for target in _resolve(module, path.name == "__init__.py", node):
+                if target.split(".")[0] in ("_core", "_util", module.split(".")[0]):
+                    continue
+                private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
+                if private and node.module:
+                    found.append(f"{path.relative_to(PACKAGE.parents[1])}:{node.lineno}: {', '.join(private)} "
+                                 f"from {target}")
+    assert found == []

@@ -21,7 +21,8 @@ from ..engine.simulation import core_scenario, scenario_library
 from ..model.scenario import load_scenario
 from ..sensitivity.scenario import scenario_sensitivity
 
-__all__ = ["SwitchingValue", "switching_value", "switching_values", "comparison_switching_value"]
+__all__ = ["SwitchingValue", "switching_value", "switching_values", "comparison_switching_value", "PairModel",
+           "search_switching_value", "default_bounds"]
 
 
 #: Key-path endings of parameters that are shares or rates, searched within [0, 1] by default.
@@ -116,7 +117,7 @@ class SwitchingValue:
         return out
 
 
-class _PairModel:
+class PairModel:
     """d(x) = metric(A | parameter = x) - metric(B | parameter = x), evaluated natively by the engine.
 
     ``central``: one design row per x, every other parameter at its central value
@@ -255,7 +256,7 @@ def _scenario_label(scenario: Any, core: Any) -> str:
     return core.meta.name or "scenario"
 
 
-def _default_bounds(pid: str, dist: Any) -> tuple[float, float]:
+def default_bounds(pid: str, dist: Any) -> tuple[float, float]:
     """The distribution's support; its 0.5% and 99.5% quantiles where unbounded; shares and rates within [0, 1]."""
     share = pid.rsplit(".", 1)[-1] in SHARE_KEYS
     if dist.kind == "fixed":
@@ -290,14 +291,14 @@ def _preferred(d: float, names: Sequence[str], lower_is_better: bool) -> str | N
     return names[0] if a_wins else names[1]
 
 
-def _switching(model: _PairModel, parameter: str, bounds: Any, xtol: float | None, grid: int) -> SwitchingValue:
+def search_switching_value(model: PairModel, parameter: str, bounds: Any, xtol: float | None, grid: int) -> SwitchingValue:
     """Scan d on a grid over the bounds, then Brent's method in the sign change nearest the current value."""
     t0 = time.perf_counter()
     start = model.evaluations
     if not isinstance(parameter, str):
         raise DecisionError(f"parameter: expected a parameter id (str), found {parameter!r}")
     dist = model.distribution(parameter)
-    lo, hi = _default_bounds(parameter, dist) if bounds is None else _check_bounds(bounds)
+    lo, hi = default_bounds(parameter, dist) if bounds is None else _check_bounds(bounds)
     if not lo < hi:
         raise DecisionError(f"bounds: parameter {parameter!r} has a degenerate range [{lo:.6g}, {hi:.6g}]; give "
                             f"bounds=(low, high)")
@@ -395,8 +396,8 @@ def switching_value(a: Any, b: Any, parameter: str, metric: str = "npsv", *, bou
     socval.DecisionError
         An unknown parameter id (the message lists close matches), bad bounds, metric, method, draws or seed.
     """
-    model = _PairModel(a, b, metric, method, draws, seed, sampler, threads)
-    return _switching(model, parameter, bounds, xtol, grid)
+    model = PairModel(a, b, metric, method, draws, seed, sampler, threads)
+    return search_switching_value(model, parameter, bounds, xtol, grid)
 
 
 def switching_values(a: Any, b: Any, parameters: Sequence[str] | None = None, metric: str = "npsv", *,
@@ -412,7 +413,7 @@ def switching_values(a: Any, b: Any, parameters: Sequence[str] | None = None, me
     by ``|distance_pct|`` (parameters without a switch last). With ``method="expected"`` each row's
     ``difference_now`` fixes that row's parameter at its mean, so it differs slightly from row to row.
     """
-    model = _PairModel(a, b, metric, method, draws, seed, sampler, threads)
+    model = PairModel(a, b, metric, method, draws, seed, sampler, threads)
     if parameters is None:
         if isinstance(top, bool) or int(top) != top or top < 1:
             raise DecisionError(f"top: expected a whole number >= 1, found {top!r}")
@@ -420,7 +421,7 @@ def switching_values(a: Any, b: Any, parameters: Sequence[str] | None = None, me
         parameters = list(tornado["input"].head(int(top)))
     elif isinstance(parameters, str):
         parameters = [parameters]
-    rows = [_switching(model, p, None, xtol, grid).to_dict() for p in parameters]
+    rows = [search_switching_value(model, p, None, xtol, grid).to_dict() for p in parameters]
     cols = ["parameter", "switching_value", "current", "distance_pct", "probability", "preferred_now",
             "preferred_below", "preferred_above", "difference_now", "bounds", "other_switches", "evaluations",
             "seconds", "message"]
@@ -454,10 +455,10 @@ def comparison_switching_value(comparison: Comparison, parameter: str, a: str | 
     opts = {"draws": first.n_draws, "seed": int(first.attrs.get("seed", 0)),
             "sampler": first.sampler or "lhs"}
     opts.update(options)
-    model = _PairModel(scenarios[0], scenarios[1], metric, opts.pop("method", "expected"), opts.pop("draws"),
+    model = PairModel(scenarios[0], scenarios[1], metric, opts.pop("method", "expected"), opts.pop("draws"),
                        opts.pop("seed"), opts.pop("sampler"), opts.pop("threads", None))
     model.names = [a, b]
     unknown = set(opts) - {"bounds", "xtol", "grid"}
     if unknown:
         raise DecisionError(f"switching_value: unexpected argument(s) {sorted(unknown)}")
-    return _switching(model, parameter, opts.get("bounds"), opts.get("xtol"), opts.get("grid", 17))
+    return search_switching_value(model, parameter, opts.get("bounds"), opts.get("xtol"), opts.get("grid", 17))

@@ -58,7 +58,7 @@ def comment_block(lines: List[str], lineno: int) -> Optional[List[str]]:
     return None
 
 
-def _status(block: Optional[List[str]]) -> Evidence:
+def status_of_comment(block: Optional[List[str]]) -> Evidence:
     block = [b for b in (block or []) if not re.match(r"-{2,}|={2,}", b)]
     tags = [_TAG.match(b) for b in block]
     status = next((m.group(1).lower() for m in tags if m), "none")
@@ -78,7 +78,7 @@ def evidence_status(core: Any) -> Dict[str, Evidence]:
             except (OSError, UnicodeDecodeError):
                 cache[f] = None
         lines = cache[f]
-        out[p.id] = _status(comment_block(lines, int(p.where.line)) if lines else None)
+        out[p.id] = status_of_comment(comment_block(lines, int(p.where.line)) if lines else None)
     return out
 
 

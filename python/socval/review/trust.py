@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from ..decision.switching import _PairModel, _default_bounds, _switching
+from ..decision.switching import PairModel, default_bounds, search_switching_value
 from ..model.scenario import scenario_from_dict
 from ..sensitivity.scenario import scenario_sensitivity
 from .evidence import Evidence, evidence_status
@@ -163,12 +163,12 @@ def _pair_rows(label: str, a: Any, b: Optional[Any], names: Sequence[str], statu
     except _core.SensitivityError:  # neither scenario has an uncertain input: nothing can switch
         return []
     params = list(tornado["input"].head(top))
-    model = _PairModel(a, b, "npsv", "expected", draws, seed, "lhs", None)
+    model = PairModel(a, b, "npsv", "expected", draws, seed, "lhs", None)
     model.names = list(names)
     rows = []
     for pid in params:
         dist = model.distribution(pid)
-        lo, hi = _default_bounds(pid, dist)
+        lo, hi = default_bounds(pid, dist)
         w = hi - lo
         slo, shi = lo - WIDEN * w, hi + WIDEN * w
         if lo >= 0:
@@ -176,7 +176,7 @@ def _pair_rows(label: str, a: Any, b: Optional[Any], names: Sequence[str], statu
         if pid.rsplit(".", 1)[-1] in ("deadweight", "displacement", "leakage", "substitution", "attribution",
                                       "drop_off", "mitigation", "benefits_shortfall"):
             slo, shi = max(slo, 0.0), min(shi, 1.0)
-        r = _switching(model, pid, (slo, shi), None, 17)
+        r = search_switching_value(model, pid, (slo, shi), None, 17)
         rows.append({"pair": label, "parameter": pid, "status": status.get(pid, Evidence("none", "")).status,
                      "switching_value": r.switching_value, "low": lo, "high": hi, "current": r.current,
                      "position": _position(r.switching_value, lo, hi), "preferred_now": r.preferred_now,

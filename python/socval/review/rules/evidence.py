@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import List
 
 from ..context import Context
-from ..evidence import Evidence, _status, comment_block, evidence_status, illustrative_share
+from ..evidence import Evidence, comment_block, evidence_status, illustrative_share, status_of_comment
 from ..findings import Finding
 
 RULES = {"EV001": "uncertain input marked illustrative",
@@ -36,7 +36,7 @@ def _fixed_value_status(ctx: Context, oid: str) -> Evidence | None:
         lines = Path(file).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return None
-    return _status(comment_block(lines, line))
+    return status_of_comment(comment_block(lines, line))
 
 
 def check(ctx: Context, draws: int = 200, seed: int = 0, share: bool = True) -> List[Finding]:
