@@ -178,20 +178,36 @@ def test_procurement_draws_nothing():
     assert found == []
 
 
-def test_no_private_name_is_imported_from_another_part_of_the_package():
-    """A name starting with '_' is private to its part (layer package): other parts use the public names only."""
+def private_imports(package: Path = PACKAGE) -> list[str]:
+    """Imports of a name starting with '_' from another part (layer package) of socval, with file and line."""
     found = []
-    for path in sorted(PACKAGE.rglob("*.py")):
-        module = _module_name(path)
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        for node in ast.walk(tree):
-            if not isinstance(node, ast.ImportFrom):
+    for path in sorted(package.rglob("*.py")):
+        module = _module_name(path, package)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.ImportFrom) or not node.module:
                 continue
             for target in _resolve(module, path.name == "__init__.py", node):
                 if target.split(".")[0] in ("_core", "_util", module.split(".")[0]):
                     continue
                 private = [a.name for a in node.names if a.name.startswith("_") and a.name != "__version__"]
-                if private and node.module:
-                    found.append(f"{path.relative_to(PACKAGE.parents[1])}:{node.lineno}: {', '.join(private)} "
+                if private:
+                    found.append(f"{path.relative_to(package.parents[1])}:{node.lineno}: {', '.join(private)} "
                                  f"from {target}")
-    assert found == []
+    return found
+
+
+def test_no_private_name_is_imported_from_another_part_of_the_package():
+    """A name starting with '_' is private to its part: other parts use public names only."""
+    assert private_imports() == []
+
+
+def test_an_injected_private_import_is_found(tmp_path):
+    import shutil
+
+    copy = tmp_path / "python" / "socval"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("*.so", "__pycache__"))
+    target = copy / "review" / "trust.py"
+    target.write_text(target.read_text(encoding="utf-8") + "\nfrom ..engine.simulation import _Progress\n",
+                      encoding="utf-8")
+    found = private_imports(copy)
+    assert len(found) == 1 and "review/trust.py" in found[0] and "_Progress from engine.simulation" in found[0]
