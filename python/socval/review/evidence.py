@@ -71,6 +71,9 @@ def evidence_status(core: Any) -> Dict[str, Evidence]:
     cache: Dict[str, Optional[List[str]]] = {}
     out = {}
     for p in core.parameters:
+        if p.id.startswith("value:"):  # a library value drawn in every draw: its source is the library's entry
+            out[p.id] = Evidence("source", f"value library entry {p.id[len('value:'):]!r} (data/, with its source)")
+            continue
         f = p.where.file
         if f not in cache:
             try:
