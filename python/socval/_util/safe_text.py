@@ -35,10 +35,21 @@ def neutralise_frame(df):
     for column in out.columns:
         if out[column].dtype == object:
             out[column] = out[column].map(lambda v: strip_bidi(neutralise_cell(v)) if isinstance(v, str) else v)
-    out.columns = [strip_bidi(neutralise_cell(c)) if isinstance(c, str) else c for c in out.columns]
-    if out.index.dtype == object:
-        out.index = [strip_bidi(neutralise_cell(i)) if isinstance(i, str) else i for i in out.index]
+    out.columns = _safe_labels(out.columns)
+    out.index = _safe_labels(out.index)
     return out
+
+
+def _safe_labels(index):
+    """Index or column labels made safe, level by level (a MultiIndex stays a MultiIndex)."""
+    import pandas as pd
+
+    def safe(v):
+        return strip_bidi(neutralise_cell(v)) if isinstance(v, str) else v
+
+    if isinstance(index, pd.MultiIndex):
+        return index.set_levels([level.map(safe) if level.dtype == object else level for level in index.levels])
+    return index.map(safe) if index.dtype == object else index
 
 
 def strip_bidi(text: str) -> str:
