@@ -60,7 +60,9 @@ def test_run_stopped_at_random_moments(tmp_path, run_seconds, sig):
         if out.exists():  # it finished before the signal: then it is whole
             assert rf.check(out)["draws"] == 4000
         if sig != signal.SIGKILL:  # a stop cleans up: no temporary file
-            assert code in (0, 128 + int(sig)), err
+            # -sig: the signal came before the interpreter ran socval's first line (a loaded machine starts Python
+            # slowly); the default action ended it before anything was opened, which the leftovers check confirms
+            assert code in (0, 128 + int(sig), -int(sig)), err
             assert leftovers(tmp_path) == []
 
 
