@@ -89,6 +89,8 @@ def isolate_bidi(text: str) -> str:
 
 
 def shorten(text: str, limit: int = 60) -> str:
-    """``text`` cut to at most ``limit`` characters with an ellipsis (chart labels and titles)."""
-    text = strip_bidi(" ".join(str(text).split()))
-    return text if len(text) <= limit else text[: max(1, limit - 1)].rstrip() + "\u2026"
+    """``text`` cut to at most ``limit`` characters per line with an ellipsis (chart labels and titles); the line
+    breaks of a wrapped label are kept, other runs of white space become one space."""
+    lines = [strip_bidi(" ".join(line.split())) for line in str(text).split("\n")]
+    return "\n".join(line if len(line) <= limit else line[: max(1, limit - 1)].rstrip() + "\u2026"
+                     for line in lines)
