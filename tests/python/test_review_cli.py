@@ -15,10 +15,24 @@ def test_clean_file_exits_0(capsys):
     assert "no findings" in capsys.readouterr().out
 
 
-def test_an_error_level_finding_exits_1_and_is_printed_with_its_position(capsys):
+def test_an_error_level_finding_exits_1_and_is_printed_with_its_position(capsys, monkeypatch):
+    # no rule of today's checklist is an error (costs beyond the horizon are refused by the reader), so the exit
+    # path is checked with one error finding added to a real file's findings
+    from socval.cli import check as cli_check
+    from socval.review.findings import Finding, Findings
+
+    real = cli_check.check_scenarios
+
+    def with_an_error(files, **options):
+        found = real(files, **options)
+        extra = Finding("XX001", "error", str(DATA / "horizon.yaml"), 44, 5, "options.retrofit.costs", "found",
+                        "guidance", "do this")
+        return Findings([extra, *found], subject=found.subject)
+
+    monkeypatch.setattr(cli_check, "check_scenarios", with_an_error)
     assert cli.main(["check", str(DATA / "horizon.yaml")]) == 1
     out = capsys.readouterr().out
-    assert "ERROR    HZ002" in out and "horizon.yaml:44:" in out and "action:" in out
+    assert "ERROR    XX001" in out and "horizon.yaml:44:" in out and "action:" in out
 
 
 def test_warnings_alone_exit_0(capsys):
