@@ -86,11 +86,8 @@ def finite_everywhere(appraisal) -> bool:
     return True
 
 
-# Open with the scenario reader's work (issue 22, deliverable 2, another area): Boost.Math's OverflowError from
-# extreme PERT / beta parameters escapes read_scenario_text untyped. Reproducer:
-# tests/data/fuzz-crashes/scenario_reader/pert-overflow-boost-math.yaml. Only that exception is expected to fail here.
-@pytest.mark.xfail(raises=OverflowError, strict=False,
-                   reason="issue 22 item 2 (scenario reader): Boost.Math OverflowError is not a ScenarioError yet")
+# The Boost.Math overflow on extreme PERT / beta parameters found by fuzzing
+# (tests/data/fuzz-crashes/scenario_reader/pert-overflow-boost-math.yaml) is now a located ScenarioError.
 @SETTINGS
 @given(st.data())
 def test_evaluate_gives_finite_numbers_or_raises(data):
@@ -106,3 +103,12 @@ def test_evaluate_gives_finite_numbers_or_raises(data):
     except socval.SocvalError:
         return
     assert finite_everywhere(appraisal), text
+
+
+def test_fuzz_crashes_of_the_scenario_reader_are_located_errors():
+    """Every crash the scenario-reader fuzzer found is a regression test: it now raises a located ScenarioError."""
+    crashes = sorted((Path(__file__).resolve().parents[1] / "data" / "fuzz-crashes" / "scenario_reader").glob("*"))
+    assert crashes
+    for path in crashes:
+        with pytest.raises(socval.ScenarioError, match=r":\d+:\d+: "):
+            socval.load_scenario(path).evaluate()
