@@ -14,9 +14,11 @@ for name in scenario_reader distribution results_reader; do
   mkdir -p "$corpus" "$crashes"
   seeds=()
   # HDF5 1.10 itself leaks when an object header fails its checksum (a damaged file): leaks are not checked for
-  # the results reader, every other error (crashes, ASan, UBSan) is.
+  # the results reader, neither per input (-detect_leaks=0) nor at exit (ASAN_OPTIONS); every other error (crashes,
+  # ASan, UBSan) is.
   extra=()
-  [ "$name" = results_reader ] && extra=(-detect_leaks=0)
+  run=(env)
+  if [ "$name" = results_reader ]; then extra=(-detect_leaks=0); run=(env ASAN_OPTIONS=detect_leaks=0); fi
   case $name in
     scenario_reader) seeds=("$root/scenarios" "$root/tests/data") ;;
     distribution) seeds=("$root/tests/fuzz/seeds/distribution") ;;
@@ -30,10 +32,10 @@ for name in scenario_reader distribution results_reader; do
   regressions=$root/tests/data/fuzz-crashes/$name
   if [ -d "$regressions" ] && [ -n "$(ls -A "$regressions")" ]; then
     echo "== $name: replaying $(ls "$regressions" | wc -l) committed reproducers"
-    if ! "$exe" "${extra[@]}" -rss_limit_mb=2048 -timeout=20 "$regressions"/*; then status=1; fi
+    if ! "${run[@]}" "$exe" "${extra[@]}" -rss_limit_mb=2048 -timeout=20 "$regressions"/*; then status=1; fi
   fi
   echo "== $name: fuzzing for $seconds s"
-  if ! (cd "$build" && "$exe" "${extra[@]}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
+  if ! (cd "$build" && "${run[@]}" "$exe" "${extra[@]}" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=65536 \
           -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$seeddir" 2>&1 | tail -n 25); then
     status=1
   fi
