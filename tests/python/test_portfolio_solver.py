@@ -118,3 +118,23 @@ def test_ctrl_c_stops_a_long_solve_and_the_solver_works_after():
         v, c, mv = floors()
         assert list(decision.select_portfolio(v, c, 100e6, min_value=mv, solver=solver).selected) == \
             [0, 2, 4, 5, 6, 7, 12, 15]
+
+
+def test_optimise_npsv_objective_keeps_only_options_that_pay():
+    """tests/data/portfolio/pool.yaml: values 150k, 260k, 200k, 140k, 120k (mean), 110k against costs 100k, 200k,
+    150k, 120k, 80k, 80k. Every option pays (value > cost); NPSVs 50k, 60k, 50k, 20k, 40k, 30k. Budget 1m buys
+    all of them: the NPSV objective takes all six, NPSV 250k. With budget 300k: best NPSV within 300k is
+    {town_jobs (100k, 50k), clinic (150k, 50k)} + ... enumerate: {town, pilot, outreach} = 260k cost, 120k NPSV;
+    {city, pilot} = 280k, 100k; {town, clinic} = 250k, 100k; {town, pilot, outreach} is best at 120k."""
+    pool = ROOT / "tests" / "data" / "portfolio" / "pool.yaml"
+    everything = socval.decision.optimise(pool, 1e6, objective="npsv", draws=400, seed=1)
+    assert len(everything.selected) == 6
+    assert everything.objective == pytest.approx(250_000, rel=0.02)
+    tight = socval.decision.optimise(pool, 300_000, objective="npsv", draws=400, seed=1)
+    assert set(tight.selected) == {"town_jobs", "pilot", "outreach"}
+    assert tight.objective_kind == "npsv"
+    assert tight.objective == pytest.approx(tight.values.value.mean(0)[[0, 4, 5]].sum() - 260_000, rel=1e-9)
+    with pytest.raises(socval.DecisionError, match="alpha: only used with objective 'cvar'"):
+        socval.decision.optimise(pool, 1e6, objective="npsv", alpha=0.1, draws=50)
+    with pytest.raises(socval.DecisionError, match="expected 'mean', 'cvar' or 'npsv'"):
+        socval.decision.optimise(pool, 1e6, objective="median", draws=50)
