@@ -7,7 +7,6 @@ when it is installed, otherwise by MathJax from its CDN (the only part of the si
 """
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import shutil
@@ -132,26 +131,7 @@ def _copy_katex(app, exception) -> None:
 
 
 # -- `socval` command help, generated at build time -------------------------------------------------------------
-def command_help(command: str | None, width: int = 100) -> str:
-    """The ``--help`` text of ``socval`` (command None) or of ``socval COMMAND``, formatted at ``width`` columns."""
-    from socval.cli import build_parser
-
-    parser = build_parser()
-    if command is not None:
-        subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-        choices = subparsers[0].choices if subparsers else {}
-        if command not in choices:
-            raise ValueError(f"socval has no subcommand {command!r}; it has: {', '.join(choices)}")
-        parser = choices[command]
-    saved = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = str(width)   # argparse sizes its help from the terminal width
-    try:
-        return parser.format_help().rstrip() + "\n"
-    finally:
-        if saved is None:
-            del os.environ["COLUMNS"]
-        else:
-            os.environ["COLUMNS"] = saved
+from socval.cli.helpdoc import command_help  # noqa: E402  one copy: the generated cli.md uses it too
 
 
 def _socval_help_directive():
