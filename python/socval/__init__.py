@@ -27,9 +27,11 @@ from ._core import (  # noqa: E402
 from ._core import __version__
 from . import _compat
 from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, procurement, review, plots, report, examples
+from . import tracking
 from .engine import Comparison, Evaluation, Results, compare, load_results, simulate
 from .indicators.local_economy import lm3
 from .model import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
+from .tracking import ReturnsError, load_returns
 
 _compat.install()
 
@@ -37,7 +39,8 @@ __all__ = [
     "AppraisalError", "DecisionError", "ResultsFileError", "SamplingError", "ScenarioError",
     "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
     "Comparison", "Evaluation", "Results", "Scenario",
-    "compare", "lm3", "load_results", "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
+    "compare", "lm3", "load_results", "load_returns", "ReturnsError", "tracking",
+    "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
     "appraisal", "values", "io", "model", "engine", "sensitivity", "indicators", "decision", "procurement", "review",
     "plots", "report", "examples",
 ]

@@ -18,7 +18,7 @@ LAYERS = {
     "engine": 4,
     "sensitivity": 5, "indicators": 5,
     "decision": 6,
-    "procurement": 7, "plots": 7, "review": 7,
+    "procurement": 7, "plots": 7, "review": 7, "tracking": 7,
     "report": 8,
     "cli": 9, "demo": 9, "__main__": 9, "__init__": 10,
 }
@@ -31,6 +31,7 @@ FACADES = {
     ("engine.results", "Results.plot"), ("engine.results", "Results.report"),
     ("engine.comparison", "Comparison.plot"), ("engine.comparison", "Comparison.report"),
     ("engine.comparison", "Comparison.switching_value"), ("engine.comparison", "Comparison.check"),
+    ("engine.results", "Results.update"), ("tracking.update", "Posterior.report"),
 }
 
 

@@ -541,6 +541,17 @@ class Results:
 
         return ResultsPlots(self)
 
+    def update(self, returns: Any, **options: Any):
+        """Learn from delivery returns: the scenario's uncertain parameters updated by the returns and the programme
+        re-forecast (:func:`socval.tracking.update`; ``returns`` a :class:`socval.tracking.Returns` or paths of
+        returns files). Returns a :class:`socval.tracking.Posterior` with prior and posterior side by side."""
+        from ..tracking.returns import Returns, load_returns
+        from ..tracking.update import update
+
+        if not isinstance(returns, Returns):
+            returns = load_returns(*(returns if isinstance(returns, (list, tuple)) else [returns]))
+        return update(self, returns, **options)
+
     def report(self, path=None, **options: Any):
         """A decision-paper report of these results (HTML, Markdown, PDF): see :func:`socval.report.report` for the
         options (``format``, ``pdf``, ``title``, ``sensitivity``, ``command``).

@@ -1,0 +1,266 @@
+"""Delivery returns, the projection they are compared with, and the update that learns from them
+(docs/formats/returns.md, docs/model/tracking.md)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+import socval as sv
+from socval.tracking import (ReturnsError, against_projection, cumulative, load_returns, rag, returns_from_frame)
+from socval.tracking import conjugate
+from socval.tracking.projection import Projection, measure_paths
+from socval.tracking.update import ess, update
+
+ROOT = Path(__file__).resolve().parents[2]
+WOE = ROOT / "scenarios" / "west-of-england"
+RETURNS = [WOE / "returns" / "returns-2025.csv", WOE / "returns" / "returns-2026.xlsx"]
+HEADER = "period,option,measure,unit,gross,net,place,evidence,source,contract,submitted\n"
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return sv.load_scenario(WOE / "baseline.yaml")
+
+
+@pytest.fixture(scope="module")
+def prior(baseline):
+    return baseline.simulate(draws=400, seed=11)
+
+
+def _csv(tmp_path, body: str, name: str = "r.csv") -> Path:
+    p = tmp_path / name
+    p.write_text(HEADER + body)
+    return p
+
+
+# ---- 1. reading returns ---------------------------------------------------------------------------------------
+
+def test_example_returns_read_from_csv_and_xlsx(baseline):
+    r = load_returns(*RETURNS)
+    assert len(r) == 53 and r.years == [2025, 2026]
+    t = r.table
+    assert set(t["evidence"]) == {"verified", "self-reported", "missing"}
+    assert t.loc[t["evidence"] == "missing", "gross"].isna().all()
+    assert set(t.loc[t["option"] == "bus_services", "quarter"]) == {1, 2, 3, 4}
+    resolved = r.resolve(baseline)
+    assert len(resolved) == 53 and set(resolved["t"]) == {0, 1}
+
+
+@pytest.mark.parametrize("row, message", [
+    ("2025,skills_employment,learners_trained,person,abc,,,verified,,,\n",
+     "r.csv:row 3: column E (gross): expected a number >= 0, found 'abc'"),
+    ('2025,skills_employment,learners_trained,person,"1,200",,,verified,,,\n',
+     "column E (gross): expected a number >= 0 without thousands separators"),
+    ("2025,skills_employment,learners_trained,person,-3,,,verified,,,\n", "column E (gross): expected a finite"),
+    ("2025,skills_employment,learners_trained,person,,,,verified,,,\n", "column E (gross): expected a number"),
+    ("2025,skills_employment,learners_trained,person,10,,,checked,,,\n", "column H (evidence): expected one of"),
+    ("25,skills_employment,learners_trained,person,10,,,verified,,,\n", "column A (period): expected a year"),
+    ("2025-Q5,skills_employment,learners_trained,person,10,,,verified,,,\n", "column A (period)"),
+    ("2025,skills_employment,learners_trained,person,10,12,,verified,,,\n", "column F (net): expected a net value"),
+    ("2025,skills_employment,learners_trained,person,10,,,missing,,,\n", "no gross value on a return marked missing"),
+    ("2025,skills_employment,learners_trained,person,10,,,verified,,,2026-13-01\n", "column K (submitted)"),
+    ("2025,skills_employment,learners_trained,person,10,,,verified,,,,extra\n", "column L: expected no value"),
+])
+def test_malformed_rows_name_file_row_and_column(tmp_path, row, message):
+    good = "2025,green_skills,learners_trained,person,250,,,verified,,,\n"
+    p = _csv(tmp_path, good + row)
+    with pytest.raises(ReturnsError) as e:
+        load_returns(p)
+    assert message in str(e.value) and "r.csv:row 3: column" in str(e.value)
+
+
+def test_header_errors(tmp_path):
+    p = tmp_path / "h.csv"
+    p.write_text("period,option,measure,unit,gross,colour\n")
+    with pytest.raises(ReturnsError, match=r"h.csv:row 1: column F: expected one of .* found 'colour'"):
+        load_returns(p)
+    p.write_text("period,option,measure,unit,gross\n2025,a,b,c,1\n")
+    with pytest.raises(ReturnsError, match=r"found no column \['evidence'\]"):
+        load_returns(p)
+    (tmp_path / "x.txt").write_text(HEADER)
+    with pytest.raises(ReturnsError, match="expected a .csv or .xlsx"):
+        load_returns(tmp_path / "x.txt")
+    with pytest.raises(ReturnsError, match="no such file"):
+        load_returns(tmp_path / "absent.csv")
+    (tmp_path / "bad.xlsx").write_bytes(b"not a zip")
+    with pytest.raises(ReturnsError, match="bad.xlsx: expected an xlsx workbook"):
+        load_returns(tmp_path / "bad.xlsx")
+
+
+def test_duplicates_refused_across_files_and_aliases(tmp_path, baseline):
+    a = _csv(tmp_path, "2025,sv_clauses,contract_local_hires,person,14,,,verified,,,\n", "a.csv")
+    b = _csv(tmp_path, "2025,sv_clauses,contract_local_hires,person,15,,,verified,,,\n", "b.csv")
+    with pytest.raises(ReturnsError, match=r"b.csv:row 2: a second return .* found it first at .*a.csv:row 2"):
+        load_returns(a, b)
+    c = _csv(tmp_path, "2025,sv_clauses,contract_local_hires,person,14,,,verified,,,\n"
+                       "2025-Q1,sv_clauses,contract_local_hires,person,3,,,verified,,,\n", "c.csv")
+    with pytest.raises(ReturnsError, match="reported whole at .* and by quarter here"):
+        load_returns(c)
+    # Two places are two returns; the same place twice is a duplicate.
+    d = _csv(tmp_path, "2025,skills_employment,learners_trained,person,400,,Bristol,verified,,,\n"
+                       "2025,skills_employment,learners_trained,person,400,,Bath,verified,,,\n", "d.csv")
+    assert len(load_returns(d)) == 2
+
+
+@pytest.mark.parametrize("row, message", [
+    ("2025,home_retrofit,homes_retrofitted,GBP,80,,,verified,,,\n", "column unit: expected the unit of 'homes_retrofitted', 'home', found 'GBP'"),
+    ("2025,supplier_development,sme_vcse_spend_shift,GBP,8,,,verified,,,\n", "expected an option the scenario funds"),
+    ("2025,home_retrofit,teleportation,home,8,,,verified,,,\n", "expected an outcome id of the scenario"),
+    ("2025,home_retrofit,programme_job_entries,person,8,,,verified,,,\n", "does not deliver 'programme_job_entries'"),
+    ("2051,home_retrofit,homes_retrofitted,home,8,,,verified,,,\n", "expected a year of the appraisal 2025-2044"),
+])
+def test_returns_that_do_not_fit_the_scenario(tmp_path, baseline, row, message):
+    r = load_returns(_csv(tmp_path, row))
+    with pytest.raises(ReturnsError) as e:
+        r.resolve(baseline)
+    assert message in str(e.value) and "r.csv:row 2" in str(e.value)
+
+
+def test_units_compared_without_case_plural_or_synonym(tmp_path, baseline):
+    r = load_returns(_csv(tmp_path, "2025,skills_employment,learners_trained,People,900,,,verified,,,\n"
+                                    "2025,sv_clauses,sme_vcse_spend_shift,gbp,8,,,verified,,,\n"))
+    assert len(r.resolve(baseline)) == 2
+
+
+# ---- 2. against the projection ---------------------------------------------------------------------------------
+
+def test_projection_reproduces_the_engine_at_central_values(baseline):
+    """Gross x additionality of the options' direct outputs = the engine's levels (docs/model/engine.md 2-4)."""
+    core = baseline.core
+    P = np.array([[p.distribution.central()] for p in core.parameters])
+    levels = baseline.evaluate().levels
+    proj = Projection(baseline)
+    funded = [core.options[f.option].id for f in core.funded]
+    for outcome in ("programme_job_entries", "homes_retrofitted", "contract_local_hires", "sme_vcse_spend_shift",
+                    "spend_round2_local", "new_active_travellers"):
+        for t in range(7):
+            got = sum(proj.net(o, outcome, t, P)[0] for o in funded if measure_paths(core, o, outcome))
+            assert got == pytest.approx(levels[outcome].iloc[t], rel=1e-12, abs=1e-9)
+
+
+def test_rag_rule():
+    assert list(rag(np.array([0, 9.99, 10, 24.9, 25, 95, np.nan]))) == \
+        ["red", "red", "amber", "amber", "green", "green", "grey"]
+
+
+def test_against_projection_and_cumulative(prior, tmp_path):
+    r = load_returns(_csv(tmp_path, "2025,skills_employment,programme_job_entries,person,100,,,verified,,,\n"
+                                    "2025-Q1,bus_services,bus_trips_new,trip,1,,,verified,,,\n"
+                                    "2025-Q2,bus_services,bus_trips_new,trip,5e6,,,verified,,,\n"
+                                    "2026,skills_employment,programme_job_entries,person,231,,,verified,,,\n"))
+    a = against_projection(prior, r).set_index(["year", "option"])
+    low = a.loc[(2025, "skills_employment")]
+    assert low["percentile"] == 0.0 and low["rag"] == "red" and low["p10"] > 150  # PERT(150, 230, 320) per year
+    # The scenario's net of a gross return: x (1 - deadweight)(1 - displacement), both uncertain.
+    assert 100 * 0.40 * 0.70 < low["net_scenario"] < 100 * 0.65 * 0.95
+    bus = a.loc[(2025, "bus_services")]
+    assert bus["share"] == 0.5 and bus["actual"] == 5e6 + 1 and bus["rag"] == "green" and bus["percentile"] == pytest.approx(100)
+    mid = a.loc[(2026, "skills_employment")]
+    assert 35 < mid["percentile"] < 65 and mid["rag"] == "green"
+    c = cumulative(prior, r).set_index(["option", "year"])
+    assert c.loc[("skills_employment", 2026), "actual_to_date"] == 331
+    assert c.loc[("skills_employment", 2026), "p50"] == pytest.approx(2 * 231.7, rel=0.05)
+
+
+# ---- 3. learning from delivery -----------------------------------------------------------------------------------
+
+def test_conjugate_normal_mean():
+    # BDA3 eq. 2.12: 1/tau1^2 = 1/tau0^2 + n/sigma^2; mu1 = (mu0/tau0^2 + n ybar/sigma^2) tau1^2.
+    m, s = conjugate.normal_mean(0.0, 1.0, [1.0], [1.0])
+    assert (m, s) == pytest.approx((0.5, np.sqrt(0.5)))
+    m, s = conjugate.normal_mean(100.0, 20.0, [130.0, 120.0], [10.0, 10.0])
+    assert m == pytest.approx((100 / 400 + 250 / 100) / (1 / 400 + 2 / 100))
+    assert s == pytest.approx(np.sqrt(1 / (1 / 400 + 2 / 100)))
+
+
+def test_conjugate_beta_binomial_job_entry_rate():
+    # A job-entry rate with prior Beta(2, 8) (mean 0.2); 230 of 900 learners enter work: Beta(232, 678).
+    a, b = conjugate.beta_binomial(2, 8, [230], [900])
+    assert (a, b) == (232.0, 678.0)
+    assert a / (a + b) == pytest.approx(232 / 910)
+    assert conjugate.beta_from_moments(0.2, np.sqrt(0.2 * 0.8 / 11)) == pytest.approx((2.0, 8.0))
+
+
+def test_conjugate_poisson_gamma_rate():
+    # Gamma(shape 4, rate 0.02) (mean 200) and counts 150, 160 over exposures 1, 1: Gamma(314, 2.02).
+    a, b = conjugate.poisson_gamma(4, 0.02, [150, 160], [1, 1])
+    assert (a, b) == (314.0, 2.02)
+    assert conjugate.gamma_from_moments(200, 100) == pytest.approx((4.0, 0.02))
+
+
+SMALL = """
+metadata: {name: one option, price_base_year: 2024, first_year: 2025, horizon: 5, values: central}
+priorities: [{id: jobs, pillar: economic}]
+outcomes:
+  - {id: entries, unit: person, value: 1000, priorities: {jobs: 1}}
+options:
+  - id: programme
+    lever: commissioning
+    costs: [{year: 0, revenue: 100000}, {year: 1, revenue: 100000}, {year: 2, revenue: 100000}]
+    outputs: {entries: {dist: pert, min: 50, mode: 100, max: 200}}
+scenario: {funded: [programme]}
+"""
+
+
+def _exact_posterior(ys):
+    """Mean and sd of theta ~ PERT(50, 100, 200) given verified counts y_j ~ Poisson(theta), by quadrature."""
+    prior = stats.beta(1 + 4 * 50 / 150, 1 + 4 * 100 / 150, loc=50, scale=150)
+
+    def dens(x):
+        return prior.pdf(x) * np.exp(sum(stats.poisson.logpmf(y, x) for y in ys) + 200)
+
+    z = integrate.quad(dens, 50, 200, points=[70], limit=200)[0]
+    m = integrate.quad(lambda x: x * dens(x), 50, 200, points=[70], limit=200)[0] / z
+    v = integrate.quad(lambda x: (x - m) ** 2 * dens(x), 50, 200, points=[70], limit=200)[0] / z
+    return m, np.sqrt(v)
+
+
+@pytest.mark.parametrize("ys, threshold, method", [((70, 65, 72), 0.5, "resample-move SMC"),
+                                                   ((95,), 0.05, "importance sampling")])
+def test_update_matches_the_exact_posterior(tmp_path, ys, threshold, method):
+    sc = sv.scenario_from_yaml(SMALL)
+    res = sc.simulate(draws=4000, seed=3)
+    rows = "".join(f"{2025 + t},programme,entries,person,{y},,,verified,,,\n" for t, y in enumerate(ys))
+    post = update(res, load_returns(_csv(tmp_path, rows)), threshold=threshold)
+    assert post.method == method
+    x = post.posterior_parameters[0]
+    m, s = _exact_posterior(ys)
+    # Monte Carlo error of a mean of ~ESS effective draws (SMC draws are correlated: allow 4 standard errors).
+    assert x.mean() == pytest.approx(m, abs=4 * s / np.sqrt(min(post.stages["ess"].min(), 4000)) + 0.02 * s)
+    assert x.std() == pytest.approx(s, rel=0.1)
+    # The posterior NPSV is the scenario evaluated at the posterior draws: value 1000 per entry.
+    npsv = post.posterior.draws("npsv")
+    assert np.corrcoef(npsv, x)[0, 1] == pytest.approx(1.0)
+
+
+def test_update_west_of_england(prior):
+    r = load_returns(*RETURNS)
+    post = update(prior, r, alternatives=[WOE / "skills-first.yaml"], moves=4)
+    again = update(prior, r, alternatives=[WOE / "skills-first.yaml"], moves=4)
+    assert np.array_equal(post.posterior.draws("npsv"), again.posterior.draws("npsv"))  # same seed, same posterior
+    assert post.ess < 0.5 * 400 and post.method == "resample-move SMC"
+    assert post.stages["temperature"].iloc[-1] == 1.0
+    p = post.parameters.set_index("parameter")
+    jobs = p.loc["options.skills_employment.outputs.programme_job_entries.amount"]
+    assert jobs["posterior_mean"] < 175 < jobs["prior_mean"]          # returns of ~150 a year (truth 139)
+    hires = p.loc["options.sv_clauses.outputs.contract_local_hires.amount"]
+    assert hires["posterior_mean"] > hires["prior_mean"]
+    s = post.summary()
+    assert s.loc["npsv", ("posterior", "mean")] < s.loc["npsv", ("prior", "mean")]
+    assert list(post.comparison.index) == ["West of England - baseline", "West of England - skills first"]
+    assert post.comparison["posterior_p_best"].sum() == pytest.approx(1.0)
+    rf = post.reforecast
+    assert rf["remaining"].any() and set(rf.loc[~rf["remaining"], "year"]) == {2025, 2026}
+    assert ess(np.zeros(10)) == pytest.approx(10.0)
+
+
+def test_update_refuses_bad_options(prior):
+    r = load_returns(*RETURNS)
+    with pytest.raises(ReturnsError, match="threshold"):
+        update(prior, r, threshold=0)
+    frame = r.table[r.table["evidence"] == "missing"][["period", "option", "measure", "unit", "gross", "evidence"]]
+    with pytest.raises(ReturnsError, match="only missing returns"):
+        update(prior, returns_from_frame(frame))
