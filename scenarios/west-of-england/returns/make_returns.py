@@ -106,6 +106,20 @@ def _rows(rng: np.random.Generator):
     return rows
 
 
+def _fix_zip_dates(path: Path) -> None:
+    """Rewrite the xlsx (a zip) with one fixed date on every entry, so that the same seed gives the same bytes."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        entries = [(i.filename, z.read(i)) for i in z.infolist()]
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in entries:
+            z.writestr(zipfile.ZipInfo(name, date_time=(2027, 4, 1, 0, 0, 0)), data, zipfile.ZIP_DEFLATED)
+    path.write_bytes(buf.getvalue())
+
+
 def main() -> None:
     rng = np.random.Generator(np.random.PCG64(SEED))
     rows = _rows(rng)
@@ -124,6 +138,7 @@ def main() -> None:
     wb.properties.created = dt.datetime(2027, 4, 1)  # a fixed date: the same seed gives the same file
     wb.properties.modified = dt.datetime(2027, 4, 1)
     wb.save(HERE / "returns-2026.xlsx")
+    _fix_zip_dates(HERE / "returns-2026.xlsx")
     print(f"wrote {len(rows[2025])} returns for 2025 and {len(rows[2026])} for 2026 in {HERE}")
 
 
