@@ -11,7 +11,10 @@ green first, skills first and balanced. The demo
 4. writes to out/: one self-describing HDF5 results file per scenario, the table as CSV, a PNG chart, and the
    decision-paper annex (socval.report: summary, charts, methodology, assumptions) as one HTML page;
 5. evaluates the worked tender (scenarios/west-of-england/procurement/facilities.yaml, socval.procurement): three
-   suppliers' bids for a facilities contract, P(win) over delivery and evaluators' spread, and writes its report.
+   suppliers' bids for a facilities contract, P(win) over delivery and evaluators' spread, and writes its report;
+6. tracks the baseline's synthetic delivery returns for 2025-2026 (scenarios/west-of-england/returns/,
+   socval.tracking): against the projection, the update (on at most TRACK_DRAWS draws of the baseline), the other
+   four scenarios compared on the same draws, and writes the annual social value report.
 
 The issue-2 example (a documented Green Book appraisal of a retrofit pilot) stays available as
 :func:`appraise_example`.
@@ -34,6 +37,10 @@ from .model.words import PILLARS
 from .procurement import evaluate_tender
 from .plots import PALETTE, PILLAR_COLOURS
 from .report import report
+from .report.annual import annual_report
+from .engine.simulation import simulate
+from .model.scenario import load_scenario
+from .tracking import load_returns, update
 from ._util.safe_text import neutralise_frame
 
 __all__ = ["SCENARIO_DIR", "SCENARIOS", "DRAWS", "SEED", "BUDGET", "scenario_paths", "validate", "budget",
@@ -49,6 +56,8 @@ DRAWS = 10_000
 SEED = 20240118
 #: The total budget of every West of England scenario, GBP (2024 prices, before optimism bias).
 BUDGET = 100e6
+#: Draws of the baseline's projection that the tracking example learns on (the update re-evaluates every draw).
+TRACK_DRAWS = 2000
 #: Interval reported beside each mean: the 5th and 95th percentiles of the draws (a 90% interval).
 INTERVAL = (0.05, 0.95)
 
@@ -188,8 +197,17 @@ def run(out_dir: Path = Path("out"), draws: int = DRAWS, seed: int = SEED, progr
                         command=f"python -m socval.demo --draws {draws} --seed {seed}", review=review))
     tender = evaluate_tender(directory / "procurement" / "facilities.yaml", draws=draws, seed=seed)
     files.append(tender.report(out_dir / "west-of-england-tender-evaluation.html"))
+    # after commissioning: two years of delivery returns of the baseline, and the annual report
+    returns_dir = directory / "returns"
+    base = load_scenario(directory / "baseline.yaml")
+    tracked = update(simulate(base, draws=min(draws, TRACK_DRAWS), seed=seed),
+                     load_returns(sorted(returns_dir.glob("returns-*.csv")) + sorted(returns_dir.glob("returns-*.xlsx"))),
+                     scenario=base, alternatives=[p for p in paths if p.stem != "baseline"])
+    annual = out_dir / "west-of-england-annual-report.html"
+    annual_report(tracked, annual)
+    files.append(annual)
     return {"scenarios": scenarios, "budgets": budgets, "comparison": cmp, "table": table, "files": files,
-            "review": review, "tender": tender, "seconds": time.perf_counter() - t0}
+            "review": review, "tender": tender, "tracking": tracked, "seconds": time.perf_counter() - t0}
 
 
 # ---- the issue-2 example: a Green Book appraisal of a retrofit pilot, by hand --------------------------------------

@@ -68,6 +68,12 @@ def test_demo_writes_results_files_csv_and_chart(small_run):
     assert "python -m socval.demo --draws 400 --seed 7" in html and "data:image/png;base64," in html
     tender = (out / "west-of-england-tender-evaluation.html").read_text(encoding="utf-8")
     assert "Award to C" in tender and "400 draws, seed 7" in tender
+    annual = (out / "west-of-england-annual-report.html").read_text(encoding="utf-8")
+    for section in ("Headline: 2026 and to date", "Against the projection, 2026", "By place, 2026",
+                    "What is working and what is not", "Data quality", "the decision"):
+        assert section in annual, section
+    assert "home_retrofit homes_retrofitted 2026" in annual  # the return marked missing is reported as missing
+    assert list(r["tracking"].comparison.index)[0] == "West of England - baseline"
 
 
 def test_demo_is_reproducible_and_paired(small_run):

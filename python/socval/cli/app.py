@@ -32,6 +32,7 @@ SUBCOMMAND_MODULES: List[str] = [
     "socval.cli.report",       # report
     "socval.cli.check",        # check
     "socval.cli.bids",         # bids
+    "socval.cli.track",        # track
 ]
 
 

@@ -217,8 +217,10 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
     c = posterior.comparison
     if c is not None:
         holds = posterior.decision_holds()
-        text.append(f"The decision taken ({c.index[0]}) " + ("still has" if holds else "no longer has") +
-                    " the highest mean NPSV among the scenarios compared on the same draws.")
+        best0, best1 = c["prior_mean_npsv"].idxmax(), c["posterior_mean_npsv"].idxmax()
+        text.append(f"The scenario tracked is {c.index[0]}. On the projection, {best0} had the highest mean NPSV of "
+                    f"the scenarios compared on the same draws; after learning from the returns "
+                    + (f"it still has: the ranking holds." if holds else f"{best1} has: the ranking has changed."))
         tables.append(_Table(["scenario", "mean NPSV (prior)", "mean NPSV (posterior)", "P(best) prior",
                               "P(best) posterior"],
                              [[i, _n(r.prior_mean_npsv, "GBP"), _n(r.posterior_mean_npsv, "GBP"),

@@ -353,12 +353,12 @@ class Posterior:
         return self.comparison
 
     def decision_holds(self) -> Optional[bool]:
-        """Whether the scenario tracked still has the highest posterior mean NPSV of the comparison (None without
-        alternatives)."""
+        """Whether the scenario with the highest prior mean NPSV of the comparison still has the highest posterior
+        mean NPSV (None without alternatives)."""
         if self.comparison is None:
             return None
         c = self.comparison
-        return bool(c["posterior_mean_npsv"].idxmax() == c.index[0])
+        return bool(c["posterior_mean_npsv"].idxmax() == c["prior_mean_npsv"].idxmax())
 
     def report(self, path: Any = None, **options: Any):
         """The annual social value report of these returns (socval.report.annual.annual_report)."""
