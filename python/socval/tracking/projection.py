@@ -2,7 +2,7 @@
 fall in it (docs/model/tracking.md).
 
 The projection of a measure m for option i in year t is the engine's gross delivery (docs/model/engine.md,
-sections 2-4) written as a function of the parameter values of each draw, vectorised over draws:
+sections 2-4) written as a function of the parameter values of each draw, vectorised over draws::
 
     direct output:   g_m(t) = s_i (1 - b_i) amount                   if year t - a_i is in i's cost profile
                      g_m(t) = (1 - b_i) amount x s_i (K + R)(t - a_i)   per pound (pre-optimism-bias spend)
