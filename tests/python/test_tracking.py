@@ -141,6 +141,35 @@ def test_projection_reproduces_the_engine_at_central_values(baseline):
             assert got == pytest.approx(levels[outcome].iloc[t], rel=1e-12, abs=1e-9)
 
 
+SHORTFALL = """
+metadata: {name: s, price_base_year: 2024, first_year: 2025, horizon: 6, values: central}
+priorities: [{id: jobs, pillar: economic}]
+outcomes:
+  - {id: entries, unit: person, value: 1000, priorities: {jobs: 1}, deadweight: 0.2}
+  - {id: homes, unit: home, value: 10, priorities: {jobs: 1}}
+options:
+  - id: programme
+    lever: commissioning
+    benefits_shortfall: 0.25
+    costs: [{year: 0, revenue: 100000}, {year: 2, revenue: 300000}]
+    outputs: {entries: 40, homes: {amount: 0.001, per: pound}}
+scenario: {funded: [{option: programme, scale: 2, start: 1}]}
+"""
+
+
+def test_projection_with_scale_start_shortfall_and_per_pound():
+    """Scale 2, start 1, benefits shortfall 25 %, deadweight 20 %: 40 x 2 x 0.75 x 0.8 = 48 entries in the funded
+    years 2026 and 2028; 0.001 homes a pound of 2 x GBP 100k and 2 x GBP 300k, x 0.75: 150 and 450 (the engine's
+    levels, docs/model/engine.md section 2)."""
+    sc = sv.scenario_from_yaml(SHORTFALL)
+    P = np.zeros((0, 1))
+    proj = Projection(sc)
+    levels = sc.evaluate().levels
+    assert [proj.net("programme", "entries", t, P)[0] for t in range(6)] == pytest.approx([0, 48, 0, 48, 0, 0])
+    assert [proj.gross("programme", "homes", t, P)[0] for t in range(6)] == pytest.approx([0, 150, 0, 450, 0, 0])
+    assert list(levels["homes"]) == pytest.approx([0, 150, 0, 450, 0, 0])
+
+
 def test_rag_rule():
     assert list(rag(np.array([0, 9.99, 10, 24.9, 25, 95, np.nan]))) == \
         ["red", "red", "amber", "amber", "green", "green", "grey"]
@@ -264,3 +293,7 @@ def test_update_refuses_bad_options(prior):
     frame = r.table[r.table["evidence"] == "missing"][["period", "option", "measure", "unit", "gross", "evidence"]]
     with pytest.raises(ReturnsError, match="only missing returns"):
         update(prior, returns_from_frame(frame))
+    late = returns_from_frame(frame.assign(period="2031", gross=40, evidence="verified"))
+    with pytest.raises(ReturnsError, match=r"'home_retrofit', measure 'homes_retrofitted', 2031: the returns report 40 "
+                                           r"but the scenario projects no delivery that year"):
+        update(prior, late)

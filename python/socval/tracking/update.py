@@ -109,6 +109,17 @@ def _data(resolved: pd.DataFrame, evidence_cv: Mapping[str, float]) -> _Data:
     return _Data(obs, models, cvs)
 
 
+def _check_possible(projection: Projection, data: _Data, P: np.ndarray) -> None:
+    """Refuse a return of a delivery the scenario projects as impossible in every draw (e.g. a year the option is
+    not funded), naming it: it would give every draw a likelihood of zero."""
+    for r in data.obs.to_dict("records"):
+        mu = projection.gross(r["option"], r["outcome"], r["t"], P)
+        if r["gross"] > 0 and not np.any(mu > 0):
+            raise ReturnsError(f"update: option {r['option']!r}, measure {r['outcome']!r}, {r['year']}: the returns "
+                               f"report {r['gross']:g} but the scenario projects no delivery that year in any draw "
+                               f"(is the option funded then?); correct the return or the scenario")
+
+
 def loglikelihood(projection: Projection, data: _Data, P: np.ndarray) -> np.ndarray:
     """Total log-likelihood of the observations in every draw (column of P)."""
     ll = np.zeros(P.shape[1])
@@ -174,6 +185,7 @@ def _smc(projection: Projection, data: _Data, P: np.ndarray, threshold: float, r
     of the informed ones and the likelihood does not depend on them, so their posterior is their prior, and draw i
     of the posterior shares them with draw i of the prior (paired comparisons, no degeneracy from resampling)."""
     n = P.shape[1]
+    _check_possible(projection, data, P)
     ll = loglikelihood(projection, data, P)
     if not np.any(np.isfinite(ll)):
         raise ReturnsError("update: the returns are impossible under every prior draw (a count delivered where "
