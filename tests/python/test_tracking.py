@@ -40,13 +40,13 @@ def _csv(tmp_path, body: str, name: str = "r.csv") -> Path:
 
 def test_example_returns_read_from_csv_and_xlsx(baseline):
     r = load_returns(*RETURNS)
-    assert len(r) == 53 and r.years == [2025, 2026]
+    assert len(r) == 55 and r.years == [2025, 2026]
     t = r.table
     assert set(t["evidence"]) == {"verified", "self-reported", "missing"}
     assert t.loc[t["evidence"] == "missing", "gross"].isna().all()
     assert set(t.loc[t["option"] == "bus_services", "quarter"]) == {1, 2, 3, 4}
     resolved = r.resolve(baseline)
-    assert len(resolved) == 53 and set(resolved["t"]) == {0, 1}
+    assert len(resolved) == 55 and set(resolved["t"]) == {0, 1}
 
 
 @pytest.mark.parametrize("row, message", [

@@ -64,6 +64,72 @@ def data_quality(posterior: Any) -> Dict[str, Any]:
             "rows": len(t), "made": len(made)}
 
 
+def headline_indicators(posterior: Any, year: int) -> _Table:
+    """The board's headline indicators from the returns, the year and to date: jobs for local people (returned
+    hires and job entries that the scenario links into its ``local_jobs`` outcome, times the link coefficient),
+    apprenticeships (the declared ``apprenticeships`` outcome, else ``apprenticeship_starts``), the share of spend
+    kept in the region (returned LM3 round 2 / round 1 where an option returns both in a year) and tCO2e (measures
+    in tCO2e)."""
+    from ..indicators.local_economy import declared_indicators
+    from ..tracking.projection import measure_paths
+    from ..tracking.returns import normal_unit
+
+    a = posterior.against
+    core = posterior.scenario.core
+    ind = declared_indicators(posterior.scenario)
+    outcomes = [o.id for o in core.outcomes]
+    upto = a[a["year"] <= year]
+
+    def sums(df: pd.DataFrame, weight: Any = 1.0) -> Tuple[float, float, float]:
+        w = weight if not callable(weight) else df.apply(weight, axis=1)
+        y = df["year"] == year
+        return (float((df["actual"] * w)[y].sum()) if y.any() else np.nan, float((df["actual"] * w).sum()),
+                float((df["net_scenario"] * w).sum()))
+
+    rows = []
+    jobs = ind.get("local_jobs")
+    if jobs in outcomes:
+        central = {i: p.distribution.central() for i, p in enumerate(core.parameters)}
+
+        def coef(r: pd.Series) -> float:
+            if r["measure"] == jobs:
+                return 1.0
+            for path in measure_paths(core, r["option"], jobs):
+                if path.link is not None and core.outcomes[path.output.outcome].id == r["measure"]:
+                    q = path.link.coefficient
+                    return float(central[q.param]) if q.uncertain and q.param >= 0 else float(q.value)
+            return 0.0
+
+        df = upto[upto.apply(coef, axis=1) > 0]
+        if len(df):
+            g, t, n = sums(df, coef)
+            rows.append(["jobs for local people", "person", _n(g), _n(t), _n(n)])
+    appr = ind.get("apprenticeships") or ("apprenticeship_starts" if "apprenticeship_starts" in outcomes else None)
+    df = upto[upto["measure"] == appr]
+    if len(df):
+        g, t, n = sums(df)
+        rows.append(["apprenticeship starts", "person", _n(g), _n(t), _n(n)])
+    r1, r2 = ind.get("round1"), ind.get("round2")
+    pairs = upto[upto["measure"].isin([r1, r2])].pivot_table(index=["year", "option"], columns="measure",
+                                                             values="actual", aggfunc="sum")
+    if r1 in pairs.columns and r2 in pairs.columns:
+        both = pairs.dropna(subset=[r1, r2])
+        if len(both):
+            yr = both.xs(year, level="year") if year in both.index.get_level_values("year") else both.iloc[:0]
+            share_y = f"{yr[r2].sum() / yr[r1].sum():.0%}" if len(yr) and yr[r1].sum() > 0 else "n/a"
+            share_t = f"{both[r2].sum() / both[r1].sum():.0%}" if both[r1].sum() > 0 else "n/a"
+            rows.append(["share of spend kept in the region", "share", share_y, share_t, "-"])
+    df = upto[upto["unit"].map(normal_unit) == "tco2e"]
+    if len(df):
+        g, t, n = sums(df)
+        rows.append(["greenhouse-gas emissions avoided", "tCO2e", _n(g), _n(t), _n(n)])
+    return _Table(["indicator", "unit", f"gross {year}", "gross to date", "net to date (scenario)"], rows,
+                  caption="Headline indicators", note="From the returns only: an indicator no return measures is "
+                  "left out. Jobs for local people count the returned hires and job entries the scenario links into "
+                  "its jobs-for-local-people outcome; the share of spend kept in the region is LM3 round 2 / round 1 "
+                  "of the options that return both.", numeric=[False, False, True, True, True])
+
+
 def _table(df: pd.DataFrame, caption: str = "", note: str = "", numeric: Optional[List[bool]] = None) -> _Table:
     return _Table([str(c) for c in df.columns], [[str(v) for v in row] for row in df.itertuples(index=False)],
                   caption=caption, note=note, numeric=numeric or [False] + [True] * (len(df.columns) - 1))
@@ -120,7 +186,7 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
         f"({pb} prices, present values, UK perspective), re-forecast after learning from the returns "
         f"(docs/model/tracking.md): the years already delivered are represented by the yields the returns imply, "
         f"the remaining years by their posterior."],
-        tables=[head, _Table(["social value", "projected (prior mean)", "now (posterior mean)",
+        tables=[headline_indicators(posterior, year), head, _Table(["social value", "projected (prior mean)", "now (posterior mean)",
                               "posterior 90% interval"], money,
                              note="Value per pound: PV benefits / PV of all costs (BCR) under the prior and the "
                                   "posterior.")]))

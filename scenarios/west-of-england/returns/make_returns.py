@@ -10,7 +10,8 @@ What it does, so that a reader can check the tracking against a known truth:
 - The "true" yield of every output returned is the scenario's central value times a delivery factor (below): the
   skills programme places fewer people in work than planned (0.6), retrofit is slow (0.7 of homes per pound),
   social value clauses deliver more local hires (1.5) and SME spend (1.3), bus trips are on plan (1.0).
-- Spend follows the central cost profile. Counts are Poisson draws around truth x exposure; amounts are normal with
+- Spend follows the central cost profile (business growth returns its spend, verified from the body's ledger, and
+  the part of it spent with local suppliers and staff, self-reported: the share of spend kept in the region). Counts are Poisson draws around truth x exposure; amounts are normal with
   a 10 % coefficient of variation (the tracking's year-to-year variation).
 - Self-reported figures carry a gamma reporting error with a 20 % coefficient of variation; the skills programme
   reports by local authority; bus trips are reported by quarter; some returns are late (submitted more than 90 days
@@ -42,7 +43,7 @@ FACTORS = {
                    "apprenticeship_starts": 1.2},
     "anchor_estate": {"estate_mwh_saved": 0.9},
     "apprenticeships": {"apprenticeship_starts": 0.8},
-    "business_growth": {"spend_round2_local": 1.0},
+    "business_growth": {"spend_round1": 1.0, "spend_round2_local": 1.0},
 }
 #: Returns made by the supplier and not checked by the body.
 SELF_REPORTED = {("sv_clauses", "supplier_local_spend_shift"), ("sv_clauses", "sme_vcse_spend_shift"),
