@@ -284,6 +284,8 @@ def test_update_west_of_england(prior):
     rf = post.reforecast
     assert rf["remaining"].any() and set(rf.loc[~rf["remaining"], "year"]) == {2025, 2026}
     assert ess(np.zeros(10)) == pytest.approx(10.0)
+    with pytest.raises(ReturnsError, match="annual report"):
+        post.posterior.report()
 
 
 def test_update_refuses_bad_options(prior):

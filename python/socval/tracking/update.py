@@ -35,7 +35,7 @@ from . import conjugate
 from .projection import Projection, against_projection, observations, prior_parameters
 from .returns import Returns, ReturnsError, normal_unit
 
-__all__ = ["update", "Posterior", "EVIDENCE_CV", "AMOUNT_CV", "AMOUNT_UNITS", "loglikelihood", "ess",
+__all__ = ["update", "Posterior", "PosteriorResults", "EVIDENCE_CV", "AMOUNT_CV", "AMOUNT_UNITS", "loglikelihood", "ess",
            "measurement_model", "systematic_resample", "posterior_results"]
 
 #: Coefficient of variation of the reporting error by evidence status (illustrative, docs/model/tracking.md).
@@ -242,6 +242,17 @@ def _smc(projection: Projection, data: _Data, P: np.ndarray, threshold: float, r
     return out, pd.DataFrame(stages), "resample-move SMC"
 
 
+class PosteriorResults(Results):
+    """A :class:`socval.Results` of the scenario at posterior draws: per-draw PV benefits, PV costs, NPSV, BCR and
+    value by priority and pillar (what the native design evaluator returns). It has no per-year or per-outcome
+    tables, so the decision-paper annex is refused: the report of a posterior is the annual report."""
+
+    def report(self, path=None, **options: Any):
+        raise ReturnsError("posterior results: the decision-paper annex needs per-year and per-outcome results that "
+                           "a posterior re-evaluation does not produce; write the annual report with "
+                           "Posterior.report(path) (socval track ... --out report.html)")
+
+
 def posterior_results(scenario: Any, P: np.ndarray, attrs: Mapping[str, Any], threads: int = 0,
                       library: Any = None) -> Results:
     """A :class:`socval.Results` of the scenario evaluated natively at the parameter values P (parameters x
@@ -269,7 +280,7 @@ def posterior_results(scenario: Any, P: np.ndarray, attrs: Mapping[str, Any], th
     coords = {"priority": (np.asarray(prio, dtype=str), {}), "pillar": (np.asarray(PILLARS, dtype=str), {})}
     a = dict(attrs)
     a["draws"] = int(P.shape[1])
-    return Results(v, coords, a)
+    return PosteriorResults(v, coords, a)
 
 
 def _param_table(core: Any, idx: List[int], prior: np.ndarray, post: np.ndarray, data: _Data,
