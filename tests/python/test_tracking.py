@@ -265,6 +265,54 @@ def test_update_matches_the_exact_posterior(tmp_path, ys, threshold, method):
     assert np.corrcoef(npsv, x)[0, 1] == pytest.approx(1.0)
 
 
+RATE = """
+metadata: {name: rate, price_base_year: 2024, first_year: 2025, horizon: 5, values: central}
+priorities: [{id: jobs, pillar: economic}]
+outcomes:
+  - {id: entries, unit: person, value: 1000, priorities: {jobs: 1}}
+  - {id: learners, unit: person}
+options:
+  - id: programme
+    lever: commissioning
+    costs: [{year: 0, revenue: 100000}, {year: 1, revenue: 100000}]
+    outputs: {entries: {dist: pert, min: 10, mode: 25, max: 50}, learners: 100}
+scenario: {funded: [programme]}
+"""
+
+
+def test_binomial_returns_match_the_exact_posterior(tmp_path):
+    """Job entries out of learners: 100 learners a year and entries PERT(10, 25, 50), so the job-entry rate is
+    entries / 100; returns of 15 of 90 and 18 of 110 learners (verified) give a posterior of binomial likelihoods,
+    computed exactly by quadrature."""
+    sc = sv.scenario_from_yaml(RATE)
+    res = sc.simulate(draws=4000, seed=5)
+    rows = ("period,option,measure,unit,gross,evidence,out_of\n"
+            "2025,programme,learners,person,90,verified,\n2025,programme,entries,person,15,verified,learners\n"
+            "2026,programme,learners,person,110,verified,\n2026,programme,entries,person,18,verified,learners\n")
+    (tmp_path / "b.csv").write_text(rows)
+    post = update(res, load_returns(tmp_path / "b.csv"), threshold=0.9)
+    assert post.method == "resample-move SMC"
+    prior = stats.beta(1 + 4 * 15 / 40, 1 + 4 * 25 / 40, loc=10, scale=40)
+
+    def dens(x):
+        return prior.pdf(x) * stats.binom.pmf(15, 90, x / 100) * stats.binom.pmf(18, 110, x / 100) * 1e6
+
+    z = integrate.quad(dens, 10, 50, limit=200)[0]
+    m = integrate.quad(lambda x: x * dens(x), 10, 50, limit=200)[0] / z
+    sd = np.sqrt(integrate.quad(lambda x: (x - m) ** 2 * dens(x), 10, 50, limit=200)[0] / z)
+    x = post.posterior_parameters[0]
+    assert x.mean() == pytest.approx(m, abs=0.1 * sd) and x.std() == pytest.approx(sd, rel=0.1)
+    bad = tmp_path / "c.csv"
+    bad.write_text("period,option,measure,unit,gross,evidence,out_of\n"
+                   "2025,programme,entries,person,15,verified,learners\n")
+    with pytest.raises(ReturnsError, match=r"c.csv:row 2: column out_of: expected a return of 'learners'"):
+        load_returns(bad).resolve(sc)
+    bad.write_text("period,option,measure,unit,gross,evidence,out_of\n2025,programme,learners,person,9,verified,\n"
+                   "2025,programme,entries,person,15,verified,learners\n")
+    with pytest.raises(ReturnsError, match="expected at most the 9 learners returned"):
+        load_returns(bad).resolve(sc)
+
+
 def test_update_west_of_england(prior):
     r = load_returns(*RETURNS)
     post = update(prior, r, alternatives=[WOE / "skills-first.yaml"], moves=4)

@@ -195,7 +195,8 @@ class Projection:
 def observations(resolved: pd.DataFrame) -> pd.DataFrame:
     """One observation per (year, option, outcome): the returns of its places and quarters added up.
 
-    Columns: year, t, option, outcome, measure, unit, gross, net (NaN unless every row reports one), share (of the
+    Columns: year, t, option, outcome, base and trials (a binomial return: the measure it is out of and the
+    returned number of trials, added up), measure, unit, gross, net (NaN unless every row reports one), share (of the
     year covered: quarters / 4, or 1), rows, evidence (the weakest: estimated < self-reported < verified),
     gross_by_evidence (dict), places, late (rows submitted after the due date, when known). Returns marked
     ``missing`` are left out here (they are counted by :func:`socval.tracking.returns` data quality)."""
@@ -209,13 +210,15 @@ def observations(resolved: pd.DataFrame) -> pd.DataFrame:
         by_ev: Dict[str, float] = {}
         for e, x in zip(g["evidence"], g["gross"]):
             by_ev[e] = by_ev.get(e, 0.0) + float(x)
+        base = str(g["base"].iloc[0]) if "base" in g else ""
         rows.append(dict(year=int(year), t=int(g["t"].iloc[0]), option=option, outcome=outcome,
+                         base=base, trials=float(g["trials"].sum()) if base else np.nan,
                          measure=g["measure"].iloc[0], unit=g["unit"].iloc[0], gross=float(g["gross"].sum()),
                          net=float(g["net"].sum()) if g["net"].notna().all() else np.nan, share=share,
                          rows=len(g), evidence=weakest, gross_by_evidence=by_ev,
                          places=sorted(p for p in set(g["place"]) if p)))
-    return pd.DataFrame(rows, columns=["year", "t", "option", "outcome", "measure", "unit", "gross", "net", "share",
-                                       "rows", "evidence", "gross_by_evidence", "places"])
+    return pd.DataFrame(rows, columns=["year", "t", "option", "outcome", "base", "trials", "measure", "unit", "gross",
+                                       "net", "share", "rows", "evidence", "gross_by_evidence", "places"])
 
 
 def _percentile(x: np.ndarray, actual: float, weights: Optional[np.ndarray] = None) -> float:

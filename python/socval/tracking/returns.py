@@ -31,7 +31,7 @@ class ReturnsError(ScenarioError):
 
 #: Every column a returns file may have, in the order they are written.
 COLUMNS = ("period", "option", "measure", "unit", "gross", "net", "place", "evidence", "source", "contract",
-           "submitted")
+           "submitted", "out_of")
 #: Columns every file must have.
 REQUIRED = ("period", "option", "measure", "unit", "gross", "evidence")
 #: Evidence status of a return: ``verified`` (checked against records by the body), ``self-reported`` (the
@@ -228,9 +228,10 @@ def _read_file(path: Path) -> pd.DataFrame:
             option=_text(*get("option"), True), measure=_text(*get("measure"), True),
             unit=_text(*get("unit"), True), gross=gross, net=net, place=_text(*get("place"), False),
             evidence=evidence, source=_text(*get("source"), False), contract=_text(*get("contract"), False),
-            submitted=_date(*get("submitted")), file=str(path), row=rownum))
+            submitted=_date(*get("submitted")), out_of=_text(*get("out_of"), False), file=str(path), row=rownum))
     return pd.DataFrame(out, columns=["period", "year", "quarter", "option", "measure", "unit", "gross", "net",
-                                      "place", "evidence", "source", "contract", "submitted", "file", "row"])
+                                      "place", "evidence", "source", "contract", "submitted", "out_of", "file",
+                                      "row"])
 
 
 def _check_duplicates(df: pd.DataFrame) -> None:
@@ -319,10 +320,41 @@ class Returns:
                 raise ReturnsError(f"{where}: column period: expected a year of the appraisal "
                                    f"{meta.first_year}-{int(meta.first_year) + int(meta.horizon) - 1}, found "
                                    f"{r['period']}")
-            rows.append({**r, "outcome": outcome, "t": t})
-        out = pd.DataFrame(rows, columns=list(self.table.columns) + ["outcome", "t"])
+            base = ""
+            if r["out_of"]:
+                base = r["out_of"]
+                if base not in units and base in MEASURE_ALIASES:
+                    base = indicators.get(MEASURE_ALIASES[base]) or ""
+                if base not in units or not measure_paths(core, r["option"], base):
+                    raise ReturnsError(f"{where}: column out_of: expected a measure option {r['option']!r} delivers "
+                                       f"(the trials of a binomial return), found {r['out_of']!r}")
+                if base == outcome:
+                    raise ReturnsError(f"{where}: column out_of: expected another measure than the return's own, "
+                                       f"found {r['out_of']!r}")
+            rows.append({**r, "outcome": outcome, "t": t, "base": base})
+        out = pd.DataFrame(rows, columns=list(self.table.columns) + ["outcome", "t", "base"])
         # Two names for one outcome (an alias and its outcome id) are a duplicate too.
         _check_duplicates(out.assign(measure=out["outcome"]))
+        out["trials"] = np.nan
+        made = out[out["evidence"] != "missing"]
+        index = {(r.period, r.option, r.outcome, r.place): r.gross for r in made.itertuples()}
+        for i, r in out[(out["base"] != "") & (out["evidence"] != "missing")].iterrows():
+            n = index.get((r["period"], r["option"], r["base"], r["place"]))
+            where = f"{r['file']}:row {r['row']}: column out_of"
+            if n is None:
+                raise ReturnsError(f"{where}: expected a return of {r['base']!r} for option {r['option']!r}, period "
+                                   f"{r['period']}" + (f", place {r['place']!r}" if r["place"] else "") +
+                                   " (the trials), found none")
+            if r["gross"] > n:
+                raise ReturnsError(f"{where}: expected at most the {n:g} {r['base']} returned (the trials), found a "
+                                   f"gross of {r['gross']:g}")
+            out.loc[i, "trials"] = n
+        for (year, option, outcome), g in out[out["evidence"] != "missing"].groupby(["year", "option", "outcome"]):
+            if g["base"].nunique() > 1:
+                r = g.iloc[0]
+                raise ReturnsError(f"{r['file']}:row {r['row']}: column out_of: option {option!r}, measure "
+                                   f"{outcome!r}, {year}: expected every return of the year out of the same measure "
+                                   f"(or none), found {sorted(set(g['base']))}")
         return out
 
 

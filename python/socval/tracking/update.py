@@ -46,6 +46,20 @@ AMOUNT_CV = 0.1
 AMOUNT_UNITS = ("gbp", "tco2e", "mwh", "kwh", "gwh", "car-km", "km", "tonne", "tonne nox", "litre", "m2", "hour")
 
 
+def _binomial_loglik(y: float, n: float, p: np.ndarray, cv: float) -> np.ndarray:
+    """log p(y | n, p): binomial for cv = 0, else beta-binomial with mean p and concentration 1/cv^2."""
+    p = np.clip(p, 0.0, 1.0)
+    const = gammaln(n + 1.0) - gammaln(y + 1.0) - gammaln(n - y + 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if cv <= 0:
+            ll = const + (y * np.log(p) if y > 0 else 0.0) + ((n - y) * np.log1p(-p) if n > y else 0.0)
+            return np.where(np.isnan(ll), -np.inf, ll)
+        phi = 1.0 / cv ** 2
+        a, b = np.maximum(p * phi, 1e-300), np.maximum((1.0 - p) * phi, 1e-300)
+        ll = const + gammaln(y + a) + gammaln(n - y + b) - gammaln(n + phi) - gammaln(a) - gammaln(b) + gammaln(phi)
+        return np.where(np.isnan(ll), -np.inf, ll)
+
+
 def measurement_model(unit: str) -> str:
     """``"amount"`` for a unit of :data:`AMOUNT_UNITS` (or starting with GBP), else ``"count"``."""
     u = normal_unit(unit)
@@ -99,7 +113,7 @@ def _data(resolved: pd.DataFrame, evidence_cv: Mapping[str, float]) -> _Data:
     obs = observations(resolved)
     models, cvs = [], []
     for r in obs.to_dict("records"):
-        models.append(measurement_model(r["unit"]))
+        models.append("binomial" if r["base"] else measurement_model(r["unit"]))
         by = r["gross_by_evidence"]
         total = sum(by.values())
         if total > 0:  # the reporting error of a sum: the root of the summed squared errors
@@ -125,7 +139,13 @@ def loglikelihood(projection: Projection, data: _Data, P: np.ndarray) -> np.ndar
     ll = np.zeros(P.shape[1])
     for r, model, cv in zip(data.obs.to_dict("records"), data.models, data.cvs):
         mu = projection.gross(r["option"], r["outcome"], r["t"], P) * r["share"]
-        ll = ll + _obs_loglik(float(r["gross"]), mu, model, cv)
+        if model == "binomial":  # the rate: projected successes per projected trial, in each draw
+            base = projection.gross(r["option"], r["base"], r["t"], P) * r["share"]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                p = np.where(base > 0, mu / base, np.nan)
+            ll = ll + _binomial_loglik(float(r["gross"]), float(r["trials"]), p, cv)
+        else:
+            ll = ll + _obs_loglik(float(r["gross"]), mu, model, cv)
     return ll
 
 
@@ -171,6 +191,8 @@ def _informed(core: Any, projection: Projection, data: _Data) -> List[int]:
     idx = set()
     for r in data.obs.to_dict("records"):
         idx.update(projection.parameters(r["option"], r["outcome"]))
+        if r["base"]:
+            idx.update(projection.parameters(r["option"], r["base"]))
     for block in core.correlations:
         members = [int(p) for p in block.params]
         if idx.intersection(members):

@@ -13,6 +13,8 @@ What it does, so that a reader can check the tracking against a known truth:
 - Spend follows the central cost profile (business growth returns its spend, verified from the body's ledger, and
   the part of it spent with local suppliers and staff, self-reported: the share of spend kept in the region). Counts are Poisson draws around truth x exposure; amounts are normal with
   a 10 % coefficient of variation (the tracking's year-to-year variation).
+- The skills programme's job entries are returned out of its learners (column out_of: a binomial return, the
+  job-entry rate learnt from them).
 - Self-reported figures carry a gamma reporting error with a 20 % coefficient of variation; the skills programme
   reports by local authority; bus trips are reported by quarter; some returns are late (submitted more than 90 days
   after the year ends), one is marked missing (home retrofit 2026: the installer's return did not come) and one is
@@ -52,7 +54,9 @@ SELF_REPORTED = {("sv_clauses", "supplier_local_spend_shift"), ("sv_clauses", "s
 PLACES = {"Bristol": 0.45, "South Gloucestershire": 0.22, "North Somerset": 0.17,
           "Bath and North East Somerset": 0.16}
 COLUMNS = ["period", "option", "measure", "unit", "gross", "net", "place", "evidence", "source", "contract",
-           "submitted"]
+           "submitted", "out_of"]
+#: Returns of successes out of another returned measure (binomial): the programme's job entries of its learners.
+OUT_OF = {("skills_employment", "programme_job_entries"): "learners_trained"}
 
 
 def _rows(rng: np.random.Generator):
@@ -81,7 +85,8 @@ def _rows(rng: np.random.Generator):
                 submitted = (due + dt.timedelta(days=75) if late else due - dt.timedelta(days=30)).isoformat()
                 base = dict(option=option, measure=measure, unit=unit, evidence=evidence, net="", place="",
                             source="supplier return" if evidence == "self-reported" else "programme records",
-                            contract="C-2291" if option == "sv_clauses" else "", submitted=submitted)
+                            contract="C-2291" if option == "sv_clauses" else "", submitted=submitted,
+                            out_of=OUT_OF.get((option, measure), ""))
                 if option == "home_retrofit" and year == 2026:
                     rows[year].append(dict(base, period=str(year), gross="", evidence="missing", source="",
                                            submitted=""))
