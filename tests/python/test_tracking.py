@@ -313,7 +313,7 @@ def test_binomial_returns_match_the_exact_posterior(tmp_path):
         load_returns(bad).resolve(sc)
 
 
-def test_update_west_of_england(prior):
+def test_update_west_of_england(prior, tmp_path):
     r = load_returns(*RETURNS)
     post = update(prior, r, alternatives=[WOE / "skills-first.yaml"], moves=4)
     again = update(prior, r, alternatives=[WOE / "skills-first.yaml"], moves=4)
@@ -334,6 +334,31 @@ def test_update_west_of_england(prior):
     assert ess(np.zeros(10)) == pytest.approx(10.0)
     with pytest.raises(ReturnsError, match="annual report"):
         post.posterior.report()
+    md = post.report(tmp_path / "annual.md")
+    for section in ("# Annual social value report 2026", "Headline indicators", "jobs for local people",
+                    "share of spend kept in the region", "Against the projection, 2026", "By lever and by contract",
+                    "C-2291", "By place, 2026", "Bristol", "What is working and what is not",
+                    "Below the projection's 10th percentile: ", "Trend across years", "Data quality",
+                    "Marked missing: home_retrofit homes_retrofitted 2026",
+                    "Absent (returned in another year, not in this one): anchor_estate estate_mwh_saved 2026",
+                    "Late (submitted more than 90 days after the period): active_travel new_active_travellers 2026 "
+                    "(75 days late); apprenticeships apprenticeship_starts 2026 (75 days late).",
+                    "The programme re-forecast, and the decision", "skills first"):
+        assert section in md, section
+    assert (tmp_path / "annual.md").read_text() == md
+
+
+def test_cli_track_from_a_results_file(prior, tmp_path, capsys):
+    from socval.cli import main
+
+    prior.save(tmp_path / "baseline.h5")
+    out = tmp_path / "annual.html"
+    assert main(["track", str(tmp_path / "baseline.h5"), *map(str, RETURNS), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "55 returns, 2025-2026" in printed and "resample-move SMC" in printed
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Annual social value report 2026" in html
+    assert main(["track", str(tmp_path / "baseline.h5"), str(tmp_path / "absent.csv")]) == 2
 
 
 def test_update_refuses_bad_options(prior):

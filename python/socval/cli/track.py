@@ -3,6 +3,7 @@ the update that learns from them, and the annual social value report (docs/guide
 
     socval track baseline.yaml returns-2025.csv returns-2026.xlsx --out annual.html
     socval track baseline.yaml returns/*.csv --alternative skills-first.yaml --out annual.md --pdf
+    socval track baseline.h5 returns-2025.csv --out annual.html      the saved results the decision was taken on
 
 Exit codes: 0 the report is written; 2 a scenario or returns file that does not read (socval.cli.app).
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..engine.results import load_results
 from ..engine.simulation import simulate
 from ..model.scenario import load_scenario
 from ..report.annual import annual_report
@@ -23,8 +25,12 @@ __all__ = ["register", "cmd_track"]
 def cmd_track(args: argparse.Namespace) -> int:
     """Simulate the scenario (the projection), read the returns, update, print a summary, write the report."""
     returns = load_returns(*args.returns)
-    scenario = load_scenario(args.scenario)
-    results = simulate(scenario, draws=args.draws, seed=args.seed)
+    if args.scenario.lower().endswith((".h5", ".hdf5")):  # the results the decision was taken on
+        results = load_results(args.scenario)
+        scenario = results.scenario()
+    else:
+        scenario = load_scenario(args.scenario)
+        results = simulate(scenario, draws=args.draws, seed=args.seed)
     post = update(results, returns, scenario=scenario, alternatives=args.alternative, threshold=args.threshold)
     a = post.against
     last = int(a["year"].max())
@@ -52,14 +58,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                           "scenario's projection (percentile, RAG), update the scenario's uncertain "
                                           "parameters by them (docs/model/tracking.md) and write the annual social "
                                           "value report.")
-    p.add_argument("scenario", metavar="SCENARIO", help="the scenario the returns report against (YAML)")
+    p.add_argument("scenario", metavar="SCENARIO",
+                   help="the scenario the returns report against (YAML, simulated with --draws and --seed), or the "
+                        "results file (.h5) of the simulation the decision was taken on")
     p.add_argument("returns", nargs="+", metavar="RETURNS", help="returns files (.csv, .xlsx)")
     p.add_argument("--out", help="the annual report: .html, .md or .pdf")
     p.add_argument("--pdf", action="store_true", help="also write the PDF beside an HTML report")
     p.add_argument("--alternative", action="append", default=[], metavar="SCENARIO",
                    help="another scenario to compare on the same draws (repeatable)")
-    p.add_argument("--draws", type=int, default=2000, help="draws of the projection (default 2000)")
-    p.add_argument("--seed", type=int, default=42, help="seed (default 42)")
+    p.add_argument("--draws", type=int, default=2000,
+                   help="draws of the projection of a scenario file (default 2000)")
+    p.add_argument("--seed", type=int, default=42, help="seed of the projection of a scenario file (default 42)")
     p.add_argument("--threshold", type=float, default=0.5,
                    help="resample-move when the ESS falls below this share of the draws (default 0.5)")
     p.set_defaults(func=cmd_track)

@@ -102,9 +102,11 @@ def _rows(rng: np.random.Generator):
                 if option == "skills_employment":
                     for place, share in PLACES.items():
                         rows[year].append(dict(base, period=str(year), gross=value(mu * share), place=place))
-                elif option == "bus_services":
+                elif option == "bus_services":  # quarterly, each return a month after its quarter
                     for q in range(1, 5):
-                        rows[year].append(dict(base, period=f"{year}-Q{q}", gross=value(mu / 4)))
+                        quarter_end = dt.date(year + (q == 4), (3 * q) % 12 + 1, 1) - dt.timedelta(days=1)
+                        rows[year].append(dict(base, period=f"{year}-Q{q}", gross=value(mu / 4),
+                                               submitted=(quarter_end + dt.timedelta(days=30)).isoformat()))
                 else:
                     g = value(mu)
                     net = round(g * 0.6) if (option == "sv_clauses" and measure == "contract_local_hires") else ""
