@@ -175,7 +175,8 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
         ["NPSV (whole programme)", _n(cell("npsv", "prior"), "GBP"), _n(cell("npsv", "posterior"), "GBP"),
          f"{_n(cell('npsv', 'posterior', 'p5'), 'GBP')} to {_n(cell('npsv', 'posterior', 'p95'), 'GBP')}"],
         ["PV benefits", _n(cell("pv_benefits", "prior"), "GBP"), _n(cell("pv_benefits", "posterior"), "GBP"),
-         f"{_n(cell('pv_benefits', 'posterior', 'p5'), 'GBP')} to {_n(cell('pv_benefits', 'posterior', 'p95'), 'GBP')}"],
+         f"{_n(cell('pv_benefits', 'posterior', 'p5'), 'GBP')} to "
+         f"{_n(cell('pv_benefits', 'posterior', 'p95'), 'GBP')}"],
         ["value per pound (BCR)", f"{cell('bcr', 'prior'):.2f}", f"{cell('bcr', 'posterior'):.2f}",
          f"{cell('bcr', 'posterior', 'p5'):.2f} to {cell('bcr', 'posterior', 'p95'):.2f}"],
     ]
@@ -186,10 +187,10 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
         f"({pb} prices, present values, UK perspective), re-forecast after learning from the returns "
         f"(docs/model/tracking.md): the years already delivered are represented by the yields the returns imply, "
         f"the remaining years by their posterior."],
-        tables=[headline_indicators(posterior, year), head, _Table(["social value", "projected (prior mean)", "now (posterior mean)",
-                              "posterior 90% interval"], money,
-                             note="Value per pound: PV benefits / PV of all costs (BCR) under the prior and the "
-                                  "posterior.")]))
+        tables=[headline_indicators(posterior, year), head,
+                _Table(["social value", "projected (prior mean)", "now (posterior mean)", "posterior 90% interval"],
+                       money, note="Value per pound: PV benefits / PV of all costs (BCR) under the prior and "
+                                   "the posterior.")]))
 
     # Against the projection: every (option, measure) of the year.
     rows = [[names.get(r.option, r.option), onames.get(r.measure, r.measure), _n(r.actual, r.unit),
@@ -246,7 +247,6 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
     piv = a.pivot_table(index=["option", "measure"], columns="year", values="actual", aggfunc="sum")
     rows = [[f"{o}: {m}"] + [_n(v, units[m]) if not np.isnan(v) else "-" for v in piv.loc[(o, m)]]
             for o, m in piv.index]
-    cum = posterior.cumulative if hasattr(posterior, "cumulative") else None
     sections.append(dict(id="trend", title="Trend across years", text=[], tables=[
         _Table(["option: measure"] + [str(c) for c in piv.columns], rows)]))
 
@@ -286,7 +286,7 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
         best0, best1 = c["prior_mean_npsv"].idxmax(), c["posterior_mean_npsv"].idxmax()
         text.append(f"The scenario tracked is {c.index[0]}. On the projection, {best0} had the highest mean NPSV of "
                     f"the scenarios compared on the same draws; after learning from the returns "
-                    + (f"it still has: the ranking holds." if holds else f"{best1} has: the ranking has changed."))
+                    + ("it still has: the ranking holds." if holds else f"{best1} has: the ranking has changed."))
         tables.append(_Table(["scenario", "mean NPSV (prior)", "mean NPSV (posterior)", "P(best) prior",
                               "P(best) posterior"],
                              [[i, _n(r.prior_mean_npsv, "GBP"), _n(r.posterior_mean_npsv, "GBP"),

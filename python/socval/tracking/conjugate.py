@@ -38,7 +38,8 @@ def normal_mean(prior_mean: float, prior_sd: float, y: Sequence[float], sd: Sequ
     return float(mean), float(np.sqrt(1.0 / prec))
 
 
-def beta_binomial(alpha: float, beta: float, successes: Sequence[float], trials: Sequence[float]) -> Tuple[float, float]:
+def beta_binomial(alpha: float, beta: float, successes: Sequence[float],
+                  trials: Sequence[float]) -> Tuple[float, float]:
     """Posterior Beta(alpha + sum y, beta + sum (n - y)) of a rate (BDA3 section 2.4)."""
     y, n = _arr(successes, "successes"), _arr(trials, "trials")
     if alpha <= 0 or beta <= 0 or np.any(y < 0) or np.any(y > n):
@@ -46,7 +47,8 @@ def beta_binomial(alpha: float, beta: float, successes: Sequence[float], trials:
     return float(alpha + y.sum()), float(beta + (n - y).sum())
 
 
-def poisson_gamma(shape: float, rate: float, counts: Sequence[float], exposure: Sequence[float] = (1.0,)) -> Tuple[float, float]:
+def poisson_gamma(shape: float, rate: float, counts: Sequence[float],
+                  exposure: Sequence[float] = (1.0,)) -> Tuple[float, float]:
     """Posterior Gamma(a + sum y, b + sum x) of a Poisson rate with exposures x_j (BDA3 section 2.6)."""
     y = _arr(counts, "counts")
     x = np.broadcast_to(_arr(exposure, "exposure"), y.shape)

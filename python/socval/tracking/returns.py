@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
@@ -41,7 +41,8 @@ EVIDENCE = ("verified", "self-reported", "estimated", "missing")
 #: Headline indicator names a return may use as its measure, resolved through the scenario's ``indicators:``
 #: section (socval.indicators.local_economy.declared_indicators): name in a return -> indicator key.
 MEASURE_ALIASES = {"jobs_for_local_people": "local_jobs", "local_jobs": "local_jobs",
-                   "apprenticeships": "apprenticeships", "local_spend": "round2", "spend_with_local_suppliers": "round2",
+                   "apprenticeships": "apprenticeships", "local_spend": "round2",
+                   "spend_with_local_suppliers": "round2",
                    "round1": "round1", "round2": "round2", "round3": "round3"}
 
 _PERIOD = re.compile(r"^(?P<year>\d{4})(?:-?Q(?P<q>[1-4]))?$", re.I)

@@ -31,11 +31,13 @@ from .. import _core
 from ..engine.results import Results
 from ..engine.simulation import core_scenario, scenario_library
 from ..model.scenario import Scenario, load_scenario
+from ..model.words import PILLARS
 from . import conjugate
 from .projection import Projection, against_projection, observations, prior_parameters
 from .returns import Returns, ReturnsError, normal_unit
 
-__all__ = ["update", "Posterior", "PosteriorResults", "EVIDENCE_CV", "AMOUNT_CV", "AMOUNT_UNITS", "loglikelihood", "ess",
+__all__ = ["update", "Posterior", "PosteriorResults", "EVIDENCE_CV", "AMOUNT_CV", "AMOUNT_UNITS", "loglikelihood",
+           "ess",
            "measurement_model", "systematic_resample", "posterior_results"]
 
 #: Coefficient of variation of the reporting error by evidence status (illustrative, docs/model/tracking.md).
@@ -297,8 +299,6 @@ def posterior_results(scenario: Any, P: np.ndarray, attrs: Mapping[str, Any], th
          "priority_value": (("priority", "draw"), np.vstack([run(f"priority:{p}") for p in prio]),
                             {"units": money}),
          "priority_pillar": (("priority",), np.asarray(pillars + ["unallocated"], dtype=str), {})}
-    from ..model.words import PILLARS
-
     coords = {"priority": (np.asarray(prio, dtype=str), {}), "pillar": (np.asarray(PILLARS, dtype=str), {})}
     a = dict(attrs)
     a["draws"] = int(P.shape[1])
@@ -519,7 +519,8 @@ def update(results: Results, returns: Returns, scenario: Any = None, alternative
     post = posterior_results(scenario, P1, attrs, threads)
     idx = _informed(scenario.core, projection, data)
     comparison = _comparison(scenario, alternatives, P1, idx, a, threads) if alternatives else None
-    return Posterior(prior=results, posterior=post, parameters=_param_table(scenario.core, idx, P0, P1, data, projection),
+    return Posterior(prior=results, posterior=post,
+                     parameters=_param_table(scenario.core, idx, P0, P1, data, projection),
                      stages=stages, method=method, threshold=float(threshold),
                      against=against_projection((scenario, P0), returns),
                      reforecast=_reforecast(projection, data, P0, P1), comparison=comparison, returns=returns,

@@ -11,8 +11,9 @@ What it does, so that a reader can check the tracking against a known truth:
   skills programme places fewer people in work than planned (0.6), retrofit is slow (0.7 of homes per pound),
   social value clauses deliver more local hires (1.5) and SME spend (1.3), bus trips are on plan (1.0).
 - Spend follows the central cost profile (business growth returns its spend, verified from the body's ledger, and
-  the part of it spent with local suppliers and staff, self-reported: the share of spend kept in the region). Counts are Poisson draws around truth x exposure; amounts are normal with
-  a 10 % coefficient of variation (the tracking's year-to-year variation).
+  the part of it spent with local suppliers and staff, self-reported: the share of spend kept in the region).
+  Counts are Poisson draws around truth x exposure; amounts are normal with a 10 % coefficient of variation (the
+  tracking's year-to-year variation).
 - The skills programme's job entries are returned out of its learners (column out_of: a binomial return, the
   job-entry rate learnt from them).
 - Self-reported figures carry a gamma reporting error with a 20 % coefficient of variation; the skills programme
