@@ -321,12 +321,14 @@ def _param_table(core: Any, idx: List[int], prior: np.ndarray, post: np.ndarray,
         ys, xs, linear = [], [], True
         for r, model, cv in zip(data.obs.to_dict("records"), data.models, data.cvs):
             deps = projection.parameters(r["option"], r["outcome"])
+            if r["base"]:  # a binomial return informs the parameters of its trials' measure too
+                deps = sorted(set(deps) | set(projection.parameters(r["option"], r["base"])))
             if i not in deps:
                 continue
             if deps != [i] or model != "count" or cv > 0:
                 linear = False
                 break
-            probe = np.repeat(np.array([[p.distribution.central()] for p in core.parameters]), 2, axis=1)
+            probe = np.repeat(np.array([[q.distribution.central()] for q in core.parameters]), 2, axis=1)
             probe[i] = [0.0, 1.0]
             g = projection.gross(r["option"], r["outcome"], r["t"], probe) * r["share"]
             ys.append(float(r["gross"]))
