@@ -608,3 +608,24 @@ def test_pdf_chart_text_is_legible_at_a4(written, woe):
     assert min(t.get_fontsize() for t in texts) >= 8
     shown = " ".join(t.get_text() for t in texts)
     assert "Skills and employment" in shown and "skills_employment" not in shown and "other options (" in shown
+
+
+def test_pdf_keeps_captions_with_what_they_caption(written, soup):
+    """No table caption is the last line of a page (its table on the next), and each figure's caption is on the
+    page of its chart (pdfimages -list gives the page of each image, in order)."""
+    folder, _ = written
+    pdf = str(folder / "annex.pdf")
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    captions = [c.get_text() for c in soup.find_all("caption")]
+    assert len(captions) >= 3
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip() and not line.strip().startswith("Page ")]
+        if lines and len(lines[-1]) > 12:
+            assert not any(lines[-1][:40] in c for c in captions), \
+                f"page {number} ends with a table caption: {lines[-1]!r}"
+    listing = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True, check=True).stdout
+    image_pages = [int(r.split()[0]) for r in listing.splitlines()[2:] if r.split()[2] == "image"]
+    caption_pages = [next(n for n, page in enumerate(pages, start=1) if re.search(rf"^\s*Figure {k}\. ", page, re.M))
+                     for k in range(1, len(image_pages) + 1)]
+    assert caption_pages == image_pages
