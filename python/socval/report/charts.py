@@ -65,7 +65,8 @@ def draw_charts(content: _Content) -> List[_Chart]:
                "bands over the draws.", _png(plots.fan(best, node="net"))),
         _Chart("sankey", "From options to priorities",
                f"How the present value{whose} flows from the funded options to the priorities they serve, at "
-               "central values (every parameter at its mean).", _png(plots.sankey(best, top=SANKEY_TOP, width=CHART_MAX_WIDTH_IN))),
+               "central values (every parameter at its mean); the smaller options are summed.",
+               _png(plots.sankey(best, top=SANKEY_TOP, width=CHART_MAX_WIDTH_IN))),
     ]
     if content.is_comparison:
         out.append(_Chart("p-better", "Probability that one scenario beats another",

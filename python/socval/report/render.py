@@ -43,9 +43,9 @@ def _environment(fmt: str):
     return env, Markup
 
 
-#: Characters after which a long token (a parameter id, a key path, a URL) may wrap: ids wrap at these, never
+#: Characters after which a long token (a parameter id, a key path, a URL, file:line) may wrap: at these, never
 #: inside a word (the CSS has no break-all).
-BREAK_AFTER = "._/>=,&?"
+BREAK_AFTER = "._/>=,&?:"
 _LONG_TOKEN = re.compile(r"(\S{16,})")
 _BREAK_POINT = re.compile(r"(?<=[%s])(?=\S)" % re.escape(BREAK_AFTER))
 
