@@ -19,6 +19,10 @@ def test_parameter_name_forms():
     assert (parameter_name("options.retrofit.costs[1].capital", names, {"retrofit": [0, 2]})
             == "Home retrofit: capital cost, year 2")
     assert parameter_name("somewhere.else", names) == "somewhere.else"
+    assert parameter_name("value:wellby", names) == "Value of a WELLBY (library)"
+    assert (parameter_name("value:hs_gp_appointment", names, unit_values={"hs_gp_appointment": "NHS cost of a GP "
+                           "appointment slot (GP, nurse or other)"}) == "NHS cost of a GP appointment slot (library unit value)")
+    assert parameter_name("value:other_thing", names) == "Unit value other thing (library unit value)"
 
 
 def test_every_parameter_of_the_baseline_has_a_name_without_ids():

@@ -89,3 +89,24 @@ def test_tornado_top(capsys):
     ranks = [line.split()[0] for line in lines if line[:1].isdigit()]
     assert ranks == ["1", "2", "3", "4", "5"]
     assert "more not shown" in out
+
+
+def test_checklist_table_wraps_to_100_columns():
+    """`socval check` prints findings within 100 columns: prose wrapped under its label, a long key on its own
+    line, ids never split."""
+    from socval.review.findings import Finding, Findings
+
+    key = "links.apprenticeship_starts->apprentice_qualifications.coefficient"
+    found = ("100% of PV benefits rests on 67 illustrative inputs; largest: "
+             "options.business_growth.outputs.businesses_supported.amount (GBP 16.4m), " * 3)
+    f = Finding("EV004", "warning", "scenarios/west-of-england/outcomes.yaml", 487, 18, key, found,
+                "Green Book 2022 Annex A5", "source the largest illustrative inputs first")
+    text = Findings([f], subject="x.yaml").table(width=100)
+    lines = text.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert f"         key:    {key}" in lines
+    assert text.count("options.business_growth.outputs.businesses_supported.amount") == 3
+    start = next(i for i, line in enumerate(lines) if line.startswith("         found:  "))
+    end = next(i for i, line in enumerate(lines) if line.startswith("         basis:  "))
+    assert " ".join(line[17:] for line in lines[start:end]) == " ".join(found.split())  # the words, in order
+    assert Findings([f]).table().splitlines()[1].endswith(key)  # no width: one line per field, as before

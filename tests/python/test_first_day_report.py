@@ -27,3 +27,26 @@ def test_chart_titles_name_the_method_once():
         "Tornado of NPSV, West of England - baseline"
     assert _titled("Sobol indices", "sobol of NPSV, B") == "Sobol indices of NPSV, B"
     assert _titled("Tornado", "my analysis") == "Tornado: my analysis"
+
+
+def test_pdf_table_caption_goes_with_its_table():
+    """With the report's stylesheet, a table whose caption would end a page starts on the next page with it
+    (WeasyPrint; without the rule the caption stays alone at the foot of the page for fillers of 242-252 mm)."""
+    import subprocess
+
+    import weasyprint
+
+    from socval.report.render import TEMPLATES
+
+    css = (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    rows = "".join(f"<tr><th>row {i}</th><td>{i}</td></tr>" for i in range(12))
+    for filler_mm in (242, 247, 252):  # the caption fits on page 1, its header row does not
+        html = (f"<html><head><style>{css}</style></head><body><div style='height:{filler_mm}mm'></div><table>"
+                f"<caption>The caption</caption><thead><tr><th>Header</th><th>x</th></tr></thead><tbody>{rows}"
+                "</tbody></table></body></html>")
+        text = subprocess.run(["pdftotext", "-", "-"], input=weasyprint.HTML(string=html).write_pdf(),
+                              capture_output=True, check=True).stdout.decode()
+        pages = text.split("\f")
+        caption = [i for i, p in enumerate(pages) if "The caption" in p]
+        header = [i for i, p in enumerate(pages) if "Header" in p]
+        assert caption == header[:1], (filler_mm, caption, header)

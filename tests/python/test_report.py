@@ -57,13 +57,14 @@ def written(woe, sensitivity, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def soup(written):
-    return BeautifulSoup(written[1].read_text(encoding="utf-8"), "html.parser")
+    # <wbr> (a line-break hint in long ids) is not text: without it, get_text(" ") keeps each id whole
+    return BeautifulSoup(written[1].read_text(encoding="utf-8").replace("<wbr>", ""), "html.parser")
 
 
 class _Nesting(HTMLParser):
     """Checks that every element is closed in order (void elements excepted)."""
 
-    VOID = {"meta", "img", "br", "hr", "col", "link", "input"}
+    VOID = {"meta", "img", "br", "hr", "col", "link", "input", "wbr"}
 
     def __init__(self):
         super().__init__()
@@ -456,3 +457,189 @@ def test_sensitivity_of_a_single_uncorrelated_scenario_gives_both_charts():
     assert [k.split(" of ")[0] for k in analyses] == ["tornado", "sobol"]
     html = report(res, sensitivity=analyses)
     assert 'id="chart-tornado-1"' in html and 'id="chart-sobol-2"' in html
+
+
+# ---- the report as a reader sees it: rendered by a real browser (Chromium) and printed (the PDF) -------------------
+
+#: Injected into a copy of the report: on load, measures every table, image and heading as Chromium rendered them
+#: and writes the measurements as JSON into the DOM, which `chromium --headless --dump-dom` prints.
+_PROBE = """
+window.addEventListener("load", function () {
+  var out = {tables: [], images: [], headings: []};
+  document.querySelectorAll("table").forEach(function (t) {
+    var box = t.parentElement, r = t.getBoundingClientRect(), b = box.getBoundingClientRect();
+    out.tables.push({caption: t.caption ? t.caption.textContent : "", first: t.querySelector("th").textContent,
+                     box_scroll: box.scrollWidth, box_client: box.clientWidth, right: r.right, box_right: b.right,
+                     table_scroll: t.scrollWidth, table_client: t.clientWidth});
+  });
+  document.querySelectorAll("img").forEach(function (im) {
+    var r = {alt: im.alt, complete: im.complete, w: im.naturalWidth, h: im.naturalHeight, shown: im.width,
+             variance: -1};
+    if (im.complete && im.naturalWidth > 0) {
+      var c = document.createElement("canvas");  // its pixels, scaled down: a blank image has no variance
+      c.width = Math.min(im.naturalWidth, 240);
+      c.height = Math.max(1, Math.round(im.naturalHeight * c.width / im.naturalWidth));
+      var g = c.getContext("2d");
+      g.drawImage(im, 0, 0, c.width, c.height);
+      var d = g.getImageData(0, 0, c.width, c.height).data, n = 0, s = 0, s2 = 0;
+      for (var k = 0; k < d.length; k += 4) {
+        var y = (d[k] + d[k + 1] + d[k + 2]) / 3 * d[k + 3] / 255; n++; s += y; s2 += y * y;
+      }
+      r.variance = s2 / n - (s / n) * (s / n);
+    }
+    out.images.push(r);
+  });
+  document.querySelectorAll("h1, h2, h3, h4").forEach(function (h) { out.headings.push(h.textContent); });
+  var pre = document.createElement("pre");
+  pre.id = "socval-rendered";
+  pre.textContent = JSON.stringify(out);
+  document.body.appendChild(pre);
+});
+"""
+
+
+@pytest.fixture(scope="module")
+def rendered(written, tmp_path_factory):
+    """The HTML report as headless Chromium (Debian's `chromium`, in the Makefile's PKGS) lays it out in a 1024 px
+    wide window: the probe's measurements."""
+    import json
+    import os
+
+    browser = shutil.which("chromium")
+    if browser is None:
+        pytest.skip("chromium is not installed (Debian package `chromium`, in the Makefile's PKGS: `make deps`)")
+    folder = tmp_path_factory.mktemp("rendered")
+    page = folder / "annex.html"
+    page.write_text(written[1].read_text(encoding="utf-8").replace("</body>", f"<script>{_PROBE}</script></body>"),
+                    encoding="utf-8")
+    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS="disabled:", HOME=str(folder))
+    run = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          "--disable-extensions", "--disable-background-networking", "--disable-dev-shm-usage",
+                          f"--user-data-dir={folder / 'profile'}", "--window-size=1024,900", "--dump-dom",
+                          page.as_uri()], capture_output=True, text=True, timeout=120, env=env)
+    found = re.search(r'<pre id="socval-rendered">(.*?)</pre>', run.stdout, flags=re.S)
+    assert found, f"chromium printed no measurements (exit {run.returncode}): {run.stderr[-2000:]}"
+    from html import unescape
+
+    return json.loads(unescape(found.group(1)))
+
+
+def test_rendered_tables_fit_their_container(rendered):
+    assert len(rendered["tables"]) >= 10
+    for t in rendered["tables"]:
+        what = t["caption"] or t["first"]
+        assert t["box_scroll"] <= t["box_client"], f"table {what!r} overflows its container: {t}"
+        assert t["right"] <= t["box_right"] + 0.5, f"table {what!r} sticks out of its container: {t}"
+        assert t["table_scroll"] <= t["table_client"] + 1, f"table {what!r} overflows itself: {t}"
+
+
+def test_rendered_images_are_loaded_and_not_blank(rendered):
+    assert [im["alt"] for im in rendered["images"]] == [
+        "Distribution of the net present social value", "Value by pillar", "Value by priority",
+        "Net benefits by year", "From options to priorities", "Probability that one scenario beats another",
+        "Tornado: NPSV of skills first", "Sobol indices: NPSV of skills first, 8 outcome parameters"]
+    for im in rendered["images"]:
+        assert im["complete"] and im["w"] > 0 and im["h"] > 0, f"image {im['alt']!r} did not load: {im}"
+        assert im["shown"] > 300, f"image {im['alt']!r} is drawn {im['shown']} px wide"
+        assert im["variance"] > 100, f"image {im['alt']!r} is blank (one colour): {im}"
+
+
+def test_rendered_headings_use_names_not_ids(rendered, woe_scenarios):
+    ids = set()
+    for sc in woe_scenarios.values():
+        core = sc.core
+        for item in list(core.options) + list(core.outcomes) + list(core.priorities):
+            if getattr(item, "name", "") and item.name != item.id:
+                ids.add(item.id)
+    assert len(ids) > 30
+    headings = rendered["headings"]
+    assert "Summary" in headings and "Assumptions" in headings
+    for h in headings:
+        raw = [i for i in ids if re.search(rf"(?<![\w.]){re.escape(i)}(?![\w])", h)]
+        assert not raw, f"heading {h!r} shows ids {raw} where the scenario gives names"
+
+
+#: Where a long token may wrap in the PDF (socval.report.render.BREAK_AFTER) and the dash of a hyphenated word.
+_BREAKS = "._/>=,&?:-"
+
+
+def _pieces(word):
+    """Every run of consecutive segments of ``word`` cut after a break character: the parts a wrap may show."""
+    cuts = [0] + [i + 1 for i, ch in enumerate(word[:-1]) if ch in _BREAKS] + [len(word)]
+    return {word[a:b] for i, a in enumerate(cuts) for b in cuts[i + 1:]}
+
+
+def test_pdf_breaks_no_word(written, soup):
+    """Each word of the PDF's text is a word of the HTML, or a piece of one cut after . _ / > = , & ? : or -: no
+    word is broken inside and no table is cut at the page's edge (the assumptions table once showed 'triangul ar'
+    and 'spend_roun d1'; the checklist findings ran off the page)."""
+    folder, _ = written
+    text = subprocess.run(["pdftotext", "-layout", str(folder / "annex.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout.replace("\u200b", "")
+    allowed = {"•", "Page", "of"}  # the list bullet and the page footer
+    for word in set(soup.get_text(" ").split()):
+        allowed |= _pieces(word) | {word.upper()}  # the kicker is upper case (CSS)
+    words = text.split()
+    assert len(words) > 5000 and "outcomes.programme_job_entries.deadweight" in words
+    assert sorted({w for w in words if w not in allowed and not w.isdigit()}) == []
+
+
+def test_pdf_chart_text_is_legible_at_a4(written, woe):
+    """Charts are drawn at most 8 in wide with text of 8 pt or more, and placed at <= 137 ppi in the PDF (pdfimages
+    -list), so that their text prints at >= 7 pt on A4 (the Sankey diagram's was about 4 pt)."""
+    from matplotlib.text import Text
+
+    from socval.plots import charts as plots
+    from socval.report.charts import CHART_DPI, CHART_MAX_WIDTH_IN, SANKEY_TOP
+
+    folder, _ = written
+    listing = subprocess.run(["pdfimages", "-list", str(folder / "annex.pdf")], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    images = [line.split() for line in listing if line.split()[2] == "image"]
+    assert len(images) == len(CHARTS)
+    for row in images:
+        width_px, ppi = int(row[3]), float(row[12])
+        assert width_px <= CHART_MAX_WIDTH_IN * CHART_DPI
+        assert 8 * CHART_DPI / ppi >= 7, f"chart {row} prints 8 pt text at {8 * CHART_DPI / ppi:.1f} pt"
+    fig = plots.sankey(woe.results[woe.names[STEMS.index("skills-first")]], top=SANKEY_TOP, width=CHART_MAX_WIDTH_IN)
+    texts = [t for t in fig.findobj(Text) if t.get_text().strip() and t.get_visible()]
+    assert min(t.get_fontsize() for t in texts) >= 8
+    shown = " ".join(t.get_text() for t in texts)
+    assert "Skills and employment" in shown and "skills_employment" not in shown and "other options (" in shown
+
+
+def test_pdf_keeps_captions_with_what_they_caption(written, soup):
+    """No table caption is the last line of a page (its table on the next), and each figure's caption is on the
+    page of its chart (pdfimages -list gives the page of each image, in order)."""
+    folder, _ = written
+    pdf = str(folder / "annex.pdf")
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")[:-1]
+    captions = [c.get_text() for c in soup.find_all("caption")]
+    assert len(captions) >= 3
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip() and not line.strip().startswith("Page ")]
+        if lines and len(lines[-1]) > 12:
+            assert not any(lines[-1][:40] in c for c in captions), \
+                f"page {number} ends with a table caption: {lines[-1]!r}"
+    listing = subprocess.run(["pdfimages", "-list", pdf], capture_output=True, text=True, check=True).stdout
+    image_pages = [int(r.split()[0]) for r in listing.splitlines()[2:] if r.split()[2] == "image"]
+    caption_pages = [next(n for n, page in enumerate(pages, start=1) if re.search(rf"^\s*Figure {k}\. ", page, re.M))
+                     for k in range(1, len(image_pages) + 1)]
+    assert caption_pages == image_pages
+
+
+def test_sensitivity_tables_and_summary_name_their_inputs(soup, woe_scenarios):
+    """The tornado and Sobol tables and the summary name inputs ("Value of a WELLBY (library)"), not by ids; the
+    assumptions table keeps the ids (its text says they are key paths)."""
+    from socval.model.labels import parameter_names
+
+    names = parameter_names(woe_scenarios["skills-first"])
+    tables = [t for t in soup.find_all("table") if t.caption and t.caption.get_text().startswith(("Tornado", "Sobol"))]
+    assert len(tables) == 2
+    for t in tables:
+        inputs = [tr.find(["th", "td"]).get_text() for tr in t.tbody.find_all("tr")]
+        assert inputs and set(inputs) <= set(names.values()), inputs
+    assert "Value of a WELLBY (library)" in {tr.find(["th", "td"]).get_text() for tr in tables[0].tbody("tr")}
+    assert "value:" not in soup.find("section", id="summary").get_text()
+    assert "value:wellby" in soup.find("section", id="assumptions").get_text()

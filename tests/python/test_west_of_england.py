@@ -315,7 +315,7 @@ V2_IDS = ("emp_wb_gbp_unemp_to_emp", "hw_wb_gbp_loneliness", "skl_wb_youth_ncs",
 
 
 def test_value_library_v2_entries():
-    assert socval.values.version() == "2.0.0"
+    assert socval.values.version() == "2.1.0"
     table = socval.values.unit_values()
     lib = socval.values.default_library()
     for i in V2_IDS:
@@ -348,10 +348,10 @@ def test_cli_values_lists_the_library(capsys):
 
     assert cli_values.main(["values"]) == 0
     out = capsys.readouterr().out
-    assert "value library 2.0.0" in out and "wellby" in out and "* emp_nhs_saving_into_work" in out
+    assert "value library 2.1.0" in out and "wellby" in out and "* emp_nhs_saving_into_work" in out
     assert cli_values.main(["values", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["version"] == "2.0.0" and set(V2_IDS) <= set(data["unit_values"])
+    assert data["version"] == "2.1.0" and set(V2_IDS) <= set(data["unit_values"])
     assert data["unit_values"]["emp_nhs_saving_into_work"]["illustrative"] is True
     assert data["tables"]["wellby"]["price_base_year"] == 2019
     assert cli_values.main(["values", "--id", "hw_wb_volunteering", "--json"]) == 0

@@ -37,7 +37,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         data["findings"] = [f.to_dict() for f in shown]
         print(json.dumps(data, indent=2))
     else:
-        table = Findings(shown, subject=found.subject).table()
+        table = Findings(shown, subject=found.subject).table(width=100)  # the terminal's 100 columns
         if args.trust:
             table = f"How far to trust these results: {found.verdict}\n" + table
         print(table)

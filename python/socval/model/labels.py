@@ -18,6 +18,9 @@ _OUTCOME = re.compile(r"^outcomes\.(?P<o>[^.]+)\.(?P<field>.+)$")
 _OPTION_OUTPUT = re.compile(r"^options\.(?P<o>[^.]+)\.outputs\.(?P<x>[^.]+)\.(?P<field>.+)$")
 _OPTION_COST = re.compile(r"^options\.(?P<o>[^.]+)\.costs\[(?P<i>\d+)\]\.(?P<kind>capital|revenue)$")
 _OPTION = re.compile(r"^options\.(?P<o>[^.]+)\.(?P<field>.+)$")
+_VALUE = re.compile(r"^value:(?P<id>.+)$")
+#: Names of the library's shared value parameters (``value:<table or unit value id>``).
+_LIBRARY_VALUES = {"wellby": "Value of a WELLBY", "carbon": "Value of carbon per tCO2e", "qaly": "Value of a QALY"}
 
 
 def _words(field: str) -> str:
@@ -25,9 +28,10 @@ def _words(field: str) -> str:
 
 
 def parameter_name(pid: str, names: Dict[str, str], cost_years: Dict[str, list] = None,
-                   links: Dict[str, tuple] = None) -> str:
-    """The name of one parameter id, given ``names`` (id of an outcome or option -> its name) and ``links`` (link
-    id -> (source id, target id), for links that have an id)."""
+                   links: Dict[str, tuple] = None, unit_values: Dict[str, str] = None) -> str:
+    """The name of one parameter id, given ``names`` (id of an outcome or option -> its name), ``links`` (link
+    id -> (source id, target id), for links that have an id) and ``unit_values`` (library unit value id -> its
+    description, for ``value:<id>``)."""
     def n(i: str) -> str:
         return names.get(i) or i.replace("_", " ").capitalize()
     m = _LINK.match(pid)
@@ -50,6 +54,12 @@ def parameter_name(pid: str, names: Dict[str, str], cost_years: Dict[str, list] 
     m = _OUTCOME.match(pid) or _OPTION.match(pid)
     if m:
         return f"{n(m.group(1))}: {_words(m['field'])}"
+    m = _VALUE.match(pid)
+    if m:
+        if m["id"] in _LIBRARY_VALUES:
+            return f"{_LIBRARY_VALUES[m['id']]} (library)"
+        described = (unit_values or {}).get(m["id"], "").split(" (")[0].strip()
+        return f"{described or 'Unit value ' + _words(m['id'])} (library unit value)"
     return pid
 
 
@@ -64,4 +74,12 @@ def parameter_names(scenario: Any) -> Dict[str, str]:
         if link.id:
             source_list = core.options if str(link.source_kind).endswith("option") else core.outcomes
             links[link.id] = (source_list[link.source].id, core.outcomes[link.target].id)
-    return {p.id: parameter_name(p.id, names, cost_years, links) for p in core.parameters}
+    unit_values = {}
+    wanted = [p.id[len("value:"):] for p in core.parameters if p.id.startswith("value:")]
+    if wanted:
+        from ..values import default_library
+
+        lib = default_library()
+        known = set(lib.unit_value_ids())
+        unit_values = {i: lib.unit_value_entry(i).description for i in wanted if i in known}
+    return {p.id: parameter_name(p.id, names, cost_years, links, unit_values) for p in core.parameters}

@@ -417,7 +417,27 @@ def _ribbon(ax, x0: float, x1: float, a: Tuple[float, float], b: Tuple[float, fl
     ax.add_patch(PathPatch(Path(verts, codes), facecolor=colour, edgecolor="none", alpha=0.45))
 
 
-def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False):
+#: Sankey node labels: font size (points), and the width kept for labels on each side of the flows (a share of the
+#: figure's width, at least SANKEY_LABEL_IN inches).
+SANKEY_FONT_PT = 9
+SANKEY_LABEL_IN = 2.1
+SANKEY_LABEL_SHARE = 0.24
+
+
+def _spread(ys: List[float], seps: List[float], lo: float, hi: float) -> List[float]:
+    """Label centres ``ys`` (top to bottom, descending) moved apart as little as needed so that consecutive
+    labels are at least the mean of their ``seps`` (heights) apart, kept within [lo, hi] where possible."""
+    out = list(ys)
+    for i in range(1, len(out)):  # downwards: each label below the one above it
+        out[i] = min(out[i], out[i - 1] - (seps[i - 1] + seps[i]) / 2)
+    if out and out[-1] - seps[-1] / 2 < lo:  # then upwards from the floor, not above the ceiling
+        out[-1] = lo + seps[-1] / 2
+        for i in range(len(out) - 2, -1, -1):
+            out[i] = min(max(out[i], out[i + 1] + (seps[i] + seps[i + 1]) / 2), hi - seps[i] / 2)
+    return out
+
+
+def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False, width: float = 11.0):
     """Alluvial (Sankey) diagram of the PV value flowing from options (through levers when ``levers``) to the
     priorities, at central values; ribbon widths are the value attributed (``Evaluation.attribution``), ribbons
     coloured by the priority's pillar.
@@ -435,11 +455,15 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
         Show the ``top`` options by value and sum the others into "other options (k)".
     levers
         Add a middle column with the levers (commissioning, anchor, employer).
+    width
+        Width of a new figure in inches (8 fits an A4 page with the labels at 8 pt or more when printed).
 
     Returns
     -------
     matplotlib.figure.Figure
     """
+    if isinstance(width, bool) or not isinstance(width, (int, float)) or not width >= 4:
+        raise DecisionError(f"sankey: width: expected a number of inches >= 4, found {width!r}")
     appraisal = _evaluation(source)
     names = _node_names(source)  # option and priority names (ids where the scenario is not at hand)
     flows = sankey_flows(appraisal, top=top)
@@ -466,9 +490,9 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
         stages = [[(o, p, v, colour[p]) for (o, p), v in s.items()]]
     total = float(pos["value"].sum())
     n_max = max(len(c) for c in columns) if columns else 1
-    fig, ax = new_figure(ax, (11, max(4.5, 0.32 * n_max + 1.8)))
+    fig, ax = new_figure(ax, (float(width), max(4.5, 0.36 * n_max + 1.8)))
     xs = np.linspace(0.0, 1.0, len(columns))
-    width = 0.018
+    bar = 0.018  # node width in axes units
     gap = min(0.03, 0.3 / max(n_max - 1, 1))
     scale = min((1 - gap * (len(c) - 1)) / total for c in columns) if total > 0 else 0.0
     # Node sizes: the larger of in- and outflow (equal in the middle column: flows are conserved through levers).
@@ -505,22 +529,35 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
             ends[(src, dst)][1] = (in_at[dst] - h, in_at[dst])
             in_at[dst] -= h
         for a, b, c in ends.values():
-            _ribbon(ax, xs[k] + width, xs[k + 1], a, b, c)
+            _ribbon(ax, xs[k] + bar, xs[k + 1], a, b, c)
     from matplotlib.patches import Rectangle
 
+    fig_w, fig_h = fig.get_size_inches()
+    line = 1.2 * SANKEY_FONT_PT / 72 / max(fig_h - 1.4, 1.0)  # a line of label text in axes units (title, legend off)
+    label_in = max(SANKEY_LABEL_IN, SANKEY_LABEL_SHARE * fig_w)
+    wrap = max(12, int(label_in * 72 / (0.55 * SANKEY_FONT_PT)) - 8)  # characters, leaving room for the value
     for k, col in enumerate(columns):
+        labels, ys, seps = [], [], []
         for n in col:
             lo, hi = spans[k][n]
             node_colour = colour.get(n, "#666666") if k == len(columns) - 1 else \
                 (LEVER_COLOURS.get(n, "#666666") if levers and k == 1 else "#666666")
-            ax.add_patch(Rectangle((xs[k], lo), width, hi - lo, facecolor=node_colour, edgecolor="none"))
+            ax.add_patch(Rectangle((xs[k], lo), bar, hi - lo, facecolor=node_colour, edgecolor="none"))
             value = (hi - lo) / scale / div if scale else 0.0
-            name = "\n".join(textwrap.wrap(names.get(n, n), 30, max_lines=2, placeholder="..."))
-            label = f"{safe_text(name)}  {value:,.2f}"
+            name = "\n".join(textwrap.wrap(names.get(n, n), wrap, max_lines=2, placeholder="..."))
+            labels.append(f"{safe_text(name)}  {value:,.2f}")
+            ys.append((lo + hi) / 2)
+            seps.append(line * (name.count("\n") + 1.5))
+        for label, y0, y in zip(labels, ys, _spread(ys, seps, 0.0, 1.0)):  # small nodes' labels moved apart
+            moved = abs(y - y0) > 0.25 * line
+            dx = 0.04 if moved else 0.008  # a moved label sits further out, a leader line to its node
+            if moved:
+                x_node, x_text = (xs[k], xs[k] - dx + 0.006) if k == 0 else (xs[k] + bar, xs[k] + bar + dx - 0.006)
+                ax.plot([x_node, x_text], [y0, y], color="#8a8a8a", linewidth=0.6)
             if k == 0:
-                ax.text(xs[k] - 0.008, (lo + hi) / 2, label, ha="right", va="center", fontsize=8)
+                ax.text(xs[k] - dx, y, label, ha="right", va="center", fontsize=SANKEY_FONT_PT)
             else:
-                ax.text(xs[k] + width + 0.008, (lo + hi) / 2, label, ha="left", va="center", fontsize=8,
+                ax.text(xs[k] + bar + dx, y, label, ha="left", va="center", fontsize=SANKEY_FONT_PT,
                         bbox=dict(facecolor="white", alpha=0.7, edgecolor="none", pad=0.5) if k < len(columns) - 1
                         else None)
     for p, c in PILLAR_COLOURS.items():
@@ -529,7 +566,8 @@ def sankey(source: Any, ax=None, top: Optional[int] = None, levers: bool = False
     if len(pos):
         ax.legend(frameon=False, fontsize="small", loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4,
                   title="pillar of the priority")
-    ax.set_xlim(-0.32, 1.3)
+    flow_in = max(fig_w - 2 * label_in - 0.3, 1.0)  # inches left for the flows between the label columns
+    ax.set_xlim(-label_in / flow_in, 1 + label_in / flow_in)
     ax.set_ylim(-0.02, 1.02)
     ax.axis("off")
     how = "options -> levers -> priorities" if levers else "options -> priorities"

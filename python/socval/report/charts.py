@@ -15,6 +15,10 @@ from ..plots import charts as plots
 
 #: Resolution of the PNG charts (dots per inch).
 CHART_DPI = 120
+#: Widest chart (inches): drawn with text of 8 pt or more, it prints at >= 7 pt on the A4 page's 180 mm.
+CHART_MAX_WIDTH_IN = 8.0
+#: Options drawn by name in the Sankey diagram; the others are summed into one "other options (k)".
+SANKEY_TOP = 8
 
 
 @dataclass
@@ -29,7 +33,11 @@ class _Chart:
 
 
 def _png(fig) -> bytes:
-    """A matplotlib Figure (socval.plots makes them without pyplot: nothing to close) as PNG bytes."""
+    """A matplotlib Figure (socval.plots makes them without pyplot: nothing to close) as PNG bytes, at most
+    :data:`CHART_MAX_WIDTH_IN` wide (a wider one is laid out again at that width, its text size kept)."""
+    w, h = fig.get_size_inches()
+    if w > CHART_MAX_WIDTH_IN:
+        fig.set_size_inches(CHART_MAX_WIDTH_IN, h * CHART_MAX_WIDTH_IN / w)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=CHART_DPI, metadata={"Software": None})
     return buf.getvalue()
@@ -57,7 +65,8 @@ def draw_charts(content: _Content) -> List[_Chart]:
                "bands over the draws.", _png(plots.fan(best, node="net"))),
         _Chart("sankey", "From options to priorities",
                f"How the present value{whose} flows from the funded options to the priorities they serve, at "
-               "central values (every parameter at its mean).", _png(plots.sankey(best))),
+               "central values (every parameter at its mean); the smaller options are summed.",
+               _png(plots.sankey(best, top=SANKEY_TOP, width=CHART_MAX_WIDTH_IN))),
     ]
     if content.is_comparison:
         out.append(_Chart("p-better", "Probability that one scenario beats another",

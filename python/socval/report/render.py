@@ -34,12 +34,34 @@ def _environment(fmt: str):
                                  undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                                  finalize=lambda v: isolate_bidi(v) if isinstance(v, str) and
                                  not isinstance(v, Markup) else v)
+        env.filters["breakable"] = breakable
         return env, Markup
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=False,
                              undefined=jinja2.StrictUndefined, keep_trailing_newline=True,
                              finalize=lambda v: v if isinstance(v, Markup) else md_escape(v))
     env.filters["fence"] = lambda s: Markup(_fence(str(s)))
     return env, Markup
+
+
+#: Characters after which a long token (a parameter id, a key path, a URL, file:line) may wrap: at these, never
+#: inside a word (the CSS has no break-all).
+BREAK_AFTER = "._/>=,&?:"
+_LONG_TOKEN = re.compile(r"(\S{16,})")
+_BREAK_POINT = re.compile(r"(?<=[%s])(?=\S)" % re.escape(BREAK_AFTER))
+
+
+def breakable(value: Any) -> Any:
+    """HTML of a table cell's text with a break opportunity (``<wbr>``) after each of :data:`BREAK_AFTER` in its
+    tokens of 16 characters or more, so that long ids wrap at sensible points; escaped (a Markup is left as is)."""
+    from markupsafe import Markup, escape
+
+    from .._util.safe_text import isolate_bidi
+
+    if isinstance(value, Markup):
+        return value
+    parts = _LONG_TOKEN.split(isolate_bidi(str(value)))  # odd indices: the long tokens
+    return Markup("").join(Markup("<wbr>").join(_BREAK_POINT.split(part)) if i % 2 else escape(part)
+                           for i, part in enumerate(parts))
 
 
 def md_escape(value: Any, table: bool = False) -> str:

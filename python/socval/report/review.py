@@ -68,7 +68,7 @@ def review_section(content: _Content, found: Optional[Findings]) -> Dict[str, An
     rows = [[f.rule, f.severity, f"{os.path.basename(f.file)}:{f.line}", f.key, f.found, f.action]
             for f in found if f.severity in SHOWN]
     findings = _Table(["rule", "severity", "where", "key", "found", "what to do"], rows, css="wide",
-                      row_headers=False)
+                      row_headers=False, widths=[8, 9, 13, 21, 28, 21])  # fixed: long keys wrap, never overflow
     switching = alternatives = None
     if trust is not None:
         sw = trust.switching
@@ -76,7 +76,8 @@ def review_section(content: _Content, found: Optional[Findings]) -> Dict[str, An
             ["comparison", "input", "evidence", "switching value", "range", "current", "where it falls"],
             [[r["pair"], r["parameter"], r["status"], _num(r["switching_value"]),
               f"{_num(r['low'])} to {_num(r['high'])}", _num(r["current"]), r["position"]] for _, r in sw.iterrows()],
-            numeric=[False, False, False, True, False, True, False], css="wide", row_headers=False)
+            numeric=[False, False, False, True, False, True, False], css="wide", row_headers=False,
+            widths=[16, 22, 10, 12, 14, 10, 16])
         alt = trust.alternatives
         alternatives = _Table(["structural alternative", "best scenario", "note"],
                               [[r["alternative"], r["best"] or "-", r.get("note") or ""] for _, r in alt.iterrows()],

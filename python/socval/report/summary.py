@@ -108,6 +108,11 @@ def _sensitivity_drivers(content: _Content) -> str:
 
 def _words(content: _Content, pid: str) -> str:
     """A parameter id in words for the summary ("the deadweight of Job entries ..."), or the id itself."""
+    if str(pid).startswith("value:"):  # a library value: "the value of a WELLBY (library)"
+        from .tables import input_names
+
+        name = input_names(content).get(str(pid), str(pid))
+        return name[0].lower() + name[1:] if name != str(pid) else name
     parts = str(pid).split(".")
     if len(parts) < 3:
         return str(pid)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..indicators import headline
+from ..model.labels import parameter_names
 from .content import _Content
 from .text import _num
 
@@ -125,25 +126,38 @@ def headline_frame(content: _Content) -> pd.DataFrame:
     return t.reset_index()
 
 
+def input_names(content: _Content) -> Dict[str, str]:
+    """parameter id -> its name (outcomes' and options' names, library values), over every scenario."""
+    names: Dict[str, str] = {}
+    for sc in content.scenarios.values():
+        for pid, name in parameter_names(sc).items():
+            names.setdefault(pid, name)
+    return names
+
+
 def sensitivity_tables(content: _Content) -> List[_Table]:
+    """The sensitivity analyses as tables, inputs by name (the assumptions table gives their ids)."""
     out = []
+    names = input_names(content) if content.sensitivity else {}
     for label, item in content.sensitivity:
         if isinstance(item, pd.DataFrame):
             t = item.head(15)
-            rows = [[str(r.input), _num(r.low), _num(r.high), _num(r.output_low), _num(r.output_high),
-                     _num(r.swing)] for r in t.itertuples()]
+            rows = [[names.get(str(r.input), str(r.input)), _num(r.low), _num(r.high), _num(r.output_low),
+                     _num(r.output_high), _num(r.swing)] for r in t.itertuples()]
             out.append(_Table(["input", "low (p10)", "high (p90)", "output at low", "output at high", "swing"],
                               rows, caption=f"Tornado: {label} (the {len(t)} largest swings)",
                               numeric=[False] + [True] * 5, css="long"))
         elif hasattr(item, "ST"):
             order = np.argsort(-np.asarray(item.ST, dtype=float))[:15]
-            rows = [[str(item.names[i]), f"{float(item.S1[i]):.3f} ± {float(item.S1_conf[i]):.3f}",
+            rows = [[names.get(str(item.names[i]), str(item.names[i])),
+                     f"{float(item.S1[i]):.3f} ± {float(item.S1_conf[i]):.3f}",
                      f"{float(item.ST[i]):.3f} ± {float(item.ST_conf[i]):.3f}"] for i in order]
             out.append(_Table(["input", "S1", "ST"], rows, caption=f"Sobol indices: {label}",
                               numeric=[False, True, True], css="long"))
         else:
             order = np.argsort(-np.asarray(item.mu_star, dtype=float))[:15]
-            rows = [[str(item.names[i]), _num(item.mu_star[i]), _num(item.mu[i]), _num(item.sigma[i])]
+            rows = [[names.get(str(item.names[i]), str(item.names[i])), _num(item.mu_star[i]), _num(item.mu[i]),
+                     _num(item.sigma[i])]
                     for i in order]
             out.append(_Table(["input", "mu*", "mu", "sigma"], rows, caption=f"Morris screening: {label}",
                               numeric=[False, True, True, True], css="long"))

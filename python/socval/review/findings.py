@@ -4,6 +4,7 @@ pandas DataFrame). Severities: ``error`` (the appraisal is wrong as it stands), 
 from __future__ import annotations
 
 import json
+import textwrap
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Iterator, List, Sequence
 
@@ -107,7 +108,8 @@ class Findings(Sequence[Finding]):
         return json.dumps({"subject": self.subject, "counts": self.counts(), "findings": self.to_list()}, **kwargs)
 
     def table(self, width: int = 0) -> str:
-        """A plain-text table: one block per finding (where, rule, severity; what; guidance; what to do)."""
+        """A plain-text table: one block per finding (where, rule, severity; what; guidance; what to do); with
+        ``width`` > 0, the text is wrapped to that many columns under its label (a long id is never split)."""
         if not self._items:
             return f"{self.subject + ': ' if self.subject else ''}no findings"
         c = self.counts()
@@ -115,10 +117,18 @@ class Findings(Sequence[Finding]):
                 f"({c['error']} errors, {c['warning']} warnings, {c['advice']} advice)")
         lines = [head]
         for f in self._items:
-            lines.append(f"{f.severity.upper():8} {f.rule:7} {f.where}  {f.key}")
-            lines.append(f"         found:  {f.found}")
-            lines.append(f"         basis:  {f.guidance}")
-            lines.append(f"         action: {f.action}")
+            head = f"{f.severity.upper():8} {f.rule:7} {f.where}  {f.key}"
+            if 0 < width < len(head):  # the key on a line of its own
+                head = f"{f.severity.upper():8} {f.rule:7} {f.where}\n         key:    {f.key}"
+            lines.append(head)
+            for label, text in (("found:  ", f.found), ("basis:  ", f.guidance), ("action: ", f.action)):
+                first = "         " + label
+                if width > len(first) + 20:
+                    lines.extend(textwrap.wrap(str(text), width, initial_indent=first,
+                                               subsequent_indent=" " * len(first), break_long_words=False,
+                                               break_on_hyphens=False) or [first.rstrip()])
+                else:
+                    lines.append(f"{first}{text}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:
