@@ -107,3 +107,22 @@ def test_without_overrides_there_is_no_place_perspective():
         simulate(scenario_from_dict(document(place=False)), draws=20, place=True, progress=False)
     skipped = simulate(scenario_from_dict(document()), draws=20, place=False, progress=False)
     assert "place_npsv" not in skipped.metrics()
+
+
+def test_decision_paper_labels_the_place_perspective_and_states_the_bcr(run):
+    """The report's summary, headline table and methodology (socval.report): the headline is UK, the place figures
+    are labelled, and the BCR's denominator is stated."""
+    from socval.report.content import _Content
+    from socval.report.methodology import methodology
+    from socval.report.summary import summary
+    from socval.report.tables import headline_table as report_table
+
+    content = _Content(run, None, None, None)
+    text = " ".join(summary(content))
+    assert "public sector cost in the denominator" in text and f"In the {LABEL}" in text
+    table = report_table(content)
+    labels = [row[0] for row in table.rows]
+    assert labels[:2] == ["NPSV (GBP m)", "BCR"] and PLACE_NPSV in labels and PLACE_BCR in labels
+    assert LABEL in table.note and "BCR on public sector cost" in table.note
+    method = " ".join(" ".join(p["paragraphs"]) for p in methodology(content)["parts"])
+    assert "headline NPSV and BCR are the UK perspective" in method and f"'{LABEL}'" in method
