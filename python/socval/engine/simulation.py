@@ -88,7 +88,7 @@ class _Progress:
 
 
 def _check_memory(core, draws: int, keep_outcomes: bool, keep_full: bool, keep_inputs: bool, track_levers: bool,
-                  keep_breakdowns: Optional[bool]) -> None:
+                  keep_breakdowns: Optional[bool], place_core: Any = None) -> None:
     """Refuse up front (SamplingError with the estimate) a run whose per-draw arrays cannot fit in memory."""
     from .memory import check_run_fits, run_bytes
 
@@ -96,6 +96,10 @@ def _check_memory(core, draws: int, keep_outcomes: bool, keep_full: bool, keep_i
     estimate = run_bytes(draws, len(core.priorities), len(core.outcomes), len(core.parameters),
                          int(core.meta.horizon), keep_outcomes=keep_outcomes, keep_full=keep_full,
                          keep_inputs=keep_inputs, track_levers=track_levers, keep_breakdowns=breakdowns)
+    if place_core is not None:  # the place perspective's run, kept beside the UK one (headline PVs only)
+        estimate += run_bytes(draws, len(place_core.priorities), len(place_core.outcomes), 0,
+                              int(place_core.meta.horizon), keep_outcomes=False, keep_full=False, keep_inputs=False,
+                              track_levers=False, keep_breakdowns=False)
     check_run_fits(estimate, f"simulate: {draws:,} draws", _core.SamplingError)
 
 
@@ -175,8 +179,6 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     n_outcomes = len(core.outcomes)
     if keep_outcomes is None:
         keep_outcomes = int(draws) * max(n_outcomes, 1) <= KEEP_OUTCOMES_LIMIT
-    _check_memory(core, int(draws), bool(keep_outcomes), bool(keep_full), bool(keep_inputs), bool(track_levers),
-                  keep_breakdowns)
     place_sc = None
     if place is None or place:
         from .perspectives import place_core
@@ -184,6 +186,8 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         if place and place_sc is None:
             raise _core.ScenarioError(f"simulate: place=True: expected outcomes with 'place' overrides in "
                                       f"{core.meta.name or 'the scenario'}, found none")
+    _check_memory(core, int(draws), bool(keep_outcomes), bool(keep_full), bool(keep_inputs), bool(track_levers),
+                  keep_breakdowns, place_sc)
     bar = None if progress is False else _Progress(bool(progress), core.meta.name or "simulate")
     try:
         raw = _core.simulation.simulate(
