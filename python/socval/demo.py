@@ -133,7 +133,7 @@ def plot_comparison(table: pd.DataFrame, path: Path) -> Path:
     bars(axes[0, 0], "NPSV (GBP m)", "NPSV, GBP m (90% interval), P(best NPSV)")
     axes[0, 0].set_xticks(x, [f"{n}\nP(best) {p:.2f}" for n, p in zip(names, table[("P(best NPSV)", "")])],
                           rotation=0, ha="center", fontsize=8)
-    bars(axes[0, 1], "BCR", "Benefit-cost ratio (90% interval)", "{:.2f}")
+    bars(axes[0, 1], "BCR", "Benefit-cost ratio on public sector cost (90% interval)", "{:.2f}")
     ax = axes[0, 2]
     bottom = np.zeros(len(x))
     for key, c in zip(("social value (GBP m)", "economic value (GBP m)", "environmental value (GBP m)"),

@@ -59,8 +59,8 @@ def test_carbon_is_counted_once_at_the_end_of_a_chain(tiny):
 def test_indicators_a_scenario_does_not_have_are_left_out(tiny):
     s, r = tiny
     ind = headline.indicators(r)
-    assert list(ind) == ["NPSV (GBP m)", "BCR", "SROI", "economic value (GBP m)", "environmental value (GBP m)",
-                         "tCO2e avoided"]
+    assert list(ind) == ["NPSV (GBP m)", "BCR", headline.BCR_ALL_COSTS, "SROI", "economic value (GBP m)",
+                         "environmental value (GBP m)", "tCO2e avoided"]
     table = headline.headline_table(r)
     labels = list(dict.fromkeys(table.columns.get_level_values(0)))
     for absent in ("jobs for local people", "local spend retained (GBP m)", "LM3", "social value (GBP m)",
@@ -80,8 +80,12 @@ def test_headline_numbers_recomputed_from_the_draws(woe):
         assert t.loc[n, ("NPSV (GBP m)", "mean")] == pytest.approx(x.mean(), rel=1e-12)
         assert t.loc[n, ("NPSV (GBP m)", "p5")] == pytest.approx(np.quantile(x, 0.05), rel=1e-12)
         assert t.loc[n, ("NPSV (GBP m)", "p95")] == pytest.approx(np.quantile(x, 0.95), rel=1e-12)
-        bcr = r.draws("pv_benefits") / r.draws("pv_costs")
+        # BCR on public sector cost (the headline): others' costs count against the benefits (DfT TAG A1.1)
+        others = r.draws("pv_others")
+        bcr = (r.draws("pv_benefits") - others) / (r.draws("pv_costs") - others)
         assert t.loc[n, ("BCR", "mean")] == pytest.approx(bcr.mean(), rel=1e-12)
+        all_costs = r.draws("pv_benefits") / r.draws("pv_costs")
+        assert t.loc[n, (headline.BCR_ALL_COSTS, "mean")] == pytest.approx(all_costs.mean(), rel=1e-12)
         # SROI (Social Value UK form): over all inputs, the body's before optimism bias and others'
         sroi = r.draws("pv_benefits") / (r.draws("pv_investment") + r.draws("pv_others"))
         assert t.loc[n, ("SROI", "p95")] == pytest.approx(np.quantile(sroi, 0.95), rel=1e-12)

@@ -1,5 +1,6 @@
 """Two perspectives from the same draws (issue 13, item 5; docs/model/appraisal.md, "Perspectives") and costs to
-others (the BCR's denominator: all costs to UK society; the SROI's inputs).
+others (the BCR's denominators: public sector cost for the headline, all costs to UK society for bcr_all_costs; the
+SROI's inputs).
 
 Known answers: net = gross x (1 - displacement) (HCA Additionality Guide 2014). An outcome displaced 90% at UK
 level and 30% within the region keeps 0.1 and 0.7 of its gross value: the place value is exactly 7 times the UK one
@@ -50,8 +51,10 @@ def test_uk_and_place_from_the_same_draws():
     # Costs are the same in both: the body's 50,000 in year 0 and the partners' 10,350 in year 1 (PV 10,000).
     np.testing.assert_allclose(uk.draws("pv_costs"), 60000, rtol=1e-12)
     np.testing.assert_allclose(uk.draws("pv_others"), 10000, rtol=1e-12)
-    # BCR: denominator all costs to UK society; SROI: all inputs (the body's before optimism bias + others')
-    np.testing.assert_allclose(uk.draws("bcr"), uk.draws("pv_benefits") / 60000, rtol=1e-12)
+    # BCR on all costs to UK society; the headline BCR on public sector cost, others' costs against the benefits;
+    # SROI: all inputs (the body's before optimism bias + others')
+    np.testing.assert_allclose(uk.draws("bcr_all_costs"), uk.draws("pv_benefits") / 60000, rtol=1e-12)
+    np.testing.assert_allclose(uk.draws("bcr"), (uk.draws("pv_benefits") - 10000) / 50000, rtol=1e-12)
     np.testing.assert_allclose(uk.draws("sroi"), uk.draws("pv_benefits") / 60000, rtol=1e-12)
 
 

@@ -123,8 +123,14 @@ def test_headline_table_has_the_expected_numbers(woe, soup):
         assert m == pytest.approx(x.mean(), abs=0.051)
         assert lo == pytest.approx(np.quantile(x, 0.05), abs=0.051)
         assert hi == pytest.approx(np.quantile(x, 0.95), abs=0.051)
-        bcr = r.draws("pv_benefits") / r.draws("pv_costs")
+        # the headline BCR on public sector cost (costs to others against the benefits), and on all costs
+        others = r.draws("pv_others")
+        bcr = (r.draws("pv_benefits") - others) / (r.draws("pv_costs") - others)
         assert _numbers(_cell(soup, "BCR", s))[0] == pytest.approx(bcr.mean(), abs=0.0051)
+        all_costs = r.draws("pv_benefits") / r.draws("pv_costs")
+        assert _numbers(_cell(soup, headline.BCR_ALL_COSTS, s))[0] == pytest.approx(all_costs.mean(), abs=0.0051)
+        place = r.draws("place_npsv") / 1e6
+        assert _numbers(_cell(soup, headline.PLACE_NPSV, s))[0] == pytest.approx(place.mean(), abs=0.051)
         jobs = r.draws("outcome.jobs_for_local_people")
         assert _numbers(_cell(soup, "jobs for local people", s))[0] == pytest.approx(jobs.mean(), abs=0.51)
         co2 = r.draws("outcome.co2e_avoided")

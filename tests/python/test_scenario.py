@@ -62,7 +62,9 @@ def test_evaluate_tables(complete):
     assert isinstance(a, Evaluation)
     h = a.headline
     assert h.npsv == pytest.approx(h.pv_benefits - h.pv_costs)
-    assert h.bcr == pytest.approx(h.pv_benefits / h.pv_costs)
+    # BCR on public sector cost (the headline; others' costs against the benefits) and on all costs
+    assert h.bcr == pytest.approx((h.pv_benefits - h.pv_others) / (h.pv_costs - h.pv_others))
+    assert h.bcr_all_costs == pytest.approx(h.pv_benefits / h.pv_costs)
     # SROI (Social Value UK form): PV benefits over all inputs, the body's before optimism bias and others'
     assert h.sroi == pytest.approx(h.pv_benefits / (h.pv_investment + h.pv_others))
     assert h.pv_others == pytest.approx(20000)  # complete.yaml: suppliers' premium of GBP 20,000 in year 0

@@ -246,8 +246,10 @@ def golden_record(res) -> dict:
         return float(res.draws(metric)[0])
 
     le = local_economy(res)
-    rec = {"headline": {m: one(m) for m in ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment",
-                                            "pv_others")},
+    rec = {"headline": {m: one(m) for m in ("npsv", "bcr", "bcr_all_costs", "sroi", "pv_benefits", "pv_costs",
+                                            "pv_investment", "pv_others")},
+           # the place perspective (the region), from the same (central) draw: issue 13, item 5
+           "place": {m: one(f"place_{m}") for m in ("npsv", "bcr", "pv_benefits", "pv_costs")},
            "pillar": {p: one(f"pillar.{p}") for p in ("social", "economic", "environmental", "unallocated")},
            "lever": {lv: one(f"lever.{lv}") for lv in ("commissioning", "anchor", "employer")},
            "priority": {p: one(f"priority.{p}") for p in res.priorities},

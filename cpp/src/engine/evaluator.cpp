@@ -1277,7 +1277,10 @@ void Evaluator::Impl::aggregate() {
     const double nan = std::numeric_limits<double>::quiet_NaN();
     for (int d = 0; d < m; ++d) {
         npsv[d] = pvb[d] - pvc[d];
-        bcr[d] = pvc[d] != 0.0 ? pvb[d] / pvc[d] : nan;
+        // BCR on public sector cost (the body's costs with optimism bias); costs to others are negative benefits
+        // (DfT TAG A1.1 convention), so NPSV = numerator - denominator still holds.
+        const double public_cost = pvc[d] - pvo[d];
+        bcr[d] = public_cost != 0.0 ? (pvb[d] - pvo[d]) / public_cost : nan;
         const double inputs = pvi[d] + pvo[d];  // SROI: value over every input, the body's and others'
         sroi[d] = inputs != 0.0 ? pvb[d] / inputs : nan;
     }

@@ -10,6 +10,20 @@ def quantile_label(q: float) -> str:
     return "p" + f"{100 * q:.6g}"
 
 
+#: How the place perspective (docs/model/appraisal.md, "Perspectives") is labelled wherever it appears, and the
+#: prefix of its metric names (``place_npsv``, ``place_bcr``, ...).
+PLACE_LABEL = "place perspective (the region)"
+PLACE_PREFIX = "place_"
+
+
+def metric_label(metric: str) -> str:
+    """A metric name for a person: a place-perspective metric says so (``place_npsv`` ->
+    ``npsv [place perspective (the region)]``); any other is unchanged."""
+    if metric.startswith(PLACE_PREFIX):
+        return f"{metric[len(PLACE_PREFIX):]} [{PLACE_LABEL}]"
+    return metric
+
+
 #: Outputs the engine evaluates for a design row, besides ``priority.<id>`` and ``pillar.<name>``.
 ENGINE_OUTPUTS = ("npsv", "bcr", "pv_benefits", "pv_costs")
 

@@ -21,7 +21,7 @@ __all__ = ["WIDTH", "money_scale", "money", "count", "ratio", "probability", "nu
 WIDTH = 100
 
 #: Metrics that are ratios (break-even at 1, printed to two decimals, ``P(>1)`` not ``P(>0)``).
-RATIO_METRICS = ("bcr", "sroi")
+RATIO_METRICS = ("bcr", "bcr_all_costs", "sroi", "place_bcr", "place_bcr_all_costs", "place_sroi")
 
 _SCALES = {"m": 1e6, "k": 1e3, "": 1.0}
 
@@ -235,19 +235,22 @@ def summary_text(table: pd.DataFrame, draws: Any, price_base_year: Optional[int]
     """A Results.summary() table for a person, in three tables: money (one scale, with the price base, P(>0)),
     ratios (BCR and SROI with P(>1), the chance the benefits exceed the costs, from ``draws(metric)``) and
     physical outcomes (counts; totals in GBP are undiscounted)."""
+    from .labels import metric_label
     stats = ["mean", "sd", "p5", "p50", "p95"]
     totals = table.index.str.startswith("outcome.")  # physical totals, GBP ones undiscounted
     is_money = table["unit"].map(is_money_unit).to_numpy(dtype=bool) & ~totals
     ratios = table.index.isin(RATIO_METRICS)
     parts = []
-    money_rows = table[is_money & ~ratios]
+    money_rows = table[is_money & ~ratios].rename(index=metric_label)
     if len(money_rows):
         parts.append(money_table("Money", money_rows[stats + ["P(>0)"]], stats, None, price_base_year))
     ratio_rows = table[ratios]
     if len(ratio_rows):
         ratio_rows = ratio_rows[stats].assign(**{"P(>1)": [float(np.mean(np.asarray(draws(m)) > 1))
                                                              for m in ratio_rows.index]})
-        parts.append("Ratios (P(>1): the chance benefits exceed costs)\n" +
+        ratio_rows = ratio_rows.rename(index=metric_label)
+        parts.append("Ratios (P(>1): the chance benefits exceed costs)\n"
+                     "(bcr on public sector cost, the headline; bcr_all_costs on all costs to UK society)\n" +
                      text_table(ratio_rows, {c: "ratio" for c in stats}))
     other = table[~is_money & ~ratios]
     if len(other):

@@ -181,6 +181,14 @@ class PairModel:
         for core, _, ids in self.sides:
             if pid in ids:
                 return core.parameters[ids.index(pid)].distribution
+        if pid.startswith("value:"):
+            from ..values import fixed_values
+            fixed = fixed_values(self.sides[0][1])
+            if pid in fixed.index:
+                row = fixed.loc[pid]
+                raise DecisionError(f"parameter {pid!r}: a fixed library value ({row['value']:,.0f} {row['unit']}, "
+                                    f"{row['price_base_year']} prices: {row['reason']}), the same in every draw; "
+                                    f"to test it, write a distribution on the outcome's value per_unit")
         known = sorted({i for _, _, ids in self.sides for i in ids})
         close = difflib.get_close_matches(pid, known, n=5, cutoff=0.5)
         hint = f"; close matches: {', '.join(close)}" if close else f"; the scenarios have {len(known)} parameters"

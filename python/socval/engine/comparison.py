@@ -18,14 +18,17 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .results import HEADLINE, Results
+from .results import HEADLINE, PLACE_HEADLINE, Results
+from .._util.labels import PLACE_LABEL
 from .simulation import core_scenario, scenario_library, simulate
 from .._util import html as _html
+from .._util.numbers import RATIO_METRICS
 
 __all__ = ["Comparison", "compare", "LOWER_IS_BETTER"]
 
 #: Metrics for which a lower value is better (every other metric: higher is better).
-LOWER_IS_BETTER = frozenset({"pv_costs", "pv_investment", "pv_others"})
+LOWER_IS_BETTER = frozenset({"pv_costs", "pv_investment", "pv_others", "place_pv_costs", "place_pv_investment",
+                             "place_pv_others"})
 _Z95 = 1.959963984540054  # standard normal 97.5% quantile (scipy.stats.norm.ppf(0.975))
 
 
@@ -69,13 +72,22 @@ class Comparison:
         _, g = _p_best_and_greater(self._matrix(metric))
         return pd.DataFrame(g, index=pd.Index(self.names, name="A"), columns=pd.Index(self.names, name="B"))
 
+    def has_place(self) -> bool:
+        """Whether every scenario carries the place perspective (``place_npsv``, ...: docs/model/appraisal.md)."""
+        return all("place_npsv" in self.results[n].metrics() for n in self.names)
+
     def scenarios(self) -> pd.DataFrame:
-        """Scenario x (mean of each metric, P(best) for each metric)."""
+        """Scenario x (mean of each metric, P(best) for each metric); when every scenario carries the place
+        perspective, its mean NPSV and P(best NPSV) too, labelled "[place perspective (the region)]"."""
         out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
         for m in self.metrics:
             out[f"mean {m}"] = [float(np.nanmean(self.results[n].draws(m))) for n in self.names]
         for m in self.metrics:
             out[f"P(best {m})"] = self.p_best(m).to_numpy()
+        if self.has_place() and "place_npsv" not in self.metrics:
+            out[f"mean npsv [{PLACE_LABEL}]"] = [float(np.nanmean(self.results[n].draws("place_npsv")))
+                                                 for n in self.names]
+            out[f"P(best npsv) [{PLACE_LABEL}]"] = self.p_best("place_npsv").to_numpy()
         return out
 
     def summary(self) -> pd.DataFrame:
@@ -166,7 +178,7 @@ class Comparison:
             for col, v in r.items():
                 metric = str(col).split(" ", 1)[1].rstrip(")")
                 cells.append(_html.prob(v) if str(col).startswith("P(best") else
-                             _html.ratio(v) if metric in ("bcr", "sroi") else _html.money(v))
+                             _html.ratio(v) if metric.split(" ")[0] in RATIO_METRICS else _html.money(v))
             rows.append(cells)
         first = self.results[self.names[0]] if self.names else None
         a = first.attrs if first is not None else {}
@@ -213,7 +225,8 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
     draws, seed, sampler, threads, progress
         As in :func:`socval.simulate`; the same for every scenario (that is what pairs the draws).
     metrics
-        Headline metrics to compare (``npsv``, ``bcr``, ``sroi``, ``pv_benefits``, ``pv_costs``, ...).
+        Headline metrics to compare (``npsv``, ``bcr``, ``bcr_all_costs``, ``sroi``, ``pv_benefits``, ``pv_costs``,
+        ...; ``place_npsv``, ... for the place perspective, when the scenarios declare it).
     names
         A name per scenario; default their metadata names (made unique).
     **simulate_kwargs
@@ -232,9 +245,9 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
     if len(scenarios) < 2:
         raise _core.DecisionError(f"compare: expected at least 2 scenarios, found {len(scenarios)}")
     for m in metrics:
-        if m not in HEADLINE:
-            raise _core.DecisionError(f"compare: metrics: expected headline metrics ({', '.join(HEADLINE)}), "
-                                      f"found {m!r}")
+        if m not in HEADLINE + PLACE_HEADLINE:
+            raise _core.DecisionError(f"compare: metrics: expected headline metrics ({', '.join(HEADLINE)}, or "
+                                      f"place_<metric> for the place perspective), found {m!r}")
     cores = [core_scenario(s) for s in scenarios]
     if names is None:
         names = unique_names([_name(s, c) for s, c in zip(scenarios, cores)])
@@ -247,4 +260,8 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
     for s, c, n in zip(scenarios, cores, names):
         results[n] = simulate(c, draws=draws, seed=seed, threads=threads, sampler=sampler, progress=progress,
                               library=scenario_library(s), **simulate_kwargs)
+    missing = [m for m in metrics if m in PLACE_HEADLINE for n in names if m not in results[n].metrics()]
+    if missing:
+        raise _core.DecisionError(f"compare: metrics: {missing[0]!r} needs the place perspective in every scenario "
+                                  f"(outcomes with 'place' overrides), found scenarios without it")
     return Comparison(names=names, results=results, metrics=tuple(metrics))

@@ -43,11 +43,15 @@ class Evaluation:
 
     @property
     def headline(self) -> pd.Series:
-        """PV costs (with optimism bias), PV investment (before it), PV benefits, NPSV, BCR and SROI ratio."""
+        """PV costs (with optimism bias; costs to others included), PV investment (before it), PV costs to others,
+        PV benefits, NPSV, BCR on public sector cost (the headline: (PV benefits - PV others) / (PV costs - PV
+        others)), BCR on all costs (PV benefits / PV costs) and SROI ratio."""
         r = self._r
+        all_costs = r.pv_benefits / r.pv_costs if r.pv_costs != 0 else float("nan")
         return pd.Series({"pv_costs": r.pv_costs, "pv_investment": r.pv_investment, "pv_others": r.pv_others,
                           "pv_benefits": r.pv_benefits,
-                          "npsv": r.npsv, "bcr": r.bcr, "sroi": r.sroi}, name=r.scenario)
+                          "npsv": r.npsv, "bcr": r.bcr, "bcr_all_costs": all_costs, "sroi": r.sroi},
+                         name=r.scenario)
 
     @property
     def npsv(self) -> float:
@@ -176,7 +180,7 @@ class Evaluation:
                  f"costs to others {gbp(h.pv_others)})",
                  f"  PV benefits   {gbp(h.pv_benefits):>12}",
                  f"  NPSV          {gbp(h.npsv):>12}",
-                 f"  BCR           {ratio(h.bcr):>12}",
+                 f"  BCR           {ratio(h.bcr):>12}   (public sector cost; on all costs {ratio(h.bcr_all_costs)})",
                  f"  SROI ratio    {ratio(h.sroi):>12}",
                  "  by pillar:   " + ", ".join(f"{k} {gbp(v)}" for k, v in self.by_pillar["value"].items()),
                  "  by lever:    " + ", ".join(f"{k} {gbp(v)}" for k, v in self.by_lever["value"].items())]

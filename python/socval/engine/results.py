@@ -3,7 +3,9 @@
 A :class:`Results` holds named arrays with named dimensions (the same layout as its HDF5 file and its
 ``xarray.Dataset``; see ``docs/model/simulation.md``, "Variables of a results file"):
 
-- per draw: ``npsv``, ``bcr``, ``sroi``, ``pv_benefits``, ``pv_costs``, ``pv_investment`` over ``draw``;
+- per draw: ``npsv``, ``bcr``, ``bcr_all_costs``, ``sroi``, ``pv_benefits``, ``pv_costs``, ``pv_investment``,
+  ``pv_others`` over ``draw`` (UK perspective, the headline); ``place_<metric>`` the same metrics in the place
+  perspective (the region), from the same draws, when the scenario declares ``place`` overrides;
   ``priority_value`` (priority x draw), ``pillar_value``, ``lever_value``; ``beneficiary_value`` and
   ``lever_cost`` up to 250,000 draws (beyond, streaming ``beneficiary_value_*`` / ``lever_cost_*`` like the
   outcomes'); ``outcome_total`` and ``outcome_pv`` (outcome x draw) when kept;
@@ -26,18 +28,22 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from .._util.labels import quantile_label
-from .._util.numbers import summary_text
+from .._util.labels import PLACE_LABEL, PLACE_PREFIX, metric_label, quantile_label
+from .._util.numbers import RATIO_METRICS, summary_text
 from ..io import results_file
 from ..model.words import BENEFICIARIES, LEVERS, PILLARS
 from .._core import ResultsFileError
 from .._util import html as _html
 from ..model.scenario import scenario_from_yaml
 
-__all__ = ["Results", "load_results", "HEADLINE"]
+__all__ = ["Results", "load_results", "HEADLINE", "PLACE_HEADLINE", "PLACE_LABEL", "PLACE_PREFIX"]
 
-#: Headline metrics, in the order summary() lists them.
-HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment", "pv_others")
+#: Headline metrics (UK perspective), in the order summary() lists them. ``bcr`` is the headline BCR, on public sector
+#: cost; ``bcr_all_costs`` the BCR on all costs to UK society (docs/model/appraisal.md, "Headline metrics").
+HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "bcr_all_costs", "sroi", "pv_benefits", "pv_costs", "pv_investment",
+                             "pv_others")
+#: The place perspective's metric names: ``place_<headline metric>`` (docs/model/appraisal.md, "Perspectives").
+PLACE_HEADLINE: Tuple[str, ...] = tuple(PLACE_PREFIX + m for m in HEADLINE)
 #: The sampler a results file names -> its command-line flag.
 SAMPLER_FLAGS: Dict[str, str] = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
 #: Per-draw tables: variable -> (dimension of its rows, metric prefix).
@@ -53,8 +59,10 @@ _TABLES: Dict[str, Tuple[str, str]] = {
 _STATS = ("mean", "sd", "min", "max")
 _LONG_NAMES = {
     "npsv": "net present social value (PV benefits - PV costs)",
-    "bcr": "benefit-cost ratio (PV benefits / PV of all costs to UK society: the body's with optimism bias and "
-           "costs to others)",
+    "bcr": "benefit-cost ratio on public sector cost, the headline BCR ((PV benefits - PV costs to others) / PV of "
+           "the body's costs with optimism bias: costs borne by others count as negative benefits)",
+    "bcr_all_costs": "benefit-cost ratio on all costs (PV benefits / PV of all costs to UK society: the body's with "
+                     "optimism bias and costs to others)",
     "sroi": "SROI ratio, Social Value UK form (PV of net value / PV of all inputs: the body's investment before "
             "optimism bias and the inputs of others)",
     "pv_benefits": "present value of benefits",
@@ -115,9 +123,14 @@ class Results:
     # ---- variables, stored or derived ----------------------------------------------------------------------------
 
     def _derivable(self, name: str) -> bool:
+        base = name[len(PLACE_PREFIX):] if name.startswith(PLACE_PREFIX) else name
+        pre = name[:len(name) - len(base)]
         need = {"npsv": ("pv_benefits", "pv_costs"), "bcr": ("pv_benefits", "pv_costs"),
+                "bcr_all_costs": ("pv_benefits", "pv_costs"),
                 "sroi": ("pv_benefits", "pv_investment"), "pillar_value": ("priority_value", "priority_pillar")}
-        return name in need and all(n in self._vars for n in need[name])
+        if pre and base == "pillar_value":
+            return False
+        return base in need and all(pre + n in self._vars for n in need[base])
 
     def _has(self, name: str) -> bool:
         return name in self._vars or self._derivable(name)
@@ -130,18 +143,25 @@ class Results:
             return self._vars[name]
         if not self._derivable(name):
             raise KeyError(name)
-        pvb = self._vars["pv_benefits"]
+        base = name[len(PLACE_PREFIX):] if name.startswith(PLACE_PREFIX) else name
+        pre = name[:len(name) - len(base)]
+        long_name = _LONG_NAMES[base] + (f" ({PLACE_LABEL})" if pre else "")
+        pvb = self._vars[pre + "pv_benefits"]
+        pvo = self._vars[pre + "pv_others"][1] if pre + "pv_others" in self._vars else None
         money_units = pvb[2].get("units", "")
-        if name == "npsv":
-            npsv = pvb[1] - self._vars["pv_costs"][1]
-            return ("draw",), npsv, {"units": money_units, "long_name": _LONG_NAMES[name]}
-        if name in ("bcr", "sroi"):
-            den = self._vars["pv_costs" if name == "bcr" else "pv_investment"][1]
-            if name == "sroi" and "pv_others" in self._vars:  # all inputs, as the engine adds them
-                den = den + self._vars["pv_others"][1]
+        if base == "npsv":
+            npsv = pvb[1] - self._vars[pre + "pv_costs"][1]
+            return ("draw",), npsv, {"units": money_units, "long_name": long_name}
+        if base in ("bcr", "bcr_all_costs", "sroi"):
+            num = pvb[1]
+            den = self._vars[pre + ("pv_investment" if base == "sroi" else "pv_costs")][1]
+            if pvo is not None and base == "sroi":  # all inputs, as the engine adds them
+                den = den + pvo
+            elif pvo is not None and base == "bcr":  # public sector cost; others' costs are negative benefits
+                num, den = num - pvo, den - pvo
             with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = np.where(den != 0.0, pvb[1] / den, np.nan)
-            return ("draw",), ratio, {"units": "1", "long_name": _LONG_NAMES[name]}
+                ratio = np.where(den != 0.0, num / den, np.nan)
+            return ("draw",), ratio, {"units": "1", "long_name": long_name}
         prio = self._vars["priority_value"][1]
         pillar_of = [str(p) for p in self._vars["priority_pillar"][1]]
         out = np.zeros((len(PILLARS), prio.shape[1]))
@@ -152,7 +172,7 @@ class Results:
     def _all_vars(self) -> Variables:
         """Every variable, derived ones included (in the stored order, derived headline metrics first)."""
         out: Variables = {}
-        for name in HEADLINE + ("priority_value", "pillar_value"):
+        for name in HEADLINE + PLACE_HEADLINE + ("priority_value", "pillar_value"):
             if self._has(name):
                 out[name] = self._var(name)
         for name, v in self._vars.items():
@@ -175,6 +195,8 @@ class Results:
         for name in HEADLINE:
             if raw.get(name) is not None:  # npsv, bcr, sroi: None when derived on demand (keep_derived=False)
                 put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi") else pv)
+        for name, data in (raw.get("place") or {}).items():  # the place perspective's PVs, from the same draws
+            put(PLACE_PREFIX + name, ("draw",), data, pv, f"{_LONG_NAMES[name]} ({PLACE_LABEL})")
         for name, (dim, _) in _TABLES.items():
             rows = raw[name]
             if rows is None:
@@ -281,7 +303,7 @@ class Results:
 
     def metrics(self) -> List[str]:
         """Every metric name :meth:`draws` accepts (those kept draw by draw)."""
-        names = [m for m in HEADLINE if self._has(m)]
+        names = [m for m in HEADLINE + PLACE_HEADLINE if self._has(m)]
         for table, (dim, prefix) in _TABLES.items():
             if self._has(table):
                 names += [f"{prefix}.{label}" for label in self._coord(dim)]
@@ -289,7 +311,7 @@ class Results:
 
     def _resolve(self, metric: str) -> Tuple[str, int]:
         """metric -> (variable, row or -1)."""
-        if metric in HEADLINE and self._has(metric):
+        if metric in HEADLINE + PLACE_HEADLINE and self._has(metric):
             return metric, -1
         prefix, _, label = metric.partition(".")
         for table, (dim, pre) in _TABLES.items():
@@ -354,7 +376,10 @@ class Results:
         rows: Dict[str, Dict[str, Any]] = {}
         for m in self.metrics():
             name, _ = self._resolve(m)
-            rows[m] = {"unit": self._var(name)[2].get("units", ""), **_stats(self.draws(m))}
+            unit = self._var(name)[2].get("units", "")
+            if m in PLACE_HEADLINE:  # labelled wherever it appears
+                unit = f"{unit}; {PLACE_LABEL}"
+            rows[m] = {"unit": unit, **_stats(self.draws(m))}
         for table in ("outcome_total", "outcome_pv", "beneficiary_value", "lever_cost"):
             if table in self._vars or f"{table}_mean" not in self._vars:
                 continue
@@ -568,10 +593,11 @@ class Results:
         a = self.attrs
         table = self.summary()
         rows = []
-        for m in [m for m in self.metrics() if m in HEADLINE or m.startswith("pillar.")]:
+        for m in [m for m in self.metrics() if m in HEADLINE + PLACE_HEADLINE or m.startswith("pillar.")]:
             r = table.loc[m]
-            fmt = _html.ratio if m in ("bcr", "sroi") else _html.money
-            rows.append([m, "ratio" if m in ("bcr", "sroi") else "GBP", fmt(r["mean"]), fmt(r["sd"]), fmt(r["p5"]),
+            is_ratio = m in RATIO_METRICS
+            fmt = _html.ratio if is_ratio else _html.money
+            rows.append([metric_label(m), "ratio" if is_ratio else "GBP", fmt(r["mean"]), fmt(r["sd"]), fmt(r["p5"]),
                          fmt(r["p50"]), fmt(r["p95"]), _html.prob(r["P(>0)"])])
         lines = [f"{self.n_draws:,} draws, seed {a.get('seed')}, sampler {a.get('sampler')}",
                  f"GBP in {a.get('price_base_year')} prices, present values "
@@ -619,4 +645,9 @@ def load_results(path: Union[str, "os.PathLike[str]"]) -> Results:
     a = dict(attrs)
     if "format_version" in a:
         a["format_version"] = tuple(int(x) for x in np.asarray(a["format_version"]).ravel())
+        if a["format_version"] < (1, 2) and "bcr" in v and "bcr_all_costs" not in v:
+            # Before 1.2 the stored BCR was on all costs: kept as bcr_all_costs, and bcr (on public sector cost)
+            # is derived from the stored PVs (docs/formats/results.md, "Versioning").
+            dims, data, at = v.pop("bcr")
+            v["bcr_all_costs"] = (dims, data, {**at, "long_name": _LONG_NAMES["bcr_all_costs"]})
     return Results(v, c, a)

@@ -88,7 +88,7 @@ class _Progress:
 
 
 def _check_memory(core, draws: int, keep_outcomes: bool, keep_full: bool, keep_inputs: bool, track_levers: bool,
-                  keep_breakdowns: Optional[bool]) -> None:
+                  keep_breakdowns: Optional[bool], place_core: Any = None) -> None:
     """Refuse up front (SamplingError with the estimate) a run whose per-draw arrays cannot fit in memory."""
     from .memory import check_run_fits, run_bytes
 
@@ -96,6 +96,10 @@ def _check_memory(core, draws: int, keep_outcomes: bool, keep_full: bool, keep_i
     estimate = run_bytes(draws, len(core.priorities), len(core.outcomes), len(core.parameters),
                          int(core.meta.horizon), keep_outcomes=keep_outcomes, keep_full=keep_full,
                          keep_inputs=keep_inputs, track_levers=track_levers, keep_breakdowns=breakdowns)
+    if place_core is not None:  # the place perspective's run, kept beside the UK one (headline PVs only)
+        estimate += run_bytes(draws, len(place_core.priorities), len(place_core.outcomes), 0,
+                              int(place_core.meta.horizon), keep_outcomes=False, keep_full=False, keep_inputs=False,
+                              track_levers=False, keep_breakdowns=False)
     check_run_fits(estimate, f"simulate: {draws:,} draws", _core.SamplingError)
 
 
@@ -104,7 +108,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
              keep_outcomes: Optional[bool] = None, keep_inputs: bool = False, year_values: bool = False,
              track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
              quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None,
-             values: Optional[str] = None) -> Results:
+             values: Optional[str] = None, place: Optional[bool] = None) -> Results:
     """Monte Carlo simulation of a scenario.
 
     Parameters
@@ -145,6 +149,11 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         ``value:<id>`` drawn in every draw), or ``"central"`` / ``"low"`` / ``"high"`` (fixed at that case);
         None = the scenario's ``metadata.values`` (default ``"sampled"``). Values pinned by their own ``case`` stay
         pinned (docs/model/appraisal.md).
+    place
+        Also simulate the place perspective (the region) on the same draws and keep its PVs as ``place_npsv``,
+        ``place_bcr``, ``place_bcr_all_costs``, ``place_sroi``, ``place_pv_benefits``, ... (docs/model/appraisal.md,
+        "Perspectives"). None = when the scenario declares ``place`` overrides; True with none declared is an
+        error. The headline metrics stay the UK perspective.
 
     Returns
     -------
@@ -170,8 +179,15 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     n_outcomes = len(core.outcomes)
     if keep_outcomes is None:
         keep_outcomes = int(draws) * max(n_outcomes, 1) <= KEEP_OUTCOMES_LIMIT
+    place_sc = None
+    if place is None or place:
+        from .perspectives import place_core
+        place_sc = place_core(core, lib)
+        if place and place_sc is None:
+            raise _core.ScenarioError(f"simulate: place=True: expected outcomes with 'place' overrides in "
+                                      f"{core.meta.name or 'the scenario'}, found none")
     _check_memory(core, int(draws), bool(keep_outcomes), bool(keep_full), bool(keep_inputs), bool(track_levers),
-                  keep_breakdowns)
+                  keep_breakdowns, place_sc)
     bar = None if progress is False else _Progress(bool(progress), core.meta.name or "simulate")
     try:
         raw = _core.simulation.simulate(
@@ -180,6 +196,12 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
             track_levers=bool(track_levers), year_values=bool(year_values), keep_derived=False,
             quantiles=[float(q) for q in quantiles], keep_breakdowns=keep_breakdowns,
             progress=bar)
+        if place_sc is not None:  # the same seed, sampler and draws: every shared parameter has the same draws
+            other = _core.simulation.simulate(
+                place_sc, lib, int(draws), seed=int(seed), sampler=sampler, threads=int(threads or 0),
+                keep_outcomes=False, keep_full=False, keep_inputs=False, track_levers=False, year_values=False,
+                keep_derived=False, quantiles=[float(q) for q in quantiles], keep_breakdowns=False, progress=None)
+            raw["place"] = {m: other[m] for m in ("pv_benefits", "pv_costs", "pv_investment", "pv_others")}
     finally:
         if bar is not None:
             bar.close()
@@ -193,4 +215,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         "horizon": int(core.meta.horizon),
         "discount_schedule": core.meta.schedule,
     }
+    if place_sc is not None:
+        attrs["perspectives"] = ("headline metrics: UK perspective (Green Book default); place_* metrics: place "
+                                 "perspective (the region), simulated on the same seed, sampler and draws")
     return Results._from_core(raw, attrs)

@@ -1,6 +1,7 @@
 """Headline indicators of simulated scenarios, each with its interval: the table a decision paper leads with.
 
-For each scenario, per draw: NPSV, BCR, SROI, value by pillar, jobs for local people, tCO2e avoided, local spend
+For each scenario, per draw: NPSV, BCR (on public sector cost, the headline; and on all costs), SROI, the place
+perspective's NPSV and BCR (labelled "place perspective (the region)", when the scenario declares it), value by pillar, jobs for local people, tCO2e avoided, local spend
 retained, the share of spend kept locally and LM3; then the mean and an interval (5th and 95th percentiles by
 default) of each, P(NPSV > 0) and, for a comparison, P(best) on NPSV. Used by ``socval.demo`` and
 ``socval.report``.
@@ -27,7 +28,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 import pandas as pd
 
-from .._util.labels import quantile_label
+from .._util.labels import PLACE_LABEL, quantile_label
 from ..engine.comparison import Comparison
 from ..engine.results import Results
 from ..model.words import PILLARS
@@ -41,6 +42,10 @@ INTERVAL: Tuple[float, float] = (0.05, 0.95)
 #: Labels of the columns holding one probability each (no interval), in table order.
 P_POSITIVE = "P(NPSV > 0)"
 P_BEST = "P(best NPSV)"
+#: Column labels of the BCR on all costs and of the place perspective's NPSV and BCR.
+BCR_ALL_COSTS = "BCR, all costs"
+PLACE_NPSV = f"NPSV, {PLACE_LABEL} (GBP m)"
+PLACE_BCR = f"BCR, {PLACE_LABEL}"
 #: Units of outcomes counted as tonnes of CO2 equivalent (compared lower-case, without spaces).
 CARBON_UNITS = frozenset({"tco2e", "tco2", "tco2eq", "tonneco2e", "tonnesco2e", "tonnesofco2e", "tonneofco2e"})
 _MILLION = 1e6
@@ -114,14 +119,25 @@ def indicators(results: Results, scenario: Any = None) -> Dict[str, Indicator]:
     put("NPSV (GBP m)", results.draws("npsv") / _MILLION, 1,
         "net present social value (UK perspective): PV of benefits - PV of all costs to UK society (the body's "
         "costs with optimism bias and declared costs to others)")
-    put("BCR", results.draws("bcr"), 2, "benefit-cost ratio (UK perspective): PV of benefits / PV of all costs to "
-        "UK society (denominator: all costs, the body's with optimism bias and costs to others)")
+    put("BCR", results.draws("bcr"), 2, "benefit-cost ratio (UK perspective), the headline BCR: denominator the "
+        "public sector cost (PV of the body's costs with optimism bias); costs borne by others (suppliers, partners, "
+        "participants) are counted as negative benefits in the numerator, so NPSV = numerator - denominator (DfT "
+        "TAG A1.1 convention)")
+    metrics = set(results.metrics())
+    if "bcr_all_costs" in metrics:
+        put(BCR_ALL_COSTS, results.draws("bcr_all_costs"), 2, "benefit-cost ratio (UK perspective) on all costs: PV "
+            "of benefits / PV of all costs to UK society (the body's with optimism bias and costs to others)")
     sroi = np.asarray(results.draws("sroi"), dtype=float)
     if np.isfinite(sroi).any():
         put("SROI", sroi, 2, "SROI ratio in the Social Value UK form: PV of net value (after deadweight, "
             "displacement, attribution and drop-off) / PV of all inputs (the body's investment before optimism "
             "bias and others' declared inputs); materiality and stakeholder involvement are outside the model")
-    metrics = set(results.metrics())
+    if "place_npsv" in metrics:
+        put(PLACE_NPSV, results.draws("place_npsv") / _MILLION, 1,
+            f"NPSV in the {PLACE_LABEL}: the scenario with each outcome's place overrides (local displacement, "
+            "local spend retained, leakage out of the region), simulated on the same draws; not the headline")
+        put(PLACE_BCR, results.draws("place_bcr"), 2,
+            f"BCR on public sector cost in the {PLACE_LABEL}, on the same draws; not the headline")
     by_priority = results.by_priority() if any(m.startswith("priority.") for m in metrics) else None
     pillars_used = set() if by_priority is None else set(by_priority["pillar"].drop("unallocated", errors="ignore"))
     # Value below GBP 1 per GBP 1m of benefits is rounding in the engine's sums, not value (e.g. "unallocated").
@@ -234,10 +250,10 @@ def headline_table(obj: Union[Results, Comparison, Mapping[str, Results]],
     return table
 
 
-_ORDER = ["NPSV (GBP m)", "BCR", "SROI"] + [f"{p} value (GBP m)" for p in PILLARS] + [
+_ORDER = ["NPSV (GBP m)", "BCR", BCR_ALL_COSTS, "SROI", PLACE_NPSV, PLACE_BCR] + [f"{p} value (GBP m)" for p in PILLARS] + [
     "jobs for local people", "tCO2e avoided", "local spend retained (GBP m)", "share of spend kept locally (%)",
     "LM3"]
-_DIGITS = {"BCR": 2, "SROI": 2, "LM3": 2, "jobs for local people": 0, "tCO2e avoided": 0}
+_DIGITS = {"BCR": 2, BCR_ALL_COSTS: 2, PLACE_BCR: 2, "SROI": 2, "LM3": 2, "jobs for local people": 0, "tCO2e avoided": 0}
 
 
 def short_names(names: Sequence[str]) -> List[str]:

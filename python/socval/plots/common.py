@@ -8,6 +8,7 @@ from typing import Any, Dict, List, Optional, Tuple
 import numpy as np
 
 from .._util.safe_text import shorten
+from .._util.labels import PLACE_LABEL, PLACE_PREFIX
 from ..engine.comparison import Comparison
 from ..engine.results import Results
 
@@ -21,13 +22,14 @@ PILLAR_COLOURS: Dict[str, str] = {"social": "#CC79A7", "economic": "#0072B2", "e
 LEVER_COLOURS: Dict[str, str] = {"commissioning": "#E69F00", "anchor": "#56B4E9", "employer": "#D55E00"}
 
 INK = "#333333"
-METRIC_NAMES = {"npsv": "NPSV", "bcr": "BCR", "sroi": "SROI ratio", "pv_benefits": "PV benefits",
+METRIC_NAMES = {"npsv": "NPSV", "bcr": "BCR", "bcr_all_costs": "BCR (all costs)",
+                "sroi": "SROI ratio", "pv_benefits": "PV benefits",
                  "pv_costs": "PV costs (with optimism bias)", "pv_investment": "PV investment (before optimism bias)",
                  "pv_others": "PV costs to others"}
 PREFIX_NAMES = {"priority": "value serving priority {}", "pillar": "{} value", "beneficiary": "value to {}",
                  "lever": "value attributed to lever {}", "lever_cost": "PV costs of lever {}",
                  "outcome": "{} (total over the horizon)", "outcome_pv": "PV of outcome {}"}
-RATIOS = ("bcr", "sroi")
+RATIOS = ("bcr", "bcr_all_costs", "sroi", "place_bcr", "place_bcr_all_costs", "place_sroi")
 
 
 def safe_text(s: Any) -> str:
@@ -81,6 +83,8 @@ def money_scale(values: Any) -> Tuple[float, str]:
 def metric_name(metric: str) -> str:
     if metric in METRIC_NAMES:
         return METRIC_NAMES[metric]
+    if metric.startswith(PLACE_PREFIX) and metric[len(PLACE_PREFIX):] in METRIC_NAMES:
+        return f"{METRIC_NAMES[metric[len(PLACE_PREFIX):]]}, {PLACE_LABEL}"
     prefix, _, label = metric.partition(".")
     if label and prefix in PREFIX_NAMES:
         return PREFIX_NAMES[prefix].format(label)

@@ -96,9 +96,11 @@ def _optimism_bias(content: _Content, lib) -> Dict[str, Any]:
                   "Supplementary Green Book Guidance: Optimism Bias): capital costs by the capital-expenditure upper "
                   "bound of their project category, revenue costs by the operating-expenditure bound (outsourcing, "
                   "41%), each x (1 - mitigation). A declared works-duration uplift delays the option's costs and "
-                  "outputs; a declared benefits shortfall reduces its outputs (docs/model/appraisal.md). The BCR "
-                  "divides by all costs to UK society after the uplift (costs to others included); the SROI ratio "
-                  "by all inputs before it (the body's investment and others' inputs)."]
+                  "outputs; a declared benefits shortfall reduces its outputs (docs/model/appraisal.md). The headline "
+                  "BCR divides by the public sector cost after the uplift, costs borne by others counted against "
+                  "the benefits; the BCR on all costs divides by all costs to UK society after the uplift (costs to "
+                  "others included); the SROI ratio by all inputs before it (the body's investment and others' "
+                  "inputs)."]
     if not rows:
         paragraphs.append("No funded option carries an optimism bias category: costs are not uplifted.")
         return {"id": "optimism-bias", "title": "Optimism bias", "paragraphs": paragraphs, "facts": [],
@@ -195,6 +197,13 @@ def _valuation(content: _Content, lib) -> Dict[str, Any]:
     versions = sorted({str(r.attrs.get("value_library_version")) for r in content.results.values()})
     paragraphs = ["Each outcome is valued per unit, in the scenario's price base; * marks an uncertain factor. "
                   "Transfers and indicators are not valued (they are outside the NPSV)."]
+    fixed = _values.fixed_values(lib)
+    used = [f"value:{t}" for t in tables_used] + [f"value:{i}" for i in entries]
+    held = [f"{pid} ({fixed.at[pid, 'value']:,.0f} {fixed.at[pid, 'unit']}, {fixed.at[pid, 'price_base_year']} "
+            f"prices: {fixed.at[pid, 'reason']})" for pid in used if pid in fixed.index]
+    if held:
+        paragraphs.append("Library values drawn in every draw appear in the assumptions table as value:<id>; these "
+                          "are held fixed in every draw, as their source gives no range: " + "; ".join(held) + ".")
     sources = [f"Sources of every value used: the socval value library (data/*.yaml), version "
                f"{_list(versions)} (this report read version {lib.version}). Illustrative entries are "
                f"assumptions with their reasoning in the library, to be replaced by published values."]
@@ -214,7 +223,17 @@ def _indicators_part(content: _Content) -> Dict[str, Any]:
     if content.is_comparison:
         facts[headline.P_BEST] = ("share of the paired draws in which the scenario has the highest NPSV (ties "
                                   "shared); the scenarios' P(best) sum to 1")
-    paragraphs = []
+    paragraphs = ["The headline NPSV and BCR are the UK perspective, the Green Book's default: displacement at "
+                  "national level, transfers excluded, every cost to UK society counted. The headline BCR is on "
+                  "public sector cost (the body's costs with optimism bias; costs borne by others counted against "
+                  "the benefits); the BCR on all costs divides by every cost to UK society. The SROI ratio is the "
+                  "Social Value UK form (value over all inputs), without the guide's materiality test or "
+                  "stakeholder involvement."]
+    if any("place_npsv" in r.metrics() for r in content.results.values()):
+        paragraphs.append(f"Figures marked '{headline.PLACE_LABEL}' are the region's view of the same draws: each "
+                          "outcome's place overrides (displacement within the region, local spend retained, leakage "
+                          "out of it) in place of the UK figures, simulated on the same seed, so every shared input "
+                          "has the same value in both. They are not the headline.")
     if any("outcome_total" not in "".join(r.metrics()) and not any(m.startswith("outcome.") for m in r.metrics())
            for r in content.results.values()):
         paragraphs.append("Jobs, tCO2e and local spend need each outcome's total in every draw, which this run "

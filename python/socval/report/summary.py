@@ -56,9 +56,17 @@ def _ratios_sentence(content: _Content, b: str) -> str:
         return ""
     lo, hi = np.quantile(bcr, headline.INTERVAL)
     p_pos = float(np.mean(content.npsv[b] > 0))
-    return (f"Its benefit-cost ratio is {bcr.mean():.2f} (90% interval {lo:.2f} to {hi:.2f}; UK perspective, "
-            f"all costs to UK society in the denominator): each pound of cost returns {bcr.mean():.2f} pounds of "
-            f"social value, and benefits exceed costs in {_pct(p_pos)} of the draws.")
+    text = (f"Its benefit-cost ratio is {bcr.mean():.2f} (90% interval {lo:.2f} to {hi:.2f}; UK perspective, "
+            f"the public sector cost in the denominator, costs borne by others counted against the benefits): each "
+            f"pound of public cost returns {bcr.mean():.2f} pounds of social value, and benefits exceed costs in "
+            f"{_pct(p_pos)} of the draws.")
+    if headline.BCR_ALL_COSTS in ind:
+        text += f" On all costs to UK society the BCR is {np.nanmean(ind[headline.BCR_ALL_COSTS].draws):.2f}."
+    if headline.PLACE_NPSV in ind:
+        place = ind[headline.PLACE_NPSV].draws
+        text += (f" In the {headline.PLACE_LABEL}, on the same draws, its expected NPSV is "
+                 f"{_gbp(float(np.nanmean(place)) * 1e6)} (the headline figures are the UK perspective).")
+    return text
 
 
 def _pillar_sentence(content: _Content, b: str) -> str:

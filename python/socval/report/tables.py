@@ -11,6 +11,7 @@ import pandas as pd
 from ..indicators import headline
 from ..model.labels import parameter_names
 from .content import _Content
+from .._util.labels import PLACE_LABEL
 from .text import _num
 
 
@@ -44,9 +45,12 @@ def headline_table(content: _Content) -> _Table:
              else "the horizon")
     note = (f"Mean [5th, 95th percentile] over {int(a['draws']):,} draws. Money in GBP million, "
             f"{a.get('price_base_year')} prices; NPSV, BCR, SROI and value by pillar are present values (UK "
-            f"perspective; BCR = PV benefits / PV of all costs to UK society, the body's with optimism bias and "
-            f"costs to others; SROI = PV benefits / PV of all inputs, the body's before optimism bias and others', "
-            f"in the Social Value UK form without its materiality test); jobs, "
+            f"perspective, the headline; BCR on public sector cost = (PV benefits - PV costs to others) / PV of the "
+            f"body's costs with optimism bias; BCR on all costs = PV benefits / PV of all costs to UK society, the "
+            f"body's with optimism bias and costs to others; SROI = PV benefits / PV of all inputs, the body's before "
+            f"optimism bias and others', in the Social Value UK form without its materiality test); rows marked "
+            f"'{PLACE_LABEL}' are the region's view of the same draws (each outcome's place overrides), not the "
+            f"headline; jobs, "
             f"tCO2e and local spend are undiscounted totals over {years}. P(NPSV > 0): share of draws in which "
             f"benefits exceed costs." + (" P(best NPSV): share of the paired draws in which the scenario has the "
                                          "highest NPSV." if content.is_comparison else "")

@@ -14,7 +14,7 @@ import pandas as pd
 
 __all__ = ["write_xlsx", "workbook_tables"]
 
-_RATIO = ("bcr", "sroi")
+_RATIO = ("bcr", "bcr_all_costs", "sroi", "place_bcr", "place_bcr_all_costs", "place_sroi")
 
 
 def _money_header(column: str, year: Any) -> str:

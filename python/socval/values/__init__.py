@@ -111,6 +111,33 @@ def unit_values() -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("id")
 
 
+def fixed_values(library: Library = None) -> pd.DataFrame:
+    """The library values held fixed in every draw because their source gives no range (low = central = high):
+    ``value:<id>`` is then not a parameter (docs/model/appraisal.md, "Value uncertainty"). Index the parameter id
+    (``value:qaly``, ``value:<unit value id>``); columns value, unit, price_base_year, source, reason.
+
+    The QALY is one: the HMT Wellbeing Guidance (2021) publishes the DHSC value (GBP 70,000, 2019 prices) without a
+    range, and the WELLBY's published range (GBP 10,000-16,000) comes from the QALY-to-wellbeing conversion, so in
+    each draw a QALY is 70,000 / (the WELLBY drawn) WELLBYs, as the guidance's derivation implies."""
+    lib = library if library is not None else default_library()
+    rows = []
+    low, high = lib.qaly_value("low", 2019), lib.qaly_value("high", 2019)
+    if low == high:
+        p = lib.provenance("qaly")
+        rows.append({"parameter": "value:qaly", "value": lib.qaly_value("central", p.price_base_year or 2019),
+                     "unit": "GBP per QALY", "price_base_year": p.price_base_year or None, "source": p.source,
+                     "reason": "no published range: the WELLBY's range reflects the QALY-to-wellbeing conversion, "
+                               "not the QALY"})
+    for i in lib.unit_value_ids():
+        u = lib.unit_value_entry(i)
+        if u.low == u.high:
+            rows.append({"parameter": f"value:{i}", "value": u.central, "unit": u.unit,
+                         "price_base_year": u.provenance.price_base_year, "source": u.provenance.source,
+                         "reason": "no published range"})
+    cols = ["parameter", "value", "unit", "price_base_year", "source", "reason"]
+    return pd.DataFrame(rows, columns=cols).set_index("parameter")
+
+
 def version() -> str:
     """Version of the default value library."""
     return default_library().version

@@ -72,7 +72,7 @@ public:
     const double* pv_investment() const;  ///< PV of costs before optimism bias
     const double* pv_benefits() const;    ///< PV of monetised outcomes (each outcome's schedule)
     const double* npsv() const;           ///< pv_benefits - pv_costs
-    const double* bcr() const;            ///< pv_benefits / pv_costs; NaN when pv_costs == 0
+    const double* bcr() const;            ///< (pv_benefits - pv_others) / (pv_costs - pv_others); NaN when 0
     const double* sroi() const;           ///< pv_benefits / (pv_investment + pv_others); NaN when that is 0
     const double* pv_others() const;      ///< PV of costs to others (suppliers, partners, participants)
     /// PV value serving priority k (k < number of priorities), or unallocated (k == number of priorities).

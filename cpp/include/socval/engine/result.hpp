@@ -31,7 +31,7 @@ struct AppraisalResult {
     double pv_others = 0;      ///< costs to others (suppliers, partners, participants), part of pv_costs
     double pv_benefits = 0;
     double npsv = 0;
-    double bcr = 0;   ///< NaN when pv_costs == 0
+    double bcr = 0;   ///< (pv_benefits - pv_others) / (pv_costs - pv_others): public sector cost; NaN when that is 0
     double sroi = 0;  ///< NaN when pv_investment == 0
 
     std::vector<std::string> priority_ids;      ///< the priorities, then "unallocated"
