@@ -28,6 +28,8 @@ from ._core import __version__
 from . import _compat
 from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, procurement, review, plots, report, examples
 from .engine import Comparison, Evaluation, Results, compare, load_results, simulate
+from .engine.distributed import ClusterError
+from .engine.sweep import Sweep, sweep
 from .indicators.local_economy import lm3
 from .model import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
 
@@ -35,7 +37,7 @@ _compat.install()
 
 __all__ = [
     "AppraisalError", "DecisionError", "ResultsFileError", "SamplingError", "ScenarioError",
-    "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
+    "SensitivityError", "SocvalError", "ValueLibraryError", "ClusterError", "__version__", "Sweep", "sweep",
     "Comparison", "Evaluation", "Results", "Scenario",
     "compare", "lm3", "load_results", "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",
     "appraisal", "values", "io", "model", "engine", "sensitivity", "indicators", "decision", "procurement", "review",
