@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tupl
 from .. import _core
 
 __all__ = ["ClusterError", "part_size", "scenario_payload", "rebuild_scenario", "simulate_part", "map_tasks",
-           "simulate_blocks", "connect", "scheduler_client"]
+           "simulate_blocks", "connect", "scheduler_client", "evaluate_rows", "evaluate_design"]
 
 #: Seconds a run waits for a lost scheduler connection to come back before it gives up (ClusterError).
 SCHEDULER_GRACE_SECONDS = 10.0
@@ -68,6 +68,38 @@ def simulate_part(payload: Dict[str, str], options: Dict[str, Any], first_block:
     """A worker's task: blocks [first_block, first_block + blocks) of the run ``options`` defines, as bytes."""
     core, library = rebuild_scenario(payload)
     return _core.simulation.simulate_part(core, library, dict(options, threads=1), first_block, blocks)
+
+
+@functools.lru_cache(maxsize=8)
+def _design_model(text: str, name: str, base_dir: str, library_dir: str) -> Any:
+    core, library = _rebuilt(text, name, base_dir, library_dir)
+    return _core.analysis.DesignModel(core, library)
+
+
+def evaluate_rows(payloads: Sequence[Dict[str, str]], ids: Sequence[str], design: Any, input: str,
+                  output: str) -> Any:
+    """A worker's task: rows of a design evaluated by the engine (one scenario, or the difference of two)."""
+    models = [_design_model(p["text"], p["name"], p["base_dir"], p["library_dir"]) for p in payloads]
+    if len(models) == 1:
+        return _core.analysis.evaluate_design(models[0], list(ids), design, input=input, output=output, threads=1)
+    return _core.analysis.evaluate_design_difference(models[0], models[1], list(ids), design, input=input,
+                                                     output=output, threads=1)
+
+
+def evaluate_design(client: Any, payloads: Sequence[Dict[str, str]], ids: Sequence[str], design: Any, input: str,
+                    output: str, rows_per_task: Optional[int] = None) -> Any:
+    """The engine's values of every row of ``design`` computed on the cluster in blocks of rows and joined in row
+    order: each row is evaluated on its own (its own lane of the Evaluator), so the result is the local one, bit for
+    bit. Blocks of ``rows_per_task`` rows (None: about 4 tasks per worker, at least 256 rows)."""
+    import numpy as np
+
+    design = np.ascontiguousarray(design, dtype=float)
+    rows = design.shape[0]
+    if rows_per_task is None:
+        rows_per_task = max(256, -(-rows // (4 * _workers(client))))
+    starts = list(range(0, rows, int(rows_per_task)))
+    args = [(list(payloads), list(ids), design[a:a + int(rows_per_task)], input, output) for a in starts]
+    return np.concatenate(list(map_tasks(client, evaluate_rows, args, "design"))) if args else np.empty(0)
 
 
 def _check_client(client: Any) -> None:
