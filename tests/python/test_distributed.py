@@ -17,13 +17,7 @@ import socval as sv
 from socval.engine import distributed as dist
 
 distributed = pytest.importorskip("distributed")
-
-# Debian 12's distributed 2022.12 on tornado 6.2 and Python 3.11 warns about its own use of tornado's event loop
-# (not socval's code; fixed in later distributed releases).
-pytestmark = [
-    pytest.mark.filterwarnings("ignore:make_current is deprecated; start the event loop first:DeprecationWarning"),
-    pytest.mark.filterwarnings("ignore:There is no current event loop:DeprecationWarning"),
-]
+# (Dask's own DeprecationWarnings under Debian 12's tornado are filtered in pyproject.toml.)
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIO = ROOT / "example.yaml"

@@ -305,7 +305,9 @@ void SeriesSummaries::save_counts(ByteWriter& w) const {
     w.array(min_);
     w.array(max_);
     w.array(positive_);
-    w.array(histogram_);
+    // Histograms count only the first quantile_draws draws: a part past them has none to send (an empty array).
+    const bool none = std::all_of(histogram_.begin(), histogram_.end(), [](std::uint32_t c) { return c == 0; });
+    w.array(none ? std::vector<std::uint32_t>() : histogram_);
 }
 
 void SeriesSummaries::add_counts(ByteReader& r) {
@@ -313,7 +315,13 @@ void SeriesSummaries::add_counts(ByteReader& r) {
     load_same(r, l.min, "minima");
     load_same(r, l.max, "maxima");
     load_same(r, l.positive, "positive counts");
-    load_same(r, l.histogram, "histograms");
+    std::vector<std::uint32_t> h = r.array<std::uint32_t>();
+    if (!h.empty()) {  // empty: no value counted (a part past the quantile draws)
+        if (h.size() != l.histogram.size())
+            r.fail("histograms: expected " + std::to_string(l.histogram.size()) + " counts, found " +
+                   std::to_string(h.size()));
+        l.histogram.swap(h);
+    }
     merge(l);
 }
 
