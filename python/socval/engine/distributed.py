@@ -38,8 +38,9 @@ class ClusterError(_core.SocvalError):
 
 def part_size(blocks: int, workers: int) -> int:
     """Blocks per task for a run of ``blocks`` blocks on ``workers`` workers: about 8 tasks per worker (so a lost
-    worker costs little and the load balances), at least 4 blocks (1,024 draws) each (benchmarks/distributed.md)."""
-    return max(4, -(-blocks // (8 * max(1, workers))))
+    worker costs little and the load balances), at least 16 blocks (4,096 draws) each: below that the per-task
+    overhead dominates (benchmarks/distributed.md)."""
+    return max(16, -(-blocks // (8 * max(1, workers))))
 
 
 def scenario_payload(core: Any, library: Any) -> Dict[str, str]:

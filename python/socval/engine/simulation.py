@@ -150,7 +150,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         A ``distributed.Client``: the run goes out as parts of ``part_blocks`` blocks of draws to its workers and
         is merged here in block order, bit-identical to a local run (docs/guide/cluster.md). None: local threads.
     part_blocks
-        Blocks (of 256 draws) per task on a cluster or per checkpoint; None: about 8 tasks per worker, at least 4
+        Blocks (of 256 draws) per task on a cluster or per checkpoint; None: about 8 tasks per worker, at least 16
         blocks each (``socval.engine.distributed.part_size``).
     checkpoint
         A path: completed parts are appended to ``<checkpoint>.partial`` as the run goes, and the finished run is
