@@ -121,6 +121,20 @@ def test_sensitivity_designs_on_the_cluster_equal_local_ones(cluster):
     assert a.select_dtypes("number").to_numpy().tobytes() == b.select_dtypes("number").to_numpy().tobytes()
 
 
+def test_switching_values_on_the_cluster_equal_local_ones(cluster):
+    from socval import decision
+
+    _, client = cluster
+    data = ROOT / "tests" / "data" / "switching"
+    a, b = data / "training.yaml", data / "clinic.yaml"
+    local = decision.switching_values(a, b, method="expected", draws=300, top=3)
+    remote = decision.switching_values(a, b, method="expected", draws=300, top=3, client=client)
+    assert list(local.index) == list(remote.index)
+    for col in ("switching_value", "current", "difference_now", "probability"):
+        x, y = local[col].to_numpy(dtype=float), remote[col].to_numpy(dtype=float)
+        assert x.tobytes() == y.tobytes(), col
+
+
 def test_a_sweep_on_the_cluster_equals_a_local_sweep(cluster, tmp_path):
     _, client = cluster
     base = sv.load_scenario(SCENARIO)
@@ -187,3 +201,4 @@ def test_scheduler_gone_mid_run_is_a_cluster_error_and_no_file(cluster, tmp_path
     with pytest.raises(dist.ClusterError, match="not running"):
         sv.simulate(SCENARIO, draws=300, seed=5, progress=False, client=client)
     assert not list(tmp_path.iterdir())
+    client.close(timeout=2)  # not the default wait for a scheduler that will not come back
