@@ -103,6 +103,16 @@ def test_compare_on_the_cluster_equals_a_local_comparison(cluster):
         assert_same(remote.results[name], local.results[name])
 
 
+def test_a_checkpointed_run_on_the_cluster_equals_a_local_run(cluster, local_run, tmp_path):
+    _, client = cluster
+    out = tmp_path / "run.h5"
+    res = sv.simulate(SCENARIO, draws=DRAWS, seed=5, progress=False, keep_inputs=True, year_values=True,
+                      client=client, part_blocks=3, checkpoint=out)
+    assert_same(res, local_run)
+    assert out.exists() and not (tmp_path / "run.h5.partial").exists()
+    assert_same(sv.load_results(out), res)
+
+
 def test_sensitivity_designs_on_the_cluster_equal_local_ones(cluster):
     _, client = cluster
     linear, plus = (ROOT / "tests" / "data" / "sensitivity" / f for f in ("linear.yaml", "linear_plus.yaml"))

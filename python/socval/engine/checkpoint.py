@@ -24,7 +24,8 @@ DRAW_AXIS: Dict[str, int] = {
 
 
 def _arrays(values: Dict[str, Any]) -> Dict[str, np.ndarray]:
-    return {k: values[k] for k in DRAW_AXIS if values.get(k) is not None}
+    """The per-draw arrays a part holds (a table of no rows, e.g. no lever costs, holds nothing to record)."""
+    return {k: values[k] for k in DRAW_AXIS if values.get(k) is not None and np.asarray(values[k]).size}
 
 
 class Checkpoint:
@@ -70,7 +71,7 @@ class Checkpoint:
             return
         for name, axis in DRAW_AXIS.items():
             a = raw.get(name)
-            if a is None:
+            if a is None or not a.size:
                 continue
             index = [slice(None)] * a.ndim
             index[axis] = slice(0, self.done_draws)
