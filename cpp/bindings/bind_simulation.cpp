@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -112,6 +114,37 @@ py::dict to_dict(engine::SimulationResult&& r) {
     return d;
 }
 
+/// SimulationOptions from a dict of simulate()'s keyword names (parts and merges); SamplingError on an unknown key.
+engine::SimulationOptions options_from(const py::dict& d) {
+    engine::SimulationOptions o;
+    for (auto item : d) {
+        const auto key = item.first.cast<std::string>();
+        const py::handle v = item.second;
+        if (key == "draws") o.draws = v.cast<std::uint64_t>();
+        else if (key == "seed") o.seed = v.cast<std::uint64_t>();
+        else if (key == "sampler") o.sampler = parse_sampler(v.cast<std::string>());
+        else if (key == "threads") o.threads = v.cast<int>();
+        else if (key == "block_size") o.block_size = v.cast<int>();
+        else if (key == "keep_outcomes") o.keep_outcomes = v.cast<bool>();
+        else if (key == "keep_full") o.keep_full = v.cast<bool>();
+        else if (key == "keep_inputs") o.keep_inputs = v.cast<bool>();
+        else if (key == "track_levers") o.track_levers = v.cast<bool>();
+        else if (key == "year_values") o.year_values = v.cast<bool>();
+        else if (key == "keep_derived") o.keep_derived = v.cast<bool>();
+        else if (key == "quantiles") o.quantiles = v.cast<std::vector<double>>();
+        else if (key == "histogram_bins") o.histogram_bins = v.cast<int>();
+        else if (key == "quantile_draws") o.quantile_draws = v.cast<std::uint64_t>();
+        else if (key == "keep_breakdowns") o.keep_breakdowns = v.is_none() ? std::nullopt : std::optional<bool>(v.cast<bool>());
+        else throw SamplingError("simulation options: unknown key '" + key + "'");
+    }
+    o.cancelled = check_signals;
+    return o;
+}
+
+py::bytes as_bytes(const std::vector<std::uint8_t>& b) {
+    return py::bytes(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
 }  // namespace
 
 void bind_simulation(py::module_& m) {
@@ -166,6 +199,67 @@ void bind_simulation(py::module_& m) {
         "KeyboardInterrupt within about a block. keep_breakdowns: value by beneficiary and cost by lever draw by "
         "draw (None: while draws <= 250,000; otherwise streaming summaries). Raises socval.SamplingError, "
         "ScenarioError, AppraisalError.");
+
+    m.def(
+        "simulate_part",
+        [](const model::Scenario& scenario, const values::Library& library, const py::dict& options,
+           std::uint64_t first_block, std::uint64_t blocks) {
+            const engine::SimulationOptions o = options_from(options);
+            std::vector<std::uint8_t> bytes;
+            {
+                py::gil_scoped_release release;
+                const engine::Plan plan = engine::compile(scenario, library);
+                bytes = engine::encode_part(engine::simulate_part(plan, scenario, o, first_block, blocks));
+            }
+            return as_bytes(bytes);
+        },
+        "scenario"_a, "library"_a, "options"_a, "first_block"_a, "blocks"_a,
+        "Blocks [first_block, first_block + blocks) of the run `options` defines (a dict of simulate()'s keyword "
+        "names; draws is the whole run's), as bytes for Merge.add. Bit-identical to the same draws of a whole run.");
+    m.def(
+        "part_values",
+        [](const py::bytes& part) {
+            const std::string_view b = part;
+            engine::SimulationPart p = engine::decode_part(reinterpret_cast<const std::uint8_t*>(b.data()), b.size());
+            py::dict d = to_dict(std::move(p.values));
+            d["first_block"] = p.first_block;
+            d["blocks"] = p.blocks;
+            d["first_draw"] = p.first_draw;
+            return d;
+        },
+        "part"_a, "The per-draw arrays of a part (simulate_part's bytes) as simulate()'s dict gives them, with its "
+        "first_block, blocks and first_draw.");
+    py::class_<engine::SimulationMerge>(m, "Merge",
+                                         "Merges parts (simulate_part's bytes) of one run in block order into its "
+                                         "result dict, bit-identical to simulate() with the same options.")
+        .def(py::init([](const model::Scenario& scenario, const values::Library& library, const py::dict& options) {
+                 const engine::SimulationOptions o = options_from(options);
+                 const engine::Plan plan = engine::compile(scenario, library);
+                 return std::make_unique<engine::SimulationMerge>(plan, scenario, o);
+             }),
+             "scenario"_a, "library"_a, "options"_a)
+        .def(
+            "add",
+            [](engine::SimulationMerge& self, const py::bytes& part) {
+                const std::string_view b = part;
+                py::gil_scoped_release release;
+                self.add(engine::decode_part(reinterpret_cast<const std::uint8_t*>(b.data()), b.size()));
+            },
+            "part"_a, "Add the next part (its first block must be next_block); SamplingError otherwise.")
+        .def_property_readonly("next_block", &engine::SimulationMerge::next_block)
+        .def_property_readonly("blocks", &engine::SimulationMerge::blocks)
+        .def_property_readonly("block_size", &engine::SimulationMerge::block_size)
+        .def("state", [](const engine::SimulationMerge& self) { return as_bytes(self.state()); },
+             "The merged summaries and next block, as bytes (a checkpoint).")
+        .def(
+            "restore",
+            [](engine::SimulationMerge& self, const py::bytes& state) {
+                const std::string_view b = state;
+                self.restore(reinterpret_cast<const std::uint8_t*>(b.data()), b.size());
+            },
+            "state"_a, "Continue from a state(); the per-draw arrays of the blocks before it stay zero.")
+        .def("finish", [](engine::SimulationMerge& self) { return to_dict(self.finish()); },
+             "The merged result dict (every block added), as simulate() returns it.");
 }
 
 }  // namespace socval::bindings

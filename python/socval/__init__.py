@@ -29,6 +29,8 @@ from . import _compat
 from . import appraisal, values, io, model, engine, sensitivity, indicators, decision, procurement, review, plots, report, examples
 from . import tracking
 from .engine import Comparison, Evaluation, Results, compare, load_results, simulate
+from .engine.distributed import ClusterError
+from .engine.sweep import Sweep, sweep
 from .indicators.local_economy import lm3
 from .model import Scenario, load_scenario, scenario_from_dict, scenario_from_yaml
 from .tracking import ReturnsError, load_returns
@@ -37,7 +39,7 @@ _compat.install()
 
 __all__ = [
     "AppraisalError", "DecisionError", "ResultsFileError", "SamplingError", "ScenarioError",
-    "SensitivityError", "SocvalError", "ValueLibraryError", "__version__",
+    "SensitivityError", "SocvalError", "ValueLibraryError", "ClusterError", "__version__", "Sweep", "sweep",
     "Comparison", "Evaluation", "Results", "Scenario",
     "compare", "lm3", "load_results", "load_returns", "ReturnsError", "tracking",
     "load_scenario", "scenario_from_dict", "scenario_from_yaml", "simulate",

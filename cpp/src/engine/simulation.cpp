@@ -29,6 +29,8 @@ namespace {
 
 using detail::BlockMoments;
 using detail::BlockSums;
+using detail::ByteReader;
+using detail::ByteWriter;
 using detail::LocalCounts;
 using detail::SeriesSummaries;
 
@@ -97,7 +99,9 @@ struct Worker {
 /// The run: shared read-only inputs, the result being filled, and the block pipeline.
 class Run {
 public:
-    Run(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& o)
+    /// The run `o` defines; run_part() computes only blocks [first_block, end_block) of it.
+    Run(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& o, std::uint64_t first_block = 0,
+        std::uint64_t end_block = std::numeric_limits<std::uint64_t>::max())
         : plan_(plan),
           opt_(o),
           sampler_(scenario, o.seed, o.sampler, o.draws),
@@ -115,9 +119,24 @@ public:
           breakdowns_(o.keep_breakdowns.value_or(o.draws <= kBreakdownDraws)),
           BK_(breakdowns_ ? 0 : tracking_ != Tracking::none ? 6 : 3),
           summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_, o.histogram_bins),
-          program_(make_program(borrow(plan), tracking_)) {}
+          program_(make_program(borrow(plan), tracking_)),
+          first_block_(first_block),
+          end_block_(std::min(end_block, blocks_)),
+          d_lo_(std::min(first_block_ * static_cast<std::uint64_t>(B_), N_)),
+          n_keep_(std::min(end_block_ * static_cast<std::uint64_t>(B_), N_) - d_lo_) {}
 
     SimulationResult run();
+    SimulationPart run_part();
+
+    // The in-order merge of parts (SimulationMerge).
+    void start_merge();
+    void add_part(const SimulationPart& part);
+    std::vector<std::uint8_t> state() const;
+    void restore(const std::uint8_t* data, std::size_t size);
+    SimulationResult finish_merge();
+    std::uint64_t next_block() const { return next_part_; }
+    std::uint64_t blocks() const { return blocks_; }
+    int block_size() const { return B_; }
 
 private:
     const Plan& plan_;
@@ -135,6 +154,12 @@ private:
     SeriesSummaries summaries_;
     std::shared_ptr<const Program> program_;  ///< compiled once, shared by every worker
     SimulationResult r_;
+    std::uint64_t first_block_, end_block_;  ///< the blocks computed (all of them but in run_part())
+    std::uint64_t d_lo_, n_keep_;            ///< their draws [d_lo_, d_lo_ + n_keep_), kept per draw in r_
+    /// run_part(): each block's moments in block order, kept for the merge instead of merged here.
+    std::vector<BlockMoments>* collect_ = nullptr;
+    std::uint64_t next_part_ = 0;            ///< SimulationMerge: the block the next part must start at
+    std::vector<std::uint8_t> edges_;        ///< SimulationMerge: the edges every part must share
 
     // Block pipeline state (guarded by mu_ unless atomic). Blocks run on the core's block runner; the merge
     // of moments in block order and the window that bounds pending moments are this pipeline's own.
@@ -154,9 +179,18 @@ private:
     }
     std::size_t series_breakdown(int j) const { return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + j); }
 
+    void describe();
     void allocate();
-    std::size_t evaluate_block(Worker& w, std::uint64_t b);
-    void evaluate_part(Worker& w, std::uint64_t d0, std::size_t n);
+    void run_blocks();
+    void tables();
+    void absorb(BlockMoments&& m) {
+        if (collect_) collect_->push_back(std::move(m));
+        else summaries_.merge(m);
+    }
+    void fingerprint(ByteWriter& w) const;
+    void check_fingerprint(ByteReader& r) const;
+    std::size_t evaluate_block(Worker& w, std::uint64_t b, bool keep = true);
+    void evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep = true);
     void summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n);
     void work(Worker& w, std::uint64_t b);
     void stop_all();
@@ -166,7 +200,7 @@ private:
 
 /// The result's arrays. Filling gigabytes takes seconds, so cancellation is polled between arrays.
 void Run::allocate() {
-    const std::size_t N = static_cast<std::size_t>(N_);
+    const std::size_t N = static_cast<std::size_t>(n_keep_);
     auto poll = [&] {
         if (opt_.cancelled && opt_.cancelled())
             throw Interrupted("simulation interrupted while allocating its arrays; no results were kept");
@@ -207,16 +241,16 @@ void Run::allocate() {
 
 /// Sample block b, then evaluate, store and summarise it part by part (block 0, the pilot, is summarised whole at
 /// the end: its values set the histogram edges first). Returns its size.
-std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
+std::size_t Run::evaluate_block(Worker& w, std::uint64_t b, bool keep) {
     const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(B_), N_ - d0));
     const std::size_t stride = static_cast<std::size_t>(B_);
     const double t0 = thread_seconds();
     sampler_.sample(d0, n, w.params.data(), stride);
-    if (opt_.keep_inputs)
+    if (opt_.keep_inputs && keep)
         for (int p = 0; p < plan_.n_params(); ++p)
             std::copy_n(w.params.data() + static_cast<std::size_t>(p) * stride, n,
-                        r_.inputs.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(N_) + d0);
+                        r_.inputs.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(n_keep_) + (d0 - d_lo_));
     w.timings.sample += thread_seconds() - t0;
     if (b == 0) {
         // The pilot block sets the histogram edges before any value is counted: a first pass over its parts
@@ -224,10 +258,11 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
         summaries_.begin_edges();
         for (std::size_t done = 0; done < n; done += static_cast<std::size_t>(kPart)) {
             const std::size_t np = std::min(n - done, static_cast<std::size_t>(kPart));
-            evaluate_part(w, d0 + done, np);
+            evaluate_part(w, d0 + done, np, keep);
             summaries_.add_edges(w.series.data(), np);
         }
         summaries_.finish_edges(n);
+        if (!keep) return n;  // a part's pilot: the edges only
     }
     summaries_.begin(w.sums);
     for (std::size_t done = 0; done < n; done += static_cast<std::size_t>(kPart)) {
@@ -239,7 +274,7 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b) {
 }
 
 /// Evaluate draws [d0, d0 + n) of the current block; write their per-draw results; point w.series at them.
-void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
+void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
     const std::size_t stride = static_cast<std::size_t>(B_);
     const std::size_t in_block = static_cast<std::size_t>(d0 % static_cast<std::uint64_t>(B_));
     const double t1 = thread_seconds();
@@ -252,8 +287,10 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
     const double t2 = thread_seconds();
     w.timings.evaluate += t2 - t1;
     const Evaluator& ev = w.ev;
-    const std::size_t at = static_cast<std::size_t>(d0);
-    auto put = [&](std::vector<double>& dst, const double* src) { std::copy_n(src, n, dst.data() + at); };
+    const std::size_t at = static_cast<std::size_t>(d0 - d_lo_);
+    auto put = [&](std::vector<double>& dst, const double* src) {
+        if (keep) std::copy_n(src, n, dst.data() + at);
+    };
     put(r_.pv_costs, ev.pv_costs());
     put(r_.pv_investment, ev.pv_investment());
     put(r_.pv_benefits, ev.pv_benefits());
@@ -277,7 +314,7 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n) {
             put(r_.outcome_total[static_cast<std::size_t>(o)], ev.outcome_total(o));
             put(r_.outcome_pv[static_cast<std::size_t>(o)], ev.outcome_pv(o));
         }
-    if (opt_.keep_full) {
+    if (opt_.keep_full && keep) {
         const std::size_t H = static_cast<std::size_t>(H_), O = static_cast<std::size_t>(O_);
         for (int t = 0; t < H_; ++t)
             for (int o = 0; o < O_; ++o) {
@@ -368,7 +405,7 @@ void Run::work(Worker& w, std::uint64_t b) {
         pending_.emplace(b, std::move(w.moments));
         w.moments = BlockMoments{};
         for (auto it = pending_.begin(); it != pending_.end() && it->first == next_merge_; it = pending_.erase(it)) {
-            summaries_.merge(it->second);
+            absorb(std::move(it->second));
             ++next_merge_;
         }
     }
@@ -405,6 +442,11 @@ void Run::finish(std::vector<Worker>& workers) {
         r_.timings.store += w.timings.store;
         r_.timings.summarise += w.timings.summarise;
     }
+    if (!collect_) tables();
+}
+
+/// The result's streaming tables from the merged summaries.
+void Run::tables() {
     const auto& qs = opt_.quantiles;
     const std::size_t L = qs.size();
     auto year_table = [&](YearSummary& y, int series, auto&& index) {
@@ -449,8 +491,8 @@ void Run::finish(std::vector<Worker>& workers) {
     if (BK_ > 3) draw_table(r_.lever_cost_summary, 3, [&](int j) { return series_breakdown(3 + j); });
 }
 
-SimulationResult Run::run() {
-    const auto start = std::chrono::steady_clock::now();
+/// The result's names, years and options.
+void Run::describe() {
     r_.draws = N_;
     r_.seed = opt_.seed;
     r_.sampler = opt_.sampler;
@@ -470,17 +512,28 @@ SimulationResult Run::run() {
     r_.quantile_levels = opt_.quantiles;
     r_.quantile_draws = Q_;
     r_.warnings = plan_.warnings;
-    allocate();
+}
 
-    // Block 0 in the calling thread: its values set the histogram edges (the same for any thread count).
+/// Blocks [first_block_, end_block_): block 0 (when it is one of them) in the calling thread first, its values
+/// setting the histogram edges (the same for any thread count); a part without block 0 evaluates it for the
+/// edges only. The others on the block runner, their moments merged (or collected) in block order.
+void Run::run_blocks() {
+    const auto start = std::chrono::steady_clock::now();
     std::vector<Worker> workers;
     workers.emplace_back(program_, B_, summaries_, VH_ > 0);
-    const std::size_t n0 = evaluate_block(workers[0], 0);
-    summaries_.merge(workers[0].moments);
-    done_draws_ = n0;
-
-    // Blocks 1.. on the block runner: runner block i is block i + 1.
-    BlockRunner runner(blocks_ - 1, opt_.threads);
+    std::uint64_t first = first_block_;
+    if (first_block_ == 0) {
+        const std::size_t n0 = evaluate_block(workers[0], 0);
+        absorb(std::move(workers[0].moments));
+        workers[0].moments = BlockMoments{};
+        done_draws_ = n0;
+        first = 1;
+    } else {
+        evaluate_block(workers[0], 0, false);
+    }
+    next_merge_ = first;
+    // Runner block i is block i + first.
+    BlockRunner runner(end_block_ > first ? end_block_ - first : 0, opt_.threads);
     const int T = runner.threads();
     r_.threads = T;
     window_ = 4 * static_cast<std::uint64_t>(T) + 4;
@@ -490,12 +543,214 @@ SimulationResult Run::run() {
     runner.run(
         [&] {
             Worker& w = workers[static_cast<std::size_t>(next_worker++)];
-            return [this, &w](std::uint64_t i) { work(w, i + 1); };
+            return [this, &w, first](std::uint64_t i) { work(w, i + first); };
         },
         [&] { poll(last); });
     finish(workers);
     r_.timings.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (opt_.progress) opt_.progress(N_, N_);
+}
+
+SimulationResult Run::run() {
+    describe();
+    allocate();
+    run_blocks();
+    return std::move(r_);
+}
+
+/// What identifies the run a part or a checkpoint belongs to: everything the result depends on but the scenario.
+void Run::fingerprint(ByteWriter& w) const {
+    w.u64(0x5452415056534f53ull);  // "SOSVPART"
+    w.u64(1);                      // layout version
+    for (std::uint64_t v : {N_, opt_.seed, static_cast<std::uint64_t>(opt_.sampler), static_cast<std::uint64_t>(B_),
+                            static_cast<std::uint64_t>(summaries_.series()), static_cast<std::uint64_t>(opt_.histogram_bins),
+                            Q_, static_cast<std::uint64_t>(opt_.keep_outcomes), static_cast<std::uint64_t>(opt_.keep_full),
+                            static_cast<std::uint64_t>(opt_.keep_inputs), static_cast<std::uint64_t>(tracking_ != Tracking::none),
+                            static_cast<std::uint64_t>(opt_.keep_derived), static_cast<std::uint64_t>(breakdowns_),
+                            static_cast<std::uint64_t>(plan_.n_params())})
+        w.u64(v);
+    w.array(opt_.quantiles);
+}
+
+void Run::check_fingerprint(ByteReader& r) const {
+    ByteWriter mine;
+    fingerprint(mine);
+    ByteWriter theirs;
+    theirs.u64(r.u64());
+    theirs.u64(r.u64());
+    for (int i = 0; i < 14; ++i) theirs.u64(r.u64());
+    theirs.array(r.array<double>());
+    if (theirs.out != mine.out)
+        r.fail("expected a part of the run with " + std::to_string(N_) + " draws, seed " + std::to_string(opt_.seed) +
+               ", block size " + std::to_string(B_) + " and these options, found one of another run");
+}
+
+SimulationPart Run::run_part() {
+    if (first_block_ >= blocks_ || end_block_ <= first_block_)
+        throw SamplingError("simulation part: blocks: expected a range inside the run's " + std::to_string(blocks_) +
+                            " blocks of " + std::to_string(B_) + " draws, found first block " +
+                            std::to_string(first_block_));
+    std::vector<BlockMoments> moments;
+    collect_ = &moments;
+    allocate();
+    run_blocks();
+    SimulationPart part;
+    part.first_block = first_block_;
+    part.blocks = end_block_ - first_block_;
+    part.first_draw = d_lo_;
+    r_.draws = n_keep_;
+    r_.block_size = B_;
+    ByteWriter w;
+    fingerprint(w);
+    w.u64(part.first_block);
+    w.u64(part.blocks);
+    summaries_.save_edges(w);
+    w.u64(moments.size());
+    for (const auto& m : moments) {
+        w.u64(m.n);
+        w.array(m.mean);
+        w.array(m.m2);
+    }
+    summaries_.save_counts(w);
+    part.summaries = std::move(w.out);
+    part.values = std::move(r_);
+    return part;
+}
+
+/// Every per-draw array of a result in a fixed order: f(vector) for single arrays, and for tables g(rows).
+template <class R, class F, class G>
+void each_draw_array(R& r, F&& f, G&& g) {
+    f(r.pv_costs);
+    f(r.pv_investment);
+    f(r.pv_benefits);
+    f(r.npsv);
+    f(r.bcr);
+    f(r.sroi);
+    f(r.pv_others);
+    g(r.priority_value);
+    g(r.pillar_value);
+    g(r.beneficiary_value);
+    g(r.lever_value);
+    g(r.lever_cost);
+    g(r.outcome_total);
+    g(r.outcome_pv);
+}
+
+void Run::start_merge() {
+    describe();
+    allocate();
+    next_part_ = 0;
+}
+
+void Run::add_part(const SimulationPart& part) {
+    const std::string what = "simulation merge: part of blocks " + std::to_string(part.first_block) + ".." +
+                             std::to_string(part.first_block + part.blocks);
+    if (part.first_block != next_part_)
+        throw SamplingError(what + ": expected the part starting at block " + std::to_string(next_part_) +
+                            " (parts are merged in block order), found block " + std::to_string(part.first_block));
+    if (part.blocks == 0 || part.first_block + part.blocks > blocks_)
+        throw SamplingError(what + ": expected a range inside the run's " + std::to_string(blocks_) + " blocks");
+    ByteReader r(part.summaries.data(), part.summaries.size(), what);
+    check_fingerprint(r);
+    if (r.u64() != part.first_block || r.u64() != part.blocks) r.fail("its summaries are of other blocks");
+    if (next_part_ == 0) {
+        summaries_.load_edges(r);
+        ByteWriter e;
+        summaries_.save_edges(e);
+        edges_ = std::move(e.out);
+    } else {
+        ByteWriter e;
+        for (int i = 0; i < 4; ++i) e.array(r.array<double>());
+        if (e.out != edges_) r.fail("its histogram edges differ from the first part's (not the same scenario)");
+    }
+    if (r.u64() != part.blocks) r.fail("expected the moments of each of its blocks");
+    for (std::uint64_t b = 0; b < part.blocks; ++b) {
+        BlockMoments m;
+        m.n = r.u64();
+        m.mean = r.array<double>();
+        m.m2 = r.array<double>();
+        if (m.mean.size() != static_cast<std::size_t>(summaries_.series()) || m.m2.size() != m.mean.size())
+            r.fail("a block's moments have the wrong number of series");
+        summaries_.merge(m);
+    }
+    summaries_.add_counts(r);
+    if (!r.done()) r.fail("bytes left after its summaries");
+    // Per-draw arrays at their draws.
+    const std::size_t at = static_cast<std::size_t>(part.first_block) * static_cast<std::size_t>(B_);
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>((part.first_block + part.blocks) * static_cast<std::uint64_t>(B_), N_)) - at;
+    const std::size_t N = static_cast<std::size_t>(N_);
+    const SimulationResult& v = part.values;
+    if (v.draws != n) throw SamplingError(what + ": expected " + std::to_string(n) + " draws, found " + std::to_string(v.draws));
+    std::vector<const std::vector<double>*> src;
+    std::vector<std::size_t> rows;
+    each_draw_array(v, [&](const std::vector<double>& x) { src.push_back(&x); },
+                    [&](const std::vector<std::vector<double>>& t) {
+                        rows.push_back(t.size());
+                        for (const auto& x : t) src.push_back(&x);
+                    });
+    std::size_t i = 0, k = 0;
+    auto fail_shape = [&] { throw SamplingError(what + ": its per-draw arrays are not those of this run"); };
+    each_draw_array(r_, [&](std::vector<double>& x) {
+        if (src[i]->size() != (x.empty() ? 0 : n)) fail_shape();
+        if (!x.empty()) std::copy(src[i]->begin(), src[i]->end(), x.begin() + static_cast<std::ptrdiff_t>(at));
+        ++i;
+    },
+                    [&](std::vector<std::vector<double>>& t) {
+                        if (rows[k++] != t.size()) fail_shape();
+                        for (auto& x : t) {
+                            if (src[i]->size() != n) fail_shape();
+                            std::copy(src[i]->begin(), src[i]->end(), x.begin() + static_cast<std::ptrdiff_t>(at));
+                            ++i;
+                        }
+                    });
+    const std::size_t P = static_cast<std::size_t>(plan_.n_params());
+    if (v.inputs.size() != (r_.inputs.empty() ? 0 : P * n)) fail_shape();
+    for (std::size_t p = 0; p < P && !r_.inputs.empty(); ++p)
+        std::copy_n(v.inputs.data() + p * n, n, r_.inputs.data() + p * N + at);
+    const std::size_t cell = static_cast<std::size_t>(H_) * static_cast<std::size_t>(O_);
+    if (v.full_level.size() != (r_.full_level.empty() ? 0 : n * cell) || v.full_value.size() != v.full_level.size())
+        fail_shape();
+    std::copy(v.full_level.begin(), v.full_level.end(), r_.full_level.begin() + static_cast<std::ptrdiff_t>(at * cell));
+    std::copy(v.full_value.begin(), v.full_value.end(), r_.full_value.begin() + static_cast<std::ptrdiff_t>(at * cell));
+    r_.timings.sample += v.timings.sample;
+    r_.timings.evaluate += v.timings.evaluate;
+    r_.timings.store += v.timings.store;
+    r_.timings.summarise += v.timings.summarise;
+    r_.threads = std::max(r_.threads, v.threads);
+    next_part_ += part.blocks;
+}
+
+std::vector<std::uint8_t> Run::state() const {
+    ByteWriter w;
+    fingerprint(w);
+    w.u64(next_part_);
+    summaries_.save_edges(w);
+    summaries_.save_moments(w);
+    summaries_.save_counts(w);
+    return std::move(w.out);
+}
+
+void Run::restore(const std::uint8_t* data, std::size_t size) {
+    ByteReader r(data, size, "simulation checkpoint");
+    if (next_part_ != 0) r.fail("expected a merge with no part added yet");
+    check_fingerprint(r);
+    const std::uint64_t next = r.u64();
+    if (next > blocks_) r.fail("expected at most " + std::to_string(blocks_) + " blocks done, found " + std::to_string(next));
+    summaries_.load_edges(r);
+    summaries_.load_moments(r);
+    summaries_.add_counts(r);
+    if (!r.done()) r.fail("bytes left after its summaries");
+    ByteWriter e;
+    summaries_.save_edges(e);
+    edges_ = std::move(e.out);
+    next_part_ = next;
+}
+
+SimulationResult Run::finish_merge() {
+    if (next_part_ != blocks_)
+        throw SamplingError("simulation merge: expected all " + std::to_string(blocks_) + " blocks, found " +
+                            std::to_string(next_part_) + " merged");
+    tables();
     return std::move(r_);
 }
 
@@ -506,5 +761,88 @@ SimulationResult simulate(const Plan& plan, const model::Scenario& scenario, con
     Run run(plan, scenario, options);
     return run.run();
 }
+
+SimulationPart simulate_part(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& options,
+                             std::uint64_t first_block, std::uint64_t blocks) {
+    check_options(plan, scenario, options);
+    if (blocks == 0) throw SamplingError("simulation part: blocks: expected a number >= 1, found 0");
+    Run run(plan, scenario, options, first_block, first_block + blocks);
+    return run.run_part();
+}
+
+std::vector<std::uint8_t> encode_part(const SimulationPart& part) {
+    ByteWriter w;
+    w.u64(0x31545241505653ull);  // "SVPART1"
+    w.u64(part.first_block);
+    w.u64(part.blocks);
+    w.u64(part.first_draw);
+    const SimulationResult& v = part.values;
+    w.u64(v.draws);
+    w.u64(static_cast<std::uint64_t>(v.block_size));
+    w.u64(static_cast<std::uint64_t>(v.threads));
+    for (double t : {v.timings.sample, v.timings.evaluate, v.timings.store, v.timings.summarise, v.timings.wall}) w.f64(t);
+    each_draw_array(v, [&](const std::vector<double>& x) { w.array(x); },
+                    [&](const std::vector<std::vector<double>>& t) {
+                        w.u64(t.size());
+                        for (const auto& x : t) w.array(x);
+                    });
+    w.array(v.inputs);
+    w.array(v.full_level);
+    w.array(v.full_value);
+    w.array(part.summaries);
+    return std::move(w.out);
+}
+
+SimulationPart decode_part(const std::uint8_t* data, std::size_t size) {
+    ByteReader r(data, size, "simulation part");
+    if (r.u64() != 0x31545241505653ull) r.fail("expected the part marker SVPART1 at its start");
+    SimulationPart part;
+    part.first_block = r.u64();
+    part.blocks = r.u64();
+    part.first_draw = r.u64();
+    SimulationResult& v = part.values;
+    v.draws = r.u64();
+    v.block_size = static_cast<int>(r.u64());
+    v.threads = static_cast<int>(r.u64());
+    for (double* t : {&v.timings.sample, &v.timings.evaluate, &v.timings.store, &v.timings.summarise, &v.timings.wall})
+        *t = r.f64();
+    each_draw_array(v, [&](std::vector<double>& x) { x = r.array<double>(); },
+                    [&](std::vector<std::vector<double>>& t) {
+                        const std::uint64_t rows = r.u64();
+                        if (rows > 1u << 20) r.fail("expected a table of at most 2^20 rows, found " + std::to_string(rows));
+                        t.resize(static_cast<std::size_t>(rows));
+                        for (auto& x : t) x = r.array<double>();
+                    });
+    v.inputs = r.array<double>();
+    v.full_level = r.array<double>();
+    v.full_value = r.array<double>();
+    part.summaries = r.array<std::uint8_t>();
+    if (!r.done()) r.fail("bytes left after the part");
+    return part;
+}
+
+struct SimulationMerge::Impl {
+    Plan plan;
+    SimulationOptions options;
+    Run run;
+    Impl(const Plan& p, const model::Scenario& scenario, const SimulationOptions& o)
+        : plan(p), options(o), run(plan, scenario, options) {}
+};
+
+SimulationMerge::SimulationMerge(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& options) {
+    check_options(plan, scenario, options);
+    impl_ = std::make_unique<Impl>(plan, scenario, options);
+    impl_->run.start_merge();
+}
+
+SimulationMerge::~SimulationMerge() = default;
+
+void SimulationMerge::add(const SimulationPart& part) { impl_->run.add_part(part); }
+std::uint64_t SimulationMerge::next_block() const { return impl_->run.next_block(); }
+std::uint64_t SimulationMerge::blocks() const { return impl_->run.blocks(); }
+int SimulationMerge::block_size() const { return impl_->run.block_size(); }
+std::vector<std::uint8_t> SimulationMerge::state() const { return impl_->run.state(); }
+void SimulationMerge::restore(const std::uint8_t* data, std::size_t size) { impl_->run.restore(data, size); }
+SimulationResult SimulationMerge::finish() { return impl_->run.finish_merge(); }
 
 }  // namespace socval::engine

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <limits>
 
+#include <socval/errors.hpp>
+
 namespace socval::engine::detail {
 
 namespace {
@@ -237,6 +239,102 @@ void SeriesSummaries::merge(const LocalCounts& local) {
 void SeriesSummaries::merge_histogram(LocalCounts& local) {
     for (std::size_t i = 0; i < local.histogram.size(); ++i) histogram_[i] += local.histogram[i];
     std::vector<std::uint32_t>().swap(local.histogram);
+}
+
+void ByteWriter::u64(std::uint64_t v) {
+    for (int i = 0; i < 8; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+}
+
+void ByteWriter::f64(double v) {
+    std::uint64_t u;
+    std::memcpy(&u, &v, sizeof u);
+    u64(u);
+}
+
+std::uint64_t ByteReader::u64() {
+    need(1, 8);
+    std::uint64_t v = 0;
+    for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(p_[at_ + static_cast<std::size_t>(i)]) << (8 * i);
+    at_ += 8;
+    return v;
+}
+
+double ByteReader::f64() {
+    const std::uint64_t u = u64();
+    double v;
+    std::memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+void ByteReader::need(std::uint64_t count, std::size_t width) {
+    if (count > (n_ - at_) / width)
+        fail("expected " + std::to_string(count * width) + " more bytes at byte " + std::to_string(at_) + ", found " +
+             std::to_string(n_ - at_));
+}
+
+void ByteReader::fail(const std::string& message) const {
+    throw SamplingError(what_ + ": " + message + " (not a whole part or checkpoint of this socval version)");
+}
+
+namespace {
+template <class T>
+void load_same(ByteReader& r, std::vector<T>& into, const char* name) {
+    std::vector<T> v = r.template array<T>();
+    if (v.size() != into.size())
+        r.fail(std::string(name) + ": expected " + std::to_string(into.size()) + " values, found " +
+               std::to_string(v.size()));
+    into.swap(v);
+}
+}  // namespace
+
+void SeriesSummaries::save_edges(ByteWriter& w) const {
+    w.array(lo_);
+    w.array(inv_width_);
+    w.array(width_);
+    w.array(shift_);
+}
+
+void SeriesSummaries::load_edges(ByteReader& r) {
+    load_same(r, lo_, "edges");
+    load_same(r, inv_width_, "edges");
+    load_same(r, width_, "edges");
+    load_same(r, shift_, "edges");
+}
+
+void SeriesSummaries::save_counts(ByteWriter& w) const {
+    w.array(min_);
+    w.array(max_);
+    w.array(positive_);
+    // Histograms count only the first quantile_draws draws: a part past them has none to send (an empty array).
+    const bool none = std::all_of(histogram_.begin(), histogram_.end(), [](std::uint32_t c) { return c == 0; });
+    w.array(none ? std::vector<std::uint32_t>() : histogram_);
+}
+
+void SeriesSummaries::add_counts(ByteReader& r) {
+    LocalCounts l = make_local();
+    load_same(r, l.min, "minima");
+    load_same(r, l.max, "maxima");
+    load_same(r, l.positive, "positive counts");
+    std::vector<std::uint32_t> h = r.array<std::uint32_t>();
+    if (!h.empty()) {  // empty: no value counted (a part past the quantile draws)
+        if (h.size() != l.histogram.size())
+            r.fail("histograms: expected " + std::to_string(l.histogram.size()) + " counts, found " +
+                   std::to_string(h.size()));
+        l.histogram.swap(h);
+    }
+    merge(l);
+}
+
+void SeriesSummaries::save_moments(ByteWriter& w) const {
+    w.u64(n_);
+    w.array(mean_);
+    w.array(m2_);
+}
+
+void SeriesSummaries::load_moments(ByteReader& r) {
+    n_ = r.u64();
+    load_same(r, mean_, "means");
+    load_same(r, m2_, "moments");
 }
 
 double SeriesSummaries::sd(int s) const {

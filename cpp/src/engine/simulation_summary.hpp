@@ -4,10 +4,48 @@
 /// extremes, positive counts and histogram counts are order-free (min, max and integer sums), so they are
 /// kept per thread and added at the end. Either way the result does not depend on the thread count.
 #include <cstddef>
+#include <algorithm>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace socval::engine::detail {
+
+/// Bytes written in a fixed little-endian layout (parts and checkpoints; x86-64 and aarch64 are little-endian).
+struct ByteWriter {
+    std::vector<std::uint8_t> out;
+    void u64(std::uint64_t v);
+    void f64(double v);
+    template <class T> void array(const std::vector<T>& v) {
+        u64(v.size());
+        const auto* p = reinterpret_cast<const std::uint8_t*>(v.data());
+        out.insert(out.end(), p, p + v.size() * sizeof(T));
+    }
+};
+
+/// Reads what ByteWriter wrote; SamplingError naming `what` on bytes that end early or hold a bad size.
+class ByteReader {
+public:
+    ByteReader(const std::uint8_t* data, std::size_t size, std::string what) : p_(data), n_(size), what_(std::move(what)) {}
+    std::uint64_t u64();
+    double f64();
+    template <class T> std::vector<T> array() {
+        const std::uint64_t count = u64();
+        need(count, sizeof(T));
+        std::vector<T> v(static_cast<std::size_t>(count));
+        if (count) std::copy_n(p_ + at_, static_cast<std::size_t>(count) * sizeof(T), reinterpret_cast<std::uint8_t*>(v.data()));
+        at_ += static_cast<std::size_t>(count) * sizeof(T);
+        return v;
+    }
+    bool done() const { return at_ == n_; }
+    [[noreturn]] void fail(const std::string& message) const;
+
+private:
+    void need(std::uint64_t count, std::size_t width);
+    const std::uint8_t* p_;
+    std::size_t n_, at_ = 0;
+    std::string what_;
+};
 
 /// Moments of one block of every series: count, mean and sum of squared deviations.
 struct BlockMoments {
@@ -66,6 +104,16 @@ public:
     void merge(const LocalCounts& local);
     /// Absorb a thread's histogram counts now and free them (the thread counts no more values).
     void merge_histogram(LocalCounts& local);
+
+    /// The histogram edges and moment shifts (set from the pilot block), as bytes and back.
+    void save_edges(ByteWriter& w) const;
+    void load_edges(ByteReader& r);
+    /// The order-free counts (extremes, positive counts, histograms), as bytes; load_counts adds them.
+    void save_counts(ByteWriter& w) const;
+    void add_counts(ByteReader& r);
+    /// The merged moments (count, means, sums of squared deviations), as bytes and back.
+    void save_moments(ByteWriter& w) const;
+    void load_moments(ByteReader& r);
 
     int series() const { return series_; }
     std::uint64_t count() const { return n_; }

@@ -363,6 +363,13 @@ ResultsReader::ResultsReader(std::string path_in) : impl_(std::make_unique<Impl>
                                              "cannot be read: it is damaged. Write it again"));
     r.root = detail::read_attributes(root.get(), path);
 
+    // A checkpoint of a run still going or interrupted (docs/formats/results.md, "Checkpoints"): never read as done.
+    if (auto inc = r.root.find("incomplete"); inc != r.root.end()) {
+        fail(path, "is an incomplete run: a checkpoint of a run that was interrupted or is still going. Finish it with `socval run "
+                       "SCENARIO --resume --out FINAL.h5` or socval.simulate(..., checkpoint='FINAL.h5', "
+                       "resume=True) with the same scenario and options; FINAL.h5 is this name without '.partial'",
+             false);
+    }
     auto type = r.root.find("file_type");
     if (type == r.root.end()) {
         fail(path, "is an HDF5 file but not a socval results file (it has no root attribute 'file_type'); "

@@ -20,6 +20,7 @@ from .._util.numbers import RATIO_METRICS
 from ..engine.simulation import simulate
 from ..engine.results import load_results
 from ..engine.comparison import compare
+from ..engine.distributed import scheduler_client
 from ..decision.acceptability import scenario_smaa as smaa
 from ..report.xlsx import write_xlsx
 
@@ -35,10 +36,14 @@ def _provenance(attrs: dict) -> dict:
 def cmd_run(args: argparse.Namespace) -> int:
     """socval run FILE --draws N --seed S [--threads T] [--sampler lhs|mc] --out F.h5"""
     progress = None if args.progress is None else args.progress
-    res = simulate(args.file, draws=args.draws, seed=args.seed, threads=args.threads, sampler=args.sampler,
-                   progress=progress, keep_full=args.keep_full, year_values=args.year_values)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)  # the command line makes its output folder
-    res.save(args.out)
+    checkpoint = args.out if (args.checkpoint or args.resume) else None
+    with scheduler_client(args.scheduler) as client:
+        res = simulate(args.file, draws=args.draws, seed=args.seed, threads=args.threads, sampler=args.sampler,
+                       progress=progress, keep_full=args.keep_full, year_values=args.year_values, client=client,
+                       checkpoint=checkpoint, resume=args.resume)
+    if checkpoint is None:
+        res.save(args.out)
     x = res.draws("npsv")
     p5, p95 = np.quantile(x, [0.05, 0.95])
     print(f"{res.attrs.get('scenario_name', args.file)}: {res.n_draws} draws (seed {args.seed}, {res.attrs['sampler']}); "
@@ -67,8 +72,9 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """socval compare A.yaml B.yaml ... --draws N --seed S [--json]"""
-    cmp = compare(args.files, draws=args.draws, seed=args.seed, sampler=args.sampler, threads=args.threads,
-                  progress=args.progress)
+    with scheduler_client(args.scheduler) as client:
+        cmp = compare(args.files, draws=args.draws, seed=args.seed, sampler=args.sampler, threads=args.threads,
+                      progress=args.progress, client=client)
     pairs = cmp.summary()
     scen = cmp.scenarios()
     if args.xlsx:
@@ -164,6 +170,9 @@ def _add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--progress", dest="progress", action="store_true", default=None,
                    help="always show a progress bar (default: only for runs over a second)")
     p.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786); results are "
+                        "bit-identical to a local run (docs/guide/cluster.md)")
 
 
 def register(subparsers: Any) -> None:
@@ -175,6 +184,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", required=True, help="results file to write (HDF5; written atomically)")
     p.add_argument("--keep-full", action="store_true", help="keep the draws x years x outcomes tensors")
     p.add_argument("--year-values", action="store_true", help="per-year summaries of each outcome's value")
+    p.add_argument("--checkpoint", action="store_true",
+                   help="record completed blocks in OUT.partial as the run goes, so that an interrupted run can be "
+                        "finished with --resume")
+    p.add_argument("--resume", action="store_true",
+                   help="finish the interrupted run whose OUT.partial is there (same scenario and options); the "
+                        "result is bit-identical to an uninterrupted run")
     p.set_defaults(func=cmd_run)
 
     p = subparsers.add_parser("summary", help="summary table of a results file",

@@ -408,10 +408,25 @@ def switching_value(a: Any, b: Any, parameter: str, metric: str = "npsv", *, bou
     return search_switching_value(model, parameter, bounds, xtol, grid)
 
 
+def _switching_row(documents: Sequence[Any], names: Sequence[str], metric: str, method: str, draws: int, seed: int,
+                   sampler: str, parameter: str, xtol: float | None, grid: int) -> dict:
+    """A worker's task (``switching_values(..., client=)``): one parameter's switching value, the scenarios rebuilt
+    from their merged documents (``socval.engine.distributed.scenario_payload``)."""
+    from ..model.scenario import scenario_from_yaml
+    from ..values import load_library
+
+    scenarios = [scenario_from_yaml(d["text"], name=d["name"], base_dir=d["base_dir"],
+                                    library=load_library(d["library_dir"])) for d in documents]
+    model = PairModel(scenarios[0], scenarios[1] if len(scenarios) > 1 else None, metric, method, draws, seed,
+                      sampler, 1)
+    model.names = list(names)
+    return search_switching_value(model, parameter, None, xtol, grid).to_dict()
+
+
 def switching_values(a: Any, b: Any, parameters: Sequence[str] | None = None, metric: str = "npsv", *,
                      top: int = 10, method: str = "expected", draws: int = 2000, seed: int = 0,
                      sampler: str = "lhs", xtol: float | None = None, grid: int = 17,
-                     threads: int | None = None) -> pd.DataFrame:
+                     threads: int | None = None, client: Any = None) -> pd.DataFrame:
     """Switching values of many parameters at once, closest switch first.
 
     ``parameters`` default: the ``top`` parameters by tornado swing of the difference A - B (each parameter at
@@ -420,6 +435,7 @@ def switching_values(a: Any, b: Any, parameters: Sequence[str] | None = None, me
     every parameter. Returns a DataFrame indexed by parameter with the fields of :class:`SwitchingValue`, sorted
     by ``|distance_pct|`` (parameters without a switch last). With ``method="expected"`` each row's
     ``difference_now`` fixes that row's parameter at its mean, so it differs slightly from row to row.
+    ``client`` (a ``distributed.Client``): one search per parameter on its workers, the same values as locally.
     """
     model = PairModel(a, b, metric, method, draws, seed, sampler, threads)
     if parameters is None:
@@ -429,7 +445,13 @@ def switching_values(a: Any, b: Any, parameters: Sequence[str] | None = None, me
         parameters = list(tornado["input"].head(int(top)))
     elif isinstance(parameters, str):
         parameters = [parameters]
-    rows = [search_switching_value(model, p, None, xtol, grid).to_dict() for p in parameters]
+    if client is not None:  # one search per task, the scenarios sent as their documents
+        from ..engine.distributed import map_tasks, scenario_payload
+        documents = [scenario_payload(core, lib) for core, lib, _ in model.sides]
+        args = [(documents, model.names, metric, method, draws, seed, sampler, p, xtol, grid) for p in parameters]
+        rows = list(map_tasks(client, _switching_row, args, "switching"))
+    else:
+        rows = [search_switching_value(model, p, None, xtol, grid).to_dict() for p in parameters]
     cols = ["parameter", "switching_value", "current", "distance_pct", "probability", "preferred_now",
             "preferred_below", "preferred_above", "difference_now", "bounds", "other_switches", "evaluations",
             "seconds", "message"]

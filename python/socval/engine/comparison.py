@@ -230,7 +230,8 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
     names
         A name per scenario; default their metadata names (made unique).
     **simulate_kwargs
-        Passed to :func:`socval.simulate` (e.g. ``keep_outcomes=False``).
+        Passed to :func:`socval.simulate` (e.g. ``keep_outcomes=False``, or ``client=`` a ``distributed.Client``
+        to simulate each scenario in parts on a Dask cluster: bit-identical to a local comparison).
 
     Returns
     -------

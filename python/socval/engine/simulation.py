@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Optional, Sequence
+from typing import Any, Dict, NamedTuple, Optional, Sequence
 
 from .. import _core
 from ..model.scenario import Scenario, load_scenario
@@ -16,7 +16,7 @@ from ..values import default_library
 from .._util.paths import stored_path
 from .results import Results
 
-__all__ = ["simulate", "core_scenario", "scenario_library"]
+__all__ = ["simulate", "core_scenario", "scenario_library", "run_spec", "RunSpec"]
 
 #: Per-draw outcome tables are kept automatically while draws x outcomes is at most this (2 x 8 bytes each).
 KEEP_OUTCOMES_LIMIT = 16_000_000
@@ -108,7 +108,8 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
              keep_outcomes: Optional[bool] = None, keep_inputs: bool = False, year_values: bool = False,
              track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
              quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None,
-             values: Optional[str] = None, place: Optional[bool] = None) -> Results:
+             values: Optional[str] = None, place: Optional[bool] = None, client: Any = None,
+             part_blocks: Optional[int] = None, checkpoint: Any = None, resume: bool = False) -> Results:
     """Monte Carlo simulation of a scenario.
 
     Parameters
@@ -154,6 +155,18 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         ``place_bcr``, ``place_bcr_all_costs``, ``place_sroi``, ``place_pv_benefits``, ... (docs/model/appraisal.md,
         "Perspectives"). None = when the scenario declares ``place`` overrides; True with none declared is an
         error. The headline metrics stay the UK perspective.
+    client
+        A ``distributed.Client``: the run goes out as parts of ``part_blocks`` blocks of draws to its workers and
+        is merged here in block order, bit-identical to a local run (docs/guide/cluster.md). None: local threads.
+    part_blocks
+        Blocks (of 256 draws) per task on a cluster or per checkpoint; None: about 8 tasks per worker, at least 16
+        blocks each (``socval.engine.distributed.part_size``).
+    checkpoint
+        A path: completed parts are appended to ``<checkpoint>.partial`` as the run goes, and the finished run is
+        saved at ``checkpoint`` (docs/formats/results.md, "Checkpoints").
+    resume
+        With ``checkpoint``: continue the run its partial file holds (same scenario and options) instead of
+        starting again.
 
     Returns
     -------
@@ -164,6 +177,71 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     socval.SamplingError, socval.ScenarioError, socval.AppraisalError
         Bad arguments, correlations, or an invalid sampled draw. ``KeyboardInterrupt`` on Ctrl-C.
     """
+    if resume and checkpoint is None:
+        raise _core.SamplingError("simulate: resume: expected a checkpoint path to resume from, found none")
+    spec = run_spec(scenario, draws, seed, threads, sampler, keep_full, keep_outcomes, keep_inputs, year_values,
+                    track_levers, keep_breakdowns, quantiles, library, values, place)
+
+    def results(raw: Dict[str, Any], place_raw: Optional[Dict[str, Any]]) -> Results:
+        if place_raw is not None:
+            raw["place"] = place_raw
+        return Results._from_core(raw, spec.attrs)
+
+    if client is not None or checkpoint is not None:
+        from .distributed import simulate_blocks  # layer 4, same layer: the block runner
+        place_raw = _place_run(spec, client, part_blocks)  # first: the saved file holds both perspectives
+        saved = []
+
+        def save(raw: Dict[str, Any]) -> None:  # the finished run under its final name, before the partial goes
+            saved.append(results(raw, place_raw))
+            saved[0].save(checkpoint)
+
+        raw = simulate_blocks(spec, client=client, progress=progress, part_blocks=part_blocks,
+                              checkpoint=checkpoint, resume=resume, save=save if checkpoint is not None else None)
+        return saved[0] if saved else results(raw, place_raw)
+    bar = None if progress is False else _Progress(bool(progress), spec.core.meta.name or "simulate")
+    try:
+        raw = _core.simulation.simulate(spec.core, spec.library, progress=bar, **spec.options)
+        place_raw = _place_run(spec, None, None)
+    finally:
+        if bar is not None:
+            bar.close()
+    return results(raw, place_raw)
+
+
+class RunSpec(NamedTuple):
+    """A checked simulation request: the core scenario and library, the core's options (a dict of
+    ``_core.simulation.simulate`` keywords, ``draws`` and ``seed`` included) and the results' attributes."""
+
+    core: Any
+    library: Any
+    options: Dict[str, Any]
+    attrs: Dict[str, Any]
+    place: Any = None  # the core scenario of the place perspective, or None
+
+
+def _place_run(spec: RunSpec, client: Any, part_blocks: Optional[int]) -> Optional[Dict[str, Any]]:
+    """The place perspective's PVs on the run's own seed, sampler and draws (so every shared parameter has the same
+    draws), locally or on ``client``; None when the scenario declares no ``place`` overrides."""
+    if spec.place is None:
+        return None
+    options = dict(spec.options, keep_outcomes=False, keep_full=False, keep_inputs=False, track_levers=False,
+                   year_values=False, keep_breakdowns=False)
+    if client is None:
+        other = _core.simulation.simulate(spec.place, spec.library, progress=None, **options)
+    else:
+        from .distributed import simulate_blocks
+        other = simulate_blocks(spec._replace(core=spec.place, place=None, options=options), client=client,
+                                progress=False, part_blocks=part_blocks)
+    return {m: other[m] for m in ("pv_benefits", "pv_costs", "pv_investment", "pv_others")}
+
+
+def run_spec(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optional[int] = None, sampler: str = "lhs",
+             keep_full: bool = False, keep_outcomes: Optional[bool] = None, keep_inputs: bool = False,
+             year_values: bool = False, track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
+             quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None,
+             values: Optional[str] = None, place: Optional[bool] = None) -> RunSpec:
+    """:func:`simulate`'s arguments checked (SamplingError naming the bad one) and resolved into a :class:`RunSpec`."""
     core = core_scenario(scenario)
     lib = scenario_library(scenario, library)
     core = with_values(core, values, lib)
@@ -188,23 +266,10 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
                                       f"{core.meta.name or 'the scenario'}, found none")
     _check_memory(core, int(draws), bool(keep_outcomes), bool(keep_full), bool(keep_inputs), bool(track_levers),
                   keep_breakdowns, place_sc)
-    bar = None if progress is False else _Progress(bool(progress), core.meta.name or "simulate")
-    try:
-        raw = _core.simulation.simulate(
-            core, lib, int(draws), seed=int(seed), sampler=sampler, threads=int(threads or 0),
-            keep_outcomes=bool(keep_outcomes), keep_full=bool(keep_full), keep_inputs=bool(keep_inputs),
-            track_levers=bool(track_levers), year_values=bool(year_values), keep_derived=False,
-            quantiles=[float(q) for q in quantiles], keep_breakdowns=keep_breakdowns,
-            progress=bar)
-        if place_sc is not None:  # the same seed, sampler and draws: every shared parameter has the same draws
-            other = _core.simulation.simulate(
-                place_sc, lib, int(draws), seed=int(seed), sampler=sampler, threads=int(threads or 0),
-                keep_outcomes=False, keep_full=False, keep_inputs=False, track_levers=False, year_values=False,
-                keep_derived=False, quantiles=[float(q) for q in quantiles], keep_breakdowns=False, progress=None)
-            raw["place"] = {m: other[m] for m in ("pv_benefits", "pv_costs", "pv_investment", "pv_others")}
-    finally:
-        if bar is not None:
-            bar.close()
+    options = dict(draws=int(draws), seed=int(seed), sampler=sampler, threads=int(threads or 0),
+                   keep_outcomes=bool(keep_outcomes), keep_full=bool(keep_full), keep_inputs=bool(keep_inputs),
+                   track_levers=bool(track_levers), year_values=bool(year_values), keep_derived=False,
+                   quantiles=[float(q) for q in quantiles], keep_breakdowns=keep_breakdowns)
     attrs = {
         "scenario_name": core.meta.name,
         "scenario_text": core.source_text,
@@ -218,4 +283,4 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     if place_sc is not None:
         attrs["perspectives"] = ("headline metrics: UK perspective (Green Book default); place_* metrics: place "
                                  "perspective (the region), simulated on the same seed, sampler and draws")
-    return Results._from_core(raw, attrs)
+    return RunSpec(core, lib, options, attrs, place_sc)

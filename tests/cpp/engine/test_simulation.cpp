@@ -500,3 +500,105 @@ TEST_CASE("value by beneficiary and cost by lever as streaming summaries", "[sim
     o.keep_breakdowns.reset();
     CHECK_FALSE(run(s, o).beneficiary_value.empty());
 }
+
+namespace {
+/// Every array of two results, bit for bit (per-draw arrays and every streaming summary).
+void check_same_result(const engine::SimulationResult& r, const engine::SimulationResult& r1) {
+    CHECK(r.draws == r1.draws);
+    CHECK(same_bits(r.npsv, r1.npsv));
+    CHECK(same_bits(r.bcr, r1.bcr));
+    CHECK(same_bits(r.pv_costs, r1.pv_costs));
+    CHECK(same_bits(r.pv_others, r1.pv_others));
+    CHECK(same_bits(r.priority_value, r1.priority_value));
+    CHECK(same_bits(r.pillar_value, r1.pillar_value));
+    CHECK(same_bits(r.lever_value, r1.lever_value));
+    CHECK(same_bits(r.outcome_total, r1.outcome_total));
+    CHECK(same_bits(r.outcome_pv, r1.outcome_pv));
+    CHECK(same_bits(r.inputs, r1.inputs));
+    CHECK(same_bits(r.full_level, r1.full_level));
+    CHECK(same_bits(r.full_value, r1.full_value));
+    for (auto pair : {std::make_pair(&r.level, &r1.level), std::make_pair(&r.value, &r1.value),
+                      std::make_pair(&r.cost, &r1.cost), std::make_pair(&r.benefits, &r1.benefits),
+                      std::make_pair(&r.net, &r1.net)})
+        CHECK(same_bits(*pair.first, *pair.second));
+    for (auto pair : {std::make_pair(&r.outcome_total_summary, &r1.outcome_total_summary),
+                      std::make_pair(&r.outcome_pv_summary, &r1.outcome_pv_summary)}) {
+        CHECK(same_bits(pair.first->mean, pair.second->mean));
+        CHECK(same_bits(pair.first->sd, pair.second->sd));
+        CHECK(same_bits(pair.first->min, pair.second->min));
+        CHECK(same_bits(pair.first->max, pair.second->max));
+        CHECK(same_bits(pair.first->p_positive, pair.second->p_positive));
+        CHECK(same_bits(pair.first->quantiles, pair.second->quantiles));
+    }
+}
+}  // namespace
+
+TEST_CASE("parts of a run merged in block order equal the whole run, however the blocks are split",
+          "[simulation][parts]") {
+    const auto s = small_scenario();
+    const auto plan = engine::compile(s, library());
+    for (Sampler sampler : {Sampler::latin_hypercube, Sampler::monte_carlo}) {
+        auto o = opts(1000, 11, sampler, 1);  // 16 blocks of 64 draws, the last one partial (40)
+        o.keep_full = true;
+        o.keep_inputs = true;
+        o.year_values = true;
+        o.quantile_draws = 300;  // the histograms stop counting inside a part
+        const auto whole = engine::simulate(plan, s, o);
+        // Splits: one part; parts of 1, 5 and 10 blocks; the parts computed in reverse order with 2 threads
+        // (each through bytes, as they travel between processes), merged in block order.
+        for (const std::vector<std::uint64_t>& sizes :
+             {std::vector<std::uint64_t>{16}, {1, 5, 10}, {3, 3, 3, 3, 3, 1}, {15, 1}}) {
+            std::vector<std::uint64_t> firsts;
+            std::uint64_t at = 0;
+            for (auto n : sizes) {
+                firsts.push_back(at);
+                at += n;
+            }
+            std::vector<std::vector<std::uint8_t>> bytes(sizes.size());
+            auto po = o;
+            po.threads = 2;
+            for (std::size_t i = sizes.size(); i-- > 0;)
+                bytes[i] = engine::encode_part(engine::simulate_part(plan, s, po, firsts[i], sizes[i]));
+            engine::SimulationMerge merge(plan, s, o);
+            for (const auto& b : bytes) merge.add(engine::decode_part(b.data(), b.size()));
+            check_same_result(merge.finish(), whole);
+        }
+    }
+}
+
+TEST_CASE("a merge refuses parts out of order or of another run, and its state resumes it", "[simulation][parts]") {
+    const auto s = small_scenario();
+    const auto plan = engine::compile(s, library());
+    auto o = opts(1000, 11);
+    const auto whole = engine::simulate(plan, s, o);
+    {
+        engine::SimulationMerge merge(plan, s, o);
+        CHECK_THROWS_WITH(merge.add(engine::simulate_part(plan, s, o, 4, 2)),
+                          Catch::Contains("expected the part starting at block 0"));
+        auto other = o;
+        other.seed = 12;
+        CHECK_THROWS_WITH(merge.add(engine::simulate_part(plan, s, other, 0, 2)), Catch::Contains("another run"));
+        CHECK_THROWS_WITH(merge.finish(), Catch::Contains("expected all 16 blocks"));
+        CHECK_THROWS_WITH(engine::simulate_part(plan, s, o, 16, 1), Catch::Contains("inside the run's 16 blocks"));
+        auto bytes = engine::encode_part(engine::simulate_part(plan, s, o, 0, 2));
+        bytes.resize(bytes.size() - 3);
+        CHECK_THROWS_WITH(engine::decode_part(bytes.data(), bytes.size()), Catch::Contains("simulation part"));
+    }
+    // A checkpoint after 6 blocks: a new merge restored from it and given blocks 6.. ends with the whole run's
+    // summaries (the per-draw arrays before the checkpoint are the caller's).
+    std::vector<std::uint8_t> state;
+    {
+        engine::SimulationMerge merge(plan, s, o);
+        merge.add(engine::simulate_part(plan, s, o, 0, 6));
+        state = merge.state();
+    }
+    engine::SimulationMerge resumed(plan, s, o);
+    resumed.restore(state.data(), state.size());
+    CHECK(resumed.next_block() == 6);
+    resumed.add(engine::simulate_part(plan, s, o, 6, 10));
+    auto r = resumed.finish();
+    CHECK(same_bits(r.net, whole.net));
+    CHECK(same_bits(r.level, whole.level));
+    CHECK(same_bits(r.outcome_pv_summary.quantiles, whole.outcome_pv_summary.quantiles));
+    CHECK(std::equal(r.npsv.begin() + 6 * 64, r.npsv.end(), whole.npsv.begin() + 6 * 64));
+}

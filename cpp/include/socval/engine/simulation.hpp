@@ -5,6 +5,7 @@
 /// and the thread-invariance argument: docs/model/simulation.md.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -128,6 +129,55 @@ struct SimulationResult {
 /// SamplingError for bad options or correlations, AppraisalError if a sampled draw is invalid (e.g. a
 /// deadweight outside [0, 1]), Interrupted when `cancelled` returns true; nothing is returned half-done.
 SimulationResult simulate(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& options);
+
+/// Blocks [first_block, first_block + blocks) of the run `options` defines, computed on their own (in another
+/// process or on another machine): the per-draw arrays of their draws and their streaming summaries before the
+/// merge. Merged in block order by SimulationMerge, parts give a result bit-identical to simulate() whatever
+/// process computed which part (docs/model/engine.md, "Blocks and parts").
+struct SimulationPart {
+    std::uint64_t first_block = 0, blocks = 0;
+    std::uint64_t first_draw = 0;  ///< first_block * block size
+    /// The part's draws only: per-draw arrays of values.draws draws (inputs [parameter * values.draws + draw],
+    /// full tensors [(draw * years + year) * outcomes + outcome]); names, years and summaries empty.
+    SimulationResult values;
+    /// The part's streaming summaries: histogram edges (from block 0), each block's moments, order-free counts.
+    std::vector<std::uint8_t> summaries;
+};
+
+/// Simulates blocks [first_block, first_block + blocks) of the run `options` defines (options.draws is the whole
+/// run's). A part that does not start at block 0 evaluates block 0 once more for the histogram edges. Throws
+/// SamplingError for a range outside the run; otherwise as simulate().
+SimulationPart simulate_part(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& options,
+                             std::uint64_t first_block, std::uint64_t blocks);
+
+/// A part as bytes (to send to another process or store) and back; decode_part throws SamplingError on bytes that
+/// are not a whole part of this format version.
+std::vector<std::uint8_t> encode_part(const SimulationPart& part);
+SimulationPart decode_part(const std::uint8_t* data, std::size_t size);
+
+/// Merges parts of one run in block order into its SimulationResult: per-draw arrays copied at their draws,
+/// moments merged block by block (the order simulate() uses), counts added. add() refuses (SamplingError) a part
+/// of another run or out of order. state()/restore() save and reload the merged summaries and the next block
+/// (a checkpoint: the per-draw arrays of the blocks before it are the caller's to keep).
+class SimulationMerge {
+public:
+    SimulationMerge(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& options);
+    ~SimulationMerge();
+    SimulationMerge(const SimulationMerge&) = delete;
+    SimulationMerge& operator=(const SimulationMerge&) = delete;
+    void add(const SimulationPart& part);
+    std::uint64_t next_block() const;
+    std::uint64_t blocks() const;  ///< blocks of the whole run
+    int block_size() const;
+    std::vector<std::uint8_t> state() const;
+    void restore(const std::uint8_t* data, std::size_t size);
+    /// The merged result (every block added); per-draw arrays of blocks restored from a state are zero.
+    SimulationResult finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 /// Fills params[p * stride + i], i < n, with draws [d0, d0 + n) of every parameter: keyed uniforms (Monte Carlo
 /// or Latin hypercube over `n_total` draws), correlated by `copulas` (one per declared correlation), then

@@ -1,0 +1,214 @@
+"""Simulation in parts on a Dask LocalCluster of worker processes: bit-identical to a local run for 1, 2 and 3
+workers, with a worker killed mid-run, and a clear ClusterError (no file) when the scheduler goes away.
+
+One cluster is started for the module and scaled 1 -> 2 -> 3 workers (a cluster start costs seconds). Workers
+are separate processes that rebuild the scenario from its text (socval.engine.distributed).
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import socval as sv
+from socval.engine import distributed as dist
+
+distributed = pytest.importorskip("distributed")
+# (Dask's own DeprecationWarnings under Debian 12's tornado are filtered in pyproject.toml.)
+
+ROOT = Path(__file__).resolve().parents[2]
+SCENARIO = ROOT / "example.yaml"
+DRAWS = 3000  # 12 blocks of 256 draws, the last partial (184)
+
+
+def assert_same(a, b):
+    """Every stored array of two Results (per-draw values and every streaming summary), bit for bit."""
+    va, vb = a._all_vars(), b._all_vars()
+    assert sorted(va) == sorted(vb)
+    for name in va:
+        x, y = np.asarray(va[name][1]), np.asarray(vb[name][1])
+        assert x.dtype == y.dtype and x.shape == y.shape, name
+        assert x.tobytes() == y.tobytes(), f"{name} differs"
+
+
+@pytest.fixture(scope="module")
+def local_run():
+    return sv.simulate(SCENARIO, draws=DRAWS, seed=5, progress=False, keep_inputs=True, year_values=True)
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Three worker processes (started together: a start costs seconds), scaled down by the tests; the last test
+    of the module closes the scheduler."""
+    with distributed.LocalCluster(n_workers=3, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  worker_dashboard_address=None) as c:
+        with distributed.Client(c, set_as_default=False) as client:
+            yield c, client
+
+
+def scale_to(c, client, workers: int) -> None:
+    """Exactly `workers` workers connected (a killed one restarted by its nanny, or extra ones retired)."""
+    c.scale(workers)
+    deadline = time.monotonic() + 60
+    while len(client.scheduler_info()["workers"]) != workers:
+        assert time.monotonic() < deadline, f"the cluster did not reach {workers} workers"
+        time.sleep(0.05)
+
+
+class KillOnce(distributed.WorkerPlugin):
+    """Kills its worker process (os._exit, as a crash) when it starts a socval part, once: the marker file says it
+    happened. The nanny restarts the worker; the scheduler reruns its tasks elsewhere."""
+
+    def __init__(self, marker: str):
+        self.marker = marker
+
+    def transition(self, key, start, finish, **kwargs):
+        if finish == "executing" and str(key).startswith("simulate-") and not os.path.exists(self.marker):
+            Path(self.marker).write_text(str(os.getpid()))
+            os._exit(1)
+
+
+def test_parts_on_3_2_1_workers_and_a_killed_worker_equal_a_local_run(cluster, local_run, tmp_path):
+    c, client = cluster
+
+    def run(part_blocks):
+        return sv.simulate(SCENARIO, draws=DRAWS, seed=5, progress=False, keep_inputs=True, year_values=True,
+                           client=client, part_blocks=part_blocks)
+
+    assert len(client.scheduler_info()["workers"]) == 3
+    assert_same(run(2), local_run)
+    # A worker killed while it computes a part: its part is computed again elsewhere, the result is the same.
+    marker = tmp_path / "killed"
+    client.register_worker_plugin(KillOnce(str(marker)), name="kill-once")
+    try:
+        res = run(1)
+    finally:
+        client.unregister_worker_plugin("kill-once")
+    assert marker.exists(), "no worker was killed: the fault was not exercised"
+    assert_same(res, local_run)
+    for workers in (2, 1):
+        scale_to(c, client, workers)
+        assert_same(run(2), local_run)
+
+
+def test_compare_on_the_cluster_equals_a_local_comparison(cluster):
+    _, client = cluster
+    other = sv.load_scenario(SCENARIO).with_metadata(name="other")
+    local = sv.compare([SCENARIO, other], draws=600, seed=2, progress=False)
+    remote = sv.compare([SCENARIO, other], draws=600, seed=2, progress=False, client=client, part_blocks=1)
+    for name in local.names:
+        assert_same(remote.results[name], local.results[name])
+
+
+def test_a_checkpointed_run_on_the_cluster_equals_a_local_run(cluster, local_run, tmp_path):
+    _, client = cluster
+    out = tmp_path / "run.h5"
+    res = sv.simulate(SCENARIO, draws=DRAWS, seed=5, progress=False, keep_inputs=True, year_values=True,
+                      client=client, part_blocks=3, checkpoint=out)
+    assert_same(res, local_run)
+    assert out.exists() and not (tmp_path / "run.h5.partial").exists()
+    assert_same(sv.load_results(out), res)
+
+
+def test_sensitivity_designs_on_the_cluster_equal_local_ones(cluster):
+    _, client = cluster
+    linear, plus = (ROOT / "tests" / "data" / "sensitivity" / f for f in ("linear.yaml", "linear_plus.yaml"))
+    sc = sv.load_scenario(plus)
+    local = sc.sensitivity("sobol", n=256, seed=3)  # 1,280 rows: 5 tasks
+    remote = sc.sensitivity("sobol", n=256, seed=3, client=client)
+    for attr in ("S1", "ST"):
+        a, b = getattr(local, attr), getattr(remote, attr)
+        assert np.asarray(a).tobytes() == np.asarray(b).tobytes(), attr
+    a, b = sc.sensitivity("morris", n=6, seed=3), sc.sensitivity("morris", n=6, seed=3, client=client)
+    assert a.effects.tobytes() == b.effects.tobytes()
+    # The difference of two scenarios on the same design (tests/data/sensitivity: NPSV differs by 500 - 100 m).
+    a = sv.load_scenario(linear).sensitivity("tornado", other=plus)
+    b = sv.load_scenario(linear).sensitivity("tornado", other=plus, client=client)
+    assert list(a.index) == list(b.index)
+    assert a.select_dtypes("number").to_numpy().tobytes() == b.select_dtypes("number").to_numpy().tobytes()
+
+
+def test_switching_values_on_the_cluster_equal_local_ones(cluster):
+    from socval import decision
+
+    _, client = cluster
+    data = ROOT / "tests" / "data" / "switching"
+    a, b = data / "training.yaml", data / "clinic.yaml"
+    local = decision.switching_values(a, b, method="expected", draws=300, top=3)
+    remote = decision.switching_values(a, b, method="expected", draws=300, top=3, client=client)
+    assert list(local.index) == list(remote.index)
+    for col in ("switching_value", "current", "difference_now", "probability"):
+        x, y = local[col].to_numpy(dtype=float), remote[col].to_numpy(dtype=float)
+        assert x.tobytes() == y.tobytes(), col
+
+
+def test_a_sweep_on_the_cluster_equals_a_local_sweep(cluster, tmp_path):
+    _, client = cluster
+    base = sv.load_scenario(SCENARIO)
+    option = base.funded_ids[0]
+    edits = lambda: ((f"scale {s}", base.fund(option, scale=s)) for s in (1.0, 0.5, 2.0))  # noqa: E731
+    local = sv.sweep(edits(), draws=600, seed=4, progress=False, out=tmp_path / "sweep.h5")
+    remote = sv.sweep(edits(), draws=600, seed=4, progress=False, client=client, part_blocks=1)
+    assert local.values.tobytes() == remote.values.tobytes()
+    table = local.table
+    assert list(local.names) == ["scale 1.0", "scale 0.5", "scale 2.0"]
+    assert table.loc[("scale 1.0", "npsv"), "difference from base"] == 0.0
+    # Paired on common random numbers: each scenario's mean difference is the difference of the means.
+    for name in local.names:
+        d = table.loc[(name, "npsv"), "difference from base"]
+        assert d == pytest.approx(table.loc[(name, "npsv"), "mean"] - table.loc[("scale 1.0", "npsv"), "mean"],
+                                  rel=1e-12, abs=1e-6)
+    variables, coords, attrs = sv.io.results_file.read(tmp_path / "sweep.h5")
+    assert variables["values"].data.tobytes() == local.values.tobytes()
+    assert list(coords["scenario"].data) == local.names and attrs["kind"] == "sweep"
+
+
+def test_local_parts_equal_a_local_run_and_a_bad_part_size_is_refused(local_run):
+    from socval.engine.results import Results
+    from socval.engine.simulation import run_spec
+
+    spec = run_spec(SCENARIO, draws=DRAWS, seed=5, keep_inputs=True, year_values=True)
+    for part_blocks in (1, 5, 12):
+        assert_same(Results._from_core(dist.simulate_blocks(spec, progress=False, part_blocks=part_blocks),
+                                       spec.attrs), local_run)
+    with pytest.raises(sv.SamplingError, match="part_blocks"):
+        dist.simulate_blocks(run_spec(SCENARIO, draws=300), part_blocks=0)
+
+
+def test_cli_with_an_unreachable_scheduler_fails_clearly_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    from socval.cli.app import main
+
+    real = dist.connect
+    monkeypatch.setattr(dist, "connect", lambda address: real(address, timeout=2.0))  # fail in 2 s, not 10
+    out = tmp_path / "run.h5"
+    code = main(["run", str(SCENARIO), "--draws", "300", "--scheduler", "tcp://127.0.0.1:9", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code != 0
+    assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in err
+    assert not out.exists() and not list(tmp_path.iterdir())
+
+
+def test_scheduler_gone_mid_run_is_a_cluster_error_and_no_file(cluster, tmp_path, monkeypatch):
+    """Last test of the module: it closes the module's cluster."""
+    c, client = cluster
+    monkeypatch.setattr(dist, "SCHEDULER_GRACE_SECONDS", 1.0)
+    real = dist.map_tasks
+
+    def lose_scheduler_after_one(*args, **kwargs):
+        for i, value in enumerate(real(*args, **kwargs)):
+            yield value
+            if i == 0:
+                c.close()  # the scheduler (and its workers) go away after the first part
+
+    monkeypatch.setattr(dist, "map_tasks", lose_scheduler_after_one)
+    out = tmp_path / "run.h5"
+    with pytest.raises(dist.ClusterError, match="scheduler"):
+        sv.simulate(SCENARIO, draws=DRAWS, seed=5, progress=False, client=client, part_blocks=1, checkpoint=None)
+    # A client whose scheduler is gone refuses at once, and nothing is written.
+    with pytest.raises(dist.ClusterError, match="not running"):
+        sv.simulate(SCENARIO, draws=300, seed=5, progress=False, client=client)
+    assert not list(tmp_path.iterdir())
+    client.close(timeout=2)  # not the default wait for a scheduler that will not come back
