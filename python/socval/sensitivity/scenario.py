@@ -150,6 +150,15 @@ class _Model:
             threads=self.threads))
 
 
+    def saltelli(self, ids: Sequence[str], a: np.ndarray, b: np.ndarray, group_of: Sequence[int],
+                 second_order: bool) -> np.ndarray:
+        """Outputs of the Saltelli design with base matrices a, b (uniforms), formed natively block by block."""
+        return np.asarray(_core.analysis.evaluate_saltelli(
+            self.design_model, self.other_model, list(ids), np.ascontiguousarray(a, dtype=float),
+            np.ascontiguousarray(b, dtype=float), list(group_of), second_order=second_order, output=self.output,
+            threads=self.threads))
+
+
 def _parameter_ids(model: _Model, parameters: Optional[Sequence[str]]) -> List[str]:
     ids: List[str] = []
     for c in model.cores():
@@ -237,9 +246,17 @@ def scenario_sensitivity(scenario: Any, method: str = "sobol", output: str = "np
         group_spec: Any = groups
         if isinstance(groups, str):
             group_spec = group_labels(ids, groups, model.cores())
-        return _generic.sobol(lambda u: model(ids, u), [(0.0, 1.0)] * len(ids), n=1024 if n is None else int(n),
-                              seed=seed, names=ids, second_order=second_order, groups=group_spec,
-                              threads=threads, **options)
+        conf_level, n_bootstrap = options.pop("conf_level", 0.95), options.pop("n_bootstrap", 1000)
+        if options:
+            raise SensitivityError(f"sobol: unexpected options {sorted(options)}")
+        setup = _generic._sobol_setup(len(ids), 1024 if n is None else int(n), ids, second_order, group_spec,
+                                      conf_level, n_bootstrap)
+        # The design's rows are formed block by block inside the engine from its two base matrices (A, B: the
+        # halves of the scrambled Sobol points, as saltelli_design), never as one n (G + 2) x k matrix.
+        k = len(ids)
+        base = np.asarray(_core.sensitivity.sobol_points(setup.layout.n, 2 * k, int(seed)))
+        y = model.saltelli(ids, base[:, :k], base[:, k:], list(setup.layout.group_of), bool(second_order))
+        return _generic._sobol_result(setup, y, seed, conf_level, n_bootstrap, threads)
     if method == "morris":
         qlo, qhi = (float(q) for q in options.pop("quantile_range", (0.01, 0.99)))
         if not 0.0 < qlo < qhi < 1.0:
