@@ -150,13 +150,19 @@ class _Model:
             threads=self.threads))
 
 
-    def saltelli(self, ids: Sequence[str], a: np.ndarray, b: np.ndarray, group_of: Sequence[int],
-                 second_order: bool) -> np.ndarray:
-        """Outputs of the Saltelli design with base matrices a, b (uniforms), formed natively block by block."""
+    def saltelli(self, ids: Sequence[str], layout: Any, seed: int) -> np.ndarray:
+        """Outputs at the Saltelli design of `layout` and `seed` (sensitivity.saltelli_design), block-major. Locally
+        the rows are formed inside the engine from the base matrices A and B (the halves of the scrambled Sobol
+        points), never as one n (G + 2) x k matrix; a model that evaluates formed designs elsewhere (an optional
+        `client`) gets the formed design, with the same outputs."""
+        if getattr(self, "client", None) is not None:
+            return self(ids, _core.sensitivity.saltelli_design(layout, int(seed)))
+        k = len(ids)
+        base = np.asarray(_core.sensitivity.sobol_points(layout.n, 2 * k, int(seed)))
         return np.asarray(_core.analysis.evaluate_saltelli(
-            self.design_model, self.other_model, list(ids), np.ascontiguousarray(a, dtype=float),
-            np.ascontiguousarray(b, dtype=float), list(group_of), second_order=second_order, output=self.output,
-            threads=self.threads))
+            self.design_model, self.other_model, list(ids), np.ascontiguousarray(base[:, :k]),
+            np.ascontiguousarray(base[:, k:]), list(layout.group_of), second_order=bool(layout.second_order),
+            output=self.output, threads=self.threads))
 
 
 def _parameter_ids(model: _Model, parameters: Optional[Sequence[str]]) -> List[str]:
@@ -251,11 +257,7 @@ def scenario_sensitivity(scenario: Any, method: str = "sobol", output: str = "np
             raise SensitivityError(f"sobol: unexpected options {sorted(options)}")
         setup = _generic._sobol_setup(len(ids), 1024 if n is None else int(n), ids, second_order, group_spec,
                                       conf_level, n_bootstrap)
-        # The design's rows are formed block by block inside the engine from its two base matrices (A, B: the
-        # halves of the scrambled Sobol points, as saltelli_design), never as one n (G + 2) x k matrix.
-        k = len(ids)
-        base = np.asarray(_core.sensitivity.sobol_points(setup.layout.n, 2 * k, int(seed)))
-        y = model.saltelli(ids, base[:, :k], base[:, k:], list(setup.layout.group_of), bool(second_order))
+        y = model.saltelli(ids, setup.layout, seed)
         return _generic._sobol_result(setup, y, seed, conf_level, n_bootstrap, threads)
     if method == "morris":
         qlo, qhi = (float(q) for q in options.pop("quantile_range", (0.01, 0.99)))
