@@ -22,7 +22,7 @@ BUILD  := $(ROOT)/build/cmake
 LOCK   := flock $(ROOT)/build/.lock
 export PIP_NO_INDEX := 1
 
-.PHONY: help demo notebook demo-deps test docs deps build install test-cpp test-python test-sanitize fuzz clean
+.PHONY: help demo notebook demo-deps test docs deps build install test-cpp test-python test-sanitize fuzz clean bench
 
 help:
 	@echo "make demo   install what is missing, build, run the example and write its outputs"
@@ -31,6 +31,7 @@ help:
 	@echo "make docs   the documentation site (Sphinx, notebooks executed) in build/docs/html"
 	@echo "make test-sanitize   the C++ tests under ASan + UBSan, then ThreadSanitizer, then a short fuzz run"
 	@echo "make fuzz   the libFuzzer harnesses (scenario reader, distributions, results files), FUZZ_SECONDS each"
+	@echo "make bench  the headline benchmarks (< 5 min): JSON lines, appended to benchmarks/history.jsonl"
 
 # apt only for what is missing, never interactive; root in CI, sudo otherwise.
 # $(call install_missing,PACKAGES): apt-get install those not installed yet.
@@ -77,6 +78,11 @@ test-python: install
 	$(PY) -m pytest -q
 
 test: test-cpp test-python
+
+# The headline benchmark set (benchmarks/bench.py; SALib compared when SALIB_SRC points at its source): one JSON
+# line per result, appended with the commit to benchmarks/history.jsonl (benchmarks/RESULTS.md).
+bench: install
+	$(PY) benchmarks/bench.py
 
 demo: install demo-deps
 	$(PY) -m socval.demo

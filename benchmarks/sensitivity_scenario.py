@@ -35,7 +35,7 @@ def main() -> None:
     ids = ss.uncertain_parameters(core)
     corr = ss._correlated([core], ids)
     try:
-        ss.sensitivity(core, n=64)
+        ss.scenario_sensitivity(core, n=64)
         print("unexpected: Sobol accepted correlated inputs")
     except socval.SensitivityError as e:
         print(f"refusal on all {len(ids)} parameters: {str(e)[:120]}...")
@@ -52,7 +52,7 @@ def main() -> None:
     n, spent = args.start, 0.0
     while True:
         t0 = time.perf_counter()
-        res = ss.sensitivity(core, n=n, seed=0, parameters=params)
+        res = ss.scenario_sensitivity(core, n=n, seed=0, parameters=params)
         dt = time.perf_counter() - t0
         spent += dt
         f = res.to_frame()
@@ -66,7 +66,7 @@ def main() -> None:
         n *= 2
 
     t0 = time.perf_counter()
-    res = ss.sensitivity(core, n=n, seed=0, parameters=params, groups="kind")
+    res = ss.scenario_sensitivity(core, n=n, seed=0, parameters=params, groups="kind")
     dt = time.perf_counter() - t0
     f = res.to_frame()
     print(f"groups='kind' ({len(f)} groups) n={n} evaluations={res.evaluations} time={dt:.2f} s max half-width "

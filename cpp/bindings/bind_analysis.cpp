@@ -90,6 +90,31 @@ void bind_analysis(py::module_& m) {
         "As above, compiling the scenario for this call only.");
 
     m.def(
+        "evaluate_saltelli",
+        [](const DesignModel& model, const DesignModel* other, const std::vector<std::string>& columns,
+           const RefDesign& a, const RefDesign& b, const std::vector<int>& group_of, bool second_order,
+           const std::string& output, int threads) {
+            check_columns(a, columns);
+            check_columns(b, columns);
+            if (a.rows() != b.rows())
+                throw SensitivityError("evaluate_saltelli: a and b: expected the same number of rows, found " +
+                                       std::to_string(a.rows()) + " and " + std::to_string(b.rows()));
+            std::vector<double> y;
+            {
+                py::gil_scoped_release release;
+                y = analysis::evaluate_saltelli(model, other, columns, a.data(), b.data(),
+                                                static_cast<std::size_t>(a.rows()), group_of, second_order, output,
+                                                threads);
+            }
+            return owned(std::move(y));
+        },
+        "model"_a, "other"_a, "columns"_a, "a"_a, "b"_a, "group_of"_a, "second_order"_a = false,
+        "output"_a = "npsv", "threads"_a = 0,
+        "Outputs of the Saltelli design with base matrices a and b (n x k uniforms: the two halves of the scrambled "
+        "Sobol points) and factor group_of[j] per column, block-major (A, B, AB_g..., BA_g...), without forming "
+        "the design; equal to evaluate_design on sensitivity.saltelli_design. other: None, or a second "
+        "DesignModel whose output is subtracted. Raises socval.SensitivityError, AppraisalError.");
+    m.def(
         "evaluate_design_difference",
         [](const DesignModel& a, const DesignModel& b, const std::vector<std::string>& columns,
            const RefDesign& design, const std::string& input, const std::string& output, int threads) {

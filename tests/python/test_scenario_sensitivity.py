@@ -49,6 +49,30 @@ def test_native_evaluation_is_the_linear_model():
     np.testing.assert_allclose(y, [500.0], atol=1e-9)
 
 
+@pytest.mark.parametrize("groups,second_order", [(None, False), ([0, 1, 1], False), (None, True)])
+def test_saltelli_rows_formed_natively_equal_the_formed_design(groups, second_order):
+    """evaluate_saltelli builds the Saltelli rows from the base matrices A, B inside the engine: its outputs are
+    exactly evaluate_design's on sensitivity.saltelli_design (same rows, same quantiles), alone and as a
+    difference of two scenarios."""
+    lib = default_library()
+    ids = [A, R, M]
+    layout = _core.sensitivity.saltelli_layout(16, 3, groups or [], second_order)
+    formed = np.asarray(_core.sensitivity.saltelli_design(layout, 5))
+    base = np.asarray(_core.sensitivity.sobol_points(16, 6, 5))
+    one = _core.analysis.DesignModel(core_scenario(LINEAR), lib)
+    two = _core.analysis.DesignModel(core_scenario(PLUS), lib)
+    got = _core.analysis.evaluate_saltelli(one, None, ids, base[:, :3], base[:, 3:], list(layout.group_of),
+                                           second_order=second_order, threads=3)
+    want = _core.analysis.evaluate_design(one, ids, formed, threads=1)
+    assert np.array_equal(np.asarray(got), np.asarray(want))
+    diff = _core.analysis.evaluate_saltelli(one, two, ids, base[:, :3], base[:, 3:], list(layout.group_of),
+                                            second_order=second_order)
+    want = _core.analysis.evaluate_design_difference(one, two, ids, formed)
+    assert np.array_equal(np.asarray(diff), np.asarray(want))
+    with pytest.raises(socval.SensitivityError, match="group_of: expected one factor per column"):
+        _core.analysis.evaluate_saltelli(one, None, ids, base[:, :3], base[:, 3:], [0, 1])
+
+
 def test_sobol_matches_analytic_shares():
     res = ss.scenario_sensitivity(LINEAR, method="sobol", n=2048, seed=3)
     assert isinstance(res, socval.sensitivity.SobolResult)

@@ -121,15 +121,14 @@ std::shared_ptr<Evaluator> DesignModel::evaluator(int block) const {
     });
 }
 
-std::vector<double> evaluate_design(const DesignModel& model, const std::vector<std::string>& columns,
-                                    const double* design, std::size_t n, DesignInput input, const std::string& output,
-                                    int threads) {
+namespace {
+
+/// Evaluates n rows in blocks of kBlock on the worker threads: parameters of the plan at their central values, then
+/// fill(r0, m, j, dst) writes the values of design column j (plan row rows[j] >= 0) for rows r0 .. r0 + m - 1.
+template <class Fill>
+std::vector<double> evaluate_rows(const DesignModel& model, const std::vector<int>& rows, std::size_t n,
+                                  const DesignOutput& out, int threads, Fill fill) {
     const Plan& plan = *model.plan;
-    const model::Scenario& scenario = model.scenario;
-    const DesignOutput out = parse_design_output(plan, output);
-    const std::vector<int> rows = column_rows(plan, columns);
-    const std::size_t k = columns.size();
-    check_design(design, n, k, input, columns);
     const std::size_t P = static_cast<std::size_t>(plan.n_params());
     std::vector<double> result(n);
     const std::size_t n_blocks = (n + kBlock - 1) / kBlock;
@@ -141,20 +140,94 @@ std::vector<double> evaluate_design(const DesignModel& model, const std::vector<
             const int m = static_cast<int>(std::min<std::size_t>(kBlock, n - r0));
             double* x = params->data();
             for (std::size_t p = 0; p < P; ++p) std::fill(x + p * kBlock, x + p * kBlock + m, plan.central[p]);
-            for (std::size_t j = 0; j < k; ++j) {
-                const int p = rows[j];
-                if (p < 0) continue;
-                double* row = x + static_cast<std::size_t>(p) * kBlock;
-                for (int i = 0; i < m; ++i) row[i] = design[(r0 + i) * k + j];
-                if (input == DesignInput::uniforms)
-                    scenario.parameters[p].distribution.quantile_block(row, row, static_cast<std::size_t>(m));
-            }
+            for (std::size_t j = 0; j < rows.size(); ++j)
+                if (rows[j] >= 0) fill(r0, m, j, x + static_cast<std::size_t>(rows[j]) * kBlock);
             ev->run(x, kBlock, m);
             const double* y = pick(*ev, out);
             std::copy(y, y + m, result.begin() + static_cast<std::ptrdiff_t>(r0));
         };
     });
     return result;
+}
+
+}  // namespace
+
+std::vector<double> evaluate_design(const DesignModel& model, const std::vector<std::string>& columns,
+                                    const double* design, std::size_t n, DesignInput input, const std::string& output,
+                                    int threads) {
+    const Plan& plan = *model.plan;
+    const model::Scenario& scenario = model.scenario;
+    const DesignOutput out = parse_design_output(plan, output);
+    const std::vector<int> rows = column_rows(plan, columns);
+    const std::size_t k = columns.size();
+    check_design(design, n, k, input, columns);
+    return evaluate_rows(model, rows, n, out, threads, [&](std::size_t r0, int m, std::size_t j, double* row) {
+        for (int i = 0; i < m; ++i) row[i] = design[(r0 + i) * k + j];
+        if (input == DesignInput::uniforms)
+            scenario.parameters[rows[j]].distribution.quantile_block(row, row, static_cast<std::size_t>(m));
+    });
+}
+
+std::vector<double> evaluate_saltelli(const DesignModel& model, const DesignModel* other,
+                                      const std::vector<std::string>& columns, const double* a, const double* b,
+                                      std::size_t n, const std::vector<int>& group_of, bool second_order,
+                                      const std::string& output, int threads) {
+    const std::size_t k = columns.size();
+    if (group_of.size() != k)
+        throw SensitivityError("evaluate_saltelli: group_of: expected one factor per column (" + std::to_string(k) +
+                               "), found " + std::to_string(group_of.size()));
+    int factors = 0;
+    for (std::size_t j = 0; j < k; ++j) {
+        if (group_of[j] < 0)
+            throw SensitivityError("evaluate_saltelli: group_of[" + std::to_string(j) + "]: expected >= 0, found " +
+                                   std::to_string(group_of[j]));
+        factors = std::max(factors, group_of[j] + 1);
+    }
+    check_design(a, n, k, DesignInput::uniforms, columns);
+    check_design(b, n, k, DesignInput::uniforms, columns);
+    const std::size_t blocks = 2 + static_cast<std::size_t>(factors) * (second_order ? 2 : 1);
+    auto run = [&](const DesignModel& dm) {
+        const std::vector<int> rows = column_rows(*dm.plan, columns);
+        // Quantiles of the base points, once per column (n x k each, column-major): every design row copies them.
+        std::vector<double> qa(n * k), qb(n * k);
+        for (std::size_t j = 0; j < k; ++j) {
+            if (rows[j] < 0) continue;
+            for (std::size_t i = 0; i < n; ++i) {
+                qa[j * n + i] = a[i * k + j];
+                qb[j * n + i] = b[i * k + j];
+            }
+            const auto& dist = dm.scenario.parameters[rows[j]].distribution;
+            dist.quantile_block(qa.data() + j * n, qa.data() + j * n, n);
+            dist.quantile_block(qb.data() + j * n, qb.data() + j * n, n);
+        }
+        const auto g_count = static_cast<std::size_t>(factors);
+        return evaluate_rows(dm, rows, n * blocks, parse_design_output(*dm.plan, output), threads,
+                             [&](std::size_t r0, int m, std::size_t j, double* row) {
+            for (int t = 0; t < m;) {  // a run of rows within one Saltelli block takes one source column
+                const std::size_t r = r0 + static_cast<std::size_t>(t), blk = r / n, i = r % n;
+                const int len = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(m - t), n - i));
+                const auto g = static_cast<std::size_t>(group_of[j]);
+                bool from_b = blk == 1;                                   // A, B
+                if (blk >= 2 && blk < 2 + g_count) from_b = blk - 2 == g;   // AB_g: A with g's columns from B
+                if (blk >= 2 + g_count) from_b = blk - 2 - g_count != g;    // BA_g: B with g's columns from A
+                const double* src = (from_b ? qb.data() : qa.data()) + j * n + i;
+                std::copy(src, src + len, row + t);
+                t += len;
+            }
+        });
+    };
+    std::vector<double> y = run(model);
+    if (other != nullptr) {
+        const std::vector<int> rows_a = column_rows(*model.plan, columns);
+        const std::vector<int> rows_b = column_rows(*other->plan, columns);
+        for (std::size_t j = 0; j < k; ++j)
+            if (rows_a[j] < 0 && rows_b[j] < 0)
+                throw SensitivityError("evaluate_saltelli: columns[" + std::to_string(j) + "]: parameter '" +
+                                       columns[j] + "' is in neither scenario");
+        const std::vector<double> yo = run(*other);
+        for (std::size_t i = 0; i < y.size(); ++i) y[i] -= yo[i];
+    }
+    return y;
 }
 
 std::vector<double> evaluate_design_difference(const DesignModel& a_model, const DesignModel& b_model,

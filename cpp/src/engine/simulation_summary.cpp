@@ -134,7 +134,7 @@ SOCVAL_SUMMARY_KERNEL void lane_sums(const double* v, std::size_t whole, double 
 /// Histogram counts of n values: bin 0 below lo (and NaN), 1..bins inside, bins + 1 at or above hi. The bins
 /// of 8 values are computed together (vectorised), then counted.
 SOCVAL_SUMMARY_KERNEL void count_bins(const double* v, std::size_t n, double lo, double iw, int bins,
-                                      std::uint32_t* h) {
+                                      std::uint16_t* h) {
     const double top = static_cast<double>(bins);
     const std::int32_t over = bins + 1;
     std::int32_t b[kLanes];
@@ -212,8 +212,22 @@ void SeriesSummaries::block_stats(const double* const* x, std::size_t n, BlockMo
 
 void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCounts& local) const {
     const std::size_t row = static_cast<std::size_t>(bins_ + 2);
-    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s)
-        count_bins(x[s], n, lo_[s], inv_width_[s], bins_, local.histogram.data() + s * row);
+    if (local.recent.size() != local.histogram.size()) local.recent.assign(local.histogram.size(), 0);
+    if (local.recent_values + n > 65535) {  // no 16-bit count may overflow: flush into the 32-bit counts first
+        for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
+        std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
+        local.recent_values = 0;
+    }
+    for (std::size_t part = 0; part < n; part += 65535) {  // (a part of > 65,535 values: flush between chunks)
+        const std::size_t m = std::min<std::size_t>(65535, n - part);
+        if (part > 0) {
+            for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
+            std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
+        }
+        for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s)
+            count_bins(x[s] + part, m, lo_[s], inv_width_[s], bins_, local.recent.data() + s * row);
+        local.recent_values = static_cast<std::uint32_t>(part > 0 ? m : local.recent_values + m);
+    }
 }
 
 void SeriesSummaries::merge(const BlockMoments& block) {
@@ -234,11 +248,15 @@ void SeriesSummaries::merge(const LocalCounts& local) {
         positive_[s] += local.positive[s];
     }
     for (std::size_t i = 0; i < local.histogram.size(); ++i) histogram_[i] += local.histogram[i];
+    for (std::size_t i = 0; i < local.recent.size(); ++i) histogram_[i] += local.recent[i];
 }
 
 void SeriesSummaries::merge_histogram(LocalCounts& local) {
     for (std::size_t i = 0; i < local.histogram.size(); ++i) histogram_[i] += local.histogram[i];
+    for (std::size_t i = 0; i < local.recent.size(); ++i) histogram_[i] += local.recent[i];
     std::vector<std::uint32_t>().swap(local.histogram);
+    std::vector<std::uint16_t>().swap(local.recent);
+    local.recent_values = 0;
 }
 
 void ByteWriter::u64(std::uint64_t v) {

@@ -59,30 +59,39 @@ MorrisResult morris_effects(const Eigen::Ref<const Eigen::MatrixXd>& design,
                                                          " outputs (one per design row), got " +
                                                          std::to_string(outputs.size()));
     for (Eigen::Index j = 0; j < outputs.size(); ++j)
-        detail::require(std::isfinite(outputs[j]), "morris: output " + std::to_string(j) + " is not finite: " +
-                                                       std::to_string(outputs[j]));
+        if (!std::isfinite(outputs[j]))
+            throw SensitivityError("morris: output " + std::to_string(j) + " is not finite: " +
+                                   std::to_string(outputs[j]));
+    // One pass over the steps, trajectories in parallel (each writes its own row of effects): the input a step
+    // moves is found by scanning the two rows in place, with no temporary row.
     MorrisResult res;
     res.effects = Eigen::MatrixXd::Constant(r, k, std::numeric_limits<double>::quiet_NaN());
-    for (int t = 0; t < r; ++t) {
-        const Eigen::Index row0 = static_cast<Eigen::Index>(t) * (k + 1);
-        for (int s = 0; s < k; ++s) {
-            const Eigen::RowVectorXd d = design.row(row0 + s + 1) - design.row(row0 + s);
-            int changed = -1, count = 0;
-            for (int i = 0; i < k; ++i)
-                if (d[i] != 0.0) { changed = i; ++count; }
-            detail::require(count == 1, "morris: trajectory " + std::to_string(t) + " step " + std::to_string(s) +
-                                            " changes " + std::to_string(count) + " inputs; exactly 1 expected");
-            detail::require(std::isnan(res.effects(t, changed)),
-                            "morris: trajectory " + std::to_string(t) + " moves input " + std::to_string(changed) +
-                                " twice; each input must move exactly once");
-            res.effects(t, changed) = (outputs[row0 + s + 1] - outputs[row0 + s]) / d[changed];
+    detail::parallel_for(r, 0, [&](std::int64_t begin, std::int64_t end) {
+        for (auto t = static_cast<int>(begin); t < end; ++t) {
+            const Eigen::Index row0 = static_cast<Eigen::Index>(t) * (k + 1);
+            for (int s = 0; s < k; ++s) {
+                int changed = -1, count = 0;
+                for (int i = 0; i < k; ++i)
+                    if (design(row0 + s + 1, i) != design(row0 + s, i)) {
+                        changed = i;
+                        ++count;
+                    }
+                if (count != 1)
+                    throw SensitivityError("morris: trajectory " + std::to_string(t) + " step " + std::to_string(s) +
+                                           " changes " + std::to_string(count) + " inputs; exactly 1 expected");
+                if (!std::isnan(res.effects(t, changed)))
+                    throw SensitivityError("morris: trajectory " + std::to_string(t) + " moves input " +
+                                           std::to_string(changed) + " twice; each input must move exactly once");
+                res.effects(t, changed) = (outputs[row0 + s + 1] - outputs[row0 + s]) /
+                                          (design(row0 + s + 1, changed) - design(row0 + s, changed));
+            }
         }
-    }
+    });
     res.mu = res.effects.colwise().mean().transpose();
     res.mu_star = res.effects.cwiseAbs().colwise().mean().transpose();
-    res.sigma.resize(k);
-    for (int i = 0; i < k; ++i)
-        res.sigma[i] = std::sqrt((res.effects.col(i).array() - res.mu[i]).square().sum() / (r - 1));
+    res.sigma = ((res.effects.rowwise() - res.mu.transpose()).array().square().colwise().sum() / (r - 1))
+                    .sqrt()
+                    .transpose();
     return res;
 }
 

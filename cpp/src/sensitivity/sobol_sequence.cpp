@@ -94,17 +94,28 @@ Eigen::MatrixXd sobol_points(std::int64_t n, int dimensions, std::uint64_t seed,
     for (int d = 0; d < dimensions; ++d)
         dim_seed[static_cast<std::size_t>(d)] = static_cast<std::uint32_t>(detail::key_hash(seed, 0x50b0u, d) >> 32);
     Eigen::MatrixXd out(n, dimensions);
-    for (std::int64_t r = 0; r < n; ++r) {
-        const auto i = static_cast<std::uint32_t>(first + r);
-        for (int d = 0; d < dimensions; ++d) {
-            std::uint32_t x = 0;
+    // One dimension per task, on all threads (each writes its own column). Point `first` directly (the XOR of the
+    // direction numbers of its set bits), then i -> i + 1 flips bits 0..t of i, t its trailing ones, so
+    // x(i + 1) = x(i) ^ (v_0 ^ .. ^ v_t): the same values as the direct sum, one XOR per point.
+    detail::parallel_for(dimensions, 0, [&](std::int64_t d_begin, std::int64_t d_end) {
+        for (auto d = static_cast<int>(d_begin); d < d_end; ++d) {
             const auto& vd = v[static_cast<std::size_t>(d)];
-            for (std::uint32_t b = i, j = 0; b != 0u; b >>= 1u, ++j)
+            std::uint32_t flip[kBits];
+            std::uint32_t acc = 0;
+            for (int j = 0; j < kBits; ++j) flip[j] = acc ^= vd[static_cast<std::size_t>(j)];
+            const std::uint32_t seed_d = dim_seed[static_cast<std::size_t>(d)];
+            std::uint32_t x = 0;
+            for (std::uint32_t b = static_cast<std::uint32_t>(first), j = 0; b != 0u; b >>= 1u, ++j)
                 if (b & 1u) x ^= vd[j];
-            if (scramble) x = owen_scramble(x, dim_seed[static_cast<std::size_t>(d)]);
-            out(r, d) = (static_cast<double>(x) + 0.5) * 0x1.0p-32;
+            double* col = out.col(d).data();
+            for (std::int64_t r = 0; r < n; ++r) {
+                const std::uint32_t y = scramble ? owen_scramble(x, seed_d) : x;
+                col[r] = (static_cast<double>(y) + 0.5) * 0x1.0p-32;
+                const auto i = static_cast<std::uint32_t>(first + r);
+                if (r + 1 < n) x ^= flip[__builtin_ctz(~i)];  // trailing ones of i
+            }
         }
-    }
+    });
     return out;
 }
 

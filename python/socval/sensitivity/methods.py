@@ -208,7 +208,25 @@ def sobol(func: Model, bounds: Sequence[Bound], n: int = 1024, seed: int = 0, na
     SobolResult
     """
     bounds = _check_bounds(bounds)
-    k = len(bounds)
+    setup = _sobol_setup(len(bounds), n, names, second_order, groups, conf_level, n_bootstrap)
+    unit = _core.saltelli_design(setup.layout, int(seed))
+    y = _evaluate(func, _from_unit(unit, bounds))
+    return _sobol_result(setup, y, seed, conf_level, n_bootstrap, threads)
+
+
+@dataclass
+class _SobolSetup:
+    """A checked Sobol problem: the Saltelli layout, input and factor names, factor of each input."""
+
+    layout: Any
+    input_names: List[str]
+    factor_names: List[str]
+    group_of: List[int]
+
+
+def _sobol_setup(k: int, n: int, names, second_order: bool, groups, conf_level: float,
+                 n_bootstrap: int) -> _SobolSetup:
+    """Check the arguments of :func:`sobol` for k inputs and build the layout (before any model evaluation)."""
     input_names = _names(names, k)
     group_of, factor_names = _group_of(groups, input_names)
     if not float(conf_level) < 1 or not float(conf_level) > 0:
@@ -216,8 +234,14 @@ def sobol(func: Model, bounds: Sequence[Bound], n: int = 1024, seed: int = 0, na
     if int(n_bootstrap) < 0:
         raise SensitivityError(f"n_bootstrap: expected >= 0, got {n_bootstrap}")
     layout = _core.saltelli_layout(int(n), k, group_of, bool(second_order))
-    unit = _core.saltelli_design(layout, int(seed))
-    y = _evaluate(func, _from_unit(unit, bounds))
+    return _SobolSetup(layout, input_names, factor_names, group_of)
+
+
+def _sobol_result(setup: _SobolSetup, y: np.ndarray, seed: int, conf_level: float, n_bootstrap: int,
+                  threads: Optional[int]) -> SobolResult:
+    """Indices, intervals and convergence from the outputs at the Saltelli design (block-major)."""
+    layout, factor_names, input_names, group_of = setup.layout, setup.factor_names, setup.input_names, setup.group_of
+    k, second_order = len(input_names), bool(layout.second_order)
     args = dict(n_bootstrap=int(n_bootstrap), conf_level=float(conf_level), seed=int(seed), threads=checked_threads(threads, SensitivityError))
     conv = _core.sobol_convergence(y, layout, **args)
     full = conv[-1]
@@ -231,7 +255,7 @@ def sobol(func: Model, bounds: Sequence[Bound], n: int = 1024, seed: int = 0, na
         group_members = {g: [input_names[i] for i in range(k) if group_of[i] == gi]
                          for gi, g in enumerate(factor_names)}
     return SobolResult(names=factor_names, S1=np.array(full.S1), ST=np.array(full.ST), S1_conf=np.array(full.S1_conf),
-                       ST_conf=np.array(full.ST_conf), n=int(n), evaluations=int(layout.rows),
+                       ST_conf=np.array(full.ST_conf), n=int(layout.n), evaluations=int(layout.rows),
                        conf_level=float(conf_level), variance=float(full.variance), convergence=convergence,
                        S2=np.array(full.S2) if second_order else None,
                        S2_conf=np.array(full.S2_conf) if second_order else None,

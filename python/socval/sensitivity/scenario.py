@@ -157,6 +157,21 @@ class _Model:
             threads=self.threads))
 
 
+    def saltelli(self, ids: Sequence[str], layout: Any, seed: int) -> np.ndarray:
+        """Outputs at the Saltelli design of `layout` and `seed` (sensitivity.saltelli_design), block-major. Locally
+        the rows are formed inside the engine from the base matrices A and B (the halves of the scrambled Sobol
+        points), never as one n (G + 2) x k matrix; a model that evaluates formed designs elsewhere (an optional
+        `client`) gets the formed design, with the same outputs."""
+        if getattr(self, "client", None) is not None:
+            return self(ids, _core.sensitivity.saltelli_design(layout, int(seed)))
+        k = len(ids)
+        base = np.asarray(_core.sensitivity.sobol_points(layout.n, 2 * k, int(seed)))
+        return np.asarray(_core.analysis.evaluate_saltelli(
+            self.design_model, self.other_model, list(ids), np.ascontiguousarray(base[:, :k]),
+            np.ascontiguousarray(base[:, k:]), list(layout.group_of), second_order=bool(layout.second_order),
+            output=self.output, threads=self.threads))
+
+
 def _parameter_ids(model: _Model, parameters: Optional[Sequence[str]]) -> List[str]:
     ids: List[str] = []
     for c in model.cores():
@@ -247,9 +262,13 @@ def scenario_sensitivity(scenario: Any, method: str = "sobol", output: str = "np
         group_spec: Any = groups
         if isinstance(groups, str):
             group_spec = group_labels(ids, groups, model.cores())
-        return _generic.sobol(lambda u: model(ids, u), [(0.0, 1.0)] * len(ids), n=1024 if n is None else int(n),
-                              seed=seed, names=ids, second_order=second_order, groups=group_spec,
-                              threads=threads, **options)
+        conf_level, n_bootstrap = options.pop("conf_level", 0.95), options.pop("n_bootstrap", 1000)
+        if options:
+            raise SensitivityError(f"sobol: unexpected options {sorted(options)}")
+        setup = _generic._sobol_setup(len(ids), 1024 if n is None else int(n), ids, second_order, group_spec,
+                                      conf_level, n_bootstrap)
+        y = model.saltelli(ids, setup.layout, seed)
+        return _generic._sobol_result(setup, y, seed, conf_level, n_bootstrap, threads)
     if method == "morris":
         qlo, qhi = (float(q) for q in options.pop("quantile_range", (0.01, 0.99)))
         if not 0.0 < qlo < qhi < 1.0:

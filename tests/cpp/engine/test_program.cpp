@@ -245,3 +245,34 @@ TEST_CASE("summaries fed in parts equal one pass over the block, bit for bit", "
         CHECK(parts.m2[static_cast<std::size_t>(i)] == Approx(m2).epsilon(1e-10));
     }
 }
+
+TEST_CASE("histogram counts past 65535 values per series are kept whole", "[engine][summaries]") {
+    // The counting works in 16-bit counts flushed into 32-bit ones (simulation_summary.hpp, LocalCounts::recent):
+    // 70,000 values at 0.25 and 30,000 at 0.75 put the 0.6-quantile in the 0.25 bin and the 0.75-quantile in the
+    // 0.75 bin; a count wrapped at 2^16 (4,464 left at 0.25) would put both in the 0.75 bin.
+    using namespace socval::engine::detail;
+    std::vector<double> v(100000, 0.25);
+    std::fill(v.begin() + 70000, v.end(), 0.75);
+    const double pilot[] = {0.0, 1.0};
+    const double* pp[] = {pilot};
+    for (const std::size_t chunk : {std::size_t{256}, v.size()}) {  // blocks of 256 draws, and one call of 100,000
+        SeriesSummaries s(1, 16);
+        s.set_edges(pp, 2);  // edges [-0.25, 1.25], bins of 0.09375
+        LocalCounts local = s.make_local();
+        BlockMoments m;
+        for (std::size_t d = 0; d < v.size(); d += chunk) {
+            const double* at[] = {v.data() + d};
+            s.histogram(at, std::min(chunk, v.size() - d), local);
+        }
+        const double* all[] = {v.data()};
+        s.block_stats(all, v.size(), m, local);
+        s.merge(m);
+        s.merge_histogram(local);
+        s.merge(local);
+        INFO("chunk " << chunk);
+        CHECK(s.quantile(0, 0.6) >= 0.21875);
+        CHECK(s.quantile(0, 0.6) <= 0.3125);
+        CHECK(s.quantile(0, 0.75) >= 0.6875);
+        CHECK(s.quantile(0, 0.75) <= 0.78125);
+    }
+}

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "socval/common/hash.hpp"
 #include "socval/errors.hpp"
 #include "socval/sensitivity.hpp"
 
@@ -155,6 +156,85 @@ TEST_CASE("same seed, same indices, whatever the thread count", "[sobol][reprodu
     }
     opt.seed = 4;
     CHECK(sv::sobol_indices(y, layout, opt).S1_conf != one.S1_conf);
+}
+
+TEST_CASE("indices do not move when the output is shifted by a constant", "[sobol][property]") {
+    // The estimators centre the outputs on their mean (docs/model/sensitivity.md section 2), so S1, ST, S2 and their
+    // intervals are invariant under y -> y + c; the uncentred first-order sum would move by c sum(f(AB) - f(A)).
+    const auto layout = sv::saltelli_layout(1 << 10, 3, {}, true);
+    const Eigen::VectorXd y = ishigami(sv::saltelli_design(layout, 4));
+    sv::SobolOptions opt;
+    opt.n_bootstrap = 50;
+    const auto base = sv::sobol_indices(y, layout, opt);
+    const auto shifted = sv::sobol_indices((y.array() + 1e6).matrix(), layout, opt);
+    CHECK((base.S1 - shifted.S1).cwiseAbs().maxCoeff() < 1e-7);
+    CHECK((base.ST - shifted.ST).cwiseAbs().maxCoeff() < 1e-7);
+    CHECK(std::abs(base.S2(0, 2) - shifted.S2(0, 2)) < 1e-7);
+    CHECK((base.S1_conf - shifted.S1_conf).cwiseAbs().maxCoeff() < 1e-7);
+}
+
+TEST_CASE("one-pass bootstrap equals resampling the rows one replicate at a time", "[sobol][bootstrap]") {
+    // Reference: replicate r draws base row j as floor(u m), u the top 53 bits of the keyed hash
+    // mix64(mix64(mix64(seed ^ (m << 40)) ^ r) ^ j) / 2^53 (docs/model/sensitivity.md section 2), gathers the rows of
+    // every block, and applies the estimators with the outputs centred on the mean of the sample (first m rows).
+    const std::int64_t n = 256;
+    const int reps = 21;  // not a multiple of the kernel's replicate block
+    const auto layout = sv::saltelli_layout(n, 3, {}, true);
+    const Eigen::VectorXd y = ishigami(sv::saltelli_design(layout, 8));
+    sv::SobolOptions opt;
+    opt.n_bootstrap = reps;
+    opt.seed = 17;
+    opt.conf_level = 0.9;
+    const std::int64_t m = n / 2;
+    const auto got = sv::sobol_indices(y, layout, opt, m);
+    const double ybar = (y.segment(layout.row_a(), m).sum() + y.segment(layout.row_b(), m).sum()) / (2.0 * m);
+    auto at = [&](std::int64_t row0, std::int64_t i) { return y[row0 + i] - ybar; };
+    Eigen::MatrixXd s1(reps, 3), st(reps, 3), s2(reps, 3);  // s2 columns: pairs (0,1), (0,2), (1,2)
+    for (int r = 0; r < reps; ++r) {
+        std::vector<std::int64_t> idx(static_cast<std::size_t>(m));
+        for (std::int64_t j = 0; j < m; ++j) {
+            const std::uint64_t h = socval::mix64(
+                socval::mix64(socval::mix64(opt.seed ^ (static_cast<std::uint64_t>(m) << 40)) ^ r) ^ j);
+            idx[static_cast<std::size_t>(j)] =
+                std::min<std::int64_t>(m - 1, static_cast<std::int64_t>((h >> 11) * 0x1.0p-53 * m));
+        }
+        double sum = 0, sq = 0;
+        for (auto i : idx) {
+            sum += at(layout.row_a(), i) + at(layout.row_b(), i);
+            sq += at(layout.row_a(), i) * at(layout.row_a(), i) + at(layout.row_b(), i) * at(layout.row_b(), i);
+        }
+        const double var = sq / (2.0 * m) - (sum / (2.0 * m)) * (sum / (2.0 * m));
+        for (int g = 0; g < 3; ++g) {
+            double first = 0, total = 0;
+            for (auto i : idx) {
+                const double d = y[layout.row_ab(g) + i] - y[layout.row_a() + i];
+                first += at(layout.row_b(), i) * d;
+                total += d * d;
+            }
+            s1(r, g) = first / m / var;
+            st(r, g) = 0.5 * total / m / var;
+        }
+        int col = 0;
+        for (int g = 0; g < 3; ++g)
+            for (int h = g + 1; h < 3; ++h, ++col) {
+                double v = 0;
+                for (auto i : idx)
+                    v += at(layout.row_ba(g), i) * at(layout.row_ab(h), i) -
+                         at(layout.row_a(), i) * at(layout.row_b(), i);
+                s2(r, col) = v / m / var - s1(r, g) - s1(r, h);
+            }
+    }
+    const double z = 1.6448536269514722;  // two-sided 90%
+    auto half_width = [&](const Eigen::VectorXd& v) {
+        return z * std::sqrt((v.array() - v.mean()).square().sum() / (reps - 1));
+    };
+    for (int g = 0; g < 3; ++g) {
+        CHECK(got.S1_conf[g] == Approx(half_width(s1.col(g))).epsilon(1e-9));
+        CHECK(got.ST_conf[g] == Approx(half_width(st.col(g))).epsilon(1e-9));
+    }
+    CHECK(got.S2_conf(0, 1) == Approx(half_width(s2.col(0))).epsilon(1e-9));
+    CHECK(got.S2_conf(0, 2) == Approx(half_width(s2.col(1))).epsilon(1e-9));
+    CHECK(got.S2_conf(1, 2) == Approx(half_width(s2.col(2))).epsilon(1e-9));
 }
 
 TEST_CASE("Sobol bad inputs", "[sobol][errors]") {

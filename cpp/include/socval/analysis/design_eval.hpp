@@ -78,4 +78,17 @@ std::vector<double> evaluate_design_difference(const DesignModel& a, const Desig
                                                std::size_t n, DesignInput input, const std::string& output,
                                                int threads = 0);
 
+/// Evaluates a Saltelli (pick-freeze) design without forming it (it has n (G + 2) rows, or n (2G + 2) with
+/// second order, of k columns: far larger than its two base matrices). `a` and `b` are row-major n x k uniforms in
+/// (0, 1) (the two halves of the scrambled Sobol points, as sensitivity::saltelli_design); group_of[j] is the factor
+/// of column j (0 .. G-1). Row r of block-major layout (A, B, AB_0 .. AB_{G-1}, then BA_0 .. BA_{G-1}) gets the
+/// values sensitivity::saltelli_design would give it, so the outputs equal evaluate_design's on the formed design.
+/// Each base point goes through its parameter's quantile function once, not once per block. With `other`, the
+/// result is output(model) - output(other), as evaluate_design_difference. Throws as evaluate_design, and
+/// SensitivityError when the shapes or groups disagree.
+std::vector<double> evaluate_saltelli(const DesignModel& model, const DesignModel* other,
+                                      const std::vector<std::string>& columns, const double* a, const double* b,
+                                      std::size_t n, const std::vector<int>& group_of, bool second_order,
+                                      const std::string& output, int threads = 0);
+
 }  // namespace socval::analysis
