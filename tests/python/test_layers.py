@@ -16,7 +16,7 @@ LAYERS = {
     "io": 2,
     "model": 3,
     "engine": 4,
-    "sensitivity": 5, "indicators": 5,
+    "sensitivity": 5, "indicators": 5, "discovery": 5,
     "decision": 6,
     "procurement": 7, "plots": 7, "review": 7,
     "report": 8,
@@ -31,6 +31,7 @@ FACADES = {
     ("engine.results", "Results.plot"), ("engine.results", "Results.report"),
     ("engine.comparison", "Comparison.plot"), ("engine.comparison", "Comparison.report"),
     ("engine.comparison", "Comparison.switching_value"), ("engine.comparison", "Comparison.check"),
+    ("engine.results", "Results.discover"), ("engine.comparison", "Comparison.discover"),
 }
 
 
