@@ -142,3 +142,21 @@ def test_cli_discover(capsys):
                      "--no-progress"]) == 0
     assert "It is most likely when" in capsys.readouterr().out
     assert cli_main(["discover", str(LINEAR), "--condition", "bad", "--draws", "100", "--no-progress"]) == 2
+
+
+def test_discovery_charts(linear_run):
+    from matplotlib.figure import Figure
+    from socval.plots.discovery import box_limits_plot, pairs_plot, tradeoff_plot
+    d = linear_run.discover("npsv < 500", with_cart=False)
+    for fig in (tradeoff_plot(d), box_limits_plot(d), pairs_plot(d)):
+        assert isinstance(fig, Figure) and fig.axes
+
+
+def test_chance_restrictions_are_dropped():
+    """With label noise, peeling deep also restricts noise inputs; max_qp drops every restriction whose quasi-p-value
+    exceeds it, keeping the planted ones."""
+    x, y, _ = planted(n=2000, noise=0.15, seed=4)
+    res = prim(x, y)
+    deep = res.box(len(res.lowers) - 1, max_qp=0.01)
+    lim = deep.limits()
+    assert (lim["qp"] <= 0.01).all() and {"x0", "x1"} <= set(lim.index)
