@@ -160,3 +160,16 @@ def test_chance_restrictions_are_dropped():
     deep = res.box(len(res.lowers) - 1, max_qp=0.01)
     lim = deep.limits()
     assert (lim["qp"] <= 0.01).all() and {"x0", "x1"} <= set(lim.index)
+
+
+def test_report_section_when_asked(linear_run, tmp_path):
+    d = linear_run.discover("npsv < 500", with_cart=False)
+    html = linear_run.report(discovery=d)
+    assert 'id="discovery"' in html and "Where it fails" in html and 'id="chart-discovery-tradeoff-1"' in html
+    with pytest.raises(TypeError, match="Discovery"):
+        linear_run.report(discovery="npsv < 0")
+    out = tmp_path / "r.md"  # the CLI, in Markdown
+    assert cli_main(["report", str(LINEAR), "--draws", "500", "--out", str(out), "--discover", "npsv < 500",
+                     "--no-progress"]) == 0
+    md = out.read_text()
+    assert "## Where it fails: scenario discovery" in md and "quasi-p-value" in md
