@@ -156,6 +156,9 @@ def test_shapley_is_keyed_and_thread_invariant():
     assert np.array_equal(one.shapley, two.shapley) and np.array_equal(one.shapley_conf, two.shapley_conf)
     other = shapley(f, [(0, 1)] * 3, **{**args, "seed": 12})
     assert not np.array_equal(one.shapley, other.shapley)
+    dep = dict(correlation=r, n=128, seed=11, n_bootstrap=50)
+    a, b = sobol_dependent(f, [(0, 1)] * 3, threads=1, **dep), sobol_dependent(f, [(0, 1)] * 3, threads=2, **dep)
+    assert np.array_equal(a.to_frame().to_numpy(), b.to_frame().to_numpy(), equal_nan=True)
 
 
 # ---------------------------------------------------------------------------------------------------------------
