@@ -8,7 +8,7 @@ PKGS := g++ cmake ninja-build make git libeigen3-dev libboost-graph-dev libboost
         python3-numpy python3-pandas python3-scipy python3-h5py python3-xarray python3-h5netcdf \
         python3-matplotlib python3-pytest python3-hypothesis python3-setuptools python3-wheel python3-venv \
         python3-tqdm python3-yaml python3-jinja2 python3-nbclient python3-nbformat python3-nbconvert \
-        python3-ipykernel python3-sphinx python3-myst-parser python3-nbsphinx pandoc libjs-katex python3-bs4 weasyprint \
+        python3-ipykernel python3-sphinx python3-myst-parser python3-nbsphinx pandoc libjs-katex python3-bs4 python3-sklearn weasyprint \
         poppler-utils python3-openpyxl chromium python3-dask python3-distributed
 
 # What `make demo` adds for a planner (not needed by `make test`): Debian's Jupyter Notebook server, so the

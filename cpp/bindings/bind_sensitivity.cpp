@@ -5,6 +5,7 @@
 
 #include "bindings.hpp"
 #include "socval/sensitivity.hpp"
+#include "socval/sensitivity/dependent.hpp"
 #include "socval/voi.hpp"
 
 namespace py = pybind11;
@@ -54,6 +55,71 @@ void bind_voi(py::module_& m) {
         py::arg("net_benefit"), py::arg("inputs"), py::arg("method") = "auto", py::arg("segments") = 0,
         py::arg("se_samples") = 200, py::arg("seed") = 0, Release(),
         "EVPPI of the inputs (draws x p) by penalised-spline regression with GCV.");
+}
+
+void bind_dependent(py::module_& m) {
+    using sensitivity::DependentIndices;
+    using sensitivity::DependentLayout;
+    using sensitivity::ShapleyEffects;
+    using sensitivity::ShapleyLayout;
+    py::class_<ShapleyLayout>(m, "ShapleyLayout")
+        .def_readonly("inputs", &ShapleyLayout::inputs)
+        .def_readonly("group_of", &ShapleyLayout::group_of)
+        .def_readonly("factors", &ShapleyLayout::factors)
+        .def_readonly("n_variance", &ShapleyLayout::n_variance)
+        .def_readonly("outer", &ShapleyLayout::outer)
+        .def_readonly("inner", &ShapleyLayout::inner)
+        .def_readonly("exact", &ShapleyLayout::exact)
+        .def_readonly("permutations", &ShapleyLayout::permutations)
+        .def_property_readonly("rows", &ShapleyLayout::rows);
+    m.def("shapley_layout", &sensitivity::shapley_layout, py::arg("correlation"), py::arg("group_of"),
+          py::arg("n_variance"), py::arg("outer"), py::arg("inner"), py::arg("permutations"), py::arg("seed"),
+          Release(), "Shapley design shape: exact (permutations=0) or random permutations.");
+    m.def("shapley_design", &sensitivity::shapley_design, py::arg("layout"), py::arg("seed"), py::arg("threads") = 0,
+          Release(), "Shapley design in the unit hypercube by conditional sampling from the Gaussian copula.");
+    py::class_<ShapleyEffects>(m, "ShapleyEffects")
+        .def_readonly("variance", &ShapleyEffects::variance)
+        .def_readonly("shapley", &ShapleyEffects::shapley)
+        .def_readonly("conf", &ShapleyEffects::conf);
+    m.def(
+        "shapley_effects",
+        [](const RefVec& y, const ShapleyLayout& l, int n_bootstrap, double conf_level, std::uint64_t seed,
+           int threads) {
+            return sensitivity::shapley_effects(y, l, sobol_options(n_bootstrap, conf_level, seed, threads));
+        },
+        py::arg("outputs"), py::arg("layout"), py::arg("n_bootstrap") = 1000, py::arg("conf_level") = 0.95,
+        py::arg("seed") = 0, py::arg("threads") = 0, Release());
+
+    py::class_<DependentLayout>(m, "DependentLayout")
+        .def_readonly("n", &DependentLayout::n)
+        .def_readonly("inputs", &DependentLayout::inputs)
+        .def_readonly("group_of", &DependentLayout::group_of)
+        .def_readonly("factors", &DependentLayout::factors)
+        .def_property_readonly("blocks", &DependentLayout::blocks)
+        .def_property_readonly("rows", &DependentLayout::rows);
+    m.def("dependent_layout", &sensitivity::dependent_layout, py::arg("n"), py::arg("correlation"),
+          py::arg("group_of") = std::vector<int>{}, Release());
+    m.def("dependent_design", &sensitivity::dependent_design, py::arg("layout"), py::arg("seed"), Release(),
+          "Design for full / independent Sobol indices (A, B, per factor 'first' then 'last' blocks).");
+    py::class_<DependentIndices>(m, "DependentIndices")
+        .def_readonly("n", &DependentIndices::n)
+        .def_readonly("variance", &DependentIndices::variance)
+        .def_readonly("S_full", &DependentIndices::S_full)
+        .def_readonly("ST_full", &DependentIndices::ST_full)
+        .def_readonly("S_ind", &DependentIndices::S_ind)
+        .def_readonly("ST_ind", &DependentIndices::ST_ind)
+        .def_readonly("S_full_conf", &DependentIndices::S_full_conf)
+        .def_readonly("ST_full_conf", &DependentIndices::ST_full_conf)
+        .def_readonly("S_ind_conf", &DependentIndices::S_ind_conf)
+        .def_readonly("ST_ind_conf", &DependentIndices::ST_ind_conf);
+    m.def(
+        "dependent_indices",
+        [](const RefVec& y, const DependentLayout& l, int n_bootstrap, double conf_level, std::uint64_t seed,
+           int threads) {
+            return sensitivity::dependent_indices(y, l, sobol_options(n_bootstrap, conf_level, seed, threads));
+        },
+        py::arg("outputs"), py::arg("layout"), py::arg("n_bootstrap") = 1000, py::arg("conf_level") = 0.95,
+        py::arg("seed") = 0, py::arg("threads") = 0, Release());
 }
 
 }  // namespace
@@ -122,6 +188,8 @@ void bind_sensitivity(py::module_& m) {
         .def_readonly("order", &sensitivity::TornadoResult::order);
     m.def("tornado_design", &sensitivity::tornado_design, py::arg("central"), py::arg("low"), py::arg("high"));
     m.def("tornado_swings", &sensitivity::tornado_swings, py::arg("outputs"));
+
+    bind_dependent(m);
 
     auto v = m.def_submodule("voi");
     bind_voi(v);

@@ -16,7 +16,7 @@ LAYERS = {
     "io": 2,
     "model": 3,
     "engine": 4,
-    "sensitivity": 5, "indicators": 5,
+    "sensitivity": 5, "indicators": 5, "discovery": 5,
     "decision": 6,
     "procurement": 7, "plots": 7, "review": 7, "tracking": 7,
     "report": 8,
@@ -32,6 +32,7 @@ FACADES = {
     ("engine.comparison", "Comparison.plot"), ("engine.comparison", "Comparison.report"),
     ("engine.comparison", "Comparison.switching_value"), ("engine.comparison", "Comparison.check"),
     ("engine.results", "Results.update"), ("tracking.update", "Posterior.report"),
+    ("engine.results", "Results.discover"), ("engine.comparison", "Comparison.discover"),
 }
 
 

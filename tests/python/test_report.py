@@ -438,7 +438,7 @@ def test_cli_errors(results_files, tmp_path, capsys):
 
 def test_cli_sensitivity_charts_for_the_best_scenario(tmp_path):
     """--sensitivity adds the tornado (and Sobol) charts of the scenario with the highest mean NPSV; Sobol on a
-    scenario with correlations is refused with the sensitivity module's message (exit 2, nothing written)."""
+    scenario with correlations gives the indices for dependent inputs (docs/model/sensitivity_dependent.md)."""
     files = [str(WOE / "baseline.yaml"), str(WOE / "skills-first.yaml")]
     out = tmp_path / "sens.html"
     assert cli.main(["report", *files, "--draws", "300", "--out", str(out), "--sensitivity", "tornado",
@@ -447,10 +447,11 @@ def test_cli_sensitivity_charts_for_the_best_scenario(tmp_path):
     figure = soup.find(id="chart-tornado-1")
     assert figure is not None and "skills first" in figure.get_text()
     assert "--sensitivity tornado" in soup.find(id="reproducibility").get_text()
-    refused = tmp_path / "refused.html"
-    assert cli.main(["report", *files, "--draws", "300", "--out", str(refused), "--sensitivity", "sobol",
-                     "--no-progress"]) == 2
-    assert not refused.exists()
+    dependent = tmp_path / "dependent.html"
+    assert cli.main(["report", *files, "--draws", "300", "--out", str(dependent), "--sensitivity", "sobol",
+                     "--no-progress"]) == 0
+    soup = BeautifulSoup(dependent.read_text(), "html.parser")
+    assert soup.find(id="chart-sobol-1") is not None
 
 
 def test_sensitivity_of_a_single_uncorrelated_scenario_gives_both_charts():

@@ -141,17 +141,19 @@ def test_tornado_allowed_on_correlated_scenario():
     assert df["swing"].max() == pytest.approx(1600.0)
 
 
-@pytest.mark.parametrize("method", ["sobol", "morris"])
-def test_correlated_inputs_refused(method):
+def test_correlated_inputs_honoured_by_sobol_and_refused_by_morris():
+    """Sobol on correlated parameters gives indices for dependent inputs (docs/model/sensitivity_dependent.md);
+    Morris moves one parameter at a time and is refused, pointing to the methods that honour correlations."""
+    res = ss.scenario_sensitivity(CORRELATED, method="sobol", n=64, n_bootstrap=50)
+    assert isinstance(res, socval.sensitivity.DependentSobolResult) and "Gaussian copula" in res.method
     with pytest.raises(socval.SensitivityError) as e:
-        ss.scenario_sensitivity(CORRELATED, method=method, n=64 if method == "sobol" else 4)
+        ss.scenario_sensitivity(CORRELATED, method="morris", n=4)
     msg = str(e.value)
     assert "declares correlations between" in msg and A in msg and R in msg
-    assert "assume independent inputs" in msg
-    assert "method='tornado'" in msg and "scenario_evppi" in msg
+    assert "method='shapley'" in msg and "method='sobol'" in msg
     # leaving the correlated parameters out is allowed (nothing left here, so a clear error)
     with pytest.raises(socval.SensitivityError, match="parameters"):
-        ss.scenario_sensitivity(CORRELATED, method=method, parameters=["nope"])
+        ss.scenario_sensitivity(CORRELATED, method="morris", parameters=["nope"])
 
 
 def test_difference_of_two_scenarios():
@@ -209,7 +211,7 @@ def test_outputs_and_bad_inputs():
         _core.analysis.evaluate_design_difference(core, lib, core, lib, ["x.y"], np.full((1, 1), 0.5))
     with pytest.raises(socval.SensitivityError, match="method: expected"):
         ss.scenario_sensitivity(LINEAR, method="fast")
-    with pytest.raises(socval.SensitivityError, match="method='sobol' only"):
+    with pytest.raises(socval.SensitivityError, match="method='sobol' and 'shapley' only"):
         ss.scenario_sensitivity(LINEAR, method="morris", groups="kind")
     with pytest.raises(socval.SensitivityError, match="power of 2|n"):
         ss.scenario_sensitivity(LINEAR, n=100)
@@ -226,6 +228,8 @@ def test_cli_json_and_exit_codes(capsys):
     assert out["base"] == pytest.approx(500.0) and out["parameters"][0]["swing"] == pytest.approx(1600.0)
     assert cli_main(["sensitivity", LINEAR, "--method", "morris", "--n", "6"]) == 0
     assert "mu_star" in capsys.readouterr().out
-    assert cli_main(["sensitivity", CORRELATED, "--method", "sobol", "--n", "64"]) == 2
+    assert cli_main(["sensitivity", CORRELATED, "--method", "sobol", "--n", "64"]) == 0
+    assert "full and independent Sobol indices" in capsys.readouterr().out
+    assert cli_main(["sensitivity", CORRELATED, "--method", "morris", "--n", "4"]) == 2
     assert "declares correlations" in capsys.readouterr().err
     assert cli_main(["sensitivity", os.fspath(DATA / "sensitivity" / "missing.yaml")]) == 2

@@ -26,6 +26,7 @@ __all__ = ["main", "run", "build_parser", "SUBCOMMAND_MODULES"]
 SUBCOMMAND_MODULES: List[str] = [
     "socval.cli.simulation",   # run, summary, compare
     "socval.cli.sensitivity",  # sensitivity
+    "socval.cli.discover",     # discover
     "socval.cli.voi",          # voi
     "socval.cli.portfolio",    # optimise
     "socval.cli.values",       # values

@@ -17,6 +17,7 @@ from ..report import check_common_random_numbers, comparison_from_results
 from ..engine.results import load_results
 from ..engine.simulation import simulate
 from ..engine.comparison import compare
+from ..discovery import discover
 from ..sensitivity.scenario import scenario_sensitivity as sensitivity
 from ..report import companion_paths, report
 
@@ -116,6 +117,8 @@ def _command(args: argparse.Namespace, used: dict) -> str:
         parts += ["--title", shlex.quote(args.title)]
     if args.sensitivity:
         parts += ["--sensitivity", *args.sensitivity]
+    for c in args.discover:
+        parts += ["--discover", shlex.quote(c)]
     for k in _DEFAULTS:
         if getattr(args, k) is not None:
             parts += [f"--{k}", str(getattr(args, k))]
@@ -132,8 +135,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     used = {"draws": int(first.attrs["draws"]), "seed": int(first.attrs["seed"]), "sampler": first.sampler}
     fmt = args.format or ("md" if Path(args.out).suffix.lower() in (".md", ".markdown") else "html")
     sens = sensitivity_of(obj, args.sensitivity, args.threads) if args.sensitivity else None
+    found = [discover(obj, c) for c in args.discover] if args.discover else None
     report(obj, args.out, format=fmt, pdf=args.pdf, title=args.title, csv=args.csv, sensitivity=sens,
-           command=_command(args, used), review=True if args.trust else None)
+           discovery=found, command=_command(args, used), review=True if args.trust else None)
     for name, path in companion_paths(args.out, fmt, args.pdf, args.csv).items():
         print(f"written: {path}" + ("/" if name == "figures" else ""))
     return 0
@@ -159,6 +163,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--sensitivity", nargs="+", choices=("tornado", "sobol"), default=[],
                    help="add sensitivity charts of NPSV for the scenario with the highest mean NPSV: tornado "
                         "(one-way, p10/p90) and/or sobol (indices grouped by kind of parameter)")
+    p.add_argument("--discover", action="append", default=[], metavar="CONDITION",
+                   help="add a scenario discovery section for a condition over the draws, e.g. 'npsv < 0' or "
+                        "'A loses to B' (repeatable; docs/model/discovery.md)")
     p.add_argument("--trust", action="store_true",
                    help="add the trust analysis to the section 'How far to trust these results' (switching values, "
                         "structural alternatives, verdict; a comparison only)")

@@ -29,9 +29,9 @@ def _payload(result: Any, args: argparse.Namespace) -> dict:
         head["parameters"] = result.to_dict(orient="records")
         return head
     head["n"] = args.n
-    if args.method == "sobol":
-        head.update(evaluations=result.evaluations, conf_level=result.conf_level, variance=result.variance,
-                    groups=result.groups)
+    if args.method in ("sobol", "shapley"):
+        head.update(estimator=result.method, evaluations=result.evaluations, conf_level=result.conf_level,
+                    variance=result.variance, groups=result.groups)
     else:
         head.update(trajectories=result.trajectories, levels=result.levels)
     head["factors"] = [{"name": k, **row} for k, row in result.to_frame().to_dict(orient="index").items()]
@@ -62,9 +62,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                            [names.get(i, i) for i in shown["input"]], kinds))
     else:
         frame = result.to_frame()
-        if args.method == "sobol":
-            print(f"n = {result.n} ({result.evaluations} evaluations), intervals at {result.conf_level:.0%}")
-            frame = frame.sort_values("ST", ascending=False, kind="stable")
+        if args.method in ("sobol", "shapley"):
+            print(f"method: {result.method}")
+            print(f"{result.evaluations} evaluations, intervals at {result.conf_level:.0%}")
+            if args.method == "sobol" and hasattr(result, "S_full"):  # dependent inputs: the four indices
+                frame = frame[["S_full", "S_full_conf", "ST_full", "ST_ind", "S_ind", "ST_ind_conf"]]
+                print("S_full, ST_full: with what moves with the parameter; S_ind, ST_ind: its own part "
+                      "(docs/model/sensitivity_dependent.md)")
+            key = "shapley" if args.method == "shapley" else ("ST_ind" if "ST_ind" in frame else "ST")
+            frame = frame.sort_values(key, ascending=False, kind="stable")
             kinds = {c: "probability" for c in frame.columns}
         else:
             frame = frame.sort_values("mu_star", ascending=False, kind="stable")
@@ -82,17 +88,21 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def register(subparsers: Any) -> None:
     """Add ``sensitivity`` to the ``socval`` command's subparsers."""
     p = subparsers.add_parser("sensitivity", help="sensitivity of a scenario's output to its uncertain parameters",
-                              description="Sobol indices, Morris effects or a one-way tornado over the uncertain "
+                              description="Sobol indices (for dependent inputs where FILE declares correlations), "
+                                          "Shapley effects, Morris effects or a one-way tornado over the uncertain "
                                           "parameters of FILE, evaluated natively.")
     p.add_argument("file", help="scenario file (YAML)")
-    p.add_argument("--method", choices=("sobol", "morris", "tornado"), default="sobol", help="default sobol")
+    p.add_argument("--method", choices=("sobol", "shapley", "morris", "tornado"), default="sobol",
+                   help="default sobol (for dependent inputs where the scenario declares correlations); shapley: "
+                        "Shapley effects")
     p.add_argument("--output", default="npsv",
                    help="npsv (default), bcr, pv_benefits, pv_costs, priority:<id> or pillar:<name>")
     p.add_argument("--n", type=int, default=None,
-                   help="Sobol: base sample, a power of 2 (default 1024); Morris: trajectories (default 20)")
+                   help="Sobol: base sample, a power of 2 (default 1024); Shapley: random permutations (default "
+                        "200; outer draws, default 256, with 6 factors or fewer); Morris: trajectories (default 20)")
     p.add_argument("--seed", type=int, default=0, help="seed of the design (default 0)")
     p.add_argument("--groups", choices=("kind", "option", "lever"), default=None,
-                   help="Sobol group indices by a rule (docs/model/scenario_sensitivity.md)")
+                   help="Sobol / Shapley group indices by a rule (docs/model/scenario_sensitivity.md)")
     p.add_argument("--other", default=None, metavar="FILE2",
                    help="a second scenario: analyse output(FILE) - output(FILE2)")
     p.add_argument("--threads", type=int, default=None, help="worker threads (default: one per core)")

@@ -157,6 +157,13 @@ class Comparison:
 
         return ComparisonPlots(self)
 
+    def discover(self, condition, **options: Any):
+        """Scenario discovery (:func:`socval.discovery.discover`) over the comparison's draws, e.g.
+        ``comparison.discover("skills first loses to baseline")`` or ``"baseline: npsv < 0"``."""
+        from ..discovery import discover
+
+        return discover(self, condition, **options)
+
     def report(self, path=None, **options: Any):
         """A decision-paper report of the comparison (HTML, Markdown, PDF): see :func:`socval.report.report` for
         the options (``format``, ``pdf``, ``title``, ``sensitivity``, ``command``).

@@ -577,6 +577,13 @@ class Results:
             returns = load_returns(*(returns if isinstance(returns, (list, tuple)) else [returns]))
         return update(self, returns, **options)
 
+    def discover(self, condition, **options: Any):
+        """Scenario discovery (:func:`socval.discovery.discover`): where in the sampled inputs ``condition`` holds,
+        e.g. ``results.discover("npsv < 0")`` or ``"pillar.social < 2e6"``; PRIM boxes and a CART tree."""
+        from ..discovery import discover
+
+        return discover(self, condition, **options)
+
     def report(self, path=None, **options: Any):
         """A decision-paper report of these results (HTML, Markdown, PDF): see :func:`socval.report.report` for the
         options (``format``, ``pdf``, ``title``, ``sensitivity``, ``command``).

@@ -15,6 +15,7 @@ from .content import _Content
 from .files import PathLike, _csv_text, _write_atomic, companion_paths
 from .pairing import comparison_from_results
 from .render import _data_uri, _pdf_bytes, _render
+from .discovery import discoveries_of, discovery_charts
 from .review import review_of
 from .tables import by_priority_frame, headline_frame, summary_frame
 
@@ -43,7 +44,7 @@ def _as_reportable(obj: Any) -> Any:
 
 def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] = None, pdf: bool = False,
            title: Optional[str] = None, sensitivity: Any = None, command: Optional[str] = None,
-           csv: bool = False, review: Any = None) -> Union[str, Path]:
+           csv: bool = False, review: Any = None, discovery: Any = None) -> Union[str, Path]:
     """The decision-paper annex of a simulation or a comparison of scenarios.
 
     Parameters
@@ -74,6 +75,10 @@ def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] =
         against ranges, structural alternatives, the verdict; some seconds per scenario); a
         ``socval.review.ComparisonFindings`` from ``Comparison.check()`` (or Findings) to show as given; False to
         leave the section out.
+    discovery
+        A section "Where it fails: scenario discovery": a ``socval.discovery.Discovery`` (``Results.discover(...)``,
+        ``Comparison.discover(...)``) or a list of them, each in plain words with its PRIM box limits, trade-off
+        curve and limits chart (docs/model/discovery.md). Default None: no section.
     csv
         Also write the headline, summary, by-priority and assumptions tables as CSV (``<stem>-headline.csv``, ...).
 
@@ -100,11 +105,12 @@ def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] =
         raise ValueError("report: a PDF is made from the HTML report: use format='html' with pdf=True")
     content = _Content(_as_reportable(obj), title, sensitivity, command)
     found = review_of(content, review)
-    charts = draw_charts(content)
+    discovered = discoveries_of(discovery)
+    charts = draw_charts(content) + discovery_charts(discovered)
     if p is None:
         for c in charts:
             c.src = _data_uri(c.png)
-        return _render(content, charts, fmt, None, pdf, found)
+        return _render(content, charts, fmt, None, pdf, found, discovered)
     files = companion_paths(p, fmt, pdf, csv)
     if fmt == "md":
         folder = files["figures"]
@@ -112,11 +118,11 @@ def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] =
             name = f"figure-{i}-{c.id}.png"
             _write_atomic(folder / name, c.png)
             c.src = f"{quote(folder.name)}/{name}"
-        _write_atomic(files["main"], _render(content, charts, fmt, p, pdf, found))
+        _write_atomic(files["main"], _render(content, charts, fmt, p, pdf, found, discovered))
     else:
         for c in charts:
             c.src = _data_uri(c.png)
-        html = _render(content, charts, fmt, p, pdf or "main" not in files, found)
+        html = _render(content, charts, fmt, p, pdf or "main" not in files, found, discovered)
         if "main" in files:
             _write_atomic(files["main"], html)
         if "pdf" in files:

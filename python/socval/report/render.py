@@ -13,6 +13,7 @@ from .charts import _Chart
 from .content import _Content
 from .methodology import methodology
 from .reproducibility import reproducibility
+from .discovery import discovery_section
 from .review import review_section
 from .summary import notes, summary
 from .tables import _Table, by_priority_table, headline_table, options_table, sensitivity_tables
@@ -112,7 +113,8 @@ def _walk_tables(ctx: Any):
             yield from _walk_tables(v)
 
 
-def _context(content: _Content, path: Optional[Path], fmt: str, pdf: bool, found: Any = None) -> Dict[str, Any]:
+def _context(content: _Content, path: Optional[Path], fmt: str, pdf: bool, found: Any = None,
+             discovered: Any = ()) -> Dict[str, Any]:
     """What the templates receive (all but the charts): every section of the report as text and tables."""
     return {
         "kicker": "Annex: social value appraisal", "title": content.title, "subtitle": content.subtitle(),
@@ -122,14 +124,15 @@ def _context(content: _Content, path: Optional[Path], fmt: str, pdf: bool, found
         "sensitivity_tables": sensitivity_tables(content),
         "methodology": methodology(content), "assumptions": assumptions(content),
         "review": review_section(content, found),
+        "discovery": discovery_section(list(discovered)),
         "reproducibility": reproducibility(content, path, fmt, pdf),
     }
 
 
 def _render(content: _Content, charts: List[_Chart], fmt: str, path: Optional[Path], pdf: bool,
-            found: Any = None) -> str:
+            found: Any = None, discovered: Any = ()) -> str:
     env, Markup = _environment(fmt)
-    ctx = _context(content, path, fmt, pdf, found)
+    ctx = _context(content, path, fmt, pdf, found, discovered)
     ctx["charts"] = charts
     if fmt == "html":
         ctx["css"] = Markup((TEMPLATES / "report.css").read_text(encoding="utf-8"))

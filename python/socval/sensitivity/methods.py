@@ -4,7 +4,8 @@ The designs and estimators run in C++ (``socval._core.sensitivity``); this modul
 model's inputs, calls the model once on the whole design, and wraps the results. Formulas and sources:
 ``docs/model/sensitivity.md``.
 
-Inputs are assumed independent: the Sobol and Morris designs sample each input on its own.
+Inputs are assumed independent: the Sobol and Morris designs sample each input on its own (for dependent inputs:
+``socval.sensitivity.dependent``).
 
 Examples
 --------
@@ -157,6 +158,7 @@ class SobolResult:
     S2_conf: Optional[np.ndarray] = None
     groups: Optional[Dict[str, List[str]]] = None
     seed: int = 0
+    method: str = "Sobol indices (Saltelli et al. 2010; Jansen 1999), independent inputs"
 
     def to_frame(self) -> pd.DataFrame:
         """One row per factor: S1, S1_conf, ST, ST_conf."""

@@ -23,17 +23,18 @@ from .._util.checks import threads as _checked_threads
 from .._util.labels import engine_metric
 from ..engine.comparison import compare
 from ..engine.simulation import core_scenario, scenario_library, simulate
+from . import dependent as _dependent
 from . import methods as _generic
 from . import voi as _voi
 
 #: The alternative of a one-scenario value of information: fund nothing (NPSV 0 in every draw).
 DO_NOTHING = "do nothing (NPSV 0)"
 
-__all__ = ["scenario_sensitivity", "scenario_evppi", "uncertain_parameters", "group_labels", "GROUP_RULES"]
+__all__ = ["scenario_sensitivity", "scenario_evppi", "copula_matrix", "uncertain_parameters", "group_labels", "GROUP_RULES"]
 
 #: Named grouping rules accepted by ``groups=`` (see :func:`group_labels`).
 GROUP_RULES = ("kind", "option", "lever")
-METHODS = ("sobol", "morris", "tornado")
+METHODS = ("sobol", "morris", "tornado", "shapley")
 
 
 def _resolve(scenario: Any, library: Any = None):
@@ -115,6 +116,26 @@ def _correlated(cores: Sequence[Any], ids: Sequence[str]) -> List[str]:
                 if pids[i] in wanted and pids[i] not in found:
                     found.append(pids[i])
     return found
+
+
+def copula_matrix(cores: Sequence[Any], ids: Sequence[str]) -> np.ndarray:
+    """The normal-copula correlation of the parameters ``ids`` that the scenarios declare: the identity, with each
+    declared Spearman block converted by the engine's copula (``r = 2 sin(pi rho / 6)``). A pair declared by two
+    scenarios is taken from the first (as the parameters' values are)."""
+    pos = {pid: j for j, pid in enumerate(ids)}
+    r = np.eye(len(ids))
+    done = np.zeros_like(r, dtype=bool)
+    for c in cores:
+        pids = [p.id for p in c.parameters]
+        for corr in c.correlations:
+            names = [pids[i] for i in corr.params]
+            pearson = np.array(_core.sampling.GaussianCopula(names, np.asarray(corr.matrix)).pearson)
+            for a, ia in enumerate(names):
+                for b, ib in enumerate(names):
+                    if ia in pos and ib in pos and a != b and not done[pos[ia], pos[ib]]:
+                        r[pos[ia], pos[ib]] = pearson[a, b]
+                        done[pos[ia], pos[ib]] = True
+    return r
 
 
 class _Model:
@@ -201,18 +222,23 @@ def scenario_sensitivity(scenario: Any, method: str = "sobol", output: str = "np
     scenario
         A ``socval.Scenario``, a scenario file path or a ``socval._core.model.Scenario``.
     method
-        ``"sobol"`` (first-order and total indices, bootstrap intervals, convergence), ``"morris"`` (elementary
+        ``"sobol"`` (first-order and total indices, bootstrap intervals, convergence; where the scenario declares
+        correlations between the analysed parameters, full and independent indices for dependent inputs by
+        conditional sampling from its Gaussian copula, a :class:`~socval.sensitivity.DependentSobolResult` whose
+        ``method`` says so), ``"shapley"`` (Shapley effects, which honour the correlations), ``"morris"`` (elementary
         effects mu*, sigma on a grid over the parameters' p1..p99) or ``"tornado"`` (each parameter at its p10 and
         p90, the others at their central values).
     output
         ``npsv``, ``bcr``, ``pv_benefits``, ``pv_costs``, ``priority.<id>`` or ``pillar.<name>``.
     n
-        Sobol: base sample size, a power of 2 (default 1024; ``n * (G + 2)`` evaluations). Morris: number of
-        trajectories (default 20). Tornado: unused.
+        Sobol: base sample size, a power of 2 (default 1024; ``n * (G + 2)`` evaluations, ``n * (2G + 2)`` with
+        correlations). Shapley: random permutations (default 200; with 6 factors or fewer the exact method is
+        used and n is the number of outer draws, default 256). Morris: number of trajectories (default 20).
+        Tornado: unused.
     seed
         Seed of the design (and of the bootstrap); the same seed gives identical results.
     groups
-        Sobol only: ``{group: [parameter ids]}`` partitioning the parameters, or a rule ``"kind"``, ``"option"``,
+        Sobol and Shapley: ``{group: [parameter ids]}`` partitioning the parameters, or a rule ``"kind"``, ``"option"``,
         ``"lever"`` (see :func:`group_labels`).
     other
         A second scenario: the output is then ``output(scenario) - output(other)`` on the same design, parameters
@@ -229,18 +255,19 @@ def scenario_sensitivity(scenario: Any, method: str = "sobol", output: str = "np
         A ``distributed.Client``: the design's rows are evaluated in blocks on its workers and joined in row order,
         bit-identical to a local analysis (docs/guide/cluster.md).
     **options
-        Passed on: Sobol ``conf_level``, ``n_bootstrap``; Morris ``levels``, ``quantile_range``.
+        Passed on: Sobol ``conf_level``, ``n_bootstrap``; Shapley those and ``method`` (``"exact"``,
+        ``"random"``), ``inner``, ``n_variance``; Morris ``levels``, ``quantile_range``.
 
     Returns
     -------
-    socval.sensitivity.SobolResult, socval.sensitivity.MorrisResult, or the tornado pandas.DataFrame, with the
-    parameter ids (or group names) as names.
+    socval.sensitivity.SobolResult (or DependentSobolResult), ShapleyResult, MorrisResult, or the tornado
+    pandas.DataFrame, with the parameter ids (or group names) as names.
 
     Raises
     ------
     socval.SensitivityError
-        Unknown method, output, parameter or group; Sobol or Morris on parameters a scenario declares correlated
-        (use ``method="tornado"`` or :func:`evppi_ranking`).
+        Unknown method, output, parameter or group; Morris on parameters a scenario declares correlated
+        (use ``method="shapley"`` or ``"sobol"``, which honour them).
     """
     if method not in METHODS:
         raise SensitivityError(f"method: expected one of {list(METHODS)}, found {method!r}")
@@ -248,20 +275,38 @@ def scenario_sensitivity(scenario: Any, method: str = "sobol", output: str = "np
     ids = _parameter_ids(model, parameters)
     if not ids:
         raise SensitivityError("sensitivity: the scenario has no uncertain parameters to analyse")
-    if groups is not None and method != "sobol":
-        raise SensitivityError(f"groups: group indices are defined for method='sobol' only, found method={method!r}")
-    if method in ("sobol", "morris"):
-        corr = _correlated(model.cores(), ids)
-        if corr:
-            raise SensitivityError(
-                f"sensitivity: method={method!r}: the scenario declares correlations between {', '.join(corr)}; "
-                f"Sobol indices (and Morris effects) assume independent inputs, so they would silently ignore "
-                f"that dependence. Use method='tornado' or EVPPI (socval.sensitivity.scenario_evppi) "
-                f"instead, or leave the correlated parameters out with parameters=[...]")
+    if groups is not None and method not in ("sobol", "shapley"):
+        raise SensitivityError(f"groups: group indices are defined for method='sobol' and 'shapley' only, found "
+                               f"method={method!r}")
+    corr = _correlated(model.cores(), ids)
+    if method == "morris" and corr:
+        raise SensitivityError(
+            f"sensitivity: method='morris': the scenario declares correlations between {', '.join(corr)}; "
+            f"Morris effects move one parameter at a time and would silently ignore that dependence. Use "
+            f"method='shapley' or method='sobol' (both honour the correlations), or leave the correlated parameters "
+            f"out with parameters=[...]")
+    group_spec: Any = groups
+    if isinstance(groups, str):
+        group_spec = group_labels(ids, groups, model.cores())
+    if method == "shapley":
+        how = options.pop("method", "auto")
+        r = copula_matrix(model.cores(), ids)
+        factors = len(set(group_spec)) if isinstance(group_spec, list) else (
+            len(group_spec) if group_spec is not None else len(ids))
+        exact = how == "exact" or (how == "auto" and factors <= 6)
+        sizes = {"outer": 256 if n is None else int(n)} if exact else {"permutations": 200 if n is None else int(n)}
+        return _dependent.shapley(lambda u: model(ids, u), [(0.0, 1.0)] * len(ids), correlation=r,
+                                  method="exact" if exact else "random", seed=seed, names=ids, groups=group_spec,
+                                  threads=threads, **sizes, **options)
+    if method == "sobol" and corr:
+        if second_order:
+            raise SensitivityError("second_order: second-order indices are not defined here for correlated "
+                                   f"parameters ({', '.join(corr)}); leave second_order out")
+        return _dependent.sobol_dependent(lambda u: model(ids, u), [(0.0, 1.0)] * len(ids),
+                                          correlation=copula_matrix(model.cores(), ids),
+                                          n=1024 if n is None else int(n), seed=seed, names=ids, groups=group_spec,
+                                          threads=threads, **options)
     if method == "sobol":
-        group_spec: Any = groups
-        if isinstance(groups, str):
-            group_spec = group_labels(ids, groups, model.cores())
         conf_level, n_bootstrap = options.pop("conf_level", 0.95), options.pop("n_bootstrap", 1000)
         if options:
             raise SensitivityError(f"sobol: unexpected options {sorted(options)}")
