@@ -18,7 +18,8 @@ struct Estimate {
     Eigen::VectorXd s_full, st_full, s_ind, st_ind;
 };
 
-/// Saltelli 2010 (b) first order and Jansen 1999 total on the rows idx of each block; V pooled over A and B.
+/// Saltelli 2010 (b) first order (outputs centred on their mean, as saltelli.cpp: docs/model/sensitivity.md §2) and
+/// Jansen 1999 total on the rows idx of each block; V pooled over A and B.
 Estimate estimate(const double* y, const DependentLayout& l, const std::vector<std::int64_t>& idx) {
     const double m = static_cast<double>(idx.size());
     const double* ya = y;
@@ -41,9 +42,9 @@ Estimate estimate(const double* y, const DependentLayout& l, const std::vector<s
         const double* yi = y + l.row_ind(g);
         double sf = 0.0, tf = 0.0, si = 0.0, ti = 0.0;
         for (auto i : idx) {
-            sf += yb[i] * (yf[i] - ya[i]);
+            sf += (yb[i] - mean) * (yf[i] - ya[i]);
             tf += (ya[i] - yf[i]) * (ya[i] - yf[i]);
-            si += yb[i] * (yi[i] - ya[i]);
+            si += (yb[i] - mean) * (yi[i] - ya[i]);
             ti += (ya[i] - yi[i]) * (ya[i] - yi[i]);
         }
         e.s_full[g] = sf / m / var;
