@@ -1557,6 +1557,10 @@ const double* Evaluator::quintile_weight(int q) const {
     check(impl_->plan->people ? q : -1, model::kQuintiles, "income quintile (with people)");
     return impl_->R(impl_->d.weight_row + q);
 }
+const double* Evaluator::eta() const {
+    check(impl_->plan->people ? 0 : -1, 1, "eta (with people)");
+    return impl_->R(impl_->d.eta_slot);
+}
 const double* Evaluator::weighted(int k) const {
     check(impl_->plan->people ? k : -1, 3, "weighted metric (with people)");
     return impl_->R(impl_->d.weighted_row + k);

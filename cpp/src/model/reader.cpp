@@ -4,7 +4,9 @@
 #include <cmath>
 #include <map>
 #include <new>
+#include <iomanip>
 #include <set>
+#include <sstream>
 
 #include <socval/graph.hpp>
 #include <socval/model.hpp>
@@ -218,7 +220,7 @@ private:
     /// Shares by place or by quintile: a map {label: share} over `labels` (a label left out has share 0), each share
     /// fixed or uncertain in [0, 1] (uncertain ones are parameters "<path>.<label>"), central values summing to 1.
     std::vector<Quantity> share_map(const Node& n, const std::string& path, const std::vector<std::string>& labels,
-                                    const std::string& what) {
+                                    const std::string& what, const std::string& hint) {
         require_map(n, path, "shares by " + what + " {" + labels.front() + ": share, ...} summing to 1");
         no_empty_values(n, path, "a share in [0, 1]");
         std::vector<Quantity> out(labels.size(), Quantity{0, -1});
@@ -229,18 +231,18 @@ private:
             if (it == labels.end()) {
                 Location l = m.key_where;
                 l.key = sp;
-                throw ScenarioError(l, "expected " + what + " (one of: " + join(labels) + "), found '" + m.key + "'" +
-                                           did_you_mean(m.key, labels));
+                throw ScenarioError(l, std::string("expected ") + (what[0] == 'i' ? "an " : "a ") + what + " (one of: " + join(labels) + "), found '" + m.key +
+                                           "'" + did_you_mean(m.key, labels));
             }
             const Quantity q = quantity(m.value, sp, sp, kShare);
             out[static_cast<std::size_t>(it - labels.begin())] = q;
             total += q.value;
         }
         if (std::fabs(total - 1.0) > 1e-6) {
-            std::string sum = std::to_string(total);
+            std::ostringstream sum;
+            sum << std::setprecision(10) << total;
             fail(n, path, "expected shares by " + what + " summing to 1 (within 1e-6; uncertain shares by their "
-                          "central values), found a sum of " + sum + (total < 1 ? ": give the rest to a " + what +
-                          " (e.g. rest_of_uk for value leaving the region)" : std::string()));
+                          "central values), found a sum of " + sum.str() + (total < 1 ? hint : std::string()));
         }
         return out;
     }
@@ -250,11 +252,13 @@ private:
             fail(n, path, "expected no shares by place: the scenario declares no places (add a `places:` section)");
         std::vector<std::string> ids;
         for (const auto& p : sc_.places) ids.push_back(p.id);
-        return share_map(n, path, ids, "a place");
+        return share_map(n, path, ids, "place",
+                         ": give the rest to a place (e.g. rest_of_uk for value leaving the region)");
     }
 
     std::vector<Quantity> quintile_shares(const Node& n, const std::string& path) {
-        return share_map(n, path, quintile_words(), "an income quintile");
+        return share_map(n, path, quintile_words(), "income quintile",
+                         ": give the rest to a quintile, or leave out `people:` for an outcome no quintile claims");
     }
 
     /// An id unique across priorities, outcomes and options (the vertices of the decision graph).

@@ -34,10 +34,15 @@ from .._core import ResultsFileError
 from .._util import html as _html
 from ..model.scenario import scenario_from_yaml
 
-__all__ = ["Results", "load_results", "HEADLINE"]
+__all__ = ["Results", "load_results", "HEADLINE", "DISTRIBUTION", "QUINTILES"]
 
 #: Headline metrics, in the order summary() lists them.
 HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "sroi", "pv_benefits", "pv_costs", "pv_investment", "pv_others")
+#: Distributional metrics of a scenario with ``people:`` (docs/model/distribution.md): Annex A3 weighted PV benefits,
+#: NPSV and BCR (beside the unweighted ones, never instead), and the share of value reaching q1 and q2.
+DISTRIBUTION: Tuple[str, ...] = ("weighted_pv_benefits", "weighted_npsv", "weighted_bcr", "share_lowest_two")
+#: Income quintiles (q1 lowest), then value no quintile claims.
+QUINTILES: Tuple[str, ...] = ("q1", "q2", "q3", "q4", "q5", "unallocated")
 #: The sampler a results file names -> its command-line flag.
 SAMPLER_FLAGS: Dict[str, str] = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
 #: Per-draw tables: variable -> (dimension of its rows, metric prefix).
@@ -49,6 +54,9 @@ _TABLES: Dict[str, Tuple[str, str]] = {
     "lever_cost": ("lever", "lever_cost"),
     "outcome_total": ("outcome", "outcome"),
     "outcome_pv": ("outcome", "outcome_pv"),
+    "place_value": ("place", "place"),
+    "place_spend": ("place", "place_spend"),
+    "quintile_value": ("quintile", "quintile"),
 }
 _STATS = ("mean", "sd", "min", "max")
 _LONG_NAMES = {
@@ -68,6 +76,15 @@ _LONG_NAMES = {
     "lever_cost": "present value of costs with optimism bias by lever",
     "outcome_total": "physical total of each outcome over the horizon (undiscounted)",
     "outcome_pv": "present value of each outcome",
+    "place_value": "present value landing in each place (the outcomes' shares by place)",
+    "place_spend": "present value of the funded options' spend before optimism bias, by place",
+    "quintile_value": "present value reaching each income quintile (q1 lowest; unallocated: no quintile shares)",
+    "weighted_pv_benefits": "PV benefits with Green Book Annex A3 distributional weights",
+    "weighted_npsv": "net present social value with distributional weights (weighted PV benefits - PV costs)",
+    "weighted_bcr": "benefit-cost ratio with distributional weights (weighted PV benefits / PV costs)",
+    "share_lowest_two": "share of PV benefits reaching the two lowest income quintiles (q1 + q2)",
+    "eta": "elasticity of the marginal utility of income, per draw",
+    "quintile_log_income_ratio": "ln(median income / income of the quintile); 0 for unallocated",
     "level": "outcome level by year",
     "value": "outcome value by year (undiscounted)",
     "cost": "costs with optimism bias by year (undiscounted)",
@@ -116,7 +133,8 @@ class Results:
 
     def _derivable(self, name: str) -> bool:
         need = {"npsv": ("pv_benefits", "pv_costs"), "bcr": ("pv_benefits", "pv_costs"),
-                "sroi": ("pv_benefits", "pv_investment"), "pillar_value": ("priority_value", "priority_pillar")}
+                "sroi": ("pv_benefits", "pv_investment"), "pillar_value": ("priority_value", "priority_pillar"),
+                "share_lowest_two": ("quintile_value", "pv_benefits")}
         return name in need and all(n in self._vars for n in need[name])
 
     def _has(self, name: str) -> bool:
@@ -132,6 +150,11 @@ class Results:
             raise KeyError(name)
         pvb = self._vars["pv_benefits"]
         money_units = pvb[2].get("units", "")
+        if name == "share_lowest_two":
+            low = self._vars["quintile_value"][1][0] + self._vars["quintile_value"][1][1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(pvb[1] != 0.0, low / pvb[1], np.nan)
+            return ("draw",), share, {"units": "1", "long_name": _LONG_NAMES[name]}
         if name == "npsv":
             npsv = pvb[1] - self._vars["pv_costs"][1]
             return ("draw",), npsv, {"units": money_units, "long_name": _LONG_NAMES[name]}
@@ -172,11 +195,14 @@ class Results:
             a = {"units": units, "long_name": long_name or _LONG_NAMES.get(name, name)}
             v[name] = (tuple(dims), np.asarray(data), a)
 
-        for name in HEADLINE:
+        for name in HEADLINE + DISTRIBUTION:
             if raw.get(name) is not None:  # npsv, bcr, sroi: None when derived on demand (keep_derived=False)
-                put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi") else pv)
+                put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi", "weighted_bcr") else pv)
+        if raw.get("eta") is not None:
+            put("eta", ("draw",), raw["eta"], "1")
+            put("quintile_log_income_ratio", ("quintile",), list(raw["log_income_ratio"]) + [0.0], "1")
         for name, (dim, _) in _TABLES.items():
-            rows = raw[name]
+            rows = raw.get(name)
             if rows is None:
                 continue
             units = pv
@@ -228,6 +254,10 @@ class Results:
             "beneficiary": (np.asarray(BENEFICIARIES, dtype=str), {}),
             "lever": (np.asarray(LEVERS, dtype=str), {}),
             "outcome": (np.asarray(raw["outcome_ids"], dtype=str), {"long_name": "outcome id"}),
+            **({"place": (np.asarray(raw["place_ids"], dtype=str), {"long_name": "place id"})}
+               if raw.get("place_ids") else {}),
+            **({"quintile": (np.asarray(QUINTILES, dtype=str), {"long_name": "income quintile (q1 lowest)"})}
+               if raw.get("quintile_value") is not None else {}),
             "year": (np.asarray(raw["years"], dtype=np.int64), {"long_name": "calendar year"}),
             "quantile": (np.asarray(raw["quantile_levels"], dtype=float), {"long_name": "quantile level"}),
         }
@@ -281,7 +311,7 @@ class Results:
 
     def metrics(self) -> List[str]:
         """Every metric name :meth:`draws` accepts (those kept draw by draw)."""
-        names = [m for m in HEADLINE if self._has(m)]
+        names = [m for m in HEADLINE + DISTRIBUTION if self._has(m)]
         for table, (dim, prefix) in _TABLES.items():
             if self._has(table):
                 names += [f"{prefix}.{label}" for label in self._coord(dim)]
@@ -289,7 +319,7 @@ class Results:
 
     def _resolve(self, metric: str) -> Tuple[str, int]:
         """metric -> (variable, row or -1)."""
-        if metric in HEADLINE and self._has(metric):
+        if metric in HEADLINE + DISTRIBUTION and self._has(metric):
             return metric, -1
         prefix, _, label = metric.partition(".")
         for table, (dim, pre) in _TABLES.items():
@@ -433,6 +463,93 @@ class Results:
             df["cost"] = np.asarray(self._vars["lever_cost_mean"][1], dtype=float)
             df["net"] = value.mean(axis=1) - df["cost"].to_numpy()
         df.index.name = "lever"
+        return df
+
+    def by_place(self) -> pd.DataFrame:
+        """Value by place (PV, GBP) with intervals (docs/model/distribution.md): index place (the scenario's
+        ``places:``), columns mean, sd, p5, p50, p95, P(>0), share (mean value / mean PV benefits), spend (mean PV of
+        the funded options' spend before optimism bias in the place) and spend_share. The places add up to PV
+        benefits draw by draw.
+
+        Raises
+        ------
+        KeyError
+            If the scenario declares no places.
+        """
+        if "place_value" not in self._vars:
+            raise KeyError("by_place: the scenario declares no places (add a `places:` section, "
+                           "docs/formats/scenario.md)")
+        df = self._table("place_value", self._coord("place"))
+        total = float(np.mean(self._vars["pv_benefits"][1]))
+        df["share"] = df["mean"] / total if total else np.nan
+        spend = self._vars["place_spend"][1].mean(axis=1)
+        df["spend"] = spend
+        df["spend_share"] = spend / spend.sum() if spend.sum() else np.nan
+        df.index.name = "place"
+        return df
+
+    def by_quintile(self) -> pd.DataFrame:
+        """Value by income quintile (PV, GBP) with intervals (docs/model/distribution.md): index q1 (lowest) .. q5
+        and ``unallocated`` (outcomes without quintile shares), columns mean, sd, p5, p50, p95, P(>0), share of PV
+        benefits, weight (mean Green Book Annex A3 weight, (median / income)^eta over the draws of eta; 1 for
+        unallocated) and weighted (mean weighted value). The rows add up to PV benefits draw by draw.
+
+        Raises
+        ------
+        KeyError
+            If the scenario declares no ``people:``.
+        """
+        if "quintile_value" not in self._vars:
+            raise KeyError("by_quintile: the scenario declares no `people:` (docs/formats/scenario.md)")
+        df = self._table("quintile_value", self._coord("quintile"))
+        total = float(np.mean(self._vars["pv_benefits"][1]))
+        df["share"] = df["mean"] / total if total else np.nan
+        w = self.weights()
+        df["weight"] = w.mean(axis=1)
+        df["weighted"] = (w * self._vars["quintile_value"][1]).mean(axis=1)
+        df.index.name = "quintile"
+        return df
+
+    @property
+    def log_income_ratios(self) -> np.ndarray:
+        """ln(median income / income of quintile q) for q1..q5, from the scenario's income table (Annex A3)."""
+        if "quintile_log_income_ratio" not in self._vars:
+            raise KeyError("log_income_ratios: the scenario declares no `people:` (docs/formats/scenario.md)")
+        return np.asarray(self._vars["quintile_log_income_ratio"][1][:5], dtype=float)
+
+    def weights(self) -> np.ndarray:
+        """Distributional weights per quintile and draw, (6, draws): exp(eta x ln(median / income_q)), the last row
+        (unallocated) 1 (Green Book Annex A3; docs/model/distribution.md)."""
+        if "eta" not in self._vars:
+            raise KeyError("weights: the scenario declares no `people:` (docs/formats/scenario.md)")
+        lr = np.asarray(self._vars["quintile_log_income_ratio"][1], dtype=float)
+        return np.exp(np.outer(lr, self._vars["eta"][1]))
+
+    def by(self, dimension: str) -> pd.DataFrame:
+        """The breakdown by one dimension: ``"place"``, ``"quintile"``, ``"priority"``, ``"pillar"``,
+        ``"beneficiary"`` or ``"lever"`` (the same tables as ``by_<dimension>()``)."""
+        tables = {"place": self.by_place, "quintile": self.by_quintile, "priority": self.by_priority,
+                  "pillar": self.by_pillar, "beneficiary": self.by_beneficiary, "lever": self.by_lever}
+        if dimension not in tables:
+            raise KeyError(f"by: expected one of {', '.join(tables)}, found {dimension!r}")
+        return tables[dimension]()
+
+    def fairness(self) -> pd.DataFrame:
+        """Who benefits, in one table (docs/model/distribution.md): NPSV and BCR unweighted and with Annex A3
+        weights side by side, and the share of value reaching the two lowest income quintiles; rows metric,
+        columns mean, sd, p5, p50, p95, P(>0).
+
+        Raises
+        ------
+        KeyError
+            If the scenario declares no ``people:``.
+        """
+        if "weighted_npsv" not in self._vars:
+            raise KeyError("fairness: the scenario declares no `people:` (docs/formats/scenario.md)")
+        rows = {m: _stats(self.draws(m)) for m in ("npsv", "weighted_npsv", "bcr", "weighted_bcr",
+                                                    "pv_benefits", "weighted_pv_benefits", "share_lowest_two")}
+        df = pd.DataFrame.from_dict(rows, orient="index")
+        df.index.name = "metric"
         return df
 
     def by_year(self, node: str, kind: str = "level") -> pd.DataFrame:
@@ -602,7 +719,7 @@ def load_results(path: Union[str, "os.PathLike[str]"]) -> Results:
             f"'draw'), found variables {', '.join(sorted(variables)) or 'none'}; was it written by Results.save?")
     v: Variables = {name: (tuple(var.dims), np.asarray(var.data), dict(var.attrs)) for name, var in variables.items()}
     c = {name: (np.asarray(co.data), dict(co.attrs)) for name, co in coords.items()}
-    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter"):
+    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter", "place", "quintile"):
         if name in c:
             c[name] = (np.asarray(c[name][0], dtype=str), c[name][1])
     a = dict(attrs)

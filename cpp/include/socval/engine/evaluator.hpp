@@ -122,6 +122,8 @@ public:
     const double* quintile_value(int q) const;
     /// Distributional weight of quintile q this draw: (median income / income_q)^eta.
     const double* quintile_weight(int q) const;
+    /// This draw's elasticity of the marginal utility of income (people.eta).
+    const double* eta() const;
     /// Weighted PV benefits (k = 0), weighted NPSV (1), weighted BCR (2).
     const double* weighted(int k) const;
 
