@@ -236,3 +236,37 @@ def test_west_of_england_breakdowns_add_up_to_the_totals_draw_by_draw(woe):
     # Fiscal outcomes (taxpayers) have no quintile shares: their value is unallocated, weighted 1.
     assert np.all(woe.draws("quintile.unallocated") > 0)
     assert 0.3 < float(np.mean(woe.draws("share_lowest_two"))) < 0.7
+
+
+# ---- charts, report, exports -----------------------------------------------------------------------------------------
+
+def test_charts_report_section_and_exports(two, tmp_path):
+    from matplotlib.figure import Figure
+    from socval import plots
+    from socval.report import write_xlsx
+
+    for fig in (plots.by_place(two), plots.by_quintile(two), plots.place_tiles(two), two.plot.place_tiles()):
+        assert isinstance(fig, Figure)
+    text = two.report(format="md")
+    assert "## Who benefits and where" in text and "### Value by income quintile" in text
+    assert "55% of the value reaches the poorest two fifths" in text  # 60 / 110
+    out = tmp_path / "annex.md"
+    two.report(out, format="md", csv=True)
+    by_place = (tmp_path / "annex-by-place.csv").read_text()
+    assert by_place.splitlines()[0].startswith("scenario,place,mean") and "north" in by_place
+    assert (tmp_path / "annex-fairness.csv").exists()
+    import openpyxl
+    wb = openpyxl.load_workbook(write_xlsx(two, tmp_path / "run.xlsx"))
+    assert {"By place", "By income quintile", "Fairness"} <= set(wb.sheetnames)
+
+
+def test_comparison_report_names_the_fairest_scenario():
+    rich = two_place()
+    rich["metadata"]["name"] = "Richer"
+    rich["outcomes"][0]["people"] = {"q5": 1.0}
+    rich["outcomes"][1]["people"] = {"q5": 1.0}
+    rich["outcomes"][1]["value"] = 4
+    cmp = socval.compare([from_doc(two_place()), from_doc(rich, "rich.yaml")], draws=8, seed=1, progress=False)
+    text = cmp.report(format="md")
+    assert "The fairest scenario" in text and "P(best) 100%" in text
+    assert "Switching value of the weights: at eta = " in text

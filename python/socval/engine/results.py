@@ -10,12 +10,15 @@ A :class:`Results` holds named arrays with named dimensions (the same layout as 
 - streaming: ``level_*`` (outcome x year), ``cost_*`` / ``benefits_*`` / ``net_*`` (year), ``value_*`` when asked,
   and ``outcome_total_*`` / ``outcome_pv_*`` (outcome), each ``mean``, ``sd``, ``min``, ``max`` and
   ``quantile`` (with a trailing ``quantile`` dimension);
-- on request: ``inputs`` (parameter x draw), ``full_level`` / ``full_value`` (draw x year x outcome).
+- on request: ``inputs`` (parameter x draw), ``full_level`` / ``full_value`` (draw x year x outcome);
+- with ``places:`` / ``people:`` (docs/model/distribution.md): ``place_value``, ``place_spend`` (place x draw),
+  ``quintile_value`` (quintile x draw), ``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``eta``.
 
 Metric names used by :meth:`Results.draws`, :meth:`Results.summary` and :meth:`Results.exceedance`: the headline
 names above, ``priority.<id>``, ``pillar.<name>``, ``beneficiary.<name>``, ``lever.<name>`` (value),
-``lever_cost.<name>``, ``outcome.<id>`` (physical total over the horizon; a bare outcome id works too) and
-``outcome_pv.<id>``.
+``lever_cost.<name>``, ``outcome.<id>`` (physical total over the horizon; a bare outcome id works too),
+``outcome_pv.<id>``, ``place.<id>``, ``place_spend.<id>``, ``quintile.<q>`` and the distributional metrics
+``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``share_lowest_two``.
 """
 from __future__ import annotations
 
@@ -345,7 +348,9 @@ class Results:
         metric
             ``"npsv"``, ``"bcr"``, ``"sroi"``, ``"pv_benefits"``, ``"pv_costs"``, ``"pv_investment"``,
             ``"priority.<id>"``, ``"pillar.<name>"``, ``"beneficiary.<name>"``, ``"lever.<name>"``,
-            ``"lever_cost.<name>"``, ``"outcome.<id>"`` (or the bare outcome id), ``"outcome_pv.<id>"``.
+            ``"lever_cost.<name>"``, ``"outcome.<id>"`` (or the bare outcome id), ``"outcome_pv.<id>"``,
+            ``"place.<id>"``, ``"place_spend.<id>"``, ``"quintile.<q>"``, ``"weighted_npsv"``, ``"weighted_bcr"``,
+            ``"weighted_pv_benefits"``, ``"share_lowest_two"``.
 
         Raises
         ------

@@ -107,14 +107,15 @@ def _p_best(content: _Content, names: List[str], metric: str) -> Dict[str, float
 def _fairness_table(content: _Content, names: List[str]) -> _Table:
     metrics = [("npsv", "NPSV (GBP m)", 1e6, 1), ("weighted_npsv", "weighted NPSV (GBP m)", 1e6, 1),
                ("bcr", "BCR", 1.0, 2), ("weighted_bcr", "weighted BCR", 1.0, 2),
-               ("share_lowest_two", "share to q1 + q2", 0.01, 0)]
+               ("share_lowest_two", "share to q1 + q2", 1.0, 0)]
     rows = []
     for metric, label, scale, digits in metrics:
         pb = _p_best(content, names, metric)
         cells = [label]
         for n in names:
             row = content.results[n].fairness().loc[metric]
-            text = _interval(row, scale, digits) + ("%" if metric == "share_lowest_two" else "")
+            text = (f"{row['mean']:.0%} [{row['p5']:.0%}, {row['p95']:.0%}]" if metric == "share_lowest_two"
+                    else _interval(row, scale, digits))
             if pb:
                 text += f"; P(best) {pb[n]:.0%}"
             cells.append(text)
