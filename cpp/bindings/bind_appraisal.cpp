@@ -46,6 +46,15 @@ void bind_appraisal(py::module_& m) {
         .def_readonly("bcr", &Appraisal::bcr);
     m.def("appraise", &appraise, py::arg("costs"), py::arg("benefits"), py::arg("schedule"));
     m.def("bcr", &bcr, py::arg("pv_benefits"), py::arg("pv_costs"));
+    m.def(
+        "distributional_weights",
+        [](double median, const std::vector<double>& incomes, double eta) {
+            std::vector<double> out;
+            for (double y : incomes) out.push_back(distributional_weight(median, y, eta));
+            return out;
+        },
+        py::arg("median_income"), py::arg("incomes"), py::arg("eta"),
+        "Green Book Annex A3 weights (median / income)^eta of each income (docs/model/distribution.md).");
     m.def("sroi_ratio", &sroi_ratio, py::arg("pv_value"), py::arg("pv_investment"));
     m.def("equivalent_annual_value", &equivalent_annual_value, py::arg("present_value"), py::arg("n_years"),
           py::arg("schedule"));

@@ -93,6 +93,15 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["beneficiary_value"] = rows(std::move(r.beneficiary_value));
     d["lever_value"] = rows(std::move(r.lever_value));
     d["lever_cost"] = rows(std::move(r.lever_cost));
+    d["place_ids"] = r.place_ids;
+    d["place_value"] = rows(std::move(r.place_value));
+    d["place_spend"] = rows(std::move(r.place_spend));
+    d["quintile_value"] = rows(std::move(r.quintile_value));
+    d["weighted_pv_benefits"] = maybe(std::move(r.weighted_pv_benefits));
+    d["weighted_npsv"] = maybe(std::move(r.weighted_npsv));
+    d["weighted_bcr"] = maybe(std::move(r.weighted_bcr));
+    d["eta"] = maybe(std::move(r.eta));
+    d["log_income_ratio"] = r.log_income_ratio;
     d["outcome_total"] = rows(std::move(r.outcome_total));
     d["outcome_pv"] = rows(std::move(r.outcome_pv));
     d["outcome_total_summary"] = draw_summary(std::move(r.outcome_total_summary), L);

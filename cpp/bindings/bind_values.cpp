@@ -33,6 +33,13 @@ void bind_values(py::module_& m) {
         .def_readonly("provenance", &UnitValue::provenance);
 
     const auto case_of = [](const std::string& s) { return parse_case(s); };
+    py::class_<IncomeTable>(m, "IncomeTable")
+        .def_readonly("median", &IncomeTable::median)
+        .def_readonly("quintiles", &IncomeTable::quintiles)
+        .def_readonly("illustrative", &IncomeTable::illustrative)
+        .def("__repr__", [](const IncomeTable& t) {
+            return "<IncomeTable median " + std::to_string(t.median) + (t.illustrative ? " (illustrative)>" : ">");
+        });
     py::class_<Library>(m, "Library")
         .def_static("load", &Library::load, py::arg("directory"))
         .def_property_readonly("version", &Library::version)
@@ -82,6 +89,8 @@ void bind_values(py::module_& m) {
              py::arg("id"), py::arg("case"), py::arg("price_base"))
         .def("unit_value_entry", &Library::unit_value_entry, py::arg("id"), py::return_value_policy::reference_internal)
         .def("unit_value_ids", &Library::unit_value_ids)
+        .def("incomes", &Library::incomes, py::return_value_policy::reference_internal,
+             "Median and quintile equivalised incomes (the `incomes` table) for distributional weights.")
         .def("provenance", &Library::provenance, py::arg("table"), py::return_value_policy::reference_internal)
         .def("tables", &Library::tables);
 }

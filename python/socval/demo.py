@@ -271,6 +271,18 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
           "spend and tCO2e are totals over 2025-2044")
     with pd.option_context("display.width", 250, "display.max_columns", 20, "display.max_colwidth", 40):
         print(format_table(r["table"]).T.to_string())
+    fair = r["comparison"].fairness()  # who benefits (docs/model/distribution.md)
+    shown = pd.DataFrame({
+        "NPSV (GBP m)": (fair["mean npsv"] / 1e6).map("{:,.1f}".format),
+        "P(best NPSV)": fair["P(best npsv)"].map("{:.0%}".format),
+        "weighted NPSV (GBP m)": (fair["mean weighted_npsv"] / 1e6).map("{:,.1f}".format),
+        "P(best weighted)": fair["P(best weighted_npsv)"].map("{:.0%}".format),
+        "share to q1 + q2": fair["mean share_lowest_two"].map("{:.0%}".format),
+        "P(fairest)": fair["P(best share_lowest_two)"].map("{:.0%}".format)})
+    print(f"\nWho benefits: the fairest scenario (share of value to the two lowest income quintiles) is "
+          f"{fair.attrs['fairest']}; the highest NPSV {fair.attrs['highest_npsv']}; with Green Book Annex A3 "
+          f"weights {fair.attrs['highest_weighted_npsv']}")
+    print(shown.to_string())
     review = r["review"]
     c = review.counts()
     print(f"\nHow far to trust these results: {review.verdict}")

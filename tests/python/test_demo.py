@@ -88,5 +88,6 @@ def test_demo_main_prints_the_comparison(tmp_path, capsys):
     out = capsys.readouterr().out
     for word in ("baseline.yaml", "budget GBP 100.0m", "NPSV (GBP m)", "P(best NPSV)", "LM3", "tCO2e avoided",
                  "west-of-england-comparison.png", "How far to trust these results: depends on",
-                 "links.qualifications_gained->earnings_uplift.coefficient", "Tender woe-fm-2027", "Award to"):
+                 "links.qualifications_gained->earnings_uplift.coefficient", "Tender woe-fm-2027", "Award to",
+                 "Who benefits: the fairest scenario", "share to q1 + q2"):
         assert word in out, word

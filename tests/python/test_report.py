@@ -27,7 +27,8 @@ STEMS = ("baseline", "procurement-first", "green-first", "skills-first", "balanc
 DRAWS, SEED = 1000, 11
 HOSTILE = "<script>alert(1)</script>"
 SECTIONS = ("summary", "value-by-priority", "options", "charts", "methodology", "assumptions", "reproducibility")
-CHARTS = ("npsv-distribution", "by-pillar", "by-priority", "fan", "sankey", "p-better", "tornado-1", "sobol-2")
+CHARTS = ("npsv-distribution", "by-pillar", "by-priority", "by-place", "place-map", "by-quintile", "fan", "sankey",
+          "p-better", "tornado-1", "sobol-2")
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +288,8 @@ def test_markdown_with_png_charts(woe, tmp_path):
     assert path == tmp_path / "annex.md"
     md = path.read_text(encoding="utf-8")
     images = re.findall(r"!\[[^\]]*\]\(([^)]+)\)", md)
-    assert len(images) == 6 and all(i.startswith("annex_files/figure-") for i in images)
+    # 6 charts + by place, the place map and by income quintile (the West of England declares places and people)
+    assert len(images) == 9 and all(i.startswith("annex_files/figure-") for i in images)
     for i in images:
         assert (tmp_path / i).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "| indicator | baseline | procurement first | green first | skills first | balanced |" in md
@@ -413,7 +415,8 @@ def test_cli_report_of_scenario_files_as_markdown_with_csv(tmp_path, capsys):
     for name in ("annex.md", "annex_files", "annex-headline.csv", "annex-assumptions.csv"):
         assert name in printed
     md = out.read_text(encoding="utf-8")
-    assert "--draws 200 --seed 4 --sampler lhs" in md and len(list((tmp_path / "annex_files").glob("*.png"))) == 6
+    assert "--draws 200 --seed 4 --sampler lhs" in md and len(list((tmp_path / "annex_files").glob("*.png"))) == 9
+    assert "## Who benefits and where" in md and len(pd.read_csv(tmp_path / "annex-by-place.csv")) == 10
     assert len(pd.read_csv(tmp_path / "annex-headline.csv")) == 2
 
 

@@ -103,4 +103,9 @@ struct Persistence {
 /// delivery following `p` (a discrete convolution).
 std::vector<double> outcome_profile(const std::vector<double>& delivered, const Persistence& p, int n_years);
 
+/// Green Book (2022) Annex A3 distributional weight of a group: (median income / group income)^eta, computed as
+/// exp(eta ln(median / income)) as the engine does (docs/model/distribution.md). Throws AppraisalError for an
+/// income <= 0 or not finite, or eta < 0 or not finite.
+double distributional_weight(double median_income, double group_income, double eta);
+
 }  // namespace socval::appraisal

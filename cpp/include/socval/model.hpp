@@ -88,6 +88,11 @@ struct Outcome {
     Quantity drop_off{0, -1};
     std::vector<PriorityShare> priorities;
     std::optional<std::string> schedule;  ///< discount schedule for this outcome's value (e.g. "health")
+    /// Shares of the outcome's value by place (one per Scenario::places, in that order) and by income quintile
+    /// (q1 lowest .. q5): fixed or uncertain, normalised to sum 1 in every draw (docs/model/distribution.md). Empty:
+    /// by place the scenario's default (populations); by quintile the scenario's `people.default`, else unallocated.
+    std::vector<Quantity> place_shares;
+    std::vector<Quantity> quintile_shares;
     Location where;
 };
 
@@ -131,6 +136,32 @@ struct Option {
     Quantity benefits_shortfall{0, -1};          ///< share of the option's outputs not delivered (Green Book)
     std::vector<OtherCost> costs_to_others;      ///< costs to third parties (not uplifted for optimism bias)
     std::vector<Output> outputs;
+    /// Shares of the option's spend by place (one per Scenario::places), normalised per draw; empty: the default.
+    std::vector<Quantity> place_shares;
+    Location where;
+};
+
+/// A place of the scenario's region (e.g. a local authority), or "rest_of_uk" for value that leaks out of it.
+struct Place {
+    std::string id;
+    std::string name;
+    double population = 0;  ///< residents (>= 0); the default shares of value and spend are proportional to it
+    std::string source;     ///< where the population comes from, or an `illustrative:` note
+    Location where;
+};
+
+/// Income quintiles of the population (q1 the lowest fifth, q5 the highest): the Green Book Annex A3 weights.
+constexpr int kQuintiles = 5;
+
+/// Who benefits (`people:`): the income table the distributional weights use and the elasticity of the marginal
+/// utility of income (docs/model/distribution.md).
+struct People {
+    bool declared = false;
+    double median_income = 0;                ///< equivalised household income of the whole population (GBP a year)
+    std::vector<double> quintile_incomes;    ///< median equivalised income of each quintile, q1..q5 (GBP a year)
+    std::string income_source;               ///< where the incomes come from (library table, or the scenario)
+    Quantity eta{1.3, -1};                   ///< elasticity of the marginal utility of income (Green Book: 1.3)
+    std::vector<Quantity> default_shares;    ///< quintile shares of outcomes that give none (empty: unallocated)
     Location where;
 };
 
@@ -189,6 +220,8 @@ struct Scenario {
     std::vector<Funding> funded;
     std::vector<Parameter> parameters;  ///< every uncertain number, referenced by Quantity::param
     std::vector<Correlation> correlations;
+    std::vector<Place> places;          ///< `places:` (empty: no breakdown by place)
+    People people;                      ///< `people:` (declared false: no breakdown by quintile, no weights)
     std::string source_file;            ///< the file it was read from, if any
     std::string source_text;            ///< the merged document as YAML, for provenance
     std::vector<std::string> warnings;  ///< e.g. an option that reaches no priority
@@ -200,6 +233,8 @@ struct Scenario {
 const std::vector<std::string>& pillar_words();       ///< social, economic, environmental
 const std::vector<std::string>& lever_words();        ///< commissioning, anchor, employer
 const std::vector<std::string>& beneficiary_words();  ///< fiscal, economic, social
+/// Income quintiles as written in scenario files and result tables: q1 (lowest) .. q5.
+const std::vector<std::string>& quintile_words();
 /// The engine's order of value by pillar: the three pillars, then "unallocated" (value no priority claims).
 const std::vector<std::string>& result_pillars();
 

@@ -41,6 +41,14 @@ struct UnitValue {
     Provenance provenance;
 };
 
+/// Equivalised household incomes for distributional weights (Green Book Annex A3): the median of the whole
+/// population and the median of each income quintile (q1 lowest .. q5), GBP a year in one price base.
+struct IncomeTable {
+    double median = 0;
+    std::vector<double> quintiles;  ///< 5 values, increasing
+    bool illustrative = false;      ///< an assumption to be replaced, not a published table
+};
+
 /// What to do for a carbon value asked for a year outside the published table.
 enum class Extrapolation { error, hold };
 
@@ -76,6 +84,10 @@ public:
     const UnitValue& unit_value_entry(const std::string& id) const;
     std::vector<std::string> unit_value_ids() const;
 
+    /// The income table (`incomes`); throws ValueLibraryError when the library has none.
+    const IncomeTable& incomes() const;
+    bool has_incomes() const { return has_incomes_; }
+
     /// Provenance of a table: "stpr", "gdp_deflator", "carbon", "wellby", "qaly", "optimism_bias", "unit_values".
     const Provenance& provenance(const std::string& table) const;
     std::vector<std::string> tables() const;
@@ -89,6 +101,8 @@ private:
     std::map<std::string, appraisal::OptimismBiasCategory> optimism_bias_;
     std::map<std::string, UnitValue> unit_values_;
     std::map<std::string, Provenance> provenance_;
+    IncomeTable incomes_;
+    bool has_incomes_ = false;
 };
 
 }  // namespace socval::values

@@ -73,4 +73,14 @@ std::vector<double> outcome_profile(const std::vector<double>& delivered, const 
     return level;
 }
 
+double distributional_weight(double median_income, double group_income, double eta) {
+    if (!(median_income > 0) || !std::isfinite(median_income))
+        throw AppraisalError("distributional weight: expected a median income > 0, found " + std::to_string(median_income));
+    if (!(group_income > 0) || !std::isfinite(group_income))
+        throw AppraisalError("distributional weight: expected a group income > 0, found " + std::to_string(group_income));
+    if (!(eta >= 0) || !std::isfinite(eta))
+        throw AppraisalError("distributional weight: expected an elasticity eta >= 0, found " + std::to_string(eta));
+    return std::exp(eta * std::log(median_income / group_income));
+}
+
 }  // namespace socval::appraisal

@@ -31,6 +31,7 @@ public:
         options();
         outcomes();
         outputs_and_links();
+        places_and_people();
         plan_.order = model::build_graph(s_).outcome_order;  // lag-0 topological order; lag-0 cycles throw
         return std::move(plan_);
     }
@@ -277,6 +278,60 @@ private:
             // Shares written to sum to 1 leave nothing unallocated, not +-1e-16 of the PV.
             op.unallocated_share = std::abs(1.0 - total_share) < 1e-12 ? 0.0 : 1.0 - total_share;
             plan_.outcomes.push_back(std::move(op));
+        }
+    }
+
+    /// Shares by place and by income quintile (docs/model/distribution.md): an outcome's or option's own shares,
+    /// else by place the populations' shares and by quintile the scenario's default (else none: unallocated);
+    /// the log income ratios ln(median / income_q) of the distributional weights and eta.
+    void places_and_people() {
+        const std::size_t n_places = s_.places.size();
+        double population = 0;
+        for (const auto& p : s_.places) {
+            plan_.place_ids.push_back(p.id);
+            population += p.population;
+        }
+        std::vector<Q> by_population;
+        for (const auto& p : s_.places) by_population.push_back(Q{-1, p.population / population});
+        auto shares = [&](const std::vector<model::Quantity>& own, std::size_t n, const Location& where,
+                          const std::string& what, const std::vector<Q>& fallback) {
+            if (own.empty()) return fallback;
+            if (own.size() != n)
+                throw ScenarioError(where, what + ": expected " + std::to_string(n) + " shares, found " +
+                                               std::to_string(own.size()));
+            std::vector<Q> out;
+            for (const auto& x : own) out.push_back(q(x, where, what));
+            return out;
+        };
+        for (std::size_t o = 0; o < plan_.outcomes.size(); ++o) {
+            const auto& oc = s_.outcomes[o];
+            if (n_places)
+                plan_.outcomes[o].place_shares = shares(oc.place_shares, n_places, oc.where, oc.id + ".places",
+                                                        by_population);
+            else if (!oc.place_shares.empty())
+                throw ScenarioError(oc.where, oc.id + ".places: expected no shares by place (no places declared)");
+        }
+        for (auto& op : plan_.options) {
+            const auto& o = s_.options[static_cast<std::size_t>(op.option)];
+            if (n_places) op.place_shares = shares(o.place_shares, n_places, o.where, o.id + ".places", by_population);
+        }
+        const auto& pe = s_.people;
+        if (!pe.declared) return;
+        if (pe.quintile_incomes.size() != static_cast<std::size_t>(model::kQuintiles) || !(pe.median_income > 0))
+            throw ScenarioError(pe.where, "people.incomes: expected a median and 5 quintile incomes > 0");
+        plan_.people = true;
+        for (double y : pe.quintile_incomes) {
+            if (!(y > 0)) throw ScenarioError(pe.where, "people.incomes: expected incomes > 0");
+            plan_.log_income_ratio.push_back(std::log(pe.median_income / y));
+        }
+        plan_.eta = q(pe.eta, pe.where, "people.eta");
+        std::vector<Q> fallback;
+        if (!pe.default_shares.empty())
+            fallback = shares(pe.default_shares, model::kQuintiles, pe.where, "people.default", {});
+        for (std::size_t o = 0; o < plan_.outcomes.size(); ++o) {
+            const auto& oc = s_.outcomes[o];
+            plan_.outcomes[o].quintile_shares =
+                shares(oc.quintile_shares, model::kQuintiles, oc.where, oc.id + ".people", fallback);
         }
     }
 

@@ -148,6 +148,13 @@ struct Program::Data {
     int head_row = -1, prio_row = -1, pillar_row = -1, benef_row = -1;
     int gvalue_row = -1, gcost_row = -1, gprio_row = -1, lvalue_row = -1, lcost_row = -1;
     int scratch_row = -1;
+    // Breakdown by place and by income quintile (docs/model/distribution.md): share rows (parameter or constant).
+    int NP = 0;                    // places
+    std::vector<int> place_slot;   // [o * NP + p]: outcome o's share of value in place p
+    std::vector<int> spend_slot;   // [i * NP + p]: option i's share of spend in place p
+    std::vector<int> quint_slot;   // [o * 5 + q]: outcome o's share of value in quintile q; empty rows -1
+    int eta_slot = -1;
+    int place_row = -1, spend_place_row = -1, quint_row = -1, weighted_row = -1, weight_row = -1, share_sum_row = -1;
 
     /// `count` consecutive work rows; their ids follow the constant rows, so every constant exists first.
     int work(int count) {
@@ -332,6 +339,8 @@ struct Evaluator::Impl {
     void propagate();
     SOCVAL_CLONES void finish_monetise();
     SOCVAL_CLONES void aggregate();
+    SOCVAL_CLONES void split(const int* slots, int n, const double* whole, int first);
+    SOCVAL_CLONES void places_and_people();
     SOCVAL_CLONES void group_priorities();
     bool gprio_ready = false;  // group_priorities() done for the last run
     SOCVAL_CLONES const double* value_of(int o, int t) const;
@@ -343,6 +352,17 @@ void Program::Data::build_ops() {
     const auto& p = *plan;
     zeros = constant(0.0);
     ones = constant(1.0);
+    NP = static_cast<int>(p.place_ids.size());
+    for (const auto& oc : p.outcomes)
+        for (const Q& x : oc.place_shares) place_slot.push_back(slot(x));
+    for (const auto& op : p.options)
+        for (const Q& x : op.place_shares) spend_slot.push_back(slot(x));
+    if (p.people) {
+        for (const auto& oc : p.outcomes)
+            for (int q = 0; q < model::kQuintiles; ++q)
+                quint_slot.push_back(oc.quintile_shares.empty() ? -1 : slot(oc.quintile_shares[static_cast<std::size_t>(q)]));
+        eta_slot = slot(p.eta);
+    }
     for (std::size_t i = 0; i < p.options.size(); ++i) {
         const auto& opt = p.options[i];
         OptionOp op;
@@ -553,6 +573,12 @@ void Program::Data::build_program() {
     lvalue_row = work(G ? 3 : 0);
     lcost_row = work(G ? 3 : 0);
     scratch_row = work(1);
+    place_row = work(NP);
+    spend_place_row = work(NP);
+    quint_row = work(p.people ? model::kQuintiles + 1 : 0);  // q1..q5, then unallocated
+    weighted_row = work(p.people ? 3 : 0);                    // weighted PV benefits, NPSV, BCR
+    weight_row = work(p.people ? model::kQuintiles : 0);
+    share_sum_row = work(1);
     int max_sat = 0;
     for (const auto& o : p.outcomes)
         max_sat = std::max(max_sat, static_cast<int>(std::count_if(o.links.begin(), o.links.end(),
@@ -1284,6 +1310,7 @@ void Evaluator::Impl::aggregate() {
         const double inputs = pvi[d] + pvo[d];  // SROI: value over every input, the body's and others'
         sroi[d] = inputs != 0.0 ? pvb[d] / inputs : nan;
     }
+    if (this->d.NP || plan->people) places_and_people();
     if (!G) return;
     for (int l = 0; l < 3; ++l) {
         k::zero(R(lvalue_row + l), m);
@@ -1298,6 +1325,78 @@ void Evaluator::Impl::aggregate() {
         const int lever = group_lever[static_cast<std::size_t>(j)];
         k::add(R(lvalue_row + lever), gv, m);
         k::add(R(lcost_row + lever), R(gcost_row + j), m);
+    }
+}
+
+/// Adds `whole` x each share / the sum of the shares (this draw's) to rows first .. first + n - 1, so the parts add
+/// up to the whole in every draw; a draw whose shares are all zero splits equally.
+void Evaluator::Impl::split(const int* slots, int n, const double* whole, int first) {
+    double* sum = R(d.share_sum_row);
+    k::zero(sum, m);
+    for (int j = 0; j < n; ++j) k::add(sum, R(slots[j]), m);
+    const double equal = 1.0 / n;
+    for (int j = 0; j < n; ++j) {
+        const double* s = R(slots[j]);
+        double* y = R(first + j);
+        for (int x = 0; x < m; ++x) y[x] += whole[x] * (sum[x] > 0.0 ? s[x] / sum[x] : equal);
+    }
+}
+
+/// Value and spend by place, value by income quintile and the distributionally weighted PV benefits, NPSV and BCR
+/// (docs/model/distribution.md): each outcome's PV split by its shares; weighted PV benefits = PV benefits +
+/// sum_q (w_q - 1) x value of quintile q, w_q = (median income / income_q)^eta (Green Book Annex A3), so weights of
+/// 1 give the unweighted value exactly; value no quintile claims is weighted 1; costs (taxpayers) are weighted 1.
+void Evaluator::Impl::places_and_people() {
+    const auto& p = *plan;
+    const int NP = d.NP;
+    if (NP) {
+        for (int j = 0; j < NP; ++j) {
+            k::zero(R(d.place_row + j), m);
+            k::zero(R(d.spend_place_row + j), m);
+        }
+        for (int o = 0; o < O; ++o) split(&d.place_slot[static_cast<std::size_t>(o * NP)], NP, R(opv_row + o), d.place_row);
+        const auto& df = p.discount[static_cast<std::size_t>(p.cost_schedule)];
+        double* pv = R(scratch_row);
+        for (int i = 0; i < I; ++i) {  // PV of the option's spend before optimism bias, by place
+            k::zero(pv, m);
+            for (int t = 0; t < H; ++t)
+                if (const int r = spend_row[static_cast<std::size_t>(i) * H + static_cast<std::size_t>(t)]; r >= 0)
+                    k::add_scaled(pv, df[static_cast<std::size_t>(t)], R(r), m);
+            split(&d.spend_slot[static_cast<std::size_t>(i * NP)], NP, pv, d.spend_place_row);
+        }
+    }
+    if (!p.people) return;
+    constexpr int NQ = model::kQuintiles;
+    for (int q = 0; q <= NQ; ++q) k::zero(R(d.quint_row + q), m);
+    for (int o = 0; o < O; ++o) {
+        const int* slots = &d.quint_slot[static_cast<std::size_t>(o * NQ)];
+        if (slots[0] < 0)
+            k::add(R(d.quint_row + NQ), R(opv_row + o), m);
+        else
+            split(slots, NQ, R(opv_row + o), d.quint_row);
+    }
+    const double* eta = R(d.eta_slot);
+    double* wpvb = R(d.weighted_row);
+    double* wnpsv = R(d.weighted_row + 1);
+    double* wbcr = R(d.weighted_row + 2);
+    const double* pvb = R(head_row + 2);
+    const double* pvc = R(head_row + 0);
+    const double* pvo = R(head_row + 6);
+    k::copy(wpvb, pvb, m);
+    for (int q = 0; q < NQ; ++q) {
+        const double lr = p.log_income_ratio[static_cast<std::size_t>(q)];
+        double* w = R(d.weight_row + q);
+        const double* v = R(d.quint_row + q);
+        for (int x = 0; x < m; ++x) {
+            w[x] = std::exp(eta[x] * lr);  // (median / income_q)^eta
+            wpvb[x] += (w[x] - 1.0) * v[x];
+        }
+    }
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (int x = 0; x < m; ++x) {
+        wnpsv[x] = wpvb[x] - pvc[x];
+        const double public_cost = pvc[x] - pvo[x];  // as the headline BCR: on public sector cost
+        wbcr[x] = public_cost != 0.0 ? (wpvb[x] - pvo[x]) / public_cost : nan;
     }
 }
 
@@ -1445,6 +1544,33 @@ const double* Evaluator::group_outcome_pv(int g, int o) const {
     check(o, impl_->O, "outcome");
     return impl_->R(impl_->gopv_row + g * impl_->O + o);
 }
+int Evaluator::n_places() const { return impl_->d.NP; }
+bool Evaluator::has_people() const { return impl_->plan->people; }
+const double* Evaluator::place_value(int p) const {
+    check(p, impl_->d.NP, "place");
+    return impl_->R(impl_->d.place_row + p);
+}
+const double* Evaluator::place_spend(int p) const {
+    check(p, impl_->d.NP, "place");
+    return impl_->R(impl_->d.spend_place_row + p);
+}
+const double* Evaluator::quintile_value(int q) const {
+    check(impl_->plan->people ? q : -1, model::kQuintiles + 1, "income quintile (with people)");
+    return impl_->R(impl_->d.quint_row + q);
+}
+const double* Evaluator::quintile_weight(int q) const {
+    check(impl_->plan->people ? q : -1, model::kQuintiles, "income quintile (with people)");
+    return impl_->R(impl_->d.weight_row + q);
+}
+const double* Evaluator::eta() const {
+    check(impl_->plan->people ? 0 : -1, 1, "eta (with people)");
+    return impl_->R(impl_->d.eta_slot);
+}
+const double* Evaluator::weighted(int k) const {
+    check(impl_->plan->people ? k : -1, 3, "weighted metric (with people)");
+    return impl_->R(impl_->d.weighted_row + k);
+}
+
 const double* Evaluator::lever_value(int l) const {
     check(impl_->G ? l : -1, 3, "lever (with tracking)");
     return impl_->R(impl_->lvalue_row + l);

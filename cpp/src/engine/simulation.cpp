@@ -228,6 +228,14 @@ void Run::allocate() {
         table(r_.outcome_total, O_);
         table(r_.outcome_pv, O_);
     }
+    if (plan_.place_ids.size()) {
+        table(r_.place_value, static_cast<int>(plan_.place_ids.size()));
+        table(r_.place_spend, static_cast<int>(plan_.place_ids.size()));
+    }
+    if (plan_.people) {
+        table(r_.quintile_value, model::kQuintiles + 1);
+        for (auto* v : {&r_.weighted_pv_benefits, &r_.weighted_npsv, &r_.weighted_bcr, &r_.eta}) draws(*v);
+    }
     if (opt_.keep_inputs) r_.inputs.assign(static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
     poll();
     if (opt_.keep_full) {
@@ -309,6 +317,17 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
             put(r_.lever_value[static_cast<std::size_t>(l)], ev.lever_value(l));
             if (breakdowns_) put(r_.lever_cost[static_cast<std::size_t>(l)], ev.lever_cost(l));
         }
+    for (std::size_t p = 0; p < r_.place_value.size(); ++p) {
+        put(r_.place_value[p], ev.place_value(static_cast<int>(p)));
+        put(r_.place_spend[p], ev.place_spend(static_cast<int>(p)));
+    }
+    if (ev.has_people()) {
+        for (int q = 0; q <= model::kQuintiles; ++q) put(r_.quintile_value[static_cast<std::size_t>(q)], ev.quintile_value(q));
+        put(r_.weighted_pv_benefits, ev.weighted(0));
+        put(r_.weighted_npsv, ev.weighted(1));
+        put(r_.weighted_bcr, ev.weighted(2));
+        put(r_.eta, ev.eta());
+    }
     if (opt_.keep_outcomes)
         for (int o = 0; o < O_; ++o) {
             put(r_.outcome_total[static_cast<std::size_t>(o)], ev.outcome_total(o));
@@ -504,6 +523,8 @@ void Run::describe() {
     }
     r_.priority_ids.push_back("unallocated");
     r_.priority_pillars.push_back("unallocated");
+    r_.place_ids = plan_.place_ids;
+    r_.log_income_ratio = plan_.log_income_ratio;
     for (const auto& o : plan_.outcomes) {
         r_.outcome_ids.push_back(o.id);
         r_.outcome_units.push_back(o.unit);

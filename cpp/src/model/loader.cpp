@@ -20,7 +20,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {"include",  "extends", "allow_outside", "metadata",    "priorities",
                                            "outcomes", "options", "links",         "scenario",    "correlations",
-                                           "indicators"};
+                                           "indicators", "places",  "people"};
 const std::vector<std::string> kIdSections = {"priorities", "outcomes", "options", "links"};
 const std::vector<std::string> kFundedEdits = {"add", "remove", "set"};
 

@@ -18,6 +18,11 @@ const std::vector<std::string>& beneficiary_words() {
     return words;
 }
 
+const std::vector<std::string>& quintile_words() {
+    static const std::vector<std::string> words = {"q1", "q2", "q3", "q4", "q5"};
+    return words;
+}
+
 const std::vector<std::string>& result_pillars() {
     static const std::vector<std::string> words = [] {
         auto w = pillar_words();

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <map>
 #include <new>
+#include <iomanip>
 #include <set>
+#include <sstream>
 
 #include <socval/graph.hpp>
 #include <socval/model.hpp>
@@ -57,6 +59,8 @@ public:
     void build(const Node& doc) {
         if (!doc.is_map()) expected(doc, "", "a scenario document (a map of sections)");
         metadata(required(doc, "", "metadata", "a map with name, price_base_year, horizon, ..."));
+        places(section(doc, "places"));
+        people(doc.find("people"));
         priorities(section(doc, "priorities"));
         outcomes(section(doc, "outcomes"));
         options(section(doc, "options"));
@@ -119,6 +123,142 @@ private:
                 fail(m.value, path, "expected the id of an outcome of the scenario, found '" + id + "'" +
                                         did_you_mean(id, keys_of(outcome_)));
         }
+    }
+
+    /// `places:` the places of the region (docs/formats/scenario.md, "Places and people"): unique ids, a name, a
+    /// population >= 0 (the default shares) and its source; the populations must not all be zero.
+    void places(const Node* list) {
+        if (!list) return;
+        double total = 0;
+        std::map<std::string, Location> seen;
+        for (std::size_t i = 0; i < list->items.size(); ++i) {
+            const Node& item = list->items[i];
+            std::string path = indexed("places", i);
+            require_map(item, path, "a place {id, name, population, source}");
+            Place pl;
+            const Node& idn = required(item, path, "id", "an id, e.g. bristol");
+            pl.id = as_id(idn, child(path, "id"));
+            if (auto [it, fresh] = seen.emplace(pl.id, idn.where); !fresh) {
+                Location first = it->second;
+                first.key.clear();
+                fail(idn, child(path, "id"), "duplicate place id '" + pl.id + "': already defined at " + first.str());
+            }
+            path = "places." + pl.id;
+            check_keys(item, path, {"id", "name", "population", "source"}, "a place");
+            pl.where = item.where;
+            pl.name = pl.id;
+            if (const Node* n = item.find("name")) pl.name = as_string(*n, child(path, "name"));
+            if (const Node* s = item.find("source")) pl.source = as_string(*s, child(path, "source"));
+            if (const Node* n = item.find("population")) {
+                pl.population = as_number(*n, child(path, "population"));
+                if (!(pl.population >= 0))
+                    fail(*n, child(path, "population"), "expected a number of residents >= 0, found " + n->text);
+            }
+            total += pl.population;
+            sc_.places.push_back(pl);
+        }
+        if (sc_.places.empty()) return;
+        if (!(total > 0))
+            fail(*list, "places", "expected at least one place with a population > 0 (the default shares of value and "
+                                  "spend by place are proportional to the populations), found none");
+    }
+
+    /// `people:` who benefits: the income table of the distributional weights (the library's `incomes` unless given),
+    /// eta (uncertain by default when values are sampled) and the default quintile shares of outcomes.
+    void people(const Node* n) {
+        if (!n || n->is_null()) return;
+        const std::string path = "people";
+        require_map(*n, path, "who benefits {eta, incomes, default}");
+        check_keys(*n, path, {"eta", "incomes", "default"}, "people");
+        People& pe = sc_.people;
+        pe.declared = true;
+        pe.where = n->where;
+        if (const Node* in = n->find("incomes"); in && !in->is_null()) {
+            const std::string ip = child(path, "incomes");
+            require_map(*in, ip, "an income table {median, quintiles: {q1, ..., q5}, source}");
+            check_keys(*in, ip, {"median", "quintiles", "source"}, "an income table");
+            const Node& med = required(*in, ip, "median", "the median equivalised household income, GBP a year");
+            pe.median_income = as_number(med, child(ip, "median"));
+            if (!(pe.median_income > 0)) fail(med, child(ip, "median"), "expected an income > 0, found " + med.text);
+            const Node& qs = required(*in, ip, "quintiles", "the median income of each quintile {q1: ..., q5: ...}");
+            const std::string qp = child(ip, "quintiles");
+            require_map(qs, qp, "the median income of each quintile {q1: ..., q5: ...}");
+            check_keys(qs, qp, quintile_words(), "an income quintile");
+            for (const auto& q : quintile_words()) {
+                const Node& v = required(qs, qp, q, "the median equivalised income of quintile " + q);
+                const double x = as_number(v, child(qp, q));
+                if (!(x > 0)) fail(v, child(qp, q), "expected an income > 0, found " + v.text);
+                if (!pe.quintile_incomes.empty() && !(x > pe.quintile_incomes.back()))
+                    fail(v, child(qp, q), "expected quintile incomes increasing from q1 to q5, found " + v.text +
+                                              " after " + std::to_string(pe.quintile_incomes.back()));
+                pe.quintile_incomes.push_back(x);
+            }
+            pe.income_source = "scenario";
+            if (const Node* s = in->find("source")) pe.income_source = as_string(*s, child(ip, "source"));
+        } else {
+            if (!lib_.has_incomes())
+                fail(*n, path, "expected people.incomes {median, quintiles}: the value library has no 'incomes' table");
+            const auto& t = lib_.incomes();
+            pe.median_income = t.median;
+            pe.quintile_incomes = t.quintiles;
+            pe.income_source = "value library: incomes";
+        }
+        static const Bounds kEta{0.0, 10.0, false, "an elasticity of the marginal utility of income in [0, 10]"};
+        if (const Node* e = n->find("eta")) {
+            pe.eta = quantity(*e, child(path, "eta"), child(path, "eta"), kEta);
+        } else if (sc_.meta.values == "sampled") {  // uncertain by default, as library values are (documented)
+            const Distribution d = Distribution::triangular(1.0, 1.3, 1.6);
+            const int index = static_cast<int>(sc_.parameters.size());
+            sc_.parameters.push_back(Parameter{"people.eta", d, at(*n, path)});
+            param_["people.eta"] = index;
+            pe.eta = Quantity{d.central(), index};
+        }
+        if (const Node* d = n->find("default"); d && !d->is_null())
+            pe.default_shares = quintile_shares(*d, child(path, "default"));
+    }
+
+    /// Shares by place or by quintile: a map {label: share} over `labels` (a label left out has share 0), each share
+    /// fixed or uncertain in [0, 1] (uncertain ones are parameters "<path>.<label>"), central values summing to 1.
+    std::vector<Quantity> share_map(const Node& n, const std::string& path, const std::vector<std::string>& labels,
+                                    const std::string& what, const std::string& hint) {
+        require_map(n, path, "shares by " + what + " {" + labels.front() + ": share, ...} summing to 1");
+        no_empty_values(n, path, "a share in [0, 1]");
+        std::vector<Quantity> out(labels.size(), Quantity{0, -1});
+        double total = 0;
+        for (const Member& m : n.members) {
+            const std::string sp = child(path, m.key);
+            const auto it = std::find(labels.begin(), labels.end(), m.key);
+            if (it == labels.end()) {
+                Location l = m.key_where;
+                l.key = sp;
+                throw ScenarioError(l, std::string("expected ") + (what[0] == 'i' ? "an " : "a ") + what + " (one of: " + join(labels) + "), found '" + m.key +
+                                           "'" + did_you_mean(m.key, labels));
+            }
+            const Quantity q = quantity(m.value, sp, sp, kShare);
+            out[static_cast<std::size_t>(it - labels.begin())] = q;
+            total += q.value;
+        }
+        if (std::fabs(total - 1.0) > 1e-6) {
+            std::ostringstream sum;
+            sum << std::setprecision(10) << total;
+            fail(n, path, "expected shares by " + what + " summing to 1 (within 1e-6; uncertain shares by their "
+                          "central values), found a sum of " + sum.str() + (total < 1 ? hint : std::string()));
+        }
+        return out;
+    }
+
+    std::vector<Quantity> place_shares(const Node& n, const std::string& path) {
+        if (sc_.places.empty())
+            fail(n, path, "expected no shares by place: the scenario declares no places (add a `places:` section)");
+        std::vector<std::string> ids;
+        for (const auto& p : sc_.places) ids.push_back(p.id);
+        return share_map(n, path, ids, "place",
+                         ": give the rest to a place (e.g. rest_of_uk for value leaving the region)");
+    }
+
+    std::vector<Quantity> quintile_shares(const Node& n, const std::string& path) {
+        return share_map(n, path, quintile_words(), "income quintile",
+                         ": give the rest to a quintile, or leave out `people:` for an outcome no quintile claims");
     }
 
     /// An id unique across priorities, outcomes and options (the vertices of the decision graph).
@@ -322,7 +462,7 @@ private:
             check_keys(item, path,
                        {"id", "name", "description", "unit", "value", "beneficiary", "deadweight", "displacement",
                         "leakage", "substitution", "attribution", "lag", "duration", "drop_off", "priorities",
-                        "schedule", "place"},
+                        "schedule", "place", "places", "people"},
                        "an outcome");
             oc.where = item.where;
             oc.name = oc.id;
@@ -351,6 +491,10 @@ private:
                 oc.priorities = shares(*p, child(path, "priorities"));
             if (const Node* s = item.find("schedule")) oc.schedule = schedule(*s, child(path, "schedule"));
             if (const Node* pl = item.find("place"); pl && !pl->is_null()) place(*pl, child(path, "place"));
+            if (const Node* pl = item.find("places"); pl && !pl->is_null())
+                oc.place_shares = place_shares(*pl, child(path, "places"));
+            if (const Node* pe = item.find("people"); pe && !pe->is_null())
+                oc.quintile_shares = quintile_shares(*pe, child(path, "people"));
             outcome_[oc.id] = static_cast<int>(sc_.outcomes.size());
             sc_.outcomes.push_back(oc);
         }
@@ -451,7 +595,7 @@ private:
             path = "options." + op.id;
             check_keys(item, path,
                        {"id", "name", "description", "lever", "costs", "optimism_bias", "benefits_shortfall",
-                        "costs_to_others", "outputs"},
+                        "costs_to_others", "outputs", "places"},
                        "an option");
             op.where = item.where;
             op.name = op.id;
@@ -467,6 +611,8 @@ private:
             if (const Node* b = item.find("benefits_shortfall"))  // Green Book benefits shortfall, a share
                 op.benefits_shortfall = quantity(*b, child(path, "benefits_shortfall"), child(path, "benefits_shortfall"), kShare);
             if (const Node* o = item.find("outputs"); o && !o->is_null()) op.outputs = outputs(*o, child(path, "outputs"));
+            if (const Node* pl = item.find("places"); pl && !pl->is_null())
+                op.place_shares = place_shares(*pl, child(path, "places"));
             option_[op.id] = static_cast<int>(sc_.options.size());
             sc_.options.push_back(op);
         }

@@ -196,6 +196,25 @@ Library Library::load(const std::string& dir) {
             lib.unit_values_[id] = u;
         }
     }
+    if (tables.has("incomes")) {  // Incomes for distributional weights: median and five quintile medians.
+        const Node root = table("incomes");
+        const Node med = root.child("median");
+        lib.incomes_.median = med.number();
+        if (!(lib.incomes_.median > 0)) med.fail("expected a median income > 0, found " + show(lib.incomes_.median));
+        const Node q = root.child("quintiles");
+        static const char* names[] = {"q1", "q2", "q3", "q4", "q5"};
+        for (const char* name : names) {
+            const Node v = q.child(name);
+            const double x = v.number();
+            if (!(x > 0)) v.fail("expected an income > 0, found " + show(x));
+            if (!lib.incomes_.quintiles.empty() && !(x > lib.incomes_.quintiles.back()))
+                v.fail("expected quintile incomes increasing from q1 to q5, found " + show(x) + " after " +
+                       show(lib.incomes_.quintiles.back()));
+            lib.incomes_.quintiles.push_back(x);
+        }
+        lib.incomes_.illustrative = root.has("illustrative") && root.child("illustrative").node.as<bool>();
+        lib.has_incomes_ = true;
+    }
     // Every table's price base must be a year the deflator knows, or no figure could be rebased.
     for (const auto& [name, p] : lib.provenance_)
         if (p.price_base_year && !lib.deflator_.count(p.price_base_year))
@@ -292,6 +311,13 @@ const Provenance& Library::provenance(const std::string& table) const {
     const auto it = provenance_.find(table);
     if (it == provenance_.end()) throw ValueLibraryError("value library: no table '" + table + "'");
     return it->second;
+}
+
+const IncomeTable& Library::incomes() const {
+    if (!has_incomes_)
+        throw ValueLibraryError("value library: expected an 'incomes' table (median and quintile equivalised incomes) "
+                                "listed in library.yaml, found none");
+    return incomes_;
 }
 
 std::vector<std::string> Library::tables() const {

@@ -124,3 +124,16 @@ def outcome_profile(delivered: Sequence[float], years: int, lag: int = 0, durati
     """Outcome level by year when ``delivered[i]`` is delivered in year i and each delivery starts after ``lag``
     years, lasts ``duration`` years and falls by ``drop_off`` a year."""
     return np.asarray(_core.appraisal.outcome_profile(np.asarray(delivered, float), lag, duration, drop_off, years))
+
+
+def distributional_weights(incomes, median_income: float, eta: float = 1.3):
+    """Green Book (2022) Annex A3 distributional weights, (median income / income)^eta, of each income (a number or
+    an array of equivalised incomes, the same price base as the median); eta is the elasticity of the marginal
+    utility of income (1.3 in the Green Book). Formula and sources: docs/model/distribution.md.
+
+    >>> round(distributional_weights(12750, 25000), 2)
+    2.4
+    """
+    y = np.asarray(incomes, dtype=float)
+    w = np.asarray(_core.appraisal.distributional_weights(float(median_income), y.ravel().tolist(), float(eta)))
+    return float(w[0]) if y.ndim == 0 else w.reshape(y.shape)

@@ -10,10 +10,12 @@ from .methods import (DrawComparison, ParetoPortfolios, PortfolioResult, RobustP
 from .portfolio import OptionValues, PortfolioChoice, optimise, option_values
 from .acceptability import ScenarioSmaa, scenario_smaa
 from .switching import SwitchingValue, switching_value, switching_values
+from .fairness import eta_switching_values, weighted_npsv_at
 
 __all__ = [
     "WeightConstraints", "SmaaResult", "smaa", "DrawComparison", "compare_draws", "PortfolioResult",
     "select_portfolio", "efficient_frontier", "ParetoPortfolios", "pareto_portfolios", "RobustPortfolios",
     "robust_portfolios", "weight_extreme_points", "SwitchingValue", "switching_value", "switching_values",
     "OptionValues", "PortfolioChoice", "option_values", "optimise", "ScenarioSmaa", "scenario_smaa",
+    "eta_switching_values", "weighted_npsv_at",
 ]

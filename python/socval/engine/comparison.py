@@ -90,6 +90,31 @@ class Comparison:
             out[f"P(best npsv) [{PLACE_LABEL}]"] = self.p_best("place_npsv").to_numpy()
         return out
 
+    def fairness(self) -> pd.DataFrame:
+        """Which scenario is fairest as well as which has the highest NPSV (docs/model/distribution.md): per scenario
+        the mean and P(best) of NPSV, of the weighted NPSV (Green Book Annex A3 weights) and of the share of value
+        reaching the two lowest income quintiles, each P(best) over the paired draws. The attribute ``fairest``
+        of the returned frame (``df.attrs``) names the scenario with the highest mean share to q1 + q2, and
+        ``highest_npsv`` / ``highest_weighted_npsv`` the scenarios with the highest means.
+
+        Raises
+        ------
+        KeyError
+            If a scenario declares no ``people:`` (no breakdown by income quintile).
+        """
+        missing = [n for n in self.names if "share_lowest_two" not in self.results[n].metrics()]
+        if missing:
+            raise KeyError(f"fairness: scenario(s) {', '.join(missing)} declare no `people:` "
+                           "(docs/formats/scenario.md)")
+        out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
+        for m in ("npsv", "weighted_npsv", "share_lowest_two"):
+            out[f"mean {m}"] = [float(np.nanmean(self.results[n].draws(m))) for n in self.names]
+            out[f"P(best {m})"] = self.p_best(m).to_numpy()
+        out.attrs["fairest"] = str(out["mean share_lowest_two"].idxmax())
+        out.attrs["highest_npsv"] = str(out["mean npsv"].idxmax())
+        out.attrs["highest_weighted_npsv"] = str(out["mean weighted_npsv"].idxmax())
+        return out
+
     def summary(self) -> pd.DataFrame:
         """Every ordered pair (A, B) and metric: paired difference A - B (mean, sd, p5, p95 over draws; 95%
         interval of the mean difference), P(A better than B), and the variance reduction from pairing:

@@ -12,12 +12,15 @@ A :class:`Results` holds named arrays with named dimensions (the same layout as 
 - streaming: ``level_*`` (outcome x year), ``cost_*`` / ``benefits_*`` / ``net_*`` (year), ``value_*`` when asked,
   and ``outcome_total_*`` / ``outcome_pv_*`` (outcome), each ``mean``, ``sd``, ``min``, ``max`` and
   ``quantile`` (with a trailing ``quantile`` dimension);
-- on request: ``inputs`` (parameter x draw), ``full_level`` / ``full_value`` (draw x year x outcome).
+- on request: ``inputs`` (parameter x draw), ``full_level`` / ``full_value`` (draw x year x outcome);
+- with ``places:`` / ``people:`` (docs/model/distribution.md): ``place_value``, ``place_spend`` (place x draw),
+  ``quintile_value`` (quintile x draw), ``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``eta``.
 
 Metric names used by :meth:`Results.draws`, :meth:`Results.summary` and :meth:`Results.exceedance`: the headline
 names above, ``priority.<id>``, ``pillar.<name>``, ``beneficiary.<name>``, ``lever.<name>`` (value),
-``lever_cost.<name>``, ``outcome.<id>`` (physical total over the horizon; a bare outcome id works too) and
-``outcome_pv.<id>``.
+``lever_cost.<name>``, ``outcome.<id>`` (physical total over the horizon; a bare outcome id works too),
+``outcome_pv.<id>``, ``place.<id>``, ``place_spend.<id>``, ``quintile.<q>`` and the distributional metrics
+``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``share_lowest_two``.
 """
 from __future__ import annotations
 
@@ -36,7 +39,8 @@ from .._core import ResultsFileError
 from .._util import html as _html
 from ..model.scenario import scenario_from_yaml
 
-__all__ = ["Results", "load_results", "HEADLINE", "PLACE_HEADLINE", "PLACE_LABEL", "PLACE_PREFIX"]
+__all__ = ["Results", "load_results", "HEADLINE", "PLACE_HEADLINE", "PLACE_LABEL", "PLACE_PREFIX", "DISTRIBUTION",
+           "QUINTILES"]
 
 #: Headline metrics (UK perspective), in the order summary() lists them. ``bcr`` is the headline BCR, on public sector
 #: cost; ``bcr_all_costs`` the BCR on all costs to UK society (docs/model/appraisal.md, "Headline metrics").
@@ -44,6 +48,11 @@ HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "bcr_all_costs", "sroi", "pv_benefit
                              "pv_others")
 #: The place perspective's metric names: ``place_<headline metric>`` (docs/model/appraisal.md, "Perspectives").
 PLACE_HEADLINE: Tuple[str, ...] = tuple(PLACE_PREFIX + m for m in HEADLINE)
+#: Distributional metrics of a scenario with ``people:`` (docs/model/distribution.md): Annex A3 weighted PV benefits,
+#: NPSV and BCR (beside the unweighted ones, never instead), and the share of value reaching q1 and q2.
+DISTRIBUTION: Tuple[str, ...] = ("weighted_pv_benefits", "weighted_npsv", "weighted_bcr", "share_lowest_two")
+#: Income quintiles (q1 lowest), then value no quintile claims.
+QUINTILES: Tuple[str, ...] = ("q1", "q2", "q3", "q4", "q5", "unallocated")
 #: The sampler a results file names -> its command-line flag.
 SAMPLER_FLAGS: Dict[str, str] = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
 #: Per-draw tables: variable -> (dimension of its rows, metric prefix).
@@ -55,6 +64,9 @@ _TABLES: Dict[str, Tuple[str, str]] = {
     "lever_cost": ("lever", "lever_cost"),
     "outcome_total": ("outcome", "outcome"),
     "outcome_pv": ("outcome", "outcome_pv"),
+    "place_value": ("place", "place"),
+    "place_spend": ("place", "place_spend"),
+    "quintile_value": ("quintile", "quintile"),
 }
 _STATS = ("mean", "sd", "min", "max")
 _LONG_NAMES = {
@@ -76,6 +88,15 @@ _LONG_NAMES = {
     "lever_cost": "present value of costs with optimism bias by lever",
     "outcome_total": "physical total of each outcome over the horizon (undiscounted)",
     "outcome_pv": "present value of each outcome",
+    "place_value": "present value landing in each place (the outcomes' shares by place)",
+    "place_spend": "present value of the funded options' spend before optimism bias, by place",
+    "quintile_value": "present value reaching each income quintile (q1 lowest; unallocated: no quintile shares)",
+    "weighted_pv_benefits": "PV benefits with Green Book Annex A3 distributional weights",
+    "weighted_npsv": "net present social value with distributional weights (weighted PV benefits - PV costs)",
+    "weighted_bcr": "benefit-cost ratio with distributional weights (weighted PV benefits / PV costs)",
+    "share_lowest_two": "share of PV benefits reaching the two lowest income quintiles (q1 + q2)",
+    "eta": "elasticity of the marginal utility of income, per draw",
+    "quintile_log_income_ratio": "ln(median income / income of the quintile); 0 for unallocated",
     "level": "outcome level by year",
     "value": "outcome value by year (undiscounted)",
     "cost": "costs with optimism bias by year (undiscounted)",
@@ -127,8 +148,9 @@ class Results:
         pre = name[:len(name) - len(base)]
         need = {"npsv": ("pv_benefits", "pv_costs"), "bcr": ("pv_benefits", "pv_costs"),
                 "bcr_all_costs": ("pv_benefits", "pv_costs"),
-                "sroi": ("pv_benefits", "pv_investment"), "pillar_value": ("priority_value", "priority_pillar")}
-        if pre and base == "pillar_value":
+                "sroi": ("pv_benefits", "pv_investment"), "pillar_value": ("priority_value", "priority_pillar"),
+                "share_lowest_two": ("quintile_value", "pv_benefits")}
+        if pre and base in ("pillar_value", "share_lowest_two"):
             return False
         return base in need and all(pre + n in self._vars for n in need[base])
 
@@ -149,6 +171,11 @@ class Results:
         pvb = self._vars[pre + "pv_benefits"]
         pvo = self._vars[pre + "pv_others"][1] if pre + "pv_others" in self._vars else None
         money_units = pvb[2].get("units", "")
+        if base == "share_lowest_two":
+            low = self._vars["quintile_value"][1][0] + self._vars["quintile_value"][1][1]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                share = np.where(pvb[1] != 0.0, low / pvb[1], np.nan)
+            return ("draw",), share, {"units": "1", "long_name": long_name}
         if base == "npsv":
             npsv = pvb[1] - self._vars[pre + "pv_costs"][1]
             return ("draw",), npsv, {"units": money_units, "long_name": long_name}
@@ -192,13 +219,16 @@ class Results:
             a = {"units": units, "long_name": long_name or _LONG_NAMES.get(name, name)}
             v[name] = (tuple(dims), np.asarray(data), a)
 
-        for name in HEADLINE:
+        for name in HEADLINE + DISTRIBUTION:
             if raw.get(name) is not None:  # npsv, bcr, sroi: None when derived on demand (keep_derived=False)
-                put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi") else pv)
+                put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi", "weighted_bcr") else pv)
         for name, data in (raw.get("place") or {}).items():  # the place perspective's PVs, from the same draws
             put(PLACE_PREFIX + name, ("draw",), data, pv, f"{_LONG_NAMES[name]} ({PLACE_LABEL})")
+        if raw.get("eta") is not None:
+            put("eta", ("draw",), raw["eta"], "1")
+            put("quintile_log_income_ratio", ("quintile",), list(raw["log_income_ratio"]) + [0.0], "1")
         for name, (dim, _) in _TABLES.items():
-            rows = raw[name]
+            rows = raw.get(name)
             if rows is None:
                 continue
             units = pv
@@ -250,6 +280,10 @@ class Results:
             "beneficiary": (np.asarray(BENEFICIARIES, dtype=str), {}),
             "lever": (np.asarray(LEVERS, dtype=str), {}),
             "outcome": (np.asarray(raw["outcome_ids"], dtype=str), {"long_name": "outcome id"}),
+            **({"place": (np.asarray(raw["place_ids"], dtype=str), {"long_name": "place id"})}
+               if raw.get("place_ids") else {}),
+            **({"quintile": (np.asarray(QUINTILES, dtype=str), {"long_name": "income quintile (q1 lowest)"})}
+               if raw.get("quintile_value") is not None else {}),
             "year": (np.asarray(raw["years"], dtype=np.int64), {"long_name": "calendar year"}),
             "quantile": (np.asarray(raw["quantile_levels"], dtype=float), {"long_name": "quantile level"}),
         }
@@ -303,7 +337,7 @@ class Results:
 
     def metrics(self) -> List[str]:
         """Every metric name :meth:`draws` accepts (those kept draw by draw)."""
-        names = [m for m in HEADLINE + PLACE_HEADLINE if self._has(m)]
+        names = [m for m in HEADLINE + PLACE_HEADLINE + DISTRIBUTION if self._has(m)]
         for table, (dim, prefix) in _TABLES.items():
             if self._has(table):
                 names += [f"{prefix}.{label}" for label in self._coord(dim)]
@@ -311,7 +345,7 @@ class Results:
 
     def _resolve(self, metric: str) -> Tuple[str, int]:
         """metric -> (variable, row or -1)."""
-        if metric in HEADLINE + PLACE_HEADLINE and self._has(metric):
+        if metric in HEADLINE + PLACE_HEADLINE + DISTRIBUTION and self._has(metric):
             return metric, -1
         prefix, _, label = metric.partition(".")
         for table, (dim, pre) in _TABLES.items():
@@ -337,7 +371,9 @@ class Results:
         metric
             ``"npsv"``, ``"bcr"``, ``"sroi"``, ``"pv_benefits"``, ``"pv_costs"``, ``"pv_investment"``,
             ``"priority.<id>"``, ``"pillar.<name>"``, ``"beneficiary.<name>"``, ``"lever.<name>"``,
-            ``"lever_cost.<name>"``, ``"outcome.<id>"`` (or the bare outcome id), ``"outcome_pv.<id>"``.
+            ``"lever_cost.<name>"``, ``"outcome.<id>"`` (or the bare outcome id), ``"outcome_pv.<id>"``,
+            ``"place.<id>"``, ``"place_spend.<id>"``, ``"quintile.<q>"``, ``"weighted_npsv"``, ``"weighted_bcr"``,
+            ``"weighted_pv_benefits"``, ``"share_lowest_two"``.
 
         Raises
         ------
@@ -458,6 +494,93 @@ class Results:
             df["cost"] = np.asarray(self._vars["lever_cost_mean"][1], dtype=float)
             df["net"] = value.mean(axis=1) - df["cost"].to_numpy()
         df.index.name = "lever"
+        return df
+
+    def by_place(self) -> pd.DataFrame:
+        """Value by place (PV, GBP) with intervals (docs/model/distribution.md): index place (the scenario's
+        ``places:``), columns mean, sd, p5, p50, p95, P(>0), share (mean value / mean PV benefits), spend (mean PV of
+        the funded options' spend before optimism bias in the place) and spend_share. The places add up to PV
+        benefits draw by draw.
+
+        Raises
+        ------
+        KeyError
+            If the scenario declares no places.
+        """
+        if "place_value" not in self._vars:
+            raise KeyError("by_place: the scenario declares no places (add a `places:` section, "
+                           "docs/formats/scenario.md)")
+        df = self._table("place_value", self._coord("place"))
+        total = float(np.mean(self._vars["pv_benefits"][1]))
+        df["share"] = df["mean"] / total if total else np.nan
+        spend = self._vars["place_spend"][1].mean(axis=1)
+        df["spend"] = spend
+        df["spend_share"] = spend / spend.sum() if spend.sum() else np.nan
+        df.index.name = "place"
+        return df
+
+    def by_quintile(self) -> pd.DataFrame:
+        """Value by income quintile (PV, GBP) with intervals (docs/model/distribution.md): index q1 (lowest) .. q5
+        and ``unallocated`` (outcomes without quintile shares), columns mean, sd, p5, p50, p95, P(>0), share of PV
+        benefits, weight (mean Green Book Annex A3 weight, (median / income)^eta over the draws of eta; 1 for
+        unallocated) and weighted (mean weighted value). The rows add up to PV benefits draw by draw.
+
+        Raises
+        ------
+        KeyError
+            If the scenario declares no ``people:``.
+        """
+        if "quintile_value" not in self._vars:
+            raise KeyError("by_quintile: the scenario declares no `people:` (docs/formats/scenario.md)")
+        df = self._table("quintile_value", self._coord("quintile"))
+        total = float(np.mean(self._vars["pv_benefits"][1]))
+        df["share"] = df["mean"] / total if total else np.nan
+        w = self.weights()
+        df["weight"] = w.mean(axis=1)
+        df["weighted"] = (w * self._vars["quintile_value"][1]).mean(axis=1)
+        df.index.name = "quintile"
+        return df
+
+    @property
+    def log_income_ratios(self) -> np.ndarray:
+        """ln(median income / income of quintile q) for q1..q5, from the scenario's income table (Annex A3)."""
+        if "quintile_log_income_ratio" not in self._vars:
+            raise KeyError("log_income_ratios: the scenario declares no `people:` (docs/formats/scenario.md)")
+        return np.asarray(self._vars["quintile_log_income_ratio"][1][:5], dtype=float)
+
+    def weights(self) -> np.ndarray:
+        """Distributional weights per quintile and draw, (6, draws): exp(eta x ln(median / income_q)), the last row
+        (unallocated) 1 (Green Book Annex A3; docs/model/distribution.md)."""
+        if "eta" not in self._vars:
+            raise KeyError("weights: the scenario declares no `people:` (docs/formats/scenario.md)")
+        lr = np.asarray(self._vars["quintile_log_income_ratio"][1], dtype=float)
+        return np.exp(np.outer(lr, self._vars["eta"][1]))
+
+    def by(self, dimension: str) -> pd.DataFrame:
+        """The breakdown by one dimension: ``"place"``, ``"quintile"``, ``"priority"``, ``"pillar"``,
+        ``"beneficiary"`` or ``"lever"`` (the same tables as ``by_<dimension>()``)."""
+        tables = {"place": self.by_place, "quintile": self.by_quintile, "priority": self.by_priority,
+                  "pillar": self.by_pillar, "beneficiary": self.by_beneficiary, "lever": self.by_lever}
+        if dimension not in tables:
+            raise KeyError(f"by: expected one of {', '.join(tables)}, found {dimension!r}")
+        return tables[dimension]()
+
+    def fairness(self) -> pd.DataFrame:
+        """Who benefits, in one table (docs/model/distribution.md): NPSV and BCR unweighted and with Annex A3
+        weights side by side, and the share of value reaching the two lowest income quintiles; rows metric,
+        columns mean, sd, p5, p50, p95, P(>0).
+
+        Raises
+        ------
+        KeyError
+            If the scenario declares no ``people:``.
+        """
+        if "weighted_npsv" not in self._vars:
+            raise KeyError("fairness: the scenario declares no `people:` (docs/formats/scenario.md)")
+        rows = {m: _stats(self.draws(m)) for m in ("npsv", "weighted_npsv", "bcr", "weighted_bcr",
+                                                    "pv_benefits", "weighted_pv_benefits", "share_lowest_two")}
+        df = pd.DataFrame.from_dict(rows, orient="index")
+        df.index.name = "metric"
         return df
 
     def by_year(self, node: str, kind: str = "level") -> pd.DataFrame:
@@ -646,7 +769,7 @@ def load_results(path: Union[str, "os.PathLike[str]"]) -> Results:
             f"'draw'), found variables {', '.join(sorted(variables)) or 'none'}; was it written by Results.save?")
     v: Variables = {name: (tuple(var.dims), np.asarray(var.data), dict(var.attrs)) for name, var in variables.items()}
     c = {name: (np.asarray(co.data), dict(co.attrs)) for name, co in coords.items()}
-    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter"):
+    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter", "place", "quintile"):
         if name in c:
             c[name] = (np.asarray(c[name][0], dtype=str), c[name][1])
     a = dict(attrs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .charts import by_lever, by_pillar, by_priority, differences, distribution, exceedance, fan, p_better, sankey
+from .place import by_place, by_quintile, place_tiles
 
 __all__ = ["ResultsPlots", "ComparisonPlots", "ScenarioPlots"]
 
@@ -43,8 +44,21 @@ class ResultsPlots:
         """See :func:`socval.plots.sankey` (the scenario rebuilt from the results' scenario_text)."""
         return sankey(self._results, ax=ax, top=top, levers=levers)
 
+    def by_place(self, ax=None):
+        """See :func:`socval.plots.by_place`."""
+        return by_place(self._results, ax=ax)
+
+    def by_quintile(self, ax=None):
+        """See :func:`socval.plots.by_quintile`."""
+        return by_quintile(self._results, ax=ax)
+
+    def place_tiles(self, tiles=None, ax=None):
+        """See :func:`socval.plots.place_tiles`."""
+        return place_tiles(self._results, tiles=tiles, ax=ax)
+
     def __repr__(self) -> str:
-        return "<socval Results plots: distribution, exceedance, fan, by_priority, by_pillar, by_lever, sankey>"
+        return ("<socval Results plots: distribution, exceedance, fan, by_priority, by_pillar, by_lever, sankey, "
+                "by_place, by_quintile, place_tiles>")
 
 
 class ComparisonPlots:
@@ -72,6 +86,14 @@ class ComparisonPlots:
     def by_lever(self, ax=None):
         """See :func:`socval.plots.by_lever`."""
         return by_lever(self._comparison, ax=ax)
+
+    def by_place(self, ax=None):
+        """See :func:`socval.plots.by_place`."""
+        return by_place(self._comparison, ax=ax)
+
+    def by_quintile(self, ax=None):
+        """See :func:`socval.plots.by_quintile`."""
+        return by_quintile(self._comparison, ax=ax)
 
     def p_better(self, metric: str = "npsv", ax=None):
         """See :func:`socval.plots.p_better`."""

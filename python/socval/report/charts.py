@@ -12,6 +12,7 @@ from ..model.labels import parameter_names
 
 from .content import _Content
 from ..plots import charts as plots
+from ..plots import place as place_plots
 
 #: Resolution of the PNG charts (dots per inch).
 CHART_DPI = 120
@@ -60,6 +61,21 @@ def draw_charts(content: _Content) -> List[_Chart]:
         _Chart("by-priority", "Value by priority",
                "Mean present value serving each priority of the framework, with its 90% interval; colours show "
                "the pillars.", _png(plots.by_priority(content.obj))),
+    ]
+    runs = list(content.results.values())
+    if all(any(m.startswith("place.") for m in r.metrics()) for r in runs):
+        out.append(_Chart("by-place", "Value by place",
+                          "Mean present value landing in each place with its 90% interval (each outcome's value split "
+                          "by its shares by place).", _png(place_plots.by_place(content.obj))))
+        out.append(_Chart("place-map", "Where the value lands",
+                          f"Mean present value by place{whose}: the darker the tile, the more value.",
+                          _png(place_plots.place_tiles(best))))
+    if all("share_lowest_two" in r.metrics() for r in runs):
+        out.append(_Chart("by-quintile", "Value by income quintile",
+                          "Mean present value reaching each fifth of households by income (q1 the lowest) with its 90% "
+                          "interval; unallocated: outcomes without quintile shares.",
+                          _png(place_plots.by_quintile(content.obj))))
+    out += [
         _Chart("fan", "Net benefits by year",
                f"Benefits minus costs in each year{whose}, undiscounted, GBP at {pb} prices: median, 50% and 90% "
                "bands over the draws.", _png(plots.fan(best, node="net"))),

@@ -11,6 +11,7 @@ from .._util.safe_text import strip_bidi
 from .assumptions import assumptions
 from .charts import _Chart
 from .content import _Content
+from .distribution import who_benefits
 from .methodology import methodology
 from .reproducibility import reproducibility
 from .discovery import discovery_section
@@ -121,6 +122,7 @@ def _context(content: _Content, path: Optional[Path], fmt: str, pdf: bool, found
         "generator": f"socval {__version__}", "created": content.created,
         "summary": summary(content), "headline": headline_table(content), "notes": notes(content),
         "by_priority": by_priority_table(content), "options": options_table(content),
+        "who": who_benefits(content),
         "sensitivity_tables": sensitivity_tables(content),
         "methodology": methodology(content), "assumptions": assumptions(content),
         "review": review_section(content, found),

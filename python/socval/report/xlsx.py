@@ -35,13 +35,26 @@ def workbook_tables(obj: Any) -> List[Tuple[str, pd.DataFrame, Dict[str, str]]]:
         summary.insert(2, "note", ["money in GBP at the price base, present values" if str(u).startswith("GBP")
                                    else "" for u in summary["unit"]])
         out = [("Summary", summary, fmt)]
-        for name, table in (("By priority", obj.by_priority()), ("By pillar", obj.by_pillar()),
-                            ("By beneficiary", obj.by_beneficiary())):
+        tables = [("By priority", obj.by_priority()), ("By pillar", obj.by_pillar()),
+                  ("By beneficiary", obj.by_beneficiary())]
+        metrics = obj.metrics()
+        if any(m.startswith("place.") for m in metrics):  # who benefits and where (docs/model/distribution.md)
+            tables.append(("By place", obj.by_place()))
+        if "share_lowest_two" in metrics:
+            tables.append(("By income quintile", obj.by_quintile()))
+        for name, table in tables:
             t = table.reset_index().rename(columns={c: _money_header(c, year) for c in ("mean", "sd", "p5",
-                                                                                      "p50", "p95")})
+                                                                                      "p50", "p95", "spend",
+                                                                                      "weighted")
+                                                    if c in table.columns})
             f = {c: money for c in t.columns if "(GBP" in c}
-            f.update({c: prob for c in ("P(>0)", "share") if c in t.columns})
+            f.update({c: prob for c in ("P(>0)", "share", "spend_share") if c in t.columns})
+            f.update({c: ratio for c in ("weight",) if c in t.columns})
             out.append((name, t, f))
+        if "share_lowest_two" in metrics:
+            fair = obj.fairness().reset_index()
+            out.append(("Fairness", fair, {c: "#,##0.00" for c in ("mean", "sd", "p5", "p50", "p95")} |
+                        {"P(>0)": prob}))
         return out
     if isinstance(obj, Comparison):
         year = obj.results[obj.names[0]].attrs.get("price_base_year")
@@ -56,7 +69,12 @@ def workbook_tables(obj: Any) -> List[Tuple[str, pd.DataFrame, Dict[str, str]]]:
                                  for m in pairs["metric"]])
         pf = {c: "#,##0.00" for c in pairs.columns if c not in ("metric", "A", "B", "unit", "P(A better)")}
         pf["P(A better)"] = prob
-        return [("Scenarios", scen, f), ("Pairs", pairs, pf)]
+        out = [("Scenarios", scen, f), ("Pairs", pairs, pf)]
+        if all("share_lowest_two" in obj.results[n].metrics() for n in obj.names):
+            fair = obj.fairness().reset_index()
+            out.append(("Fairness", fair, {c: "#,##0.00" if c.startswith("mean") else prob
+                                           for c in fair.columns if c != "scenario"}))
+        return out
     if isinstance(obj, PortfolioChoice):
         year = obj.scenario.core.meta.price_base_year
         table = obj.values.summary().reset_index()

@@ -111,6 +111,22 @@ public:
     const double* lever_value(int lever) const;
     const double* lever_cost(int lever) const;
 
+    // Place and people (docs/model/distribution.md): every outcome's PV split by its shares, per draw.
+    int n_places() const;    ///< places of the plan (0: no breakdown by place)
+    bool has_people() const; ///< the plan declares `people:` (breakdown by quintile and weights)
+    /// PV value landing in place p (Plan::place_ids); the places add up to PV benefits.
+    const double* place_value(int p) const;
+    /// PV of the funded options' spend before optimism bias in place p (discounted with the scenario's schedule).
+    const double* place_spend(int p) const;
+    /// PV value reaching income quintile q (0 = q1, lowest .. 4 = q5; 5 = unallocated); adds up to PV benefits.
+    const double* quintile_value(int q) const;
+    /// Distributional weight of quintile q this draw: (median income / income_q)^eta.
+    const double* quintile_weight(int q) const;
+    /// This draw's elasticity of the marginal utility of income (people.eta).
+    const double* eta() const;
+    /// Weighted PV benefits (k = 0), weighted NPSV (1), weighted BCR (2).
+    const double* weighted(int k) const;
+
 private:
     struct Impl;
     std::unique_ptr<Impl> impl_;

@@ -41,6 +41,7 @@ struct OptionPlan {
     int delay = 0;                   ///< works-duration uplift applied as a delay of costs and outputs, whole years
     Q benefits_shortfall;            ///< share of the option's outputs not delivered, in [0, 1]
     std::vector<std::pair<int, Q>> others;  ///< costs to others: (appraisal year, GBP before scale), in the horizon
+    std::vector<Q> place_shares;     ///< shares of its spend by place (Plan::place_ids); normalised per draw
 };
 
 /// A direct output of a funded option into an outcome.
@@ -79,6 +80,8 @@ struct OutcomePlan {
     double unallocated_share = 1.0;   ///< 1 - sum of shares, exactly 0 when that is round-off (< 1e-12)
     std::vector<OutputPlan> outputs;
     std::vector<LinkPlan> links;
+    std::vector<Q> place_shares;     ///< shares of its value by place (Plan::place_ids); normalised per draw
+    std::vector<Q> quintile_shares;  ///< by income quintile q1..q5, normalised per draw; empty: unallocated
 };
 
 /// The compiled scenario.
@@ -98,6 +101,10 @@ struct Plan {
     std::vector<std::string> priority_ids;
     std::vector<model::Pillar> priority_pillars;
     std::vector<std::string> warnings;       ///< e.g. carbon values held beyond the published table
+    std::vector<std::string> place_ids;      ///< places of the breakdown by place (empty: none)
+    bool people = false;                     ///< breakdown by income quintile and distributional weights
+    std::vector<double> log_income_ratio;    ///< ln(median income / income of quintile q), q1..q5
+    Q eta;                                   ///< elasticity of the marginal utility of income
 
     int n_params() const { return static_cast<int>(parameter_ids.size()); }
 };

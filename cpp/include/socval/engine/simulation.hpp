@@ -93,6 +93,14 @@ struct SimulationResult {
     std::vector<std::vector<double>> lever_cost;   ///< PV costs with optimism bias [lever][draw]; empty untracked or not kept
     std::vector<std::vector<double>> outcome_total;      ///< [outcome][draw]; empty without keep_outcomes
     std::vector<std::vector<double>> outcome_pv;         ///< [outcome][draw]; empty without keep_outcomes
+    // Place and people (docs/model/distribution.md); empty when the scenario declares no places / no people.
+    std::vector<std::string> place_ids;
+    std::vector<std::vector<double>> place_value;     ///< PV value by place [place][draw]; adds up to pv_benefits
+    std::vector<std::vector<double>> place_spend;     ///< PV spend before optimism bias by place [place][draw]
+    std::vector<std::vector<double>> quintile_value;  ///< [q1..q5, unallocated][draw]; adds up to pv_benefits
+    std::vector<double> weighted_pv_benefits, weighted_npsv, weighted_bcr;  ///< Annex A3 weights, per draw
+    std::vector<double> eta;               ///< elasticity of the marginal utility of income, per draw
+    std::vector<double> log_income_ratio;  ///< ln(median / income_q), q1..q5
 
     // Streaming.
     DrawSummary outcome_total_summary;  ///< always filled (exact moments, histogram quantiles)
