@@ -146,8 +146,15 @@ std::vector<double> evaluate_design(const DesignModel& model, const std::vector<
                 if (p < 0) continue;
                 double* row = x + static_cast<std::size_t>(p) * kBlock;
                 for (int i = 0; i < m; ++i) row[i] = design[(r0 + i) * k + j];
-                if (input == DesignInput::uniforms)
-                    scenario.parameters[p].distribution.quantile_block(row, row, static_cast<std::size_t>(m));
+                if (input == DesignInput::uniforms) {
+                    try {
+                        scenario.parameters[p].distribution.quantile_block(row, row, static_cast<std::size_t>(m));
+                    } catch (const QuantileError& e) {
+                        throw SensitivityError(scenario.parameters[p].where,
+                                               "evaluate_design: parameter '" + scenario.parameters[p].id +
+                                                   "', design row " + std::to_string(r0 + e.index) + ": " + e.what());
+                    }
+                }
             }
             ev->run(x, kBlock, m);
             const double* y = pick(*ev, out);
