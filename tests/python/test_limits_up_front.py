@@ -143,3 +143,12 @@ def test_simulation_names_the_parameter_draw_and_seed():
     msg = str(info.value)
     assert "parameter 'options.a.outputs.o.amount', draw " in msg
     assert "cannot be computed in double precision" in msg and "seed 11, sampler lhs, 64 draws reproduce it" in msg
+
+
+def test_a_report_of_a_scenario_without_flows_has_an_empty_sankey():
+    # example.yaml funds its option from year 10 of a 10-year horizon: no value flows ("socval report" said
+    # "error: value" when pandas dropped the column of the empty table).
+    from pathlib import Path
+    from socval.plots.charts import sankey_flows
+    flows = sankey_flows(socval.load_scenario(Path(__file__).resolve().parents[2] / "example.yaml"))
+    assert flows.empty and list(flows.columns) == ["option", "lever", "priority", "pillar", "value"]
