@@ -38,11 +38,11 @@ def read(text: str, name: str = "t.yaml"):
 # --- memory of the deterministic appraisal (option tracking) ----------------------------------------------------
 
 def test_evaluate_refuses_an_attribution_that_cannot_fit_with_the_estimate():
-    # 1,000 options x 300 outcomes x 1,000 years: about 90 GB of propagation, refused before any of it exists.
-    sc = read(chain(1000, 300, 1000))
+    # 1,000 options x 1,000 outcomes x 1,000 years: about 300 GB of propagation, refused before any of it exists.
+    sc = read(chain(1000, 1000, 1000))
     t = time.perf_counter()
     with pytest.raises(socval.AppraisalError, match=r"attributing value to each of the 1000 funded options \(999 "
-                                                    r"propagated through 300 outcomes over 1000 years\) would need "
+                                                    r"propagated through 1000 outcomes over 1000 years\) would need "
                                                     r"about [\d.]+ (GB|TB) of memory, but [\d.]+ \w+ may be used"):
         engine.evaluate(sc, LIB)
     assert time.perf_counter() - t < 5
