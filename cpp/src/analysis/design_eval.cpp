@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <utility>
 
 #include <socval/common/blocks.hpp>
 
@@ -163,8 +164,14 @@ std::vector<double> evaluate_design(const DesignModel& model, const std::vector<
     check_design(design, n, k, input, columns);
     return evaluate_rows(model, rows, n, out, threads, [&](std::size_t r0, int m, std::size_t j, double* row) {
         for (int i = 0; i < m; ++i) row[i] = design[(r0 + i) * k + j];
-        if (input == DesignInput::uniforms)
-            scenario.parameters[rows[j]].distribution.quantile_block(row, row, static_cast<std::size_t>(m));
+        if (input != DesignInput::uniforms) return;
+        const auto& param = scenario.parameters[rows[j]];
+        try {
+            param.distribution.quantile_block(row, row, static_cast<std::size_t>(m));
+        } catch (const QuantileError& e) {  // Boost.Math's failure named by parameter and design row
+            throw SensitivityError(param.where, "evaluate_design: parameter '" + param.id + "', design row " +
+                                                    std::to_string(r0 + e.index) + ": " + e.what());
+        }
     });
 }
 
@@ -196,9 +203,17 @@ std::vector<double> evaluate_saltelli(const DesignModel& model, const DesignMode
                 qa[j * n + i] = a[i * k + j];
                 qb[j * n + i] = b[i * k + j];
             }
-            const auto& dist = dm.scenario.parameters[rows[j]].distribution;
-            dist.quantile_block(qa.data() + j * n, qa.data() + j * n, n);
-            dist.quantile_block(qb.data() + j * n, qb.data() + j * n, n);
+            const auto& param = dm.scenario.parameters[rows[j]];
+            const std::pair<double*, const char*> bases[] = {{qa.data(), "A"}, {qb.data(), "B"}};
+            for (const auto& [q, base] : bases) {
+                try {
+                    param.distribution.quantile_block(q + j * n, q + j * n, n);
+                } catch (const QuantileError& e) {  // named by parameter and base point, as evaluate_design's rows
+                    throw SensitivityError(param.where, "evaluate_saltelli: parameter '" + param.id + "', point " +
+                                                            std::to_string(e.index) + " of base matrix " + base +
+                                                            ": " + e.what());
+                }
+            }
         }
         const auto g_count = static_cast<std::size_t>(factors);
         return evaluate_rows(dm, rows, n * blocks, parse_design_output(*dm.plan, output), threads,

@@ -6,6 +6,7 @@
 #include <CbcEventHandler.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
+#include <CoinError.hpp>
 #include <CoinPackedMatrix.hpp>
 #include <OsiClpSolverInterface.hpp>
 #include <glpk.h>
@@ -17,6 +18,7 @@
 #include <csetjmp>
 #include <exception>
 #include <memory>
+#include <new>
 #include <mutex>
 #include <string>
 
@@ -319,8 +321,26 @@ MilpSolution solve_glpk(const MilpProblem& p, const MilpLimits& limits) {
 
 }  // namespace
 
+/// The solvers' boundary: COIN-OR throws CoinError (not a std::exception) and either library may throw a
+/// std::exception (bad_alloc included); each leaves as a DecisionError naming the solver and the problem's size.
 MilpSolution solve_milp(const MilpProblem& problem, MilpSolver solver, const MilpLimits& limits) {
-    return solver == MilpSolver::cbc ? solve_cbc(problem, limits) : solve_glpk(problem, limits);
+    const char* name = solver == MilpSolver::cbc ? "CBC" : "GLPK";
+    auto refuse = [&](const std::string& why) {
+        return DecisionError(std::string("MILP solver ") + name + " failed on a problem of " +
+                             std::to_string(problem.objective.size()) + " variables and " +
+                             std::to_string(problem.rows.size()) + " constraints: " + why.substr(0, 200));
+    };
+    try {
+        return solver == MilpSolver::cbc ? solve_cbc(problem, limits) : solve_glpk(problem, limits);
+    } catch (const Error&) {
+        throw;
+    } catch (const CoinError& e) {
+        throw refuse(e.className() + "::" + e.methodName() + ": " + e.message());
+    } catch (const std::bad_alloc&) {
+        throw refuse("not enough memory");
+    } catch (const std::exception& e) {
+        throw refuse(e.what());
+    }
 }
 
 }  // namespace socval::decision

@@ -24,6 +24,7 @@
 #include <socval/errors.hpp>
 
 #include "kernels.hpp"
+#include "memory.hpp"
 
 namespace socval::engine {
 
@@ -115,6 +116,7 @@ struct Program::Data {
     Tracking tracking;
     int H = 0, O = 0, I = 0, K = 0, G = 0, P = 0;
     std::vector<int> group_of_option, group_lever;
+    std::vector<int> option_first_cost, option_first_funded;  // by option: first cost year, first funded year
     std::vector<int> tracked;  // groups propagated; the last non-empty group is derived as total - others
     int derived = -1;          // that group, or -1
 
@@ -214,6 +216,7 @@ struct Program::Data {
     std::vector<int> first_net(int group) const;
     std::vector<std::vector<int>> components() const;
     void build_program();
+    void check_tracking_memory(const std::vector<std::vector<int>>& fg) const;
     void build_adjoint(const std::vector<std::vector<int>>& order, const std::vector<int>& f,
                        const std::map<std::tuple<int, int, int>, int>& ceff_row);
 };
@@ -443,16 +446,8 @@ void Program::Data::build_ops() {
 std::vector<int> Program::Data::first_net(int group) const {
     const auto& p = *plan;
     auto uses = [&](int i) { return group < 0 || group_of_option[static_cast<std::size_t>(i)] == group; };
-    std::vector<int> first_cost(static_cast<std::size_t>(I), kNever), first_funded(static_cast<std::size_t>(I), kNever);
-    for (int i = 0; i < I; ++i) {
-        const auto& opt = p.options[static_cast<std::size_t>(i)];
-        for (const auto& c : opt.costs) first_cost[static_cast<std::size_t>(i)] = std::min(first_cost[static_cast<std::size_t>(i)], c.year);
-        for (int t = 0; t < H; ++t)
-            if (opt.funded_year[static_cast<std::size_t>(t)]) {
-                first_funded[static_cast<std::size_t>(i)] = t;
-                break;
-            }
-    }
+    const std::vector<int>& first_cost = option_first_cost;
+    const std::vector<int>& first_funded = option_first_funded;
     auto plus = [&](int a, int b) { return a == kNever || a + b >= H ? kNever : a + b; };
     std::vector<int> f(static_cast<std::size_t>(O), kNever);
     for (bool changed = true; changed;) {
@@ -535,9 +530,55 @@ std::vector<std::vector<int>> Program::Data::components() const {
     return out;
 }
 
+/// Option tracking grows with groups x outcomes x years (each propagated group has its own step, terms and rows
+/// at every outcome-year it reaches): its memory is estimated from the structure and refused up front when it
+/// would not fit (docs/guide/limits.md). The estimate counts the program (steps and terms, built here, and their
+/// linked copy in each Evaluator) and one Evaluator's rows for a block of one draw; Evaluator::allocate checks
+/// the rows again for the real block size.
+void Program::Data::check_tracking_memory(const std::vector<std::vector<int>>& fg) const {
+    if (tracked.empty()) return;
+    const auto& p = *plan;
+    double steps = 0, terms = 0, rows = 0;
+    for (int g : tracked)
+        for (int o = 0; o < O; ++o) {
+            if (!gpropagated[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o)]) continue;
+            const int first = fg[static_cast<std::size_t>(g)][static_cast<std::size_t>(o)];
+            const double years = first == kNever ? 0.0 : static_cast<double>(H - first);
+            const auto& oc = p.outcomes[static_cast<std::size_t>(o)];
+            steps += years;
+            terms += years * static_cast<double>(oc.links.size() + 1);
+            rows += H + std::min(oc.lag + oc.duration + 1, H);  // level history and net-delivery ring
+        }
+    rows += static_cast<double>(G) * (O + K + 1 + 2);  // PV by outcome and by priority, value and cost, per group
+    const double row_bytes = k::padded(1) * sizeof(double) + sizeof(double*);
+    const double bytes = steps * static_cast<double>(sizeof(StepOp) + sizeof(k::Step) + 6 * sizeof(int)) +
+                         terms * static_cast<double>(sizeof(std::pair<int, int>) + 2 * sizeof(double*)) +
+                         rows * row_bytes;
+    // Measured: within 2% of the peak resident memory of evaluate() (benchmarks/make_scenario.py, 250-1,000
+    // options x 60-240 outcomes x 30 years), the op lists' growth by doubling included.
+    check_memory(bytes,
+                 "attributing value to each of the " + std::to_string(tracked.size() + 1) + " funded options (" +
+                     std::to_string(tracked.size()) + " propagated through " + std::to_string(O) + " outcomes over " +
+                     std::to_string(H) + " years)",
+                 "fund fewer options, or merge options that are appraised together into one");
+}
+
 /// The program: for each year, for each outcome in lag-0 order, the total's step then each propagated group's.
 void Program::Data::build_program() {
     const auto& p = *plan;
+    // First cost year and first funded year of each option (first_net() reads them once per group).
+    option_first_cost.assign(static_cast<std::size_t>(I), kNever);
+    option_first_funded.assign(static_cast<std::size_t>(I), kNever);
+    for (int i = 0; i < I; ++i) {
+        const auto& opt = p.options[static_cast<std::size_t>(i)];
+        for (const auto& c : opt.costs)
+            option_first_cost[static_cast<std::size_t>(i)] = std::min(option_first_cost[static_cast<std::size_t>(i)], c.year);
+        for (int t = 0; t < H; ++t)
+            if (opt.funded_year[static_cast<std::size_t>(t)]) {
+                option_first_funded[static_cast<std::size_t>(i)] = t;
+                break;
+            }
+    }
     // Per-block rows: spend by option and cost year, costs and investment by year, outcome factors.
     spend_row.assign(static_cast<std::size_t>(I) * H, -1);
     for (int i = 0; i < I; ++i)
@@ -607,6 +648,7 @@ void Program::Data::build_program() {
             gpropagated[static_cast<std::size_t>(g) * O + static_cast<std::size_t>(o)] =
                 reached > 1 && at(fg[static_cast<std::size_t>(g)], o) != kNever;
     }
+    check_tracking_memory(fg);
     // Net delivery is only read by its own outcome, L and L + D years after it is made: a ring of L + D + 1 rows.
     // Levels are read by later outcomes (in any year): full histories, for the total and each propagated group.
     struct Ring {
@@ -877,6 +919,12 @@ void Program::Data::build_adjoint(const std::vector<std::vector<int>>& order, co
 
 void Evaluator::Impl::allocate() {
     const std::size_t C = const_values.size(), W = static_cast<std::size_t>(n_work), b = static_cast<std::size_t>(B);
+    if (G > 3)  // option tracking: rows grow with the groups (docs/guide/limits.md)
+        check_memory(static_cast<double>(((C + W) * b + static_cast<std::size_t>(P) * b) * sizeof(double) +
+                                         (static_cast<std::size_t>(P) + C + W) * sizeof(double*)),
+                     "an evaluator of " + std::to_string(G) + " tracked options for blocks of " +
+                         std::to_string(max_block) + " draws",
+                     "fund fewer options, or use smaller blocks");
     store.assign((C + W) * b + 8, 0.0);
     double* base = store.data();
     while (reinterpret_cast<std::uintptr_t>(base) % 64 != 0) ++base;

@@ -12,12 +12,14 @@ namespace socval::engine {
 
 ParameterSampler::ParameterSampler(const model::Scenario& scenario, std::uint64_t seed, Sampler sampler,
                                    std::uint64_t n_total)
-    : sampler_(sampler), n_total_(n_total) {
+    : seed_(seed), sampler_(sampler), n_total_(n_total) {
     if (n_total == 0) throw SamplingError("simulation: draws: expected a whole number >= 1, found 0");
     const auto P = scenario.parameters.size();
     for (const auto& p : scenario.parameters) {
         distributions_.push_back(p.distribution);
         keys_.push_back(StreamKey::of(seed, p.id));
+        ids_.push_back(p.id);
+        where_.push_back(p.where);
     }
     std::vector<int> owner(P, -1);
     for (std::size_t c = 0; c < scenario.correlations.size(); ++c) {
@@ -80,7 +82,14 @@ void ParameterSampler::sample(std::uint64_t d0, std::size_t n, double* params, s
             const double v = dist.mean();
             for (std::size_t i = 0; i < n; ++i) row[i] = v;
         } else {
-            dist.quantile_block(row, row, n);
+            try {
+                dist.quantile_block(row, row, n);
+            } catch (const QuantileError& e) {
+                throw SamplingError(where_[p], "parameter '" + ids_[p] + "', draw " + std::to_string(d0 + e.index) +
+                                                   ": " + e.what() + "; seed " + std::to_string(seed_) + ", sampler " +
+                                                   sampler_name(sampler_) + ", " + std::to_string(n_total_) +
+                                                   " draws reproduce it");
+            }
         }
     }
 }

@@ -58,8 +58,8 @@ std::string funded_id(const Node& entry) {
 /// chain is bounded to keep the C stack small; a real scenario uses a handful).
 constexpr std::size_t kMaxChain = 64;
 
-/// Largest scenario file read (bytes): far above any real scenario, well below what would exhaust memory.
-constexpr std::uintmax_t kMaxFileBytes = 64u << 20;
+/// Largest scenario file read (bytes), checked before it is read: node.hpp.
+constexpr std::uintmax_t kMaxFileBytes = kMaxScenarioBytes;
 
 /// The text of the scenario file `target` (`shown` names it in messages: "the scenario file", "'a.yaml' (...)"), refused with a ScenarioError at `where` if it is not
 /// a regular file (a FIFO would block, a device never end), too big, or the file system refuses it (permissions,

@@ -2,6 +2,7 @@
 #include "node.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <set>
@@ -123,37 +124,134 @@ void check_text(const std::string& text, const std::string& file) {
     }
 }
 
-/// The event pass over the text: anchors (&name) defined twice (a later alias would silently mean the second
-/// value; yaml-cpp's node API does not keep anchor names), and where each document starts.
+/// Most values (YAML nodes: keys, scalars, lists, maps) a document may hold, counted with YAML aliases (*name)
+/// expanded: reading costs about 700 bytes a value (yaml-cpp's tree and ours; measured peak 1.4 GB for 2 million),
+/// and a few nested aliases can otherwise expand exponentially ("billion laughs"). A 5,000-option scenario with
+/// every number uncertain has about 500,000 (benchmarks/make_scenario.py).
+constexpr std::uint64_t kMaxValues = 1'000'000;
+
+/// Most bytes of text (keys and scalars) a document may hold with its aliases expanded: as much as the largest
+/// file. One alias of a long text copies that text, so counting values alone lets a small file grow by gigabytes.
+constexpr std::uint64_t kMaxExpandedBytes = kMaxScenarioBytes;
+
+/// The event pass over the text, before yaml-cpp builds its tree: anchors (&name) defined twice (a later alias
+/// would silently mean the second value; yaml-cpp's node API does not keep anchor names), an alias inside the
+/// value it names (a cycle), the size of the document in values and bytes with aliases expanded (so that a
+/// document too large to build is refused while reading it as a stream, with the right reason), and where each
+/// document starts.
 class EventCheck : public YAML::EventHandler {
 public:
     explicit EventCheck(std::string file) : file_(std::move(file)) {}
     std::vector<YAML::Mark> starts;  ///< where each document read so far starts
     void OnAnchor(const YAML::Mark& mark, const std::string& name) override {
+        if (starts.size() > 1) return;  // a second document is refused as such
+        names_.push_back(name);
         auto [it, fresh] = seen_.emplace(name, mark);
         if (fresh) return;
+        throw ScenarioError(where(mark), "the anchor '&" + cut(name, 40) + "' is defined a second time (first at line " +
+                                             std::to_string(it->second.line + 1) +
+                                             "); an alias would then silently mean the later value: give each "
+                                             "anchor its own name");
+    }
+    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        add(mark, {1, 0}, false);
+        close(anchor, {1, 0});
+    }
+    void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+        if (starts.size() > 1) return;
+        if (anchor >= sizes_.size() || !sizes_[anchor].closed) {
+            const std::string name = anchor >= 1 && anchor <= names_.size() ? names_[anchor - 1] : "?";
+            throw ScenarioError(where(mark), "the alias '*" + cut(name, 40) + "' is inside the value its anchor '&" +
+                                                 cut(name, 40) + "' names: a value that contains itself has no "
+                                                                 "end; write the value out");
+        }
+        add(mark, sizes_[anchor].size, true);
+    }
+    void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string& value) override {
+        add(mark, {1, value.size()}, false);
+        close(anchor, {1, value.size()});
+    }
+    void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                         YAML::EmitterStyle::value) override {
+        open(mark, anchor);
+    }
+    void OnSequenceEnd() override { end(); }
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, YAML::EmitterStyle::value) override {
+        open(mark, anchor);
+    }
+    void OnMapEnd() override { end(); }
+
+private:
+    struct Size {
+        std::uint64_t values = 0, bytes = 0;
+    };
+    struct Anchored {
+        Size size;
+        bool closed = false;
+    };
+    std::string file_;
+    std::map<std::string, YAML::Mark> seen_;
+    std::vector<std::string> names_;          ///< anchor names by id - 1 (yaml-cpp numbers anchors from 1)
+    std::vector<Anchored> sizes_;             ///< expanded size of each anchored value, by anchor id
+    std::vector<std::pair<YAML::anchor_t, Size>> open_;  ///< open lists and maps: anchor, totals at the start
+    Size total_, aliased_;                    ///< the document's expanded size; the part that aliases added
+
+    Location where(const YAML::Mark& mark) const {
         Location l;
         l.file = file_;
         l.line = mark.line + 1;
         l.column = mark.column + 1;
-        throw ScenarioError(l, "the anchor '&" + cut(name, 40) + "' is defined a second time (first at line " +
-                                   std::to_string(it->second.line + 1) +
-                                   "); an alias would then silently mean the later value: give each anchor its own "
-                                   "name");
+        return l;
     }
-    void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
 
-private:
-    std::string file_;
-    std::map<std::string, YAML::Mark> seen_;
+    /// Counts `s` into the first document's totals (later documents are refused anyway), refusing past a limit.
+    void add(const YAML::Mark& mark, Size s, bool alias) {
+        if (starts.size() > 1) return;
+        total_.values += s.values;
+        total_.bytes += s.bytes;
+        if (alias) {
+            aliased_.values += s.values;
+            aliased_.bytes += s.bytes;
+        }
+        if (total_.values > kMaxValues) {
+            std::string why = "the document has more than " + thousands(kMaxValues) + " values (keys, numbers, texts, lists and maps)";
+            if (aliased_.values > 0)
+                why += " once its YAML aliases (*name) are expanded (" + thousands(aliased_.values) +
+                       " of them come from aliases): write it without nested aliases";
+            else
+                why += "; a scenario has a few thousand: check that this is the intended file";
+            throw ScenarioError(where(mark), why);
+        }
+        if (total_.bytes > kMaxExpandedBytes)  // the file itself is at most that size: aliases made it larger
+            throw ScenarioError(where(mark), "the document holds more than " + std::to_string(kMaxExpandedBytes >> 20) +
+                                                 " MB of text once its YAML aliases (*name) are expanded (" +
+                                                 thousands(aliased_.bytes) + " bytes come from aliases, each a "
+                                                 "copy of the value it names): write long values without aliases");
+    }
+    void close(YAML::anchor_t anchor, Size s) {
+        if (anchor == YAML::NullAnchor || starts.size() > 1) return;
+        if (sizes_.size() <= anchor) sizes_.resize(anchor + 1);
+        sizes_[anchor] = {s, true};
+    }
+    void open(const YAML::Mark& mark, YAML::anchor_t anchor) {
+        const Size before = total_;
+        add(mark, {1, 0}, false);
+        if (anchor != YAML::NullAnchor && starts.size() == 1 && sizes_.size() <= anchor) sizes_.resize(anchor + 1);  // open: not closed
+        open_.emplace_back(anchor, before);
+    }
+    void end() {
+        if (open_.empty()) return;
+        const auto [anchor, before] = open_.back();
+        open_.pop_back();
+        close(anchor, {total_.values - before.values, total_.bytes - before.bytes});
+    }
+    static std::string thousands(std::uint64_t n) {
+        std::string s = std::to_string(n);
+        for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<std::size_t>(i), ",");
+        return s;
+    }
 };
 
 /// Reads the first document's events and whether a second document follows; returns the start of the second
@@ -216,15 +314,14 @@ void check_tag(const YAML::Node& y, const Location& where, const std::string& te
     throw ScenarioError(where, "YAML tags are not read, found the tag '" + cut(shown) + "'; " + hint);
 }
 
-/// Upper bound on nodes after alias expansion: a few aliases nested can otherwise expand exponentially.
-constexpr std::size_t kMaxNodes = 2'000'000;
+/// Upper bound on nodes built (the event pass refuses larger documents first; this guards the recursion).
+constexpr std::size_t kMaxNodes = kMaxValues;
 
 Node convert(const YAML::Node& y, const std::string& file, const Location& fallback, std::size_t& count) {
     Node n;
     if (++count > kMaxNodes)
         throw ScenarioError(mark_of(y, file), "the document has more than " + std::to_string(kMaxNodes) +
-                                                  " values after expanding YAML aliases (*name); write it without "
-                                                  "nested aliases");
+                                                  " values (YAML aliases expanded)");
     n.where = mark_of(y, file);
     if (n.where.line == 0) n.where = fallback;
     switch (y.Type()) {
@@ -357,6 +454,12 @@ void emit(YAML::Emitter& out, const Node& n) {
 }  // namespace
 
 Node parse_yaml(const std::string& text, const std::string& file) {
+    if (text.size() > kMaxScenarioBytes) {
+        Location l;
+        l.file = file;
+        throw ScenarioError(l, "the scenario text has " + std::to_string(text.size()) + " bytes, more than the " +
+                                   std::to_string(kMaxScenarioBytes >> 20) + " MB a scenario file may have");
+    }
     check_text(text, file);
     YAML::Node doc;
     YAML::Mark second;

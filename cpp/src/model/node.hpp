@@ -2,6 +2,7 @@
 /// A YAML document tree that remembers, for every node, the file, line and column it came from. Merging
 /// (`include`, `extends`) moves nodes between documents, so the origin must travel with each node: yaml-cpp's
 /// own marks do not carry the file name.
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,10 @@
 namespace socval::model::detail {
 
 struct Member;
+
+/// Largest scenario text read, in bytes (a file, or text given directly): far above any real scenario (a
+/// 5,000-option scenario is about 2 MB), small enough that reading it stays within a few hundred MB of memory.
+constexpr std::size_t kMaxScenarioBytes = std::size_t{16} << 20;
 
 /// One YAML node with its origin.
 struct Node {

@@ -48,6 +48,19 @@ void require_mode(const std::string& sig, double a, double m, double b) {
     if (!(a < b)) fail(sig, "min < max (use fixed for a known value)", "min=" + num(a) + ", max=" + num(b));
 }
 
+/// The tabulated quantile of beta(alpha, beta); a shape whose quantiles Boost.Math cannot compute in double
+/// precision (e.g. alpha = 1, beta = 1e300) is refused with a SamplingError naming it.
+std::shared_ptr<const detail::QuantileTable> table_of(const std::string& sig, double alpha, double beta) {
+    try {
+        return detail::quantile_table(alpha, beta);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        fail(sig, "a shape whose quantiles can be computed in double precision",
+             "alpha=" + num(alpha) + ", beta=" + num(beta) + " (" + e.what() + ")");
+    }
+}
+
 }  // namespace
 
 const char* kind_name(DistributionKind kind) {
@@ -102,7 +115,7 @@ Distribution Distribution::pert(double min, double mode, double max, double lamb
     const double alpha = 1.0 + lambda * (mode - min) / (max - min);
     const double beta = 1.0 + lambda * (max - mode) / (max - min);
     d.c_ = {alpha, beta, min, max};
-    d.table_ = detail::quantile_table(alpha, beta);
+    d.table_ = table_of(sig, alpha, beta);
     return d;
 }
 
@@ -176,7 +189,7 @@ Distribution Distribution::beta(double alpha, double beta, double min, double ma
     d.kind_ = DistributionKind::beta;
     d.p_ = {alpha, beta, min, max};
     d.c_ = {alpha, beta, min, max};
-    if (alpha >= 1.0 && beta >= 1.0) d.table_ = detail::quantile_table(alpha, beta);
+    if (alpha >= 1.0 && beta >= 1.0) d.table_ = table_of(sig, alpha, beta);
     return d;
 }
 

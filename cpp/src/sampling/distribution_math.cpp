@@ -80,7 +80,16 @@ void Distribution::quantile_block(const double* u, double* x, std::size_t n) con
                 detail::normal_quantile_block(u, x, n);
                 table_->at_z_block(x, x, n, lo, width);
             } else {
-                for (std::size_t i = 0; i < n; ++i) x[i] = lo + width * detail::beta_quantile(c_[0], c_[1], u[i]);
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double ui = u[i];  // read before x[i] is written: x may alias u
+                    try {
+                        x[i] = lo + width * detail::beta_quantile(c_[0], c_[1], ui);
+                    } catch (const std::exception& e) {  // Boost.Math overflow / domain error on an extreme shape
+                        throw QuantileError(describe() + ": the quantile at u = " + show(ui) +
+                                                " cannot be computed in double precision (" + e.what() + ")",
+                                            i, ui);
+                    }
+                }
             }
             return;
         }
@@ -132,7 +141,12 @@ double Distribution::cdf(double x) const {
             const double t = (x - c_[2]) / (c_[3] - c_[2]);
             if (t <= 0.0) return 0.0;
             if (t >= 1.0) return 1.0;
-            return boost::math::ibeta(c_[0], c_[1], t);
+            try {
+                return boost::math::ibeta(c_[0], c_[1], t);
+            } catch (const std::exception& e) {  // Boost.Math overflow / domain error on an extreme shape
+                throw SamplingError(describe() + ": the CDF at x = " + show(x) +
+                                    " cannot be computed in double precision (" + e.what() + ")");
+            }
         }
         case DistributionKind::discrete: {
             const auto& vals = discrete_->values;

@@ -405,7 +405,13 @@ void sample_block(const Distribution& dist, const StreamKey& key, std::uint64_t 
         return;
     }
     uniform_block(key, d0, n, sampler, n_total, out);
-    dist.quantile_block(out, out, n);
+    try {
+        dist.quantile_block(out, out, n);
+    } catch (const QuantileError& e) {
+        throw SamplingError("draw " + std::to_string(d0 + e.index) + ": " + e.what() + "; seed " +
+                            std::to_string(key.seed) + ", sampler " + sampler_name(sampler) + ", " +
+                            std::to_string(n_total) + " draws reproduce it");
+    }
 }
 
 }  // namespace socval

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-__all__ = ["available_bytes", "run_bytes", "check_run_fits", "human"]
+__all__ = ["available_bytes", "usable_bytes", "run_bytes", "check_run_fits", "human"]
 
 #: Share of the available memory a run may plan to use (the rest is headroom for Python, numpy and the system).
 USABLE_SHARE = 0.8
@@ -28,6 +28,35 @@ def available_bytes() -> Optional[int]:
         return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_AVPHYS_PAGES"))
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def _limit_from_environment() -> Optional[int]:
+    """SOCVAL_MEMORY_LIMIT in bytes (a whole number, or with a suffix k, M, G or T, decimal), None when unset;
+    the same rule as the C++ engine (cpp/src/engine/memory.cpp), which plans option tracking with it."""
+    text = os.environ.get("SOCVAL_MEMORY_LIMIT", "")
+    if not text:
+        return None
+    scale = {"k": 1e3, "K": 1e3, "M": 1e6, "G": 1e9, "T": 1e12}.get(text[-1], 1.0)
+    number = text[:-1] if text[-1] in "kKMGT" else text
+    try:
+        value = float(number) * scale
+    except ValueError:
+        value = float("nan")
+    if not (0 < value < 1.8e19):
+        from .. import _core
+        raise _core.AppraisalError(f"SOCVAL_MEMORY_LIMIT: expected a number of bytes > 0, optionally with a suffix "
+                                   f"k, M, G or T (e.g. 4G), found {text[:40]!r}")
+    return int(value)
+
+
+def usable_bytes() -> Optional[int]:
+    """Bytes a run may plan to use: SOCVAL_MEMORY_LIMIT when set (a service can cap each run), else
+    USABLE_SHARE of the available memory; None if unknown."""
+    limit = _limit_from_environment()
+    if limit is not None:
+        return limit
+    available = available_bytes()
+    return None if available is None else int(USABLE_SHARE * available)
 
 
 def run_bytes(draws: int, n_priorities: int, n_outcomes: int, n_parameters: int, n_years: int, *,
@@ -56,10 +85,11 @@ def human(n: float) -> str:
 
 
 def check_run_fits(estimate: int, what: str, error: type) -> None:
-    """Raise ``error`` (a socval error type) if ``estimate`` bytes exceed the usable share of available memory."""
-    available = available_bytes()
-    if available is None or estimate <= USABLE_SHARE * available:
+    """Raise ``error`` (a socval error type) if ``estimate`` bytes exceed :func:`usable_bytes`."""
+    usable = usable_bytes()
+    if usable is None or estimate <= usable:
         return
-    raise error(f"{what} would need about {human(estimate)} of memory, but {human(available)} is available "
-                f"(a run may use {USABLE_SHARE:.0%} of it): use fewer draws, or drop keep_full / keep_outcomes / "
-                f"keep_inputs / keep_breakdowns (docs/guide/limits.md)")
+    allowed = (f"{human(usable)} is allowed (SOCVAL_MEMORY_LIMIT)" if os.environ.get("SOCVAL_MEMORY_LIMIT")
+               else f"{human(usable / USABLE_SHARE)} is available (a run may use {USABLE_SHARE:.0%} of it)")
+    raise error(f"{what} would need about {human(estimate)} of memory, but {allowed}: use fewer draws, or drop "
+                f"keep_full / keep_outcomes / keep_inputs / keep_breakdowns (docs/guide/limits.md)")

@@ -389,6 +389,8 @@ def sankey_flows(source: Any, top: Optional[int] = None) -> pd.DataFrame:
     if top is not None and (int(top) != top or top < 1):
         raise DecisionError(f"sankey: top: expected a whole number >= 1 or None, found {top!r}")
     a = _evaluation(source).attribution
+    if a.empty:  # nothing funded inside the horizon: no flows (groupby would drop the value column)
+        return a[["option", "lever", "priority", "pillar", "value"]].reset_index(drop=True)
     flows = a.groupby(["option", "lever", "priority", "pillar"], sort=False, as_index=False)["value"].sum()
     tiny = 1e-12 * float(flows["value"].abs().sum())  # round-off of the attribution, not a flow
     flows = flows[flows["value"].abs() > tiny]

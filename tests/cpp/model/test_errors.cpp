@@ -292,7 +292,8 @@ TEST_CASE("nested YAML aliases that expand beyond the node limit") {
                std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
                std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" +
                std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
-    CHECK_THAT(error_of(doc), Contains("values after expanding YAML aliases"));
+    CHECK_THAT(error_of(doc), Contains("values (keys, numbers, texts, lists and maps) once its YAML aliases (*name) "
+                                       "are expanded"));
 }
 
 TEST_CASE("deeply nested flow lists do not crash the reader") {

@@ -194,13 +194,17 @@ class ParameterSampler {
 public:
     /// Validates the correlations (SamplingError: a parameter in two correlations, bad matrix, bad index).
     ParameterSampler(const model::Scenario& scenario, std::uint64_t seed, Sampler sampler, std::uint64_t n_total);
-    /// Draws [d0, d0 + n) into params (n_params rows of `stride`).
+    /// Draws [d0, d0 + n) into params (n_params rows of `stride`). A quantile that cannot be computed is a
+    /// SamplingError naming the parameter, the draw and the seed (never a Boost.Math exception).
     void sample(std::uint64_t d0, std::size_t n, double* params, std::size_t stride) const;
     int n_params() const { return static_cast<int>(keys_.size()); }
 
 private:
     std::vector<Distribution> distributions_;
     std::vector<StreamKey> keys_;
+    std::vector<std::string> ids_;      ///< parameter ids, for messages
+    std::vector<Location> where_;       ///< where each parameter is written
+    std::uint64_t seed_;
     std::vector<GaussianCopula> copulas_;
     std::vector<std::vector<int>> copula_params_;  ///< parameter rows of each copula, in matrix order
     std::vector<char> correlated_;                 ///< per parameter: 1 if a copula uses it

@@ -46,6 +46,16 @@ struct DiscreteTable;  // sorted values and cumulative probabilities, shared bet
 /// (fixed -> its value; discrete -> the probability-weighted mean). Rationale: Green Book appraisal works with
 /// expected values, and for a model linear in a parameter the deterministic result then equals the Monte Carlo
 /// mean. Note that for a lognormal given by its median the central value is the mean, not the median.
+/// A quantile Boost.Math could not compute (a beta or PERT shape so extreme that its density overflows): the
+/// SamplingError of Distribution::quantile_block, with the position in the block and the uniform, so that the
+/// caller can name the parameter, the draw and the seed.
+class QuantileError : public SamplingError {
+public:
+    QuantileError(const std::string& what, std::size_t index_, double u_) : SamplingError(what), index(index_), u(u_) {}
+    std::size_t index;  ///< position in the block
+    double u;           ///< the uniform whose quantile failed
+};
+
 class Distribution {
 public:
     /// A fixed value (no uncertainty). Any finite value.
@@ -103,7 +113,8 @@ public:
 
     /// Inverse CDF at u in (0, 1): the sampling path. Discrete: the smallest value whose CDF >= u.
     double quantile(double u) const;
-    /// quantile() on a block: x[i] = quantile(u[i]) for i < n; x may alias u.
+    /// quantile() on a block: x[i] = quantile(u[i]) for i < n; x may alias u. Throws QuantileError (never a
+    /// Boost.Math exception) where a quantile cannot be computed.
     void quantile_block(const double* u, double* x, std::size_t n) const;
     /// P(X <= x).
     double cdf(double x) const;
