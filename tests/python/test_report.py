@@ -546,7 +546,7 @@ def test_rendered_tables_fit_their_container(rendered):
 def test_rendered_images_are_loaded_and_not_blank(rendered):
     assert [im["alt"] for im in rendered["images"]] == [
         "Distribution of the net present social value", "Value by pillar", "Value by priority",
-        "Net benefits by year", "From options to priorities", "Probability that one scenario beats another",
+        "Value by place", "Where the value lands", "Value by income quintile", "Net benefits by year", "From options to priorities", "Probability that one scenario beats another",
         "Tornado: NPSV of skills first", "Sobol indices: NPSV of skills first, 8 outcome parameters"]
     for im in rendered["images"]:
         assert im["complete"] and im["w"] > 0 and im["h"] > 0, f"image {im['alt']!r} did not load: {im}"

@@ -48,7 +48,8 @@ def _money(x: float) -> str:
 
 
 def _interval(row: Any, scale: float = 1e6, digits: int = 1) -> str:
-    return f"{row['mean'] / scale:,.{digits}f} [{row['p5'] / scale:,.{digits}f}, {row['p95'] / scale:,.{digits}f}]"
+    # a non-breaking space inside the interval, as the headline table: an interval never wraps inside
+    return f"{row['mean'] / scale:,.{digits}f} [{row['p5'] / scale:,.{digits}f},\u00a0{row['p95'] / scale:,.{digits}f}]"
 
 
 def _breakdown_table(content: _Content, df: pd.DataFrame, key: str, label: str, names: Dict[str, str],
@@ -61,8 +62,11 @@ def _breakdown_table(content: _Content, df: pd.DataFrame, key: str, label: str, 
     for k in dict.fromkeys(df[key]):
         cells = [names.get(str(k), str(k))]
         for n in scen:
-            cells.append(f"{_interval(m.loc[(n, k)])} ({m.loc[(n, k), 'share']:.0%})" if (n, k) in m.index else "n/a")
+            cells.append(_interval(m.loc[(n, k)]) if (n, k) in m.index else "n/a")
         rows.append(cells)
+        # the share of PV benefits on a row of its own, so that a five-scenario table keeps to the page's width
+        rows.append(["  share of PV benefits"] + [f"{m.loc[(n, k), 'share']:.0%}" if (n, k) in m.index else "n/a"
+                                                  for n in scen])
     return _Table([label] + [content.short[n] for n in scen], rows, note=note,
                   numeric=[False] + [True] * len(scen), css="wide" if len(scen) > 3 else "")
 
@@ -82,14 +86,14 @@ def who_benefits(content: _Content) -> Dict[str, Any]:
             place_names.setdefault(str(p.get("id")), str(p.get("name", p.get("id"))))
     out["by_place"] = _breakdown_table(
         content, places, "place", "place", place_names,
-        "Present value landing in each place, GBP million, mean [5th, 95th percentile] (share of PV benefits): each "
+        "Present value landing in each place, GBP million, mean [5th, 95th percentile], and its share of PV benefits: each "
         "outcome's value split by its shares by place (by population where it gives none); the places add up to "
         "PV benefits in every draw.")
     qnames = {"q1": "q1 (lowest income)", "q5": "q5 (highest income)", "unallocated": "unallocated (weight 1)"}
     out["by_quintile"] = _breakdown_table(
         content, quint, "quintile", "income quintile", qnames,
         "Present value reaching each fifth of households by equivalised income, GBP million, mean [5th, 95th "
-        "percentile] (share of PV benefits). Unallocated: outcomes without quintile shares (e.g. fiscal savings, "
+        "percentile], and its share of PV benefits. Unallocated: outcomes without quintile shares (e.g. fiscal savings, "
         "to taxpayers), weighted 1.")
     names = _with(content, "share_lowest_two")
     if names:
@@ -114,17 +118,17 @@ def _fairness_table(content: _Content, names: List[str]) -> _Table:
         cells = [label]
         for n in names:
             row = content.results[n].fairness().loc[metric]
-            text = (f"{row['mean']:.0%} [{row['p5']:.0%}, {row['p95']:.0%}]" if metric == "share_lowest_two"
+            text = (f"{row['mean']:.0%} [{row['p5']:.0%},\u00a0{row['p95']:.0%}]" if metric == "share_lowest_two"
                     else _interval(row, scale, digits))
-            if pb:
-                text += f"; P(best) {pb[n]:.0%}"
             cells.append(text)
         rows.append(cells)
+        if pb:  # P(best) on a row of its own, so that a five-scenario table keeps to the page's width
+            rows.append(["  P(best)"] + [f"{pb[n]:.0%}" for n in names])
     note = ("Mean [5th, 95th percentile] over the draws; weighted figures use the Green Book Annex A3 weights "
             "(median income / quintile income)^eta with eta uncertain (central 1.3); costs and unallocated value are "
             "weighted 1. Unweighted figures remain the headline.")
     if len(names) > 1:
-        note += " P(best): share of the paired draws in which the scenario has the highest value of the row."
+        note += " P(best): share of the paired draws in which the scenario has the highest value of the row above."
     return _Table(["measure"] + [content.short[n] for n in names], rows, note=note,
                   numeric=[False] + [True] * len(names), css="wide" if len(names) > 3 else "")
 
