@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -41,6 +42,7 @@ from .report.annual import annual_report
 from .engine.simulation import simulate
 from .model.scenario import load_scenario
 from .tracking import load_returns, update
+from ._util.numbers import WIDTH, frame_to_text
 from ._util.safe_text import neutralise_frame
 
 __all__ = ["SCENARIO_DIR", "SCENARIOS", "DRAWS", "SEED", "BUDGET", "scenario_paths", "validate", "budget",
@@ -248,6 +250,11 @@ def appraise_example() -> tuple[pd.DataFrame, dict]:
     return table, headline
 
 
+def _fill(text: str) -> str:
+    """Prose wrapped to the terminal's 100 columns, ids and paths kept whole."""
+    return textwrap.fill(text, width=WIDTH, break_long_words=False, break_on_hyphens=False)
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """``python -m socval.demo [--draws N] [--seed S] [--out DIR]``: the West of England comparison."""
     parser = argparse.ArgumentParser(prog="python -m socval.demo", description=__doc__.splitlines()[0])
@@ -255,8 +262,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED, help=f"seed (default {SEED})")
     parser.add_argument("--out", default="out", help="output folder (default out/)")
     args = parser.parse_args(argv)
-    print("socval demo: the West of England reference scenarios "
-          f"(value library {values.version()}, {args.draws:,} draws, seed {args.seed}, Latin hypercube)\n")
+    print(_fill("socval demo: the West of England reference scenarios "
+                f"(value library {values.version()}, {args.draws:,} draws, seed {args.seed}, Latin hypercube)") + "\n")
     try:
         r = run(Path(args.out), draws=args.draws, seed=args.seed)
     except _core.SocvalError as e:
@@ -265,12 +272,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print("Validated scenarios (budget = sum of mean costs x scale, before optimism bias, 2024 prices):")
     for name, s in r["scenarios"].items():
         warn = "; ".join(s.warnings) if s.warnings else "no warnings"
-        print(f"  {name + '.yaml':<24} {len(s.funded):>2} options funded, budget GBP {r['budgets'][name] / 1e6:,.1f}m, "
+        print(f"  {name + '.yaml':<22} {len(s.funded):>2} options funded, budget GBP {r['budgets'][name] / 1e6:,.1f}m, "
               f"{len(s.parameters)} uncertain parameters, {warn}")
-    print("\nComparison: mean [5th, 95th percentile] over paired draws; money in GBP m, PV, 2024 prices; jobs, "
-          "spend and tCO2e are totals over 2025-2044")
-    with pd.option_context("display.width", 250, "display.max_columns", 20, "display.max_colwidth", 40):
-        print(format_table(r["table"]).T.to_string())
+    print("\n" + _fill("Comparison: mean [5th, 95th percentile] over paired draws; money in GBP m, PV, 2024 prices; "
+                       "jobs, spend and tCO2e are totals over 2025-2044"))
+    print(frame_to_text(format_table(r["table"]).T))
     fair = r["comparison"].fairness()  # who benefits (docs/model/distribution.md)
     shown = pd.DataFrame({
         "NPSV (GBP m)": (fair["mean npsv"] / 1e6).map("{:,.1f}".format),
@@ -279,26 +285,26 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "P(best weighted)": fair["P(best weighted_npsv)"].map("{:.0%}".format),
         "share to q1 + q2": fair["mean share_lowest_two"].map("{:.0%}".format),
         "P(fairest)": fair["P(best share_lowest_two)"].map("{:.0%}".format)})
-    print(f"\nWho benefits: the fairest scenario (share of value to the two lowest income quintiles) is "
-          f"{fair.attrs['fairest']}; the highest NPSV {fair.attrs['highest_npsv']}; with Green Book Annex A3 "
-          f"weights {fair.attrs['highest_weighted_npsv']}")
-    print(shown.to_string())
+    print("\n" + _fill(f"Who benefits: the fairest scenario (share of value to the two lowest income quintiles) is "
+                       f"{fair.attrs['fairest']}; the highest NPSV {fair.attrs['highest_npsv']}; with Green Book "
+                       f"Annex A3 weights {fair.attrs['highest_weighted_npsv']}"))
+    print(frame_to_text(shown))
     review = r["review"]
     c = review.counts()
-    print(f"\nHow far to trust these results: {review.verdict}")
-    print(f"Checklist: {c['error']} errors, {c['warning']} warnings, {c['advice']} advice "
-          f"(socval check scenarios/west-of-england/*.yaml; answered in scenarios/west-of-england/README.md)")
+    print("\n" + _fill(f"How far to trust these results: {review.verdict}"))
+    print(_fill(f"Checklist: {c['error']} errors, {c['warning']} warnings, {c['advice']} advice "
+                f"(socval check scenarios/west-of-england/*.yaml; answered in scenarios/west-of-england/README.md)"))
     t = r["tender"]
     print(f"\nTender {t.tender.id} ({len(t.tender.bids)} bids; scores 0-100, P(win) over delivery and evaluators' "
           f"spread):")
     with pd.option_context("display.width", 250, "display.float_format", "{:,.3f}".format):
         print(t.scores[["supplier", "price", "quality", "social_value", "total", "rank"]].join(t.p_win).to_string())
-    print(t.recommendation())
+    print(_fill(t.recommendation()))
     print("\nWritten:")
     for f in r["files"]:
         print(f"  {f}")
-    print(f"\nDone in {r['seconds']:.1f} s. Scenarios and assumptions: scenarios/west-of-england/README.md, "
-          "docs/west-of-england.md.")
+    print("\n" + _fill(f"Done in {r['seconds']:.1f} s. Scenarios and assumptions: "
+                       "scenarios/west-of-england/README.md, docs/west-of-england.md."))
     return 0
 
 

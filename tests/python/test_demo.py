@@ -91,3 +91,5 @@ def test_demo_main_prints_the_comparison(tmp_path, capsys):
                  "links.qualifications_gained->earnings_uplift.coefficient", "Tender woe-fm-2027", "Award to",
                  "Who benefits: the fairest scenario", "share to q1 + q2"):
         assert word in out, word
+    wide = [line for line in out.splitlines() if len(line) > 100 and str(tmp_path) not in line]
+    assert wide == [], wide  # the terminal's 100 columns, as every socval command (issue 18)
