@@ -115,6 +115,9 @@ def test_results_discover_finds_the_low_npsv_region(linear_run):
         linear_run.discover("npsv is low")
     with pytest.raises(SensitivityError, match="unknown metric"):
         linear_run.discover("nosuch < 1")
+    unknown = r"discover: parameters: unknown or fixed parameter ids \['nosuch'\]"
+    with pytest.raises(SensitivityError, match=unknown):
+        linear_run.discover("npsv < 500", parameters=["nosuch"])
 
 
 def test_comparison_discover_loses_to(tmp_path):

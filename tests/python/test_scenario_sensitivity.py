@@ -184,6 +184,9 @@ def test_evppi_ranking_of_a_comparison():
     assert table.index[0] == M  # the only parameter that changes which scenario is best
     assert table.loc[M, "evppi"] <= table.attrs["evpi"] * (1 + 1e-9)
     assert (table["evppi"] >= 0).all()
+    unknown = r"scenario_evppi: parameters: unknown or fixed parameter ids \['x'\]"
+    with pytest.raises(_core.SensitivityError, match=unknown):
+        ss.scenario_evppi([LINEAR, PLUS], draws=64, seed=1, parameters=["x"])
     with pytest.raises(socval.SensitivityError, match="expected one scenario .* found none"):
         ss.scenario_evppi([])
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, Optional, Sequence, Tuple, Union
 
 import numpy as np
 import pandas as pd
 
-from .. import _core
 from .._core import SensitivityError
 from ..engine.comparison import LOWER_IS_BETTER
 from ..engine.simulation import core_scenario
 from ..model.labels import parameter_names
+from ..sensitivity.scenario import sampled_columns
 from .cart import CartResult, cart
 from .prim import Box, PrimResult, prim
 
@@ -92,22 +92,8 @@ def sampled_inputs(obj: Any, parameters: Optional[Sequence[str]] = None) -> pd.D
     comparison, a parameter shared by several scenarios is taken from the first that has it (common random numbers
     give it the same uniforms in each)."""
     runs = [obj.results[n] for n in obj.names] if hasattr(obj, "results") else [obj]
-    columns: Dict[str, np.ndarray] = {}
-    for res in runs:
-        core = core_scenario(res.scenario())
-        a = res.attrs
-        x = np.asarray(_core.analysis.sampled_parameters(core, int(a["seed"]), int(a["draws"]),
-                                                          sampler=res.sampler))
-        for row, p in enumerate(core.parameters):
-            if p.distribution.kind != "fixed" and p.id not in columns:
-                columns[p.id] = x[row]
-    if parameters is not None:
-        unknown = [p for p in parameters if p not in columns]
-        if unknown:
-            raise SensitivityError(f"discover: parameters: unknown or fixed parameter ids {unknown}")
-        columns = {p: columns[p] for p in parameters}
-    if not columns:
-        raise SensitivityError("discover: the scenarios have no uncertain parameters")
+    columns = sampled_columns([(core_scenario(r.scenario()), r.attrs["seed"], r.attrs["draws"], r.sampler)
+                               for r in runs], parameters, "discover")
     return pd.DataFrame(columns)
 
 

@@ -30,7 +30,8 @@ from . import voi as _voi
 #: The alternative of a one-scenario value of information: fund nothing (NPSV 0 in every draw).
 DO_NOTHING = "do nothing (NPSV 0)"
 
-__all__ = ["scenario_sensitivity", "scenario_evppi", "copula_matrix", "uncertain_parameters", "group_labels", "GROUP_RULES"]
+__all__ = ["scenario_sensitivity", "scenario_evppi", "copula_matrix", "uncertain_parameters", "group_labels", "GROUP_RULES",
+           "sampled_columns"]
 
 #: Named grouping rules accepted by ``groups=`` (see :func:`group_labels`).
 GROUP_RULES = ("kind", "option", "lever")
@@ -331,6 +332,26 @@ def scenario_sensitivity(scenario: Any, method: str = "sobol", output: str = "np
     return _generic.tornado(lambda x: model(ids, x, input="values"), central, low, high, names=ids)
 
 
+def sampled_columns(runs: Sequence[Any], parameters: Optional[Sequence[str]], who: str) -> Dict[str, np.ndarray]:
+    """Each uncertain parameter's sampled values, keyed by id, from runs of (core scenario, seed, draws, sampler): a
+    parameter several scenarios share is taken from the first (common random numbers give it the same draws);
+    ``parameters`` restricts and orders them. SensitivityError names ``who`` for an unknown id or none at all."""
+    columns: Dict[str, np.ndarray] = {}
+    for core, seed, draws, sampler in runs:
+        x = np.asarray(_core.analysis.sampled_parameters(core, int(seed), int(draws), sampler=sampler))
+        for row, p in enumerate(core.parameters):
+            if p.distribution.kind != "fixed" and p.id not in columns:
+                columns[p.id] = x[row]
+    if parameters is not None:
+        unknown = [p for p in parameters if p not in columns]
+        if unknown:
+            raise SensitivityError(f"{who}: parameters: unknown or fixed parameter ids {unknown}")
+        columns = {p: columns[p] for p in parameters}
+    if not columns:
+        raise SensitivityError(f"{who}: the scenarios have no uncertain parameters")
+    return columns
+
+
 def scenario_evppi(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sampler: str = "lhs",
                   parameters: Optional[Sequence[str]] = None, method: str = "auto", se_samples: int = 200,
                   threads: Optional[int] = None, names: Optional[Sequence[str]] = None) -> pd.DataFrame:
@@ -384,20 +405,8 @@ def scenario_evppi(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0,
                       metrics=("npsv",), names=names, progress=False, keep_outcomes=False, track_levers=False)
         nb = np.column_stack([np.asarray(cmp.results[nm].draws("npsv"), dtype=float) for nm in cmp.names])
         alternatives = list(cmp.names)
-    inputs: Dict[str, np.ndarray] = {}
-    for s in scenarios:
-        core, _ = _resolve(s)
-        x = np.asarray(_core.analysis.sampled_parameters(core, int(seed), int(draws), sampler=sampler))
-        for row, p in enumerate(core.parameters):
-            if p.distribution.kind != "fixed" and p.id not in inputs:
-                inputs[p.id] = x[row]
-    if parameters is not None:
-        unknown = [p for p in parameters if p not in inputs]
-        if unknown:
-            raise SensitivityError(f"scenario_evppi: parameters: unknown or fixed parameter ids {unknown}")
-        inputs = {p: inputs[p] for p in parameters}
-    if not inputs:
-        raise SensitivityError("scenario_evppi: the scenarios have no uncertain parameters")
+    inputs = sampled_columns([(_resolve(s)[0], int(seed), int(draws), sampler) for s in scenarios], parameters,
+                             "scenario_evppi")
     table = _voi.evppi_ranking(nb, inputs, method=method, se_samples=se_samples, seed=int(seed))
     table.attrs["evpi"] = float(_voi.evpi(nb))
     table.attrs["scenarios"] = alternatives
