@@ -123,6 +123,25 @@ py::dict to_dict(engine::SimulationResult&& r) {
     return d;
 }
 
+/// Given values as the core takes them: a (len(ids), draws) array of float64, copied row after row. SamplingError
+/// on another shape.
+std::vector<double> given_matrix(const std::vector<std::string>& ids, const py::object& values, std::uint64_t draws) {
+    if (values.is_none()) {
+        if (!ids.empty()) throw SamplingError("simulation: given values: expected a parameters x draws array for the ids given, found None");
+        return {};
+    }
+    const auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(values);
+    if (!a || a.ndim() != 2 || static_cast<std::size_t>(a.shape(0)) != ids.size() ||
+        static_cast<std::uint64_t>(a.shape(1)) != draws)
+        throw SamplingError("simulation: given values: expected an array of " + std::to_string(ids.size()) +
+                            " parameters x " + std::to_string(draws) + " draws, found " +
+                            (a ? std::to_string(a.ndim()) + "-dimensional array of shape (" +
+                                     std::to_string(a.ndim() > 0 ? a.shape(0) : 0) +
+                                     (a.ndim() > 1 ? ", " + std::to_string(a.shape(1)) : std::string()) + ")"
+                               : std::string("no array of numbers")));
+    return std::vector<double>(a.data(), a.data() + a.size());
+}
+
 /// SimulationOptions from a dict of simulate()'s keyword names (parts and merges); SamplingError on an unknown key.
 engine::SimulationOptions options_from(const py::dict& d) {
     engine::SimulationOptions o;
@@ -144,8 +163,11 @@ engine::SimulationOptions options_from(const py::dict& d) {
         else if (key == "histogram_bins") o.histogram_bins = v.cast<int>();
         else if (key == "quantile_draws") o.quantile_draws = v.cast<std::uint64_t>();
         else if (key == "keep_breakdowns") o.keep_breakdowns = v.is_none() ? std::nullopt : std::optional<bool>(v.cast<bool>());
+        else if (key == "given_ids") o.given_ids = v.cast<std::vector<std::string>>();
+        else if (key == "given_values") continue;  // after the loop: its shape needs draws and the ids
         else throw SamplingError("simulation options: unknown key '" + key + "'");
     }
+    if (d.contains("given_values")) o.given_values = given_matrix(o.given_ids, d["given_values"], o.draws);
     o.cancelled = check_signals;
     return o;
 }
@@ -165,8 +187,11 @@ void bind_simulation(py::module_& m) {
            const std::string& sampler, int threads, int block_size, bool keep_outcomes, bool keep_full,
            bool keep_inputs, bool track_levers, bool year_values, bool keep_derived, std::vector<double> quantiles,
            int histogram_bins,
-           std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns) {
+           std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns,
+           std::vector<std::string> given_ids, py::object given_values) {
             engine::SimulationOptions o;
+            o.given_values = given_matrix(given_ids, given_values, draws);
+            o.given_ids = std::move(given_ids);
             o.draws = draws;
             o.seed = seed;
             o.sampler = parse_sampler(sampler);
@@ -202,12 +227,14 @@ void bind_simulation(py::module_& m) {
         "keep_inputs"_a = false, "track_levers"_a = true, "year_values"_a = false, "keep_derived"_a = true,
         "quantiles"_a = engine::SimulationOptions{}.quantiles, "histogram_bins"_a = 512,
         "quantile_draws"_a = engine::SimulationOptions{}.quantile_draws, "progress"_a = py::none(),
-        "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(),
+        "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(), "given_ids"_a = std::vector<std::string>{},
+        "given_values"_a = py::none(),
         "Monte Carlo simulation of a scenario (socval._core.model.Scenario) with a value library; returns a dict of "
         "numpy arrays. progress(done, total) is called about every report_interval seconds. Ctrl-C raises "
         "KeyboardInterrupt within about a block. keep_breakdowns: value by beneficiary and cost by lever draw by "
-        "draw (None: while draws <= 250,000; otherwise streaming summaries). Raises socval.SamplingError, "
-        "ScenarioError, AppraisalError.");
+        "draw (None: while draws <= 250,000; otherwise streaming summaries). given_ids / given_values (a "
+        "len(given_ids) x draws array): these parameters take the given value in each draw, the others are "
+        "sampled as usual. Raises socval.SamplingError, ScenarioError, AppraisalError.");
 
     m.def(
         "simulate_part",

@@ -74,6 +74,42 @@ void check_options(const Plan& plan, const model::Scenario& scenario, const Simu
                                 scenario.parameters[p].id + " in the scenario");
 }
 
+/// The parameter rows of options.given_ids, after checking the given values (issue 15): known and distinct ids,
+/// one value per parameter and draw, each finite and inside its parameter's support. SamplingError otherwise.
+std::vector<int> given_rows(const model::Scenario& scenario, const SimulationOptions& o) {
+    const std::string what = "simulation: given values: ";
+    const std::size_t k = o.given_ids.size(), N = static_cast<std::size_t>(o.draws);
+    if (o.given_values.size() != k * N)
+        throw SamplingError(what + "expected " + std::to_string(k) + " parameters x " + std::to_string(N) +
+                            " draws = " + std::to_string(k * N) + " values, found " +
+                            std::to_string(o.given_values.size()));
+    std::vector<int> rows;
+    for (std::size_t g = 0; g < k; ++g) {
+        const auto& id = o.given_ids[g];
+        int row = -1;
+        for (std::size_t p = 0; p < scenario.parameters.size(); ++p)
+            if (scenario.parameters[p].id == id) row = static_cast<int>(p);
+        if (row < 0) throw SamplingError(what + "expected the id of one of the scenario's parameters, found '" + id + "'");
+        if (std::find(rows.begin(), rows.end(), row) != rows.end())
+            throw SamplingError(what + "expected each parameter once, found '" + id + "' twice");
+        const auto& param = scenario.parameters[static_cast<std::size_t>(row)];
+        const Distribution& dist = param.distribution;
+        const double lo = dist.support_min(), hi = dist.support_max();
+        const auto discrete = dist.discrete_values();
+        const double* v = o.given_values.data() + g * N;
+        for (std::size_t d = 0; d < N; ++d) {
+            const bool inside = std::isfinite(v[d]) && v[d] >= lo && v[d] <= hi &&
+                                (discrete.empty() || std::binary_search(discrete.begin(), discrete.end(), v[d]));
+            if (!inside)
+                throw SamplingError(param.where, what + "parameter '" + id + "', draw " + std::to_string(d) +
+                                                     ": expected a finite value in the support of " + dist.describe() +
+                                                     " [" + show(lo) + ", " + show(hi) + "], found " + show(v[d]));
+        }
+        rows.push_back(row);
+    }
+    return rows;
+}
+
 /// Everything one thread needs to evaluate and summarise blocks.
 struct Worker {
     Evaluator ev;
@@ -123,7 +159,8 @@ public:
           first_block_(first_block),
           end_block_(std::min(end_block, blocks_)),
           d_lo_(std::min(first_block_ * static_cast<std::uint64_t>(B_), N_)),
-          n_keep_(std::min(end_block_ * static_cast<std::uint64_t>(B_), N_) - d_lo_) {}
+          n_keep_(std::min(end_block_ * static_cast<std::uint64_t>(B_), N_) - d_lo_),
+          given_(given_rows(scenario, o)) {}
 
     SimulationResult run();
     SimulationPart run_part();
@@ -156,6 +193,7 @@ private:
     SimulationResult r_;
     std::uint64_t first_block_, end_block_;  ///< the blocks computed (all of them but in run_part())
     std::uint64_t d_lo_, n_keep_;            ///< their draws [d_lo_, d_lo_ + n_keep_), kept per draw in r_
+    std::vector<int> given_;                 ///< parameter rows of opt_.given_ids (given values)
     /// run_part(): each block's moments in block order, kept for the merge instead of merged here.
     std::vector<BlockMoments>* collect_ = nullptr;
     std::uint64_t next_part_ = 0;            ///< SimulationMerge: the block the next part must start at
@@ -255,6 +293,9 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b, bool keep) {
     const std::size_t stride = static_cast<std::size_t>(B_);
     const double t0 = thread_seconds();
     sampler_.sample(d0, n, w.params.data(), stride);
+    for (std::size_t g = 0; g < given_.size(); ++g)  // given values replace the sampled ones of their draws
+        std::copy_n(opt_.given_values.data() + g * static_cast<std::size_t>(N_) + d0, n,
+                    w.params.data() + static_cast<std::size_t>(given_[g]) * stride);
     if (opt_.keep_inputs && keep)
         for (int p = 0; p < plan_.n_params(); ++p)
             std::copy_n(w.params.data() + static_cast<std::size_t>(p) * stride, n,

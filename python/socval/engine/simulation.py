@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import time
-from typing import Any, Dict, NamedTuple, Optional, Sequence
+from typing import Any, Dict, Mapping, NamedTuple, Optional, Sequence
 
 from .. import _core
 from ..model.scenario import Scenario, load_scenario
@@ -109,7 +109,8 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
              track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
              quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None,
              values: Optional[str] = None, place: Optional[bool] = None, client: Any = None,
-             part_blocks: Optional[int] = None, checkpoint: Any = None, resume: bool = False) -> Results:
+             part_blocks: Optional[int] = None, checkpoint: Any = None, resume: bool = False,
+             given: Optional[Mapping[str, Any]] = None) -> Results:
     """Monte Carlo simulation of a scenario.
 
     Parameters
@@ -167,6 +168,13 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     resume
         With ``checkpoint``: continue the run its partial file holds (same scenario and options) instead of
         starting again.
+    given
+        Given values: ``{parameter id: values}``, one value per draw for each named parameter. In every draw these
+        parameters take the given value instead of their sampled one; every other parameter is sampled as usual
+        from its keyed stream, so a run whose given values are what the sampler drew is bit-identical to a plain
+        run (docs/model/simulation.md, "Given values"). The posterior of ``socval.tracking.update`` is simulated
+        this way. Unknown ids, a wrong number of values, NaN or a value outside its distribution's support are a
+        ``SamplingError``.
 
     Returns
     -------
@@ -180,7 +188,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     if resume and checkpoint is None:
         raise _core.SamplingError("simulate: resume: expected a checkpoint path to resume from, found none")
     spec = run_spec(scenario, draws, seed, threads, sampler, keep_full, keep_outcomes, keep_inputs, year_values,
-                    track_levers, keep_breakdowns, quantiles, library, values, place)
+                    track_levers, keep_breakdowns, quantiles, library, values, place, given)
 
     def results(raw: Dict[str, Any], place_raw: Optional[Dict[str, Any]]) -> Results:
         if place_raw is not None:
@@ -209,6 +217,29 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     return results(raw, place_raw)
 
 
+def _given(given: Mapping[str, Any], draws: int) -> Dict[str, Any]:
+    """``given_ids`` and ``given_values`` (parameters x draws, float64) of the core from {parameter id: values};
+    SamplingError for a mapping that is not one of ids to one value per draw (the core checks ids, NaN, support)."""
+    import numpy as np
+
+    if not isinstance(given, Mapping):
+        raise _core.SamplingError(f"simulate: given: expected a mapping of parameter id to one value per draw, "
+                                  f"found {type(given).__name__}")
+    ids, rows = [], []
+    for pid, values in given.items():
+        try:
+            row = np.asarray(values, dtype=float)
+        except (TypeError, ValueError):
+            raise _core.SamplingError(f"simulate: given: parameter {pid!r}: expected {draws} numbers, found "
+                                      f"{type(values).__name__}") from None
+        if row.shape != (draws,):
+            raise _core.SamplingError(f"simulate: given: parameter {pid!r}: expected {draws} values (one per draw), "
+                                      f"found an array of shape {row.shape}")
+        ids.append(str(pid))
+        rows.append(row)
+    return {"given_ids": ids, "given_values": np.ascontiguousarray(np.vstack(rows)) if rows else None}
+
+
 class RunSpec(NamedTuple):
     """A checked simulation request: the core scenario and library, the core's options (a dict of
     ``_core.simulation.simulate`` keywords, ``draws`` and ``seed`` included) and the results' attributes."""
@@ -227,6 +258,11 @@ def _place_run(spec: RunSpec, client: Any, part_blocks: Optional[int]) -> Option
         return None
     options = dict(spec.options, keep_outcomes=False, keep_full=False, keep_inputs=False, track_levers=False,
                    year_values=False, keep_breakdowns=False)
+    if options.get("given_ids"):  # the given parameters the place variant has (it shares the scenario's ids)
+        ids = {p.id for p in spec.place.parameters}
+        keep = [k for k, i in enumerate(options["given_ids"]) if i in ids]
+        options["given_ids"] = [options["given_ids"][k] for k in keep]
+        options["given_values"] = options["given_values"][keep]
     if client is None:
         other = _core.simulation.simulate(spec.place, spec.library, progress=None, **options)
     else:
@@ -240,7 +276,8 @@ def run_spec(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
              keep_full: bool = False, keep_outcomes: Optional[bool] = None, keep_inputs: bool = False,
              year_values: bool = False, track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
              quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None,
-             values: Optional[str] = None, place: Optional[bool] = None) -> RunSpec:
+             values: Optional[str] = None, place: Optional[bool] = None,
+             given: Optional[Mapping[str, Any]] = None) -> RunSpec:
     """:func:`simulate`'s arguments checked (SamplingError naming the bad one) and resolved into a :class:`RunSpec`."""
     core = core_scenario(scenario)
     lib = scenario_library(scenario, library)
@@ -270,6 +307,8 @@ def run_spec(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
                    keep_outcomes=bool(keep_outcomes), keep_full=bool(keep_full), keep_inputs=bool(keep_inputs),
                    track_levers=bool(track_levers), year_values=bool(year_values), keep_derived=False,
                    quantiles=[float(q) for q in quantiles], keep_breakdowns=keep_breakdowns)
+    if given:
+        options.update(_given(given, int(draws)))
     attrs = {
         "scenario_name": core.meta.name,
         "scenario_text": core.source_text,

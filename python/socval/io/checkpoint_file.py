@@ -155,5 +155,7 @@ def run_key(options: Mapping[str, Any], scenario_text: str, library_version: str
     import hashlib
 
     keep = {k: v for k, v in options.items() if k != "threads"}
+    if keep.get("given_values") is not None:  # given values (an array): their digest
+        keep["given_values"] = hashlib.sha256(memoryview(keep["given_values"]).tobytes()).hexdigest()
     digest = hashlib.sha256(scenario_text.encode()).hexdigest()
     return json.dumps({"options": keep, "scenario_sha256": digest, "library": library_version}, sort_keys=True)

@@ -177,7 +177,7 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
         ["PV benefits", _n(cell("pv_benefits", "prior"), "GBP"), _n(cell("pv_benefits", "posterior"), "GBP"),
          f"{_n(cell('pv_benefits', 'posterior', 'p5'), 'GBP')} to "
          f"{_n(cell('pv_benefits', 'posterior', 'p95'), 'GBP')}"],
-        ["value per pound (BCR)", f"{cell('bcr', 'prior'):.2f}", f"{cell('bcr', 'posterior'):.2f}",
+        ["BCR (whole programme)", f"{cell('bcr', 'prior'):.2f}", f"{cell('bcr', 'posterior'):.2f}",
          f"{cell('bcr', 'posterior', 'p5'):.2f} to {cell('bcr', 'posterior', 'p95'):.2f}"],
     ]
     pb = posterior.prior.attrs.get("price_base_year", "")
@@ -185,12 +185,30 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
         f"{len(posterior.returns)} returns for {posterior.returns.years[0]}-{posterior.returns.years[-1]} on "
         f"{a['option'].nunique()} options. Social value in GBP is the Green Book NPSV of the whole programme "
         f"({pb} prices, present values, UK perspective), re-forecast after learning from the returns "
-        f"(docs/model/tracking.md): the years already delivered are represented by the yields the returns imply, "
-        f"the remaining years by their posterior."],
+        f"(docs/model/tracking.md): the actual to date (the delivered quantities of every return, net of the "
+        f"scenario's additionality, in place of the projected ones) plus the re-forecast of the rest at the "
+        f"posterior."],
         tables=[headline_indicators(posterior, year), head,
                 _Table(["social value", "projected (prior mean)", "now (posterior mean)", "posterior 90% interval"],
-                       money, note="Value per pound: PV benefits / PV of all costs (BCR) under the prior and "
-                                   "the posterior.")]))
+                       money, note="BCR: the headline benefit-cost ratio of the whole programme under the prior "
+                                   "and the posterior (docs/model/appraisal.md).")]))
+
+    # Realised value per pound: value realised to date per pound spent to date, against the projection's.
+    rv = posterior.realised
+    if rv is not None and len(rv):
+        rows = [[label, rv.loc[case, "years"], _n(rv.loc[case, "value_mean"], "GBP"),
+                 f"{_n(rv.loc[case, 'value_p5'], 'GBP')} to {_n(rv.loc[case, 'value_p95'], 'GBP')}",
+                 _n(rv.loc[case, "spend_mean"], "GBP"), f"{rv.loc[case, 'per_pound_mean']:.2f}",
+                 f"{rv.loc[case, 'per_pound_p5']:.2f} to {rv.loc[case, 'per_pound_p95']:.2f}"]
+                for case, label in (("realised", "realised (the returns)"), ("projected", "projected"))]
+        sections.append(dict(id="per-pound", title="Realised value per pound", text=[
+            "The value realised to date (the delivered quantities valued at the scenario's unit values, in the "
+            "years of the returns, present values) per pound the body spent in those years (before optimism bias), "
+            "against what the projection expected for the same years; the interval is over the draws (value and "
+            "additionality uncertainty). Measures without a return keep their projection. Method: "
+            "docs/model/tracking.md, section 7."],
+            tables=[_Table(["", "years", "value to date (mean)", "90% interval", "spend to date", "value per pound",
+                            "90% interval"], rows, numeric=[False, False] + [True] * 5)]))
 
     # Against the projection: every (option, measure) of the year.
     rows = [[names.get(r.option, r.option), onames.get(r.measure, r.measure), _n(r.actual, r.unit),
@@ -263,16 +281,28 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
 
     # The posterior forecast and the decision.
     p = posterior.parameters.copy()
-    p["change"] = (p["posterior_mean"] - p["prior_mean"]) / p["prior_sd"].replace(0, np.nan)
-    p = p.reindex(p["change"].abs().sort_values(ascending=False).index).head(10)
-    rows = [[r.parameter, f"{r.prior_mean:,.4g}", f"{r.posterior_mean:,.4g}", f"{r.posterior_sd:,.3g}",
-             f"{r.change:+.1f}"] for r in p.itertuples()]
+    rows = []
+    if len(p):  # no uncertain parameter informed: nothing moved (the learnt-from notes below say why)
+        p["change"] = (p["posterior_mean"] - p["prior_mean"]) / p["prior_sd"].replace(0, np.nan)
+        p = p.reindex(p["change"].abs().sort_values(ascending=False).index).head(10)
+        rows = [[r.parameter, f"{r.prior_mean:,.4g}", f"{r.posterior_mean:,.4g}", f"{r.posterior_sd:,.3g}",
+                 f"{r.change:+.1f}"] for r in p.itertuples()]
     st = posterior.stages
     text = [f"Update: {posterior.method}; effective sample size of the importance weights {posterior.ess:,.0f} of "
             f"{posterior.prior.n_draws:,} draws (threshold {posterior.threshold:.0%})"
             + (f", {len(st) - 1} tempering stages with Metropolis moves" if len(st) > 1 else "") + "."]
     tables = [_Table(["parameter", "prior mean", "posterior mean", "posterior sd", "shift (prior sds)"], rows,
                      caption="The parameters the returns moved most")]
+    learnt = getattr(posterior, "learnt", None)
+    if learnt is not None and len(learnt):
+        silent = learnt[learnt["note"] != ""]
+        spend = learnt[learnt["spend"]]
+        if len(spend):
+            text.append("Spend returns (" + "; ".join(f"{r.option} {r.measure}" for r in spend.itertuples()) +
+                        ") are learnt from like any measure, through the amount measurement model: they inform "
+                        "the option's spend and per-pound shares where these are uncertain.")
+        for r in silent.itertuples():
+            text.append(f"{names.get(r.option, r.option)}: {onames.get(r.measure, r.measure)} {r.note}.")
     rf = posterior.reforecast
     rem = rf[rf["remaining"]].groupby(["option", "measure"]).agg(prior=("prior_mean", "sum"),
                                                                   posterior=("posterior_mean", "sum"))

@@ -4,12 +4,14 @@ fall in it (docs/model/tracking.md).
 The projection of a measure m for option i in year t is the engine's gross delivery (docs/model/engine.md,
 sections 2-4) written as a function of the parameter values of each draw, vectorised over draws::
 
-    direct output:   g_m(t) = s_i (1 - b_i) amount                   if year t - a_i is in i's cost profile
-                     g_m(t) = (1 - b_i) amount x s_i (K + R)(t - a_i)   per pound (pre-optimism-bias spend)
+    direct output:   g_m(t) = s_i (1 - b_i) amount           if year t - a_i - d_i is in i's cost profile
+                     g_m(t) = (1 - b_i) amount x s_i (K + R)(t - a_i - d_i)   per pound (pre-optimism-bias spend)
     one link k -> m: g_m(t) = c_km g_k(t)       (a lag-0 linear link from an output k that lasts one year)
     net:             n_m(t) = sum over paths of c_km A_k g_k(t) x A_m
 
-with A_o = (1 - deadweight)(1 - displacement)(1 - leakage)(1 - substitution) x attribution of outcome o. The
+with A_o = (1 - deadweight)(1 - displacement)(1 - leakage)(1 - substitution) x attribution of outcome o and d_i the
+option's works-duration delay (0 without ``optimism_bias.works_duration``; the engine's own, AppraisalResult
+``option_delay``). The
 parameter values come from the keyed streams (``socval._core.analysis.sampled_parameters``): the same numbers the
 simulation used, draw by draw.
 """
@@ -110,6 +112,14 @@ class Projection:
         self.core = getattr(scenario, "core", scenario)
         self.scenario = scenario
         self._funding = {self.core.options[f.option].id: f for f in self.core.funded}
+        # The works-duration delay of each funded option, whole years: the engine's own (m_i at its central value,
+        # docs/model/engine.md section 1), so that the projection delays delivery exactly as the engine does.
+        self._delay: Dict[str, int] = {}
+        if any(o.optimism_bias_works_duration for o in self.core.options):
+            from ..engine.simulation import scenario_library  # layer 4: the scenario's value library
+
+            r = _core.engine.evaluate(self.core, scenario_library(scenario))
+            self._delay = {oid: int(d) for oid, d in zip(r.option_ids, r.option_delay)}
         self.first_year = int(self.core.meta.first_year)
         self.horizon = int(self.core.meta.horizon)
         self._paths: Dict[Tuple[str, str], List[_Path]] = {}
@@ -124,16 +134,16 @@ class Projection:
     def _check(self, option: str) -> Any:
         if option not in self._funding:
             raise ReturnsError(f"option {option!r} is not funded by the scenario")
-        opt = _option(self.core, option)
-        if opt.optimism_bias_works_duration:
-            raise ReturnsError(f"option {option!r}: optimism_bias.works_duration delays delivery by a number of "
-                               f"years the tracking does not reproduce yet; track an option without it")
-        return opt
+        return _option(self.core, option)
+
+    def delay(self, option: str) -> int:
+        """The option's works-duration delay d_i in whole years (0 without ``works_duration``)."""
+        return self._delay.get(option, 0)
 
     def _exposure(self, opt: Any, output: Any, t: int, P: np.ndarray) -> np.ndarray:
         """s_i (1 - b_i) x (1 if funded in year t, per year; the pre-uplift spend of year t, per pound)."""
         f = self._funding[opt.id]
-        year = t - int(f.start)
+        year = t - int(f.start) - self.delay(opt.id)
         scale = float(f.scale) * (1.0 - _value(opt.benefits_shortfall, P))
         if output.basis == "per_pound":
             spend = np.zeros(P.shape[1])
@@ -167,6 +177,34 @@ class Projection:
                 g = g * _value(path.link.coefficient, P) * _additionality(self.core.outcomes[path.output.outcome], P)
             out = out + g
         return out * _additionality(self.core.outcomes[m], P)
+
+    def engine_gross(self, option: str, outcome: str, t: int, P: np.ndarray) -> np.ndarray:
+        """The engine's gross delivery of ``outcome`` by ``option`` in year ``t`` (docs/model/engine.md sections
+        2-3): :meth:`gross` on a direct output; on a link k -> m, c_km A_k g_k (the link reads k's level, which is
+        net of k's additionality)."""
+        opt = self._check(option)
+        out = np.zeros(P.shape[1])
+        for path in self.paths(option, outcome):
+            g = _value(path.output.amount, P) * self._exposure(opt, path.output, t, P)
+            if path.link is not None:
+                g = g * _value(path.link.coefficient, P) * _additionality(self.core.outcomes[path.output.outcome], P)
+            out = out + g
+        return out
+
+    def path_factor(self, option: str, outcome: str, P: np.ndarray) -> np.ndarray:
+        """Engine gross per projected gross on the option's first path to ``outcome``: 1 on a direct output,
+        c_km A_k on a link k -> m (0 when the option does not deliver it)."""
+        paths = self.paths(option, outcome)
+        if not paths:
+            return np.zeros(P.shape[1])
+        link = paths[0].link
+        if link is None:
+            return np.ones(P.shape[1])
+        return _value(link.coefficient, P) * _additionality(self.core.outcomes[paths[0].output.outcome], P)
+
+    def additionality(self, outcome: str, P: np.ndarray) -> np.ndarray:
+        """A_m of ``outcome`` in every draw."""
+        return _additionality(self.core.outcomes[_outcome_index(self.core, outcome)], P)
 
     def net_factor(self, option: str, outcome: str, t: int, P: np.ndarray) -> np.ndarray:
         """net / gross of the projection in each draw: the scenario's additionality applied to a gross return."""

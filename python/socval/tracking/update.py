@@ -14,9 +14,10 @@ mu is the projection of the draw (socval.tracking.projection) times the share of
 Importance weights w_i = L(y | theta_i) give the effective sample size ESS = (sum w)^2 / sum w^2. If ESS >= threshold
 x draws the posterior is the weighted prior sample (resampled to equal weights); otherwise a resample-move sequential
 Monte Carlo sampler (likelihood tempering, Metropolis moves of the parameters the returns inform, in the Gaussian
-copula's normal space) draws fresh values from the posterior. The posterior draws are then evaluated natively
-(``_core.analysis.evaluate_design``) to re-forecast NPSV and value by priority and pillar, and those of alternative
-scenarios on the same draws.
+copula's normal space) draws fresh values from the posterior. The posterior is then simulated with the posterior
+draws as given values and the delivered years replaced by the actuals (a full Results: actual to date plus the
+re-forecast of the rest); alternative scenarios are evaluated natively (``_core.analysis.evaluate_design``) on the
+same draws.
 """
 from __future__ import annotations
 
@@ -36,9 +37,10 @@ from . import conjugate
 from .projection import Projection, against_projection, observations, prior_parameters
 from .returns import Returns, ReturnsError, normal_unit
 
-__all__ = ["update", "Posterior", "PosteriorResults", "EVIDENCE_CV", "AMOUNT_CV", "AMOUNT_UNITS", "loglikelihood",
+__all__ = ["update", "Posterior", "EVIDENCE_CV", "AMOUNT_CV", "AMOUNT_UNITS", "loglikelihood",
            "ess",
-           "measurement_model", "systematic_resample", "posterior_results"]
+           "measurement_model", "systematic_resample", "posterior_results", "delivered_scenario", "learnt_from",
+           "realised_value"]
 
 #: Coefficient of variation of the reporting error by evidence status (illustrative, docs/model/tracking.md).
 EVIDENCE_CV: Dict[str, float] = {"verified": 0.0, "self-reported": 0.2, "estimated": 0.5}
@@ -266,43 +268,149 @@ def _smc(projection: Projection, data: _Data, P: np.ndarray, threshold: float, r
     return out, pd.DataFrame(stages), "resample-move SMC"
 
 
-class PosteriorResults(Results):
-    """A :class:`socval.Results` of the scenario at posterior draws: per-draw PV benefits, PV costs, NPSV, BCR and
-    value by priority and pillar (what the native design evaluator returns). It has no per-year or per-outcome
-    tables, so the decision-paper annex is refused: the report of a posterior is the annual report."""
+def _delivered(projection: Projection, data: _Data, P: np.ndarray, upto: Optional[int] = None) -> List[Dict[str, Any]]:
+    """The delivered years of every return (up to year ``upto``): per (option, measure, year), the change of the
+    engine's gross delivery of the measure that puts the delivered net quantity in place of the projected one,
 
-    def report(self, path=None, **options: Any):
-        raise ReturnsError("posterior results: the decision-paper annex needs per-year and per-outcome results that "
-                           "a posterior re-evaluation does not produce; write the annual report with "
-                           "Posterior.report(path) (socval track ... --out report.html)")
+        delta_i(t) = (y - share x g(t)) x e(t),    e = engine gross / projected gross of the draw
+
+    (e = 1 on a direct output, c_km A_k on a link k -> m), so that after the measure's additionality A_m the
+    engine's net delivery of the option in year t is y x (net / gross) of the draw: the actual, net of the
+    scenario's additionality, in place of the projection (docs/model/tracking.md section 6)."""
+    out = []
+    for r in data.obs.to_dict("records"):
+        if upto is not None and r["year"] > upto:
+            continue
+        option, outcome, t = r["option"], r["outcome"], int(r["t"])
+        g = projection.gross(option, outcome, t, P)
+        e_g = projection.engine_gross(option, outcome, t, P)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            e = np.where(g > 0, e_g / g, np.nan)
+        if np.any(np.isnan(e)):  # a draw that projects nothing that year: the factor of the option's first path
+            e = np.where(np.isnan(e), projection.path_factor(option, outcome, P), e)
+        out.append(dict(option=option, outcome=outcome, t=t, year=int(r["year"]),
+                        delta=(float(r["gross"]) - r["share"] * g) * e))
+    return out
+
+
+def delivered_scenario(scenario: Any, delivered: Sequence[Mapping[str, Any]], horizon: Optional[int] = None):
+    """(core scenario, given values): ``scenario`` with one more funded option per delivered (option, measure,
+    year), of no cost, the same lever and places as the option, delivering delta_i(t) of the measure in that year
+    only (an uncertain per-year output whose value the simulation is given draw by draw); ``horizon`` shortens the
+    appraisal. The engine then propagates the delivered quantities like any delivery: links, additionality, lag,
+    duration, drop-off, values and discounting."""
+    import os
+
+    from ..model.yamltext import dump_yaml, load_yaml
+
+    core = getattr(scenario, "core", scenario)
+    doc = load_yaml(core.source_text)
+    own = {o["id"]: o for o in doc.get("options", [])}
+    given: Dict[str, np.ndarray] = {}
+    for d in delivered:
+        oid = f"delivered__{d['option']}__{d['outcome']}__{d['year']}"
+        bound = float(10.0 ** np.ceil(np.log10(2.0 * np.max(np.abs(d["delta"])) + 1.0)))
+        opt = {"id": oid, "name": f"Delivered: {d['option']} {d['outcome']} {d['year']} (actual - projection)",
+               "lever": own.get(d["option"], {}).get("lever", "commissioning"), "costs": [{"year": 0, "revenue": 0}],
+               "outputs": {d["outcome"]: {"dist": "uniform", "min": -bound, "max": bound}}}
+        if "places" in own.get(d["option"], {}):
+            opt["places"] = own[d["option"]]["places"]
+        doc.setdefault("options", []).append(opt)
+        doc.setdefault("scenario", {}).setdefault("funded", []).append({"option": oid, "start": d["t"]})
+        given[f"options.{oid}.outputs.{d['outcome']}.amount"] = d["delta"]
+    if horizon is not None:  # the years first_year .. first_year + horizon - 1: later cost entries are left out
+        doc.setdefault("metadata", {})["horizon"] = int(horizon)
+        funded = doc.get("scenario", {}).get("funded", [])
+        start = {f["option"]: int(f.get("start", 0)) for f in funded if isinstance(f, dict)}
+        for o in doc.get("options", []):
+            last = int(horizon) - 1 - start.get(o["id"], 0)
+            for key in ("costs", "costs_to_others"):
+                if key in o:
+                    o[key] = [c for c in o[key] if int(c.get("year", 0)) <= last]
+        doc["scenario"]["funded"] = [f for f in funded
+                                     if start.get(f["option"] if isinstance(f, dict) else f, 0) < int(horizon)]
+    base = os.path.dirname(core.source_file) if core.source_file else os.getcwd()
+    name = core.source_file or core.meta.name or "scenario"
+    out = _core.model.read_scenario_text(dump_yaml(doc), name, base, scenario_library(scenario))
+    return out, given
 
 
 def posterior_results(scenario: Any, P: np.ndarray, attrs: Mapping[str, Any], threads: int = 0,
-                      library: Any = None) -> Results:
-    """A :class:`socval.Results` of the scenario evaluated natively at the parameter values P (parameters x
-    draws): PV benefits, PV costs, NPSV, BCR, value by priority and pillar in every draw."""
-    core, lib = core_scenario(scenario), scenario_library(scenario, library)
-    unc = [i for i, p in enumerate(core.parameters) if p.distribution.kind != "fixed"]
-    ids = [core.parameters[i].id for i in unc]
-    dm = _core.analysis.DesignModel(core, lib)
-    design = np.ascontiguousarray(P[unc].T)
+                      library: Any = None, delivered: Sequence[Mapping[str, Any]] = (), horizon: Optional[int] = None,
+                      **options: Any) -> Results:
+    """The simulation of ``scenario`` with its parameters at the values P (parameters x draws, the scenario's
+    order) and its delivered years replaced by the actuals (:func:`delivered_scenario`): a full
+    :class:`socval.Results` (per year, per outcome, by lever, report), simulated with the given values of the
+    parameters whose row of P differs from the keyed draws of ``attrs``' seed, draws and sampler; every other
+    parameter is sampled as usual, so it keeps its prior draw."""
+    from ..engine.simulation import simulate
 
-    def run(output: str) -> np.ndarray:
-        return np.asarray(_core.analysis.evaluate_design(dm, ids, design, input="values", output=output,
-                                                         threads=threads))
+    core = core_scenario(scenario)
+    seed, n, sampler = int(attrs["seed"]), int(P.shape[1]), str(attrs.get("sampler", "lhs"))
+    prior = prior_parameters(core, seed, n, sampler)
+    sim_core, given = delivered_scenario(scenario, delivered, horizon) if (delivered or horizon) else (core, {})
+    ids = {p.id for p in sim_core.parameters}
+    for i, p in enumerate(core.parameters):
+        if p.id in ids and not np.array_equal(P[i], prior[i]):
+            given[p.id] = P[i]
+    res = simulate(sim_core, draws=n, seed=seed, sampler=sampler, threads=threads or None, progress=False,
+                   library=library if library is not None else scenario_library(scenario), given=given or None,
+                   **options)
+    res.attrs.update({k: v for k, v in attrs.items() if k.startswith("tracking_")})
+    return res
 
-    money = f"GBP ({attrs.get('price_base_year', 'price base')} prices), present value"
-    prio = [p.id for p in core.priorities] + ["unallocated"]
-    pillars = [str(p.pillar) for p in core.priorities]
-    v = {"pv_benefits": (("draw",), run("pv_benefits"), {"units": money}),
-         "pv_costs": (("draw",), run("pv_costs"), {"units": money}),
-         "priority_value": (("priority", "draw"), np.vstack([run(f"priority:{p}") for p in prio]),
-                            {"units": money}),
-         "priority_pillar": (("priority",), np.asarray(pillars + ["unallocated"], dtype=str), {})}
-    coords = {"priority": (np.asarray(prio, dtype=str), {}), "pillar": (np.asarray(PILLARS, dtype=str), {})}
-    a = dict(attrs)
-    a["draws"] = int(P.shape[1])
-    return PosteriorResults(v, coords, a)
+
+def learnt_from(core: Any, projection: Projection, data: _Data) -> pd.DataFrame:
+    """What each returned (option, measure) is learnt from: its measurement model and the uncertain parameters its
+    projection depends on (through which the likelihood moves them). A measure whose projection has no uncertain
+    input (every yield, spend and link coefficient on its path fixed) informs no parameter: it is compared with the
+    projection but cannot move anything, and ``note`` says so (e.g. a spend return of an option whose spend and
+    per-pound share are fixed numbers)."""
+    rows = []
+    for (option, outcome), g in data.obs.groupby(["option", "outcome"], sort=True):
+        k = int(g.index[0])
+        idx = set(projection.parameters(option, outcome))
+        if data.obs.loc[k, "base"]:
+            idx |= set(projection.parameters(option, data.obs.loc[k, "base"]))
+        ids = [core.parameters[i].id for i in sorted(idx) if core.parameters[i].distribution.kind != "fixed"]
+        unit = str(g["unit"].iloc[0])
+        spend = normal_unit(unit).startswith("gbp")
+        note = ("" if ids else
+                f"informs no parameter: every input of its projection (the option's "
+                f"{'spend and per-pound share' if spend else 'yield'}) is a fixed number in the scenario, so the "
+                f"return is compared with the projection and replaces it in the delivered years, but there is "
+                f"nothing uncertain for it to update; declare a distribution to learn from it")
+        rows.append(dict(option=option, measure=outcome, unit=unit, spend=spend, model=data.models[k],
+                         years=", ".join(str(int(y)) for y in sorted(g["year"])), parameters=ids, note=note))
+    return pd.DataFrame(rows, columns=["option", "measure", "unit", "spend", "model", "years", "parameters", "note"])
+
+
+def realised_value(scenario: Any, projection: Projection, data: _Data, P: np.ndarray, attrs: Mapping[str, Any],
+                   upto: int, threads: int = 0) -> pd.DataFrame:
+    """Realised value per pound to year ``upto`` against the projection's for the same years.
+
+    Both are simulations of the scenario on the appraisal shortened to the years first_year..upto, at the prior
+    draws P (the scenario's own parameter values and unit values, value uncertainty included): the projection as
+    it stands, and the actuals, the delivered quantities of every return to ``upto`` in place of the projected ones
+    (:func:`delivered_scenario`). Per draw, value per pound = PV of the value in those years / PV of the body's
+    spend in those years (before optimism bias); the table gives mean, p5 and p95 over the draws
+    (docs/model/tracking.md section 7)."""
+    first = int(projection.first_year)
+    h = int(upto) - first + 1
+    opts = dict(track_levers=False, keep_outcomes=False, keep_breakdowns=False, place=False)
+    runs = {"projected": posterior_results(scenario, P, attrs, threads, horizon=h, **opts),
+            "realised": posterior_results(scenario, P, attrs, threads,
+                                          delivered=_delivered(projection, data, P, upto=upto), horizon=h, **opts)}
+    rows = []
+    for name, r in runs.items():
+        v, c = r.draws("pv_benefits"), r.draws("pv_investment")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            vpp = np.where(c > 0, v / c, np.nan)
+        rows.append(dict(case=name, years=f"{first}-{upto}", value_mean=float(v.mean()),
+                         value_p5=float(np.quantile(v, 0.05)), value_p95=float(np.quantile(v, 0.95)),
+                         spend_mean=float(c.mean()), per_pound_mean=float(np.nanmean(vpp)),
+                         per_pound_p5=float(np.nanquantile(vpp, 0.05)), per_pound_p95=float(np.nanquantile(vpp, 0.95))))
+    return pd.DataFrame(rows).set_index("case")
 
 
 def _param_table(core: Any, idx: List[int], prior: np.ndarray, post: np.ndarray, data: _Data,
@@ -348,8 +456,9 @@ class Posterior:
     Attributes
     ----------
     prior, posterior : socval.Results
-        The simulation the returns report against, and the scenario re-evaluated at the posterior draws (NPSV, BCR,
-        PV benefits and costs, value by priority and pillar), same API (``summary``, ``draws``, ``exceedance``).
+        The simulation the returns report against, and the posterior: the scenario simulated at the posterior
+        draws with its delivered years replaced by the actuals (:func:`posterior_results`), a full Results (per
+        year, per outcome, by lever; ``report()`` writes its decision-paper annex).
     parameters : pandas.DataFrame
         Every parameter the returns inform: prior and posterior mean, sd, p10, p90, and the conjugate
         (Poisson-gamma) posterior where a yield alone enters verified counts linearly.
@@ -364,6 +473,11 @@ class Posterior:
         gross delivery, the actual where reported; ``remaining`` flags years after the last return.
     comparison : pandas.DataFrame or None
         With alternatives: each scenario's mean NPSV and P(best) under the prior and the posterior, on the same draws.
+    learnt : pandas.DataFrame
+        :func:`learnt_from`: every returned (option, measure), its measurement model and the parameters it informs
+        (``note`` says why when it informs none).
+    realised : pandas.DataFrame
+        :func:`realised_value`: value to date, spend to date and value per pound, projected and realised.
     """
 
     prior: Results
@@ -378,6 +492,8 @@ class Posterior:
     returns: Returns
     scenario: Any
     posterior_parameters: np.ndarray = field(repr=False, default=None)
+    learnt: pd.DataFrame = field(repr=False, default=None)
+    realised: pd.DataFrame = field(repr=False, default=None)
 
     @property
     def ess(self) -> float:
@@ -518,10 +634,12 @@ def update(results: Results, returns: Returns, scenario: Any = None, alternative
     attrs = dict(a)
     attrs.update(tracking_method=method, tracking_returns=len(returns),
                  tracking_years=",".join(str(y) for y in returns.years))
-    post = posterior_results(scenario, P1, attrs, threads)
+    post = posterior_results(scenario, P1, attrs, threads, delivered=_delivered(projection, data, P1))
     idx = _informed(scenario.core, projection, data)
     comparison = _comparison(scenario, alternatives, P1, idx, a, threads) if alternatives else None
-    return Posterior(prior=results, posterior=post,
+    realised = realised_value(scenario, projection, data, P0, a, int(data.obs["year"].max()), threads)
+    return Posterior(prior=results, posterior=post, learnt=learnt_from(scenario.core, projection, data),
+                     realised=realised,
                      parameters=_param_table(scenario.core, idx, P0, P1, data, projection),
                      stages=stages, method=method, threshold=float(threshold),
                      against=against_projection((scenario, P0), returns),

@@ -46,6 +46,12 @@ struct SimulationOptions {
     /// Polled from the calling thread about every 50 ms; returning true stops the run (throws Interrupted).
     std::function<bool()> cancelled;
     double report_interval = 0.1;  ///< seconds between progress calls
+    /// Given values (docs/model/simulation.md, "Given values"): the parameters named here take, in every draw, the
+    /// value given for that draw instead of their sampled one; the others are sampled as usual from their keyed
+    /// streams. given_values[k * draws + draw] is the value of given_ids[k]. Each value must be finite and inside
+    /// its parameter's support (SamplingError naming the parameter and the draw otherwise).
+    std::vector<std::string> given_ids;
+    std::vector<double> given_values;
 };
 
 /// Draws up to which value by beneficiary and cost by lever are kept draw by draw unless said otherwise.
