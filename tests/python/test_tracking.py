@@ -262,9 +262,11 @@ def test_update_matches_the_exact_posterior(tmp_path, ys, threshold, method):
     # Monte Carlo error of a mean of ~ESS effective draws (SMC draws are correlated: allow 4 standard errors).
     assert x.mean() == pytest.approx(m, abs=4 * s / np.sqrt(min(post.stages["ess"].min(), 4000)) + 0.02 * s)
     assert x.std() == pytest.approx(s, rel=0.1)
-    # The posterior NPSV is the scenario evaluated at the posterior draws: value 1000 per entry.
-    npsv = post.posterior.draws("npsv")
-    assert np.corrcoef(npsv, x)[0, 1] == pytest.approx(1.0)
+    # Posterior PV benefits: the actuals of the returned years plus the posterior yield x in the other funded
+    # years (2025-2027), GBP 1,000 an entry at 3.5 % a year (docs/model/tracking.md section 6).
+    by_hand = 1000 * (sum(y / 1.035 ** t for t, y in enumerate(ys)) + x * sum(1 / 1.035 ** t
+                                                                              for t in range(len(ys), 3)))
+    assert post.posterior.draws("pv_benefits") == pytest.approx(by_hand, rel=1e-12)
 
 
 RATE = """
@@ -339,8 +341,16 @@ def test_update_west_of_england(prior, tmp_path):
     rf = post.reforecast
     assert rf["remaining"].any() and set(rf.loc[~rf["remaining"], "year"]) == {2025, 2026}
     assert ess(np.zeros(10)) == pytest.approx(10.0)
-    with pytest.raises(ReturnsError, match="annual report"):
-        post.posterior.report()
+    # The posterior is a full Results: per year and per outcome; the report of the annual update is the annual
+    # report, the posterior's own report() its decision-paper annex.
+    assert "jobs_for_local_people" in post.posterior.outcomes and len(post.posterior.by_year("benefits")) == 20
+    assert "<html" in post.posterior.report().lower()
+    sme = p.loc["options.sv_clauses.outputs.sme_vcse_spend_shift.amount"]   # a spend return, learnt from
+    assert sme["posterior_mean"] > sme["prior_mean"]
+    spend = post.learnt[post.learnt["spend"]]
+    assert len(spend) >= 3 and all(spend["parameters"].map(len) > 0)
+    rv = post.realised
+    assert rv.loc["realised", "years"] == "2025-2026" and rv.loc["realised", "per_pound_mean"] > 0
     md = post.report(tmp_path / "annual.md")
     for section in ("# Annual social value report 2026", "Headline indicators", "jobs for local people",
                     "share of spend kept in the region", "Against the projection, 2026", "By lever and by contract",
@@ -350,7 +360,8 @@ def test_update_west_of_england(prior, tmp_path):
                     "Absent (returned in another year, not in this one): anchor_estate estate_mwh_saved 2026",
                     "Late (submitted more than 90 days after the period): active_travel new_active_travellers 2026 "
                     "(75 days late); apprenticeships apprenticeship_starts 2026 (75 days late).",
-                    "The programme re-forecast, and the decision", "skills first"):
+                    "The programme re-forecast, and the decision", "skills first", "Realised value per pound",
+                    "Spend returns ("):
         assert section in md, section
     assert (tmp_path / "annual.md").read_text() == md
 
