@@ -374,6 +374,7 @@ def test_cli_track_from_a_results_file(prior, tmp_path, capsys):
     assert main(["track", str(tmp_path / "baseline.h5"), *map(str, RETURNS), "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "55 returns, 2025-2026" in printed and "resample-move SMC" in printed
+    assert "value per pound 2025-2026: realised " in printed
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Annual social value report 2026" in html
     assert main(["track", str(tmp_path / "baseline.h5"), str(tmp_path / "absent.csv")]) == 2

@@ -41,6 +41,10 @@ def cmd_track(args: argparse.Namespace) -> int:
     s = post.summary()
     print(f"update: {post.method}, ESS {post.ess:,.0f} of {results.n_draws:,} draws; mean NPSV "
           f"{s.loc['npsv', ('prior', 'mean')] / 1e6:,.2f}m -> {s.loc['npsv', ('posterior', 'mean')] / 1e6:,.2f}m")
+    rv = post.realised
+    print(f"value per pound {rv.loc['realised', 'years']}: realised {rv.loc['realised', 'per_pound_mean']:.2f} "
+          f"({rv.loc['realised', 'per_pound_p5']:.2f} to {rv.loc['realised', 'per_pound_p95']:.2f}), projected "
+          f"{rv.loc['projected', 'per_pound_mean']:.2f}")
     if post.comparison is not None:
         c = post.comparison
         print(f"best on mean NPSV: {c['prior_mean_npsv'].idxmax()} (projection) -> "

@@ -320,7 +320,11 @@ def annual_sections(posterior: Any, year: Optional[int] = None) -> Tuple[Dict[st
         tables.append(_Table(["scenario", "mean NPSV (prior)", "mean NPSV (posterior)", "P(best) prior",
                               "P(best) posterior"],
                              [[i, _n(r.prior_mean_npsv, "GBP"), _n(r.posterior_mean_npsv, "GBP"),
-                               f"{r.prior_p_best:.0%}", f"{r.posterior_p_best:.0%}"] for i, r in c.iterrows()]))
+                               f"{r.prior_p_best:.0%}", f"{r.posterior_p_best:.0%}"] for i, r in c.iterrows()],
+                             note="Each scenario at the posterior parameters on the same draws: what it would deliver "
+                                  "over the whole horizon. The delivered years' actuals belong to the tracked "
+                                  "scenario only, so they are not in this comparison; its NPSV with them is the "
+                                  "headline's (docs/model/tracking.md section 6)."))
     sections.append(dict(id="forecast", title="The programme re-forecast, and the decision", text=text,
                          tables=tables))
     front = {"title": f"Annual social value report {year}", "kicker": "Annual social value report",
