@@ -289,8 +289,14 @@ def test_central_case_is_sane(scenarios):
         assert r["headline"]["pv_investment"] < BUDGET  # discounted
         assert r["headline"]["pv_costs"] > r["headline"]["pv_investment"]  # optimism bias on capital
         assert 1.0 < r["local_economy"]["lm3"] < 3.0 and 0 < r["local_economy"]["local_share"] < 1
-        # Round 1 = the budget + 5 years of the contract pipeline (PERT 50, 60, 75 m: mean 60.8333m).
-        assert r["outcome_total"]["spend_round1"] == pytest.approx(BUDGET + 5 * (50 + 4 * 60 + 75) / 6 * 1e6,
+        # Round 1 = the budget + 5 years of the contract pipeline (PERT 50, 60, 75 m: mean 60.8333m), each option's
+        # spend times (1 - its mean benefits shortfall): the engine scales every output of an option by the share
+        # delivered, its per-pound spend outputs included (docs/model/engine.md, section 1).
+        s = scenarios[n]
+        delivered = sum(f.scale * (1 - s.options[f.option].benefits_shortfall.value)
+                        * sum(c.capital.value + c.revenue.value for c in s.options[f.option].costs) for f in s.funded)
+        assert delivered < BUDGET
+        assert r["outcome_total"]["spend_round1"] == pytest.approx(delivered + 5 * (50 + 4 * 60 + 75) / 6 * 1e6,
                                                                     rel=1e-9), n
     co2 = {n: r["outcome_total"]["co2e_avoided"] for n, r in recs.items()}
     jobs = {n: r["local_economy"]["jobs_for_local_people"] for n, r in recs.items()}
