@@ -174,6 +174,17 @@ def test_every_parameter_has_a_source_or_illustrative_reasoning(scenarios):
     assert missing == [], f"parameters without a 'source:' or 'illustrative:' comment above them: {missing}"
 
 
+def test_every_place_and_quintile_share_has_a_source_or_illustrative_note():
+    # Issue 16, item 4: an option's or outcome's `places:` / `people:` shares say where they come from, on their line;
+    # shares left out default to the places' populations, each with its source in framework.yaml.
+    for f in ("options.yaml", "outcomes.yaml"):
+        for n, line in enumerate((WOE / f).read_text().splitlines(), 1):
+            if re.match(r"\s+(places|people):\s*\{", line):
+                assert re.search(r"#\s*(source|illustrative):", line), f"{f}:{n}: share map without a note: {line}"
+    doc = yaml.safe_load((WOE / "framework.yaml").read_text())
+    assert all(p["source"] for p in doc["places"])
+
+
 def test_every_parameter_is_a_range(scenarios):
     # Every uncertain number is a distribution with a spread (not a point written as a distribution).
     for p in scenarios["baseline"].parameters:
