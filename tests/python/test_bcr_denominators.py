@@ -1,9 +1,9 @@
 """The BCR's two denominators (issue 13, item 5; docs/model/appraisal.md, "Headline metrics"), on the hand-computed
 scenario tests/data/bcr/denominators.yaml (the arithmetic is in the file).
 
-Sources: the headline BCR is on public sector cost with costs borne by others counted as negative benefits (DfT
-TAG Unit A1.1 Cost-Benefit Analysis, 2022, section 2.8: BCR = PVB / PVC, PVC the costs to the public budget);
-``bcr_all_costs`` divides by every cost to UK society (the Green Book's perspective for the NPSV); discounting at
+Sources: the headline BCR is on public sector cost with costs borne by others counted as negative benefits (HM
+Treasury, The Green Book 2026, Table 10, return on public sector cost: (PVB - PVC non-public) / PVC public);
+``bcr_all_costs`` divides by every cost to UK society (the Green Book's BCR, PVB / PVC); discounting at
 3.5% (HM Treasury, The Green Book 2022, Annex A6).
 """
 import copy

@@ -80,7 +80,7 @@ def test_headline_numbers_recomputed_from_the_draws(woe):
         assert t.loc[n, ("NPSV (GBP m)", "mean")] == pytest.approx(x.mean(), rel=1e-12)
         assert t.loc[n, ("NPSV (GBP m)", "p5")] == pytest.approx(np.quantile(x, 0.05), rel=1e-12)
         assert t.loc[n, ("NPSV (GBP m)", "p95")] == pytest.approx(np.quantile(x, 0.95), rel=1e-12)
-        # BCR on public sector cost (the headline): others' costs count against the benefits (DfT TAG A1.1)
+        # BCR on public sector cost (the headline): others' costs count against the benefits (Green Book 2026 Table 10)
         others = r.draws("pv_others")
         bcr = (r.draws("pv_benefits") - others) / (r.draws("pv_costs") - others)
         assert t.loc[n, ("BCR", "mean")] == pytest.approx(bcr.mean(), rel=1e-12)

@@ -49,8 +49,16 @@ def test_the_readme_answers_no_rule_that_does_not_fire(findings):
     assert set(answers()) == set(findings.rules())
 
 
-def test_the_verdict_names_the_earnings_gain_per_qualification():
+def test_the_verdict_after_the_benefits_shortfall():
+    # With every option's benefits shortfall declared (issue 13) all five NPSVs are well below zero: no single input
+    # within its range changes the ranking (robust), and none makes skills-first better than doing nothing; before
+    # the shortfall the verdict was "depends on" the earnings gain per qualification (against doing nothing).
     r = review_scenarios({n: WOE / f"{n}.yaml" for n in NAMES}, draws=64, top=6)
     assert r.trust.best == "skills-first"
-    assert r.verdict.startswith("depends on")
-    assert "links.qualifications_gained->earnings_uplift.coefficient" in r.verdict
+    assert r.verdict.startswith("robust")
+    messages = list(r.trust.switching["message"])
+    assert "value:wellby: no switch within [7000, 19000]; do nothing is preferred on npsv throughout" in \
+        " ".join(messages)
+    earnings = [m for m in messages if m.startswith("links.qualifications_gained->earnings_uplift.coefficient: do "
+                                                   "nothing is preferred below")]
+    assert len(earnings) == 1 and "P(beyond) = 0" in earnings[0]

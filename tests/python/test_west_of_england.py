@@ -174,6 +174,17 @@ def test_every_parameter_has_a_source_or_illustrative_reasoning(scenarios):
     assert missing == [], f"parameters without a 'source:' or 'illustrative:' comment above them: {missing}"
 
 
+def test_every_place_and_quintile_share_has_a_source_or_illustrative_note():
+    # Issue 16, item 4: an option's or outcome's `places:` / `people:` shares say where they come from, on their line;
+    # shares left out default to the places' populations, each with its source in framework.yaml.
+    for f in ("options.yaml", "outcomes.yaml"):
+        for n, line in enumerate((WOE / f).read_text().splitlines(), 1):
+            if re.match(r"\s+(places|people):\s*\{", line):
+                assert re.search(r"#\s*(source|illustrative):", line), f"{f}:{n}: share map without a note: {line}"
+    doc = yaml.safe_load((WOE / "framework.yaml").read_text())
+    assert all(p["source"] for p in doc["places"])
+
+
 def test_every_parameter_is_a_range(scenarios):
     # Every uncertain number is a distribution with a spread (not a point written as a distribution).
     for p in scenarios["baseline"].parameters:
@@ -289,8 +300,14 @@ def test_central_case_is_sane(scenarios):
         assert r["headline"]["pv_investment"] < BUDGET  # discounted
         assert r["headline"]["pv_costs"] > r["headline"]["pv_investment"]  # optimism bias on capital
         assert 1.0 < r["local_economy"]["lm3"] < 3.0 and 0 < r["local_economy"]["local_share"] < 1
-        # Round 1 = the budget + 5 years of the contract pipeline (PERT 50, 60, 75 m: mean 60.8333m).
-        assert r["outcome_total"]["spend_round1"] == pytest.approx(BUDGET + 5 * (50 + 4 * 60 + 75) / 6 * 1e6,
+        # Round 1 = the budget + 5 years of the contract pipeline (PERT 50, 60, 75 m: mean 60.8333m), each option's
+        # spend times (1 - its mean benefits shortfall): the engine scales every output of an option by the share
+        # delivered, its per-pound spend outputs included (docs/model/engine.md, section 1).
+        s = scenarios[n]
+        delivered = sum(f.scale * (1 - s.options[f.option].benefits_shortfall.value)
+                        * sum(c.capital.value + c.revenue.value for c in s.options[f.option].costs) for f in s.funded)
+        assert delivered < BUDGET
+        assert r["outcome_total"]["spend_round1"] == pytest.approx(delivered + 5 * (50 + 4 * 60 + 75) / 6 * 1e6,
                                                                     rel=1e-9), n
     co2 = {n: r["outcome_total"]["co2e_avoided"] for n, r in recs.items()}
     jobs = {n: r["local_economy"]["jobs_for_local_people"] for n, r in recs.items()}

@@ -1352,7 +1352,7 @@ void Evaluator::Impl::aggregate() {
     for (int d = 0; d < m; ++d) {
         npsv[d] = pvb[d] - pvc[d];
         // BCR on public sector cost (the body's costs with optimism bias); costs to others are negative benefits
-        // (DfT TAG A1.1 convention), so NPSV = numerator - denominator still holds.
+        // (the Green Book 2026's return on public sector cost, Table 10), so NPSV = numerator - denominator holds.
         const double public_cost = pvc[d] - pvo[d];
         bcr[d] = public_cost != 0.0 ? (pvb[d] - pvo[d]) / public_cost : nan;
         const double inputs = pvi[d] + pvo[d];  // SROI: value over every input, the body's and others'

@@ -121,8 +121,8 @@ def indicators(results: Results, scenario: Any = None) -> Dict[str, Indicator]:
         "costs with optimism bias and declared costs to others)")
     put("BCR", results.draws("bcr"), 2, "benefit-cost ratio (UK perspective), the headline BCR: denominator the "
         "public sector cost (PV of the body's costs with optimism bias); costs borne by others (suppliers, partners, "
-        "participants) are counted as negative benefits in the numerator, so NPSV = numerator - denominator (DfT "
-        "TAG A1.1 convention)")
+        "participants) are counted as negative benefits in the numerator, so NPSV = numerator - denominator (the "
+        "Green Book 2026's return on public sector cost, Table 10)")
     metrics = set(results.metrics())
     if "bcr_all_costs" in metrics:
         put(BCR_ALL_COSTS, results.draws("bcr_all_costs"), 2, "benefit-cost ratio (UK perspective) on all costs: PV "

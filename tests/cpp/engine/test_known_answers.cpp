@@ -357,8 +357,9 @@ TEST_CASE("a sampled library value scales every year of every outcome that uses 
 TEST_CASE("costs to others: in PV costs (all costs to UK society) and the SROI's inputs, not uplifted", "[engine][known]") {
     // The body: capital 1000 in year 0, standard buildings 24% x (1 - 0.5) = 12% -> 1120. Suppliers' premium 100 in
     // year 1 and partners' in-kind 50 in year 0 (scale 2: 200 and 100). Benefits: 1 unit a year worth 1000, years
-    // 0..1. Green Book: PV costs = all costs to UK society = 2240 + 100 + 200/1.035. BCR on public sector cost (DfT
-    // TAG A1.1: denominator the public sector's cost, costs borne by others counted as negative benefits):
+    // 0..1. Green Book: PV costs = all costs to UK society = 2240 + 100 + 200/1.035. BCR on public sector cost
+    // (Green Book 2026 Table 10, return on public sector cost: denominator the public sector's cost, costs borne by
+    // others counted as negative benefits):
     // (PV benefits - PV others) / 2240; on all costs (Python's bcr_all_costs): PV benefits / PV costs. SROI (Social
     // Value UK): PV benefits / (body's investment 2000 + others' inputs 100 + 200/1.035).
     Builder b(2);
