@@ -110,6 +110,8 @@ py::dict to_dict(engine::SimulationResult&& r) {
         r.beneficiary_summary.mean.empty() ? py::object(py::none()) : py::object(draw_summary(std::move(r.beneficiary_summary), L));
     d["lever_cost_summary"] =
         r.lever_cost_summary.mean.empty() ? py::object(py::none()) : py::object(draw_summary(std::move(r.lever_cost_summary), L));
+    d["headline_summary"] =
+        r.headline_summary.mean.empty() ? py::object(py::none()) : py::object(draw_summary(std::move(r.headline_summary), L));
     d["level"] = year_summary(std::move(r.level), L);
     d["value"] = r.value.series ? py::object(year_summary(std::move(r.value), L)) : py::none();
     d["cost"] = year_summary(std::move(r.cost), L);
@@ -140,6 +142,7 @@ engine::SimulationOptions options_from(const py::dict& d) {
         else if (key == "track_levers") o.track_levers = v.cast<bool>();
         else if (key == "year_values") o.year_values = v.cast<bool>();
         else if (key == "keep_derived") o.keep_derived = v.cast<bool>();
+        else if (key == "keep_draws") o.keep_draws = v.cast<bool>();
         else if (key == "quantiles") o.quantiles = v.cast<std::vector<double>>();
         else if (key == "histogram_bins") o.histogram_bins = v.cast<int>();
         else if (key == "quantile_draws") o.quantile_draws = v.cast<std::uint64_t>();
@@ -165,7 +168,8 @@ void bind_simulation(py::module_& m) {
            const std::string& sampler, int threads, int block_size, bool keep_outcomes, bool keep_full,
            bool keep_inputs, bool track_levers, bool year_values, bool keep_derived, std::vector<double> quantiles,
            int histogram_bins,
-           std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns) {
+           std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns,
+           bool keep_draws) {
             engine::SimulationOptions o;
             o.draws = draws;
             o.seed = seed;
@@ -179,6 +183,7 @@ void bind_simulation(py::module_& m) {
             o.year_values = year_values;
             o.keep_derived = keep_derived;
             o.keep_breakdowns = keep_breakdowns;
+            o.keep_draws = keep_draws;
             o.quantiles = std::move(quantiles);
             o.histogram_bins = histogram_bins;
             o.quantile_draws = quantile_draws;
@@ -202,11 +207,12 @@ void bind_simulation(py::module_& m) {
         "keep_inputs"_a = false, "track_levers"_a = true, "year_values"_a = false, "keep_derived"_a = true,
         "quantiles"_a = engine::SimulationOptions{}.quantiles, "histogram_bins"_a = 512,
         "quantile_draws"_a = engine::SimulationOptions{}.quantile_draws, "progress"_a = py::none(),
-        "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(),
+        "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(), "keep_draws"_a = true,
         "Monte Carlo simulation of a scenario (socval._core.model.Scenario) with a value library; returns a dict of "
         "numpy arrays. progress(done, total) is called about every report_interval seconds. Ctrl-C raises "
         "KeyboardInterrupt within about a block. keep_breakdowns: value by beneficiary and cost by lever draw by "
-        "draw (None: while draws <= 250,000; otherwise streaming summaries). Raises socval.SamplingError, "
+        "draw (None: while draws <= 250,000; otherwise streaming summaries). keep_draws=False (streaming): no "
+        "per-draw arrays (empty), headline_summary of pv_costs, pv_investment, pv_benefits, pv_others, npsv. Raises socval.SamplingError, "
         "ScenarioError, AppraisalError.");
 
     m.def(
