@@ -209,6 +209,24 @@ def test_option_values_and_optimise_on_the_cluster_equal_local_ones(cluster, tmp
         portfolio.option_values(POOL, candidates=["nope"], draws=100, client=client)
 
 
+def test_option_values_of_draw_ranges_join_to_the_whole_run():
+    """The core's option values of draws [first_draw, first_draw + count) are those rows of the whole run, bit for
+    bit, whatever the cut (what a task computes); a range outside the run is refused."""
+    from socval import _core
+    from socval.engine.simulation import core_scenario
+
+    core, lib = core_scenario(str(POOL)), sv.values.default_library()
+    whole = _core.analysis.option_values(core, lib, 1000, seed=2)
+    for cuts in ((0, 1000), (0, 300, 1000), (0, 1, 257, 999, 1000)):
+        parts = [_core.analysis.option_values(core, lib, 1000, seed=2, first_draw=a, count=b - a)
+                 for a, b in zip(cuts, cuts[1:])]
+        assert all(p["draws"] == b - a for p, a, b in zip(parts, cuts, cuts[1:]))
+        for k, axis in dist.OPTION_VALUE_AXIS.items():
+            assert np.concatenate([p[k] for p in parts], axis=axis).tobytes() == whole[k].tobytes(), (cuts, k)
+    with pytest.raises(sv.SamplingError, match="expected a range inside the run's 1000 draws"):
+        _core.analysis.option_values(core, lib, 1000, first_draw=900, count=200)
+
+
 def test_compare_on_the_cluster_equals_a_local_comparison(cluster):
     _, client = cluster
     other = sv.load_scenario(SCENARIO).with_metadata(name="other")
