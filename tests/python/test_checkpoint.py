@@ -103,8 +103,10 @@ def test_an_interrupted_streaming_run_resumes_bit_identical(tmp_path, monkeypatc
     from socval.engine import checkpoint as ck
 
     out = tmp_path / "run.h5"
+    funded = ROOT / "tests" / "data" / "distributed" / "example_funded.yaml"  # non-zero values (example.yaml: all 0)
     kw = dict(draws=DRAWS, seed=9, progress=False, keep_draws=False, year_values=True, part_blocks=2)
-    whole = sv.simulate(SCENARIO, **kw)
+    whole = sv.simulate(funded, **kw)
+    assert whole.summary().loc["npsv", "sd"] > 0
     real, count = ck.Checkpoint.append, [0]
 
     def stop_after_three(self, part, merge):
@@ -115,13 +117,13 @@ def test_an_interrupted_streaming_run_resumes_bit_identical(tmp_path, monkeypatc
 
     monkeypatch.setattr(ck.Checkpoint, "append", stop_after_three)
     with pytest.raises(KeyboardInterrupt):
-        sv.simulate(SCENARIO, checkpoint=out, **kw)
+        sv.simulate(funded, checkpoint=out, **kw)
     monkeypatch.setattr(ck.Checkpoint, "append", real)
     partial = Path(str(out) + ".partial")
     assert partial.exists() and not out.exists()
     with pytest.raises(sv.ResultsFileError, match=r"incomplete run.*--resume"):
         sv.load_results(partial)
-    res = sv.simulate(SCENARIO, checkpoint=out, resume=True, **kw)
+    res = sv.simulate(funded, checkpoint=out, resume=True, **kw)
     a, b = whole._all_vars(), res._all_vars()
     assert sorted(a) == sorted(b) and "headline_mean" in a and "npsv" not in a
     for name in a:

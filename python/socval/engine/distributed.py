@@ -30,6 +30,10 @@ SCHEDULER_GRACE_SECONDS = 10.0
 #: Tasks in flight per worker: enough to keep every worker busy while parts come back in order, few enough that
 #: parts waiting to be merged stay bounded (memory on the client does not grow with the number of draws).
 TASKS_PER_WORKER = 3
+#: Most blocks per part of a streaming run (keep_draws=False) unless part_blocks says otherwise: a part carries each
+#: of its blocks' moments (2 x 8 bytes per series and block, merged on the client in block order), so capping its
+#: blocks keeps the parts waiting on the client, and so its memory, independent of the number of draws.
+STREAMING_PART_BLOCKS = 64
 
 
 class ClusterError(_core.SocvalError):
@@ -287,6 +291,8 @@ def simulate_blocks(spec: Any, client: Any = None, progress: Optional[bool] = No
         _check_client(client)
     workers = _workers(client) if client is not None else 1
     per_part = int(part_blocks) if part_blocks is not None else part_size(blocks, workers)
+    if part_blocks is None and not options.get("keep_draws", True):
+        per_part = min(per_part, STREAMING_PART_BLOCKS)
     if per_part < 1:
         raise _core.SamplingError(f"simulate: part_blocks: expected a whole number >= 1, found {part_blocks!r}")
     store = None
