@@ -187,6 +187,18 @@ def test_a_streaming_run_saves_and_loads(local_streaming_pair, tmp_path):
     pd_testing.assert_frame_equal(back.summary(), streaming.summary())
 
 
+def test_socval_run_streaming_writes_a_summary_only_file(tmp_path, capsys):
+    from socval.cli.app import main
+
+    out = tmp_path / "s.h5"
+    assert main(["run", str(SCENARIO), "--draws", "900", "--seed", "3", "--streaming", "--no-progress",
+                 "--out", str(out)]) == 0
+    assert "NPSV mean GBP -" in capsys.readouterr().out
+    res = sv.load_results(out)
+    assert res.streaming and res.metrics() == [] and res.n_draws == 900
+    assert main(["summary", str(out)]) == 0 and "npsv" in capsys.readouterr().out
+
+
 POOL = ROOT / "tests" / "data" / "portfolio" / "pool.yaml"
 
 
