@@ -228,7 +228,7 @@ def map_tasks(client: Any, fn: Callable[..., Any], args: Sequence[Tuple[Any, ...
             # Tasks finished meanwhile come to the client now (their workers' memory is freed); bounded by window.
             for i, fut, done in [p for p in pending if p[2].is_set() and p[1].status == "finished"]:
                 ready[i] = fetch(i, fut)
-                pending.remove((i, fut, done))
+            pending[:] = [p for p in pending if p[0] not in ready]
             if stats is not None:
                 stats["max_held"] = max(stats["max_held"], len(ready))
             value = ready.pop(turn)
