@@ -236,7 +236,9 @@ def test_option_values_of_draw_ranges_join_to_the_whole_run():
         parts = [_core.analysis.option_values(core, lib, 1000, seed=2, first_draw=a, count=b - a)
                  for a, b in zip(cuts, cuts[1:])]
         assert all(p["draws"] == b - a for p, a, b in zip(parts, cuts, cuts[1:]))
-        for k, axis in dist.OPTION_VALUE_AXIS.items():
+        tables = dist.option_value_tables(whole)
+        assert {"value", "cost", "pillar_value", "lever_value", "priority_value"} <= set(tables)
+        for k, axis in tables.items():
             assert np.concatenate([p[k] for p in parts], axis=axis).tobytes() == whole[k].tobytes(), (cuts, k)
     with pytest.raises(sv.SamplingError, match="expected a range inside the run's 1000 draws"):
         _core.analysis.option_values(core, lib, 1000, first_draw=900, count=200)

@@ -114,8 +114,13 @@ def option_values_part(payload: Dict[str, str], options: Dict[str, Any], first_d
     return _core.analysis.option_values(core, library, **dict(options, threads=1), first_draw=first_draw, count=count)
 
 
-#: Per-draw tables of ``_core.analysis.option_values`` and their draw axis.
-OPTION_VALUE_AXIS = {"value": 0, "cost": 0, "pillar_value": 1, "lever_value": 1, "priority_value": 1}
+def option_value_tables(part: Dict[str, Any]) -> Dict[str, int]:
+    """The per-draw tables of a ``_core.analysis.option_values`` dict and their draw axis: every table is (draws x
+    options), or stacked (rows x draws x options), so the draw axis is the second last (any table added later is
+    joined too)."""
+    import numpy as np
+
+    return {k: v.ndim - 2 for k, v in part.items() if isinstance(v, np.ndarray) and v.ndim >= 2}
 
 
 def option_values(client: Any, core: Any, library: Any, options: Dict[str, Any],
@@ -133,14 +138,17 @@ def option_values(client: Any, core: Any, library: Any, options: Dict[str, Any],
         raise _core.SamplingError(f"option values: part_draws: expected a whole number >= 1, found {part_draws!r}")
     payload = scenario_payload(core, library)
     args = [(payload, options, a, min(int(part_draws), draws - a)) for a in range(0, draws, int(part_draws))]
-    parts = {k: [] for k in OPTION_VALUE_AXIS}
+    parts: Dict[str, List[Any]] = {}
     out: Dict[str, Any] = {}
+    axes: Dict[str, int] = {}
     for part in map_tasks(client, option_values_part, args, "option_values"):
         if not out:
-            out = {k: v for k, v in part.items() if k not in OPTION_VALUE_AXIS}
-        for k in OPTION_VALUE_AXIS:
+            axes = option_value_tables(part)
+            out = {k: v for k, v in part.items() if k not in axes}
+            parts = {k: [] for k in axes}
+        for k in axes:
             parts[k].append(part[k])
-    out.update({k: np.concatenate(parts[k], axis=OPTION_VALUE_AXIS[k]) for k in OPTION_VALUE_AXIS})
+    out.update({k: np.concatenate(parts[k], axis=axes[k]) for k in axes})
     out["draws"] = draws
     return out
 
