@@ -20,7 +20,8 @@ void bind_option_values(py::module_& m) {
     m.def(
         "option_values",
         [](const model::Scenario& scenario, const values::Library& library, std::uint64_t draws, std::uint64_t seed,
-           const std::string& sampler, int threads, int block_size, std::vector<std::string> candidates) {
+           const std::string& sampler, int threads, int block_size, std::vector<std::string> candidates,
+           std::uint64_t first_draw, std::uint64_t count) {
             analysis::OptionValuesOptions o;
             o.draws = draws;
             o.seed = seed;
@@ -28,6 +29,8 @@ void bind_option_values(py::module_& m) {
             o.threads = threads;
             o.block_size = block_size;
             o.candidates = std::move(candidates);
+            o.first_draw = first_draw;
+            o.count = count;
             o.cancelled = check_signals;
             analysis::OptionValues r;
             {
@@ -56,10 +59,13 @@ void bind_option_values(py::module_& m) {
         },
         "scenario"_a, "library"_a, "draws"_a = 2000, "seed"_a = 0, "sampler"_a = "lhs", "threads"_a = 0,
         "block_size"_a = 256, "candidates"_a = std::vector<std::string>{},
+        "first_draw"_a = 0, "count"_a = 0,
         "Per-draw PV value and cost of every candidate option, the pool funded together on the keyed streams of "
         "simulate() (common random numbers). Returns a dict: value, cost (draws x options), pillar_value "
         "(4 x draws x options: social, economic, environmental, unallocated), lever_value (3 x ...), "
         "priority_value (priorities + unallocated x ...), option_ids, option_levers, funded, scale, start. "
+        "first_draw, count: only draws [first_draw, first_draw + count) of the run (0 = to the end), the same "
+        "values as those rows of the whole run (one task of a run on a cluster). "
         "Ctrl-C raises KeyboardInterrupt within about a block. Raises socval.ScenarioError, SamplingError, "
         "AppraisalError.");
 }

@@ -110,6 +110,8 @@ py::dict to_dict(engine::SimulationResult&& r) {
         r.beneficiary_summary.mean.empty() ? py::object(py::none()) : py::object(draw_summary(std::move(r.beneficiary_summary), L));
     d["lever_cost_summary"] =
         r.lever_cost_summary.mean.empty() ? py::object(py::none()) : py::object(draw_summary(std::move(r.lever_cost_summary), L));
+    d["headline_summary"] =
+        r.headline_summary.mean.empty() ? py::object(py::none()) : py::object(draw_summary(std::move(r.headline_summary), L));
     d["level"] = year_summary(std::move(r.level), L);
     d["value"] = r.value.series ? py::object(year_summary(std::move(r.value), L)) : py::none();
     d["cost"] = year_summary(std::move(r.cost), L);
@@ -159,6 +161,7 @@ engine::SimulationOptions options_from(const py::dict& d) {
         else if (key == "track_levers") o.track_levers = v.cast<bool>();
         else if (key == "year_values") o.year_values = v.cast<bool>();
         else if (key == "keep_derived") o.keep_derived = v.cast<bool>();
+        else if (key == "keep_draws") o.keep_draws = v.cast<bool>();
         else if (key == "quantiles") o.quantiles = v.cast<std::vector<double>>();
         else if (key == "histogram_bins") o.histogram_bins = v.cast<int>();
         else if (key == "quantile_draws") o.quantile_draws = v.cast<std::uint64_t>();
@@ -188,7 +191,7 @@ void bind_simulation(py::module_& m) {
            bool keep_inputs, bool track_levers, bool year_values, bool keep_derived, std::vector<double> quantiles,
            int histogram_bins,
            std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns,
-           std::vector<std::string> given_ids, py::object given_values) {
+           std::vector<std::string> given_ids, py::object given_values, bool keep_draws) {
             engine::SimulationOptions o;
             o.given_values = given_matrix(given_ids, given_values, draws);
             o.given_ids = std::move(given_ids);
@@ -204,6 +207,7 @@ void bind_simulation(py::module_& m) {
             o.year_values = year_values;
             o.keep_derived = keep_derived;
             o.keep_breakdowns = keep_breakdowns;
+            o.keep_draws = keep_draws;
             o.quantiles = std::move(quantiles);
             o.histogram_bins = histogram_bins;
             o.quantile_draws = quantile_draws;
@@ -228,13 +232,15 @@ void bind_simulation(py::module_& m) {
         "quantiles"_a = engine::SimulationOptions{}.quantiles, "histogram_bins"_a = 512,
         "quantile_draws"_a = engine::SimulationOptions{}.quantile_draws, "progress"_a = py::none(),
         "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(), "given_ids"_a = std::vector<std::string>{},
-        "given_values"_a = py::none(),
+        "given_values"_a = py::none(), "keep_draws"_a = true,
         "Monte Carlo simulation of a scenario (socval._core.model.Scenario) with a value library; returns a dict of "
         "numpy arrays. progress(done, total) is called about every report_interval seconds. Ctrl-C raises "
         "KeyboardInterrupt within about a block. keep_breakdowns: value by beneficiary and cost by lever draw by "
         "draw (None: while draws <= 250,000; otherwise streaming summaries). given_ids / given_values (a "
         "len(given_ids) x draws array): these parameters take the given value in each draw, the others are "
-        "sampled as usual. Raises socval.SamplingError, ScenarioError, AppraisalError.");
+        "sampled as usual. keep_draws=False (streaming): no per-draw arrays (empty), headline_summary of "
+        "pv_costs, pv_investment, pv_benefits, pv_others, npsv. Raises socval.SamplingError, ScenarioError, "
+        "AppraisalError.");
 
     m.def(
         "simulate_part",

@@ -95,3 +95,37 @@ def test_resume_refuses_a_missing_or_foreign_partial_file(tmp_path):
         assert res.draws(metric).tobytes() == local.draws(metric).tobytes()
     np.testing.assert_array_equal(sv.load_results(out).draws("npsv"), local.draws("npsv"))
     assert not Path(str(out) + ".partial").exists()
+
+
+def test_an_interrupted_streaming_run_resumes_bit_identical(tmp_path, monkeypatch):
+    """keep_draws=False with a checkpoint: the partial file holds the merged summaries only (nothing per draw); an
+    interrupted run resumed equals an uninterrupted one, summaries bit for bit, and its partial file says so."""
+    from socval.engine import checkpoint as ck
+
+    out = tmp_path / "run.h5"
+    funded = ROOT / "tests" / "data" / "distributed" / "example_funded.yaml"  # non-zero values (example.yaml: all 0)
+    kw = dict(draws=DRAWS, seed=9, progress=False, keep_draws=False, year_values=True, part_blocks=2)
+    whole = sv.simulate(funded, **kw)
+    assert whole.summary().loc["npsv", "sd"] > 0
+    real, count = ck.Checkpoint.append, [0]
+
+    def stop_after_three(self, part, merge):
+        real(self, part, merge)
+        count[0] += 1
+        if count[0] == 3:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(ck.Checkpoint, "append", stop_after_three)
+    with pytest.raises(KeyboardInterrupt):
+        sv.simulate(funded, checkpoint=out, **kw)
+    monkeypatch.setattr(ck.Checkpoint, "append", real)
+    partial = Path(str(out) + ".partial")
+    assert partial.exists() and not out.exists()
+    with pytest.raises(sv.ResultsFileError, match=r"incomplete run.*--resume"):
+        sv.load_results(partial)
+    res = sv.simulate(funded, checkpoint=out, resume=True, **kw)
+    a, b = whole._all_vars(), res._all_vars()
+    assert sorted(a) == sorted(b) and "headline_mean" in a and "npsv" not in a
+    for name in a:
+        assert np.asarray(a[name][1]).tobytes() == np.asarray(b[name][1]).tobytes(), name
+    assert sv.load_results(out).streaming and not partial.exists()

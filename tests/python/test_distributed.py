@@ -20,7 +20,9 @@ distributed = pytest.importorskip("distributed")
 # (Dask's own DeprecationWarnings under Debian 12's tornado are filtered in pyproject.toml.)
 
 ROOT = Path(__file__).resolve().parents[2]
-SCENARIO = ROOT / "example.yaml"
+# example.yaml with its option funded from year 0 (example.yaml starts it in year 10, past its horizon: every value
+# would be 0): uncertain, non-zero values in every per-draw array and summary.
+SCENARIO = ROOT / "tests" / "data" / "distributed" / "example_funded.yaml"
 DRAWS = 3000  # 12 blocks of 256 draws, the last partial (184)
 
 
@@ -59,14 +61,15 @@ def scale_to(c, client, workers: int) -> None:
 
 
 class KillOnce(distributed.WorkerPlugin):
-    """Kills its worker process (os._exit, as a crash) when it starts a socval part, once: the marker file says it
-    happened. The nanny restarts the worker; the scheduler reruns its tasks elsewhere."""
+    """Kills its worker process (os._exit, as a crash) when it starts a socval task whose key starts with
+    ``prefix``, once: the marker file says it happened. The nanny restarts the worker; the scheduler reruns its
+    tasks elsewhere."""
 
-    def __init__(self, marker: str):
-        self.marker = marker
+    def __init__(self, marker: str, prefix: str = "simulate-"):
+        self.marker, self.prefix = marker, prefix
 
     def transition(self, key, start, finish, **kwargs):
-        if finish == "executing" and str(key).startswith("simulate-") and not os.path.exists(self.marker):
+        if finish == "executing" and str(key).startswith(self.prefix) and not os.path.exists(self.marker):
             Path(self.marker).write_text(str(os.getpid()))
             os._exit(1)
 
@@ -92,6 +95,153 @@ def test_parts_on_3_2_1_workers_and_a_killed_worker_equal_a_local_run(cluster, l
     for workers in (2, 1):
         scale_to(c, client, workers)
         assert_same(run(2), local_run)
+
+
+def killing(client, marker: Path, prefix: str):
+    """A context in which the first task of ``prefix`` kills its worker (asserted to have happened)."""
+    import contextlib
+
+    @contextlib.contextmanager
+    def ctx():
+        client.register_worker_plugin(KillOnce(str(marker), prefix), name=f"kill-{prefix}")
+        try:
+            yield
+        finally:
+            client.unregister_worker_plugin(f"kill-{prefix}")
+        assert marker.exists(), "no worker was killed: the fault was not exercised"
+
+    return ctx()
+
+
+STREAMING_DRAWS = 20_000  # 79 blocks: with one block per task, far more tasks than the window (4 for 1 worker)
+
+
+def test_a_streaming_run_on_the_cluster_equals_a_local_one_and_holds_a_bounded_window(cluster, tmp_path):
+    """keep_draws=False: parts bring their summaries only; merged in block order they equal a local streaming run
+    bit for bit (with a worker killed mid-run), and the client never holds more than the window of parts."""
+    from socval.engine.results import Results
+    from socval.engine.simulation import run_spec
+
+    _, client = cluster
+    kw = dict(draws=STREAMING_DRAWS, seed=7, year_values=True, keep_draws=False)
+    local = sv.simulate(SCENARIO, progress=False, **kw)
+    assert local.streaming and local.metrics() == [] and local.attrs["draws"] == STREAMING_DRAWS
+    with killing(client, tmp_path / "killed", "simulate-"):
+        remote = sv.simulate(SCENARIO, progress=False, client=client, part_blocks=4, **kw)
+    assert_same(remote, local)
+    # The client's share of the run: every part's arrays are empty, the merge keeps nothing per draw, and the
+    # parts on the client (finished out of order, waiting for their turn) never exceed the window.
+    spec = run_spec(SCENARIO, **kw)
+    stats = {}
+    raw = dist.simulate_blocks(spec, client=client, progress=False, part_blocks=1, stats=stats)
+    workers = len(client.scheduler_info()["workers"])  # the first test left one
+    assert stats["tasks"] == 79 and stats["window"] == dist.TASKS_PER_WORKER * workers + 1 < stats["tasks"]
+    assert 1 <= stats["max_held"] <= stats["window"] and stats["max_in_flight"] <= stats["window"]
+    assert all(raw[k].size == 0 for k in ("pv_costs", "pv_benefits", "pv_investment", "pv_others"))
+    assert raw["priority_value"] is None and raw["outcome_pv"] is None and raw["inputs"] is None
+    assert_same(Results._from_core(raw, spec.attrs), local)
+
+
+def test_streaming_summaries_are_those_of_a_run_keeping_its_draws(local_streaming_pair):
+    """The streaming run's per-year and per-outcome summaries equal, bit for bit, those of the same run keeping
+    its draws; its headline PVs' streaming moments agree with the kept draws to rounding (exact mean and sd,
+    merged block by block rather than summed over one array)."""
+    full, streaming = local_streaming_pair
+    a, b = full._all_vars(), streaming._all_vars()
+    shared = [n for n in b if n in a]
+    assert {"level_mean", "cost_quantile", "net_sd", "value_max", "outcome_pv_quantile",
+            "beneficiary_value_mean"} <= set(shared)
+    for name in shared:
+        assert np.asarray(a[name][1]).tobytes() == np.asarray(b[name][1]).tobytes(), name
+    table = streaming.summary()
+    assert table.loc["npsv", "sd"] > 0 and table.loc["pv_benefits", "mean"] > 0  # not a degenerate run
+    for m in ("npsv", "pv_benefits", "pv_costs", "pv_investment", "pv_others"):
+        x = full.draws(m)
+        assert table.loc[m, "mean"] == pytest.approx(x.mean(), rel=1e-12, abs=1e-6), m
+        assert table.loc[m, "sd"] == pytest.approx(x.std(ddof=1), rel=1e-9, abs=1e-6), m
+        assert table.loc[m, "P(>0)"] == np.mean(x > 0), m
+        # Histogram quantiles: within a bin of the exact ones (512 bins over the pilot block's range).
+        lo, hi = np.quantile(x, [0.05, 0.95])
+        assert abs(table.loc[m, "p5"] - lo) <= (x.max() - x.min()) / 100 + 1e-6, m
+        assert abs(table.loc[m, "p95"] - hi) <= (x.max() - x.min()) / 100 + 1e-6, m
+    with pytest.raises(KeyError, match="streaming run"):
+        streaming.draws("npsv")
+    with pytest.raises(sv.SamplingError, match="keep_outcomes"):
+        sv.simulate(SCENARIO, draws=300, keep_draws=False, keep_outcomes=True)
+
+
+@pytest.fixture(scope="module")
+def local_streaming_pair():
+    kw = dict(draws=3000, seed=11, progress=False, year_values=True, keep_breakdowns=False)
+    full = sv.simulate(SCENARIO, keep_outcomes=False, **kw)
+    streaming = sv.simulate(SCENARIO, keep_draws=False, **{k: v for k, v in kw.items() if k != "keep_breakdowns"})
+    return full, streaming
+
+
+def test_a_streaming_run_saves_and_loads(local_streaming_pair, tmp_path):
+    _, streaming = local_streaming_pair
+    streaming.save(tmp_path / "s.h5")
+    back = sv.load_results(tmp_path / "s.h5")
+    assert back.streaming
+    pd_testing = pytest.importorskip("pandas.testing")
+    pd_testing.assert_frame_equal(back.summary(), streaming.summary())
+
+
+def test_socval_run_streaming_writes_a_summary_only_file(tmp_path, capsys):
+    from socval.cli.app import main
+
+    out = tmp_path / "s.h5"
+    assert main(["run", str(SCENARIO), "--draws", "900", "--seed", "3", "--streaming", "--no-progress",
+                 "--out", str(out)]) == 0
+    assert "NPSV mean GBP -" in capsys.readouterr().out
+    res = sv.load_results(out)
+    assert res.streaming and res.metrics() == [] and res.n_draws == 900
+    assert main(["summary", str(out)]) == 0 and "npsv" in capsys.readouterr().out
+
+
+POOL = ROOT / "tests" / "data" / "portfolio" / "pool.yaml"
+
+
+def test_option_values_and_optimise_on_the_cluster_equal_local_ones(cluster, tmp_path):
+    """Portfolio evaluation on the cluster: the option values in parts of draws joined in draw order are the
+    local ones bit for bit (with a worker killed mid-run), so the chosen portfolio is the same."""
+    from socval.decision import portfolio
+
+    _, client = cluster
+    local = portfolio.option_values(POOL, draws=2500, seed=3)
+    with killing(client, tmp_path / "killed", "option_values-"):
+        remote = portfolio.option_values(POOL, draws=2500, seed=3, client=client, part_draws=300)
+    for name in ("value", "cost"):
+        assert getattr(local, name).tobytes() == getattr(remote, name).tobytes(), name
+    for table in ("by_pillar", "by_lever", "by_priority"):
+        a, b = getattr(local, table), getattr(remote, table)
+        assert list(a) == list(b) and all(a[k].tobytes() == b[k].tobytes() for k in a), table
+    assert remote.draws == 2500 and remote.option_ids == local.option_ids
+    a = portfolio.optimise(POOL, 250e3, draws=1200, seed=1)
+    b = portfolio.optimise(POOL, 250e3, draws=1200, seed=1, client=client)
+    assert a.selected == b.selected and a.objective == b.objective and a.cost == b.cost
+    with pytest.raises(sv.ScenarioError, match="unknown id 'nope'"):  # refused on the client, before any task
+        portfolio.option_values(POOL, candidates=["nope"], draws=100, client=client)
+
+
+def test_option_values_of_draw_ranges_join_to_the_whole_run():
+    """The core's option values of draws [first_draw, first_draw + count) are those rows of the whole run, bit for
+    bit, whatever the cut (what a task computes); a range outside the run is refused."""
+    from socval import _core
+    from socval.engine.simulation import core_scenario
+
+    core, lib = core_scenario(str(POOL)), sv.values.default_library()
+    whole = _core.analysis.option_values(core, lib, 1000, seed=2)
+    for cuts in ((0, 1000), (0, 300, 1000), (0, 1, 257, 999, 1000)):
+        parts = [_core.analysis.option_values(core, lib, 1000, seed=2, first_draw=a, count=b - a)
+                 for a, b in zip(cuts, cuts[1:])]
+        assert all(p["draws"] == b - a for p, a, b in zip(parts, cuts, cuts[1:]))
+        tables = dist.option_value_tables(whole)
+        assert {"value", "cost", "pillar_value", "lever_value", "priority_value"} <= set(tables)
+        for k, axis in tables.items():
+            assert np.concatenate([p[k] for p in parts], axis=axis).tobytes() == whole[k].tobytes(), (cuts, k)
+    with pytest.raises(sv.SamplingError, match="expected a range inside the run's 1000 draws"):
+        _core.analysis.option_values(core, lib, 1000, first_draw=900, count=200)
 
 
 def test_compare_on_the_cluster_equals_a_local_comparison(cluster):
@@ -189,6 +339,44 @@ def test_cli_with_an_unreachable_scheduler_fails_clearly_and_writes_nothing(tmp_
     assert code != 0
     assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in err
     assert not out.exists() and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("path", ["streaming", "optimise"])
+def test_scheduler_gone_mid_streaming_run_or_portfolio_is_a_cluster_error_and_no_file(path, tmp_path, monkeypatch,
+                                                                                      capsys):
+    """The paths added for streaming runs and portfolio evaluation lose their scheduler after the first part: a
+    ClusterError (through the CLI: a clear message and exit code) and no results file. A cluster of one worker
+    thread of its own (this test closes it), cheap to start."""
+    from socval.cli.app import main
+
+    monkeypatch.setattr(dist, "SCHEDULER_GRACE_SECONDS", 1.0)
+    real = dist.map_tasks
+    # Its HTTP server on a free port (":0"): the default 8787 is the module cluster's.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0",
+                                  worker_dashboard_address=None) as c:
+        def lose_scheduler_after_one(*args, **kwargs):
+            for i, value in enumerate(real(*args, **kwargs)):
+                yield value
+                if i == 0:
+                    c.close()
+
+        monkeypatch.setattr(dist, "map_tasks", lose_scheduler_after_one)
+        out = tmp_path / "out"
+        if path == "streaming":
+            client = distributed.Client(c, set_as_default=False)
+            try:
+                with pytest.raises(dist.ClusterError, match="scheduler"):
+                    sv.simulate(SCENARIO, draws=3000, seed=5, progress=False, keep_draws=False, client=client,
+                                part_blocks=1)
+            finally:
+                client.close(timeout=2)
+        else:
+            code = main(["optimise", str(POOL), "--budget", "250000", "--draws", "3000", "--scheduler",
+                         c.scheduler_address, "--out", str(out)])
+            assert code != 0
+            err = capsys.readouterr().err
+            assert "option_values" in err and "scheduler" in err, err
+    assert not list(tmp_path.iterdir())
 
 
 def test_scheduler_gone_mid_run_is_a_cluster_error_and_no_file(cluster, tmp_path, monkeypatch):

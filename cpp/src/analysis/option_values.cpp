@@ -97,12 +97,17 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
     if (o.block_size < 1)
         throw SamplingError("option values: block_size: expected a number >= 1, found " +
                             std::to_string(o.block_size));
+    if (o.first_draw >= o.draws || o.count > o.draws - o.first_draw)
+        throw SamplingError("option values: draws " + std::to_string(o.first_draw) + ".." +
+                            std::to_string(o.first_draw + o.count) + ": expected a range inside the run's " +
+                            std::to_string(o.draws) + " draws");
+    const std::uint64_t first = o.first_draw, count = o.count ? o.count : o.draws - o.first_draw;
     const model::Scenario pool = candidate_pool(scenario, o.candidates);
     const Plan plan = compile(pool, library);
     const ParameterSampler sampler(pool, o.seed, o.sampler, o.draws);
 
     OptionValues r;
-    r.draws = o.draws;
+    r.draws = count;
     r.seed = o.seed;
     r.sampler = o.sampler;
     for (const auto& f : pool.funded) {
@@ -118,7 +123,7 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
     for (auto p : plan.priority_pillars) r.priority_pillars.push_back(pillar_name(p));
     r.priority_ids.push_back("unallocated");
     r.priority_pillars.push_back("unallocated");
-    const std::size_t I = plan.options.size(), N = o.draws, K1 = r.priority_ids.size();
+    const std::size_t I = plan.options.size(), N = count, K1 = r.priority_ids.size();
     r.value.assign(N * I, 0.0);
     r.cost.assign(N * I, 0.0);
     r.pillar_value.assign(4 * N * I, 0.0);
@@ -126,7 +131,7 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
     r.priority_value.assign(K1 * N * I, 0.0);
 
     const std::uint64_t B = static_cast<std::uint64_t>(o.block_size);
-    const std::uint64_t blocks = (o.draws + B - 1) / B;
+    const std::uint64_t blocks = (count + B - 1) / B;
     const auto program = make_program(borrow(plan), Tracking::option);  // once, shared by every thread
     std::atomic<std::uint64_t> done{0};
     std::function<void()> poll;
@@ -134,15 +139,15 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
         poll = [&] {
             if (o.cancelled())
                 throw Interrupted("option values: interrupted after " + std::to_string(done.load()) + " of " +
-                                  std::to_string(o.draws) + " draws; nothing is returned");
+                                  std::to_string(count) + " draws; nothing is returned");
         };
     run_blocks(blocks, o.threads, [&] {
         auto ev = std::make_shared<Evaluator>(program, o.block_size);
         auto params = std::make_shared<std::vector<double>>(static_cast<std::size_t>(std::max(1, plan.n_params())) * B);
         return [&, ev, params](std::uint64_t b) {
-            const std::uint64_t d0 = b * B;
-            const int n = static_cast<int>(std::min(B, o.draws - d0));
-            sampler.sample(d0, static_cast<std::size_t>(n), params->data(), B);
+            const std::uint64_t d0 = b * B;  // within the range; draw first + d0 of the run
+            const int n = static_cast<int>(std::min(B, count - d0));
+            sampler.sample(first + d0, static_cast<std::size_t>(n), params->data(), B);
             ev->run(params->data(), B, n);
             store(*ev, plan, d0, n, N, r);
             done += static_cast<std::uint64_t>(n);

@@ -55,6 +55,9 @@ void check_options(const Plan& plan, const model::Scenario& scenario, const Simu
     if (o.threads < 0)
         throw SamplingError("simulation: threads: expected a number >= 0 (0 = one per core), found " +
                             std::to_string(o.threads));
+    if (!o.keep_draws && (o.keep_outcomes || o.keep_full || o.keep_inputs || o.keep_breakdowns.value_or(false)))
+        throw SamplingError("simulation: keep_draws=false (streaming): expected keep_outcomes, keep_full, "
+                            "keep_inputs and keep_breakdowns off (they keep values per draw), found one on");
     if (o.histogram_bins < 16 || o.histogram_bins > (1 << 20))
         throw SamplingError("simulation: histogram_bins: expected 16..1048576, found " +
                             std::to_string(o.histogram_bins));
@@ -152,9 +155,10 @@ public:
                                      0xFFFFFFFFull)),
           tracking_(o.track_levers ? Tracking::lever : Tracking::none),
           VH_(o.year_values ? O_ * H_ : 0),
-          breakdowns_(o.keep_breakdowns.value_or(o.draws <= kBreakdownDraws)),
+          breakdowns_(o.keep_draws && o.keep_breakdowns.value_or(o.draws <= kBreakdownDraws)),
           BK_(breakdowns_ ? 0 : tracking_ != Tracking::none ? 6 : 3),
-          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_, o.histogram_bins),
+          HD_(o.keep_draws ? 0 : static_cast<int>(kHeadlineStreamed.size())),
+          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_ + HD_, o.histogram_bins),
           program_(make_program(borrow(plan), tracking_)),
           first_block_(first_block),
           end_block_(std::min(end_block, blocks_)),
@@ -188,6 +192,7 @@ private:
     int VH_;  ///< value series (outcomes x years) when year_values, else 0
     bool breakdowns_;  ///< value by beneficiary and cost by lever kept draw by draw
     int BK_;           ///< their streaming series otherwise (3 beneficiaries, 3 lever costs), else 0
+    int HD_;           ///< streaming series of the headline PVs without keep_draws (kHeadlineStreamed), else 0
     SeriesSummaries summaries_;
     std::shared_ptr<const Program> program_;  ///< compiled once, shared by every worker
     SimulationResult r_;
@@ -216,6 +221,7 @@ private:
         return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + which * O_ + o);
     }
     std::size_t series_breakdown(int j) const { return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + j); }
+    std::size_t series_headline(int j) const { return series_breakdown(BK_ + j); }
 
     void describe();
     void allocate();
@@ -238,6 +244,7 @@ private:
 
 /// The result's arrays. Filling gigabytes takes seconds, so cancellation is polled between arrays.
 void Run::allocate() {
+    if (!opt_.keep_draws) return;  // streaming: nothing per draw
     const std::size_t N = static_cast<std::size_t>(n_keep_);
     auto poll = [&] {
         if (opt_.cancelled && opt_.cancelled())
@@ -338,7 +345,7 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
     const Evaluator& ev = w.ev;
     const std::size_t at = static_cast<std::size_t>(d0 - d_lo_);
     auto put = [&](std::vector<double>& dst, const double* src) {
-        if (keep) std::copy_n(src, n, dst.data() + at);
+        if (keep && opt_.keep_draws) std::copy_n(src, n, dst.data() + at);
     };
     put(r_.pv_costs, ev.pv_costs());
     put(r_.pv_investment, ev.pv_investment());
@@ -415,6 +422,10 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
     }
     for (int j = 0; j < BK_; ++j)
         w.series[series_breakdown(j)] = j < 3 ? ev.beneficiary_value(j) : ev.lever_cost(j - 3);
+    if (HD_) {  // kHeadlineStreamed's order
+        const double* headline[] = {ev.pv_costs(), ev.pv_investment(), ev.pv_benefits(), ev.pv_others(), ev.npsv()};
+        for (int j = 0; j < HD_; ++j) w.series[series_headline(j)] = headline[j];
+    }
     w.timings.store += thread_seconds() - t2;
 }
 
@@ -549,6 +560,7 @@ void Run::tables() {
     draw_table(r_.outcome_pv_summary, O_, [&](int o) { return series_draw(1, o); });
     if (BK_) draw_table(r_.beneficiary_summary, 3, [&](int j) { return series_breakdown(j); });
     if (BK_ > 3) draw_table(r_.lever_cost_summary, 3, [&](int j) { return series_breakdown(3 + j); });
+    if (HD_) draw_table(r_.headline_summary, HD_, [&](int j) { return series_headline(j); });
 }
 
 /// The result's names, years and options.

@@ -13,6 +13,7 @@ from typing import Any
 
 from .common import WIDTH, json_ready, money, money_table
 from ..decision.portfolio import DecisionError, optimise
+from ..engine.distributed import scheduler_client
 from ..report.xlsx import write_xlsx
 
 __all__ = ["register", "cmd_optimise"]
@@ -37,11 +38,13 @@ def _scales(items: Any) -> dict:
 
 def cmd_optimise(args: argparse.Namespace) -> int:
     """socval optimise FILE --budget B [--pool ID...] [--scale ID=S...] [--objective mean|cvar|npsv --alpha A]
-    [--draws N] [--seed S] [--out F] [--json]"""
-    choice = optimise(args.file, args.budget, candidates=args.candidates, objective=args.objective,
-                      alpha=args.alpha, draws=args.draws, seed=args.seed, include=args.include,
-                      exclude=args.exclude, sampler=args.sampler, threads=args.threads, solver=args.solver,
-                      time_limit=args.time_limit, scales=_scales(args.scale))
+    [--draws N] [--seed S] [--scheduler ADDRESS] [--out F] [--json]"""
+    scales = _scales(args.scale)
+    with scheduler_client(args.scheduler) as client:
+        choice = optimise(args.file, args.budget, candidates=args.candidates, objective=args.objective,
+                          alpha=args.alpha, draws=args.draws, seed=args.seed, include=args.include,
+                          exclude=args.exclude, sampler=args.sampler, threads=args.threads, solver=args.solver,
+                          time_limit=args.time_limit, scales=scales, client=client)
     if args.out:
         choice.save(args.out)
     if args.xlsx:
@@ -104,6 +107,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--solver", choices=("glpk", "cbc"), default="glpk", help="MILP solver (default glpk)")
     p.add_argument("--time-limit", type=float, default=60.0,
                    help="seconds allowed for the MILP solves (default 60)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="simulate the option values on the Dask cluster whose scheduler is at ADDRESS "
+                        "(tcp://host:8786); bit-identical to a local run, so the same choice (docs/guide/cluster.md)")
     p.add_argument("--out", default=None, help="write a scenario funding the portfolio (YAML)")
     p.add_argument("--xlsx", default=None, metavar="F.xlsx",
                    help="also write the choice and the options' values as a formatted Excel workbook")

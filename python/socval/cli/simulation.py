@@ -41,13 +41,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     with scheduler_client(args.scheduler) as client:
         res = simulate(args.file, draws=args.draws, seed=args.seed, threads=args.threads, sampler=args.sampler,
                        progress=progress, keep_full=args.keep_full, year_values=args.year_values, client=client,
-                       checkpoint=checkpoint, resume=args.resume)
+                       checkpoint=checkpoint, resume=args.resume, keep_draws=not args.streaming)
     if checkpoint is None:
         res.save(args.out)
-    x = res.draws("npsv")
-    p5, p95 = np.quantile(x, [0.05, 0.95])
+    if res.streaming:  # streaming summaries (quantiles from histograms)
+        mean, p5, p95 = res.summary().loc["npsv", ["mean", "p5", "p95"]]
+    else:
+        x = res.draws("npsv")
+        mean, (p5, p95) = np.mean(x), np.quantile(x, [0.05, 0.95])
     print(f"{res.attrs.get('scenario_name', args.file)}: {res.n_draws} draws (seed {args.seed}, {res.attrs['sampler']}); "
-          f"NPSV mean {money(np.mean(x))}, 90% interval {money(p5)} to {money(p95)} "
+          f"NPSV mean {money(mean)}, 90% interval {money(p5)} to {money(p95)} "
           f"({res.attrs.get('price_base_year')} prices, present values); written to {args.out}")
     return 0
 
@@ -184,6 +187,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--out", required=True, help="results file to write (HDF5; written atomically)")
     p.add_argument("--keep-full", action="store_true", help="keep the draws x years x outcomes tensors")
     p.add_argument("--year-values", action="store_true", help="per-year summaries of each outcome's value")
+    p.add_argument("--streaming", action="store_true",
+                   help="keep no value per draw, only streaming summaries (mean, sd, P(>0), histogram quantiles): "
+                        "memory does not grow with --draws, locally or with --scheduler (docs/guide/cluster.md)")
     p.add_argument("--checkpoint", action="store_true",
                    help="record completed blocks in OUT.partial as the run goes, so that an interrupted run can be "
                         "finished with --resume")

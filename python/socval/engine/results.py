@@ -51,6 +51,8 @@ PLACE_HEADLINE: Tuple[str, ...] = tuple(PLACE_PREFIX + m for m in HEADLINE)
 #: Distributional metrics of a scenario with ``people:`` (docs/model/distribution.md): Annex A3 weighted PV benefits,
 #: NPSV and BCR (beside the unweighted ones, never instead), and the share of value reaching q1 and q2.
 DISTRIBUTION: Tuple[str, ...] = ("weighted_pv_benefits", "weighted_npsv", "weighted_bcr", "share_lowest_two")
+#: A streaming run's headline metrics (``keep_draws=False``), summarised without per-draw values.
+STREAMED_HEADLINE: Tuple[str, ...] = ("pv_costs", "pv_investment", "pv_benefits", "pv_others", "npsv")
 #: Income quintiles (q1 lowest), then value no quintile claims.
 QUINTILES: Tuple[str, ...] = ("q1", "q2", "q3", "q4", "q5", "unallocated")
 #: The sampler a results file names -> its command-line flag.
@@ -164,6 +166,9 @@ class Results:
         if name in self._vars:
             return self._vars[name]
         if not self._derivable(name):
+            if self.streaming:
+                raise KeyError(f"{name}: not kept in this streaming run (keep_draws=False keeps no value per draw); "
+                               f"its streaming summary, where there is one, is in summary()")
             raise KeyError(name)
         base = name[len(PLACE_PREFIX):] if name.startswith(PLACE_PREFIX) else name
         pre = name[:len(name) - len(base)]
@@ -214,15 +219,18 @@ class Results:
         money = f"GBP ({attrs.get('price_base_year', 'price base')} prices)"
         pv = money + ", present value"
         v: Variables = {}
+        streaming = raw.get("headline_summary") is not None  # keep_draws=False: no per-draw arrays at all
 
         def put(name: str, dims: Sequence[str], data: Any, units: str, long_name: Optional[str] = None) -> None:
             a = {"units": units, "long_name": long_name or _LONG_NAMES.get(name, name)}
             v[name] = (tuple(dims), np.asarray(data), a)
 
-        for name in HEADLINE + DISTRIBUTION:
+        for name in () if streaming else HEADLINE + DISTRIBUTION:
             if raw.get(name) is not None:  # npsv, bcr, sroi: None when derived on demand (keep_derived=False)
                 put(name, ("draw",), raw[name], "1" if name in ("bcr", "sroi", "weighted_bcr") else pv)
         for name, data in (raw.get("place") or {}).items():  # the place perspective's PVs, from the same draws
+            if name == "headline_summary":  # a streaming run's: its streaming summaries below
+                continue
             put(PLACE_PREFIX + name, ("draw",), data, pv, f"{_LONG_NAMES[name]} ({PLACE_LABEL})")
         if raw.get("eta") is not None:
             put("eta", ("draw",), raw["eta"], "1")
@@ -255,6 +263,15 @@ class Results:
                     f"{_LONG_NAMES[name]}: {stat} (streaming)")
             put(f"{name}_quantile", ("outcome", "quantile"), s["quantiles"], units,
                 f"{_LONG_NAMES[name]}: quantiles (streaming)")
+        # Streaming runs (keep_draws=False): the headline PVs' streaming summaries, UK and place perspectives.
+        for pre, s in (("", raw.get("headline_summary")), (PLACE_PREFIX, (raw.get("place") or {}).get("headline_summary"))):
+            if s is None:
+                continue
+            for stat in _STATS + ("p_positive",):
+                put(f"{pre}headline_{stat}", ("headline",), s[stat], "1" if stat == "p_positive" else pv,
+                    f"headline PVs{f' ({PLACE_LABEL})' if pre else ''}: {stat} (streaming)")
+            put(f"{pre}headline_quantile", ("headline", "quantile"), s["quantiles"], pv,
+                f"headline PVs{f' ({PLACE_LABEL})' if pre else ''}: quantiles (streaming)")
         # Value by beneficiary and cost by lever of large runs: streaming summaries instead of per-draw values.
         for name, key in (("beneficiary_value", "beneficiary_summary"), ("lever_cost", "lever_cost_summary")):
             s = raw.get(key)
@@ -287,6 +304,8 @@ class Results:
             "year": (np.asarray(raw["years"], dtype=np.int64), {"long_name": "calendar year"}),
             "quantile": (np.asarray(raw["quantile_levels"], dtype=float), {"long_name": "quantile level"}),
         }
+        if streaming:
+            coords["headline"] = (np.asarray(STREAMED_HEADLINE, dtype=str), {"long_name": "headline metric"})
         if raw["inputs"] is not None:
             coords["parameter"] = (np.asarray(raw["parameter_ids"], dtype=str), {"long_name": "parameter id"})
         a = dict(attrs)
@@ -295,6 +314,8 @@ class Results:
                  quantile_method="fixed-bin histogram over the pilot block's range (docs/model/simulation.md)")
         if raw["warnings"]:
             a["warnings"] = list(raw["warnings"])
+        if streaming:
+            a["streaming"] = 1
         out = cls(v, coords, a)
         out.timings = dict(raw.get("timings", {}))
         return out
@@ -305,6 +326,11 @@ class Results:
     def n_draws(self) -> int:
         """Number of Monte Carlo draws."""
         return int(self.attrs["draws"])
+
+    @property
+    def streaming(self) -> bool:
+        """True for a streaming run (``simulate(..., keep_draws=False)``): summaries only, no value per draw."""
+        return bool(int(self.attrs.get("streaming", 0)))
 
     @property
     def sampler(self) -> str:
@@ -360,6 +386,9 @@ class Results:
                     return table, labels.index(label)
         if metric in self.outcomes:
             return self._resolve(f"outcome.{metric}")
+        if self.streaming:
+            raise KeyError(f"metric {metric!r}: this is a streaming run (keep_draws=False): no value per draw is "
+                           f"kept; its streaming summary, where there is one, is in summary()")
         shown = ", ".join(self.metrics()[:20])
         raise KeyError(f"unknown metric {metric!r}: expected one of {shown}{', ...' if len(self.metrics()) > 20 else ''}")
 
@@ -410,6 +439,11 @@ class Results:
         histogram quantiles, NaN for a level the run did not track).
         """
         rows: Dict[str, Dict[str, Any]] = {}
+        for pre in ("", PLACE_PREFIX):  # a streaming run's headline PVs and NPSV
+            if f"{pre}headline_mean" in self._vars:
+                unit = self._vars[f"{pre}headline_mean"][2].get("units", "") + (f"; {PLACE_LABEL}" if pre else "")
+                for i, m in enumerate(self._coord("headline")):
+                    rows[pre + m] = {"unit": unit, **self._streamed_row(f"{pre}headline", i)}
         for m in self.metrics():
             name, _ = self._resolve(m)
             unit = self._var(name)[2].get("units", "")
@@ -723,7 +757,7 @@ class Results:
         a = self.attrs
         table = self.summary()
         rows = []
-        for m in [m for m in self.metrics() if m in HEADLINE + PLACE_HEADLINE or m.startswith("pillar.")]:
+        for m in [m for m in table.index if m in HEADLINE + PLACE_HEADLINE or m.startswith("pillar.")]:
             r = table.loc[m]
             is_ratio = m in RATIO_METRICS
             fmt = _html.ratio if is_ratio else _html.money
@@ -741,6 +775,8 @@ class Results:
         name = self.attrs.get("scenario_name", "")
         npsv = self._var("npsv") if self._has("npsv") else None
         head = ""
+        if self.streaming:
+            head = f"; NPSV mean {self.summary().loc['npsv', 'mean']:,.0f} (streaming run)"
         if npsv is not None and npsv[1].size:
             p5, p95 = np.quantile(npsv[1], [0.05, 0.95])
             head = f"; NPSV mean {npsv[1].mean():,.0f} (90% interval {p5:,.0f} to {p95:,.0f})"
@@ -763,13 +799,14 @@ def load_results(path: Union[str, "os.PathLike[str]"]) -> Results:
         simulation run (the message says what to do).
     """
     variables, coords, attrs = results_file.read(path)
-    if "npsv" not in variables or "draw" not in variables["npsv"].dims:
+    streamed = "headline_mean" in variables  # a streaming run (keep_draws=False): summaries only
+    if not streamed and ("npsv" not in variables or "draw" not in variables["npsv"].dims):
         raise results_file.ResultsFileError(
             f"results file '{os.fspath(path)}': expected the results of a simulation run (a variable 'npsv' over "
             f"'draw'), found variables {', '.join(sorted(variables)) or 'none'}; was it written by Results.save?")
     v: Variables = {name: (tuple(var.dims), np.asarray(var.data), dict(var.attrs)) for name, var in variables.items()}
     c = {name: (np.asarray(co.data), dict(co.attrs)) for name, co in coords.items()}
-    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter", "place", "quintile"):
+    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter", "place", "quintile", "headline"):
         if name in c:
             c[name] = (np.asarray(c[name][0], dtype=str), c[name][1])
     a = dict(attrs)

@@ -110,7 +110,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
              quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None,
              values: Optional[str] = None, place: Optional[bool] = None, client: Any = None,
              part_blocks: Optional[int] = None, checkpoint: Any = None, resume: bool = False,
-             given: Optional[Mapping[str, Any]] = None) -> Results:
+             given: Optional[Mapping[str, Any]] = None, keep_draws: bool = True) -> Results:
     """Monte Carlo simulation of a scenario.
 
     Parameters
@@ -175,6 +175,12 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         run (docs/model/simulation.md, "Given values"). The posterior of ``socval.tracking.update`` is simulated
         this way. Unknown ids, a wrong number of values, NaN or a value outside its distribution's support are a
         ``SamplingError``.
+    keep_draws
+        Keep every per-draw value (default). False (streaming mode): the run keeps no value per draw, locally or
+        on ``client`` (each part's arrays are dropped once its summaries are merged), so memory does not grow with
+        the number of draws; the headline PVs and NPSV, outcomes, breakdowns and years have streaming summaries
+        (``Results.summary()``; ``Results.draws`` has nothing). keep_outcomes, keep_full, keep_inputs and
+        keep_breakdowns must then be off (docs/guide/cluster.md, "Streaming").
 
     Returns
     -------
@@ -188,7 +194,7 @@ def simulate(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
     if resume and checkpoint is None:
         raise _core.SamplingError("simulate: resume: expected a checkpoint path to resume from, found none")
     spec = run_spec(scenario, draws, seed, threads, sampler, keep_full, keep_outcomes, keep_inputs, year_values,
-                    track_levers, keep_breakdowns, quantiles, library, values, place, given)
+                    track_levers, keep_breakdowns, quantiles, library, values, place, given, keep_draws)
 
     def results(raw: Dict[str, Any], place_raw: Optional[Dict[str, Any]]) -> Results:
         if place_raw is not None:
@@ -263,12 +269,15 @@ def _place_run(spec: RunSpec, client: Any, part_blocks: Optional[int]) -> Option
         keep = [k for k, i in enumerate(options["given_ids"]) if i in ids]
         options["given_ids"] = [options["given_ids"][k] for k in keep]
         options["given_values"] = options["given_values"][keep]
+    streaming = not options.get("keep_draws", True)
     if client is None:
         other = _core.simulation.simulate(spec.place, spec.library, progress=None, **options)
     else:
         from .distributed import simulate_blocks
         other = simulate_blocks(spec._replace(core=spec.place, place=None, options=options), client=client,
                                 progress=False, part_blocks=part_blocks)
+    if streaming:  # its streaming summaries (headline_summary), no per-draw values
+        return {"headline_summary": other["headline_summary"]}
     return {m: other[m] for m in ("pv_benefits", "pv_costs", "pv_investment", "pv_others")}
 
 
@@ -277,7 +286,7 @@ def run_spec(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
              year_values: bool = False, track_levers: bool = True, keep_breakdowns: Optional[bool] = None,
              quantiles: Sequence[float] = (0.05, 0.25, 0.5, 0.75, 0.95), library: Any = None,
              values: Optional[str] = None, place: Optional[bool] = None,
-             given: Optional[Mapping[str, Any]] = None) -> RunSpec:
+             given: Optional[Mapping[str, Any]] = None, keep_draws: bool = True) -> RunSpec:
     """:func:`simulate`'s arguments checked (SamplingError naming the bad one) and resolved into a :class:`RunSpec`."""
     core = core_scenario(scenario)
     lib = scenario_library(scenario, library)
@@ -292,6 +301,15 @@ def run_spec(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         raise _core.SamplingError(f"simulate: sampler: expected 'lhs' (Latin hypercube) or 'mc' (Monte Carlo), "
                                   f"found {sampler!r}")
     n_outcomes = len(core.outcomes)
+    if not isinstance(keep_draws, bool):
+        raise _core.SamplingError(f"simulate: keep_draws: expected True or False, found {keep_draws!r}")
+    if not keep_draws:
+        kept = [n for n, v in (("keep_outcomes", keep_outcomes), ("keep_full", keep_full), ("keep_inputs", keep_inputs),
+                               ("keep_breakdowns", keep_breakdowns)) if v]
+        if kept:
+            raise _core.SamplingError(f"simulate: keep_draws=False (streaming) keeps no value per draw: expected "
+                                      f"{', '.join(kept)} off, found it on")
+        keep_outcomes = keep_breakdowns = False
     if keep_outcomes is None:
         keep_outcomes = int(draws) * max(n_outcomes, 1) <= KEEP_OUTCOMES_LIMIT
     place_sc = None
@@ -301,14 +319,17 @@ def run_spec(scenario: Any, draws: int = 10_000, seed: int = 0, threads: Optiona
         if place and place_sc is None:
             raise _core.ScenarioError(f"simulate: place=True: expected outcomes with 'place' overrides in "
                                       f"{core.meta.name or 'the scenario'}, found none")
-    _check_memory(core, int(draws), bool(keep_outcomes), bool(keep_full), bool(keep_inputs), bool(track_levers),
-                  keep_breakdowns, place_sc)
+    if keep_draws:  # streaming runs hold nothing per draw
+        _check_memory(core, int(draws), bool(keep_outcomes), bool(keep_full), bool(keep_inputs), bool(track_levers),
+                      keep_breakdowns, place_sc)
     options = dict(draws=int(draws), seed=int(seed), sampler=sampler, threads=int(threads or 0),
                    keep_outcomes=bool(keep_outcomes), keep_full=bool(keep_full), keep_inputs=bool(keep_inputs),
                    track_levers=bool(track_levers), year_values=bool(year_values), keep_derived=False,
                    quantiles=[float(q) for q in quantiles], keep_breakdowns=keep_breakdowns)
     if given:
         options.update(_given(given, int(draws)))
+    if not keep_draws:  # only when off: a part's options dict stays as before for ordinary runs
+        options["keep_draws"] = False
     attrs = {
         "scenario_name": core.meta.name,
         "scenario_text": core.source_text,

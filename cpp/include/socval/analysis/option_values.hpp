@@ -31,6 +31,11 @@ struct OptionValuesOptions {
     int threads = 0;                              ///< worker threads; 0 = hardware concurrency
     int block_size = 256;                         ///< draws per block (work unit only)
     std::vector<std::string> candidates;          ///< option ids of the pool; empty = every option
+    /// Only draws [first_draw, first_draw + count) of the run of `draws` draws (0 = to the end), e.g. one task of
+    /// a run on a cluster: each draw is sampled on its keyed streams and evaluated on its own, so the parts
+    /// joined in draw order are the whole run's values, bit for bit.
+    std::uint64_t first_draw = 0;
+    std::uint64_t count = 0;
     /// Polled by the calling thread every 50 ms while the blocks run; returning true stops the run (Interrupted).
     std::function<bool()> cancelled;
 };
@@ -38,7 +43,7 @@ struct OptionValuesOptions {
 /// Per-draw, per-option PV values and costs. Arrays [.. * draws + draw] * n_options + option, i.e. each table is
 /// (draws x options) in row-major order, stacked by pillar / lever / priority where it says so.
 struct OptionValues {
-    std::uint64_t draws = 0;
+    std::uint64_t draws = 0;                   ///< draws held (count when a range was asked for)
     std::uint64_t seed = 0;
     Sampler sampler = Sampler::latin_hypercube;
     std::vector<std::string> option_ids;       ///< the candidates, in Scenario::options order

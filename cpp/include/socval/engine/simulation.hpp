@@ -36,6 +36,10 @@ struct SimulationOptions {
     /// value by pillar (the sum of its priorities' values, in priority order). Off, they are left empty and the
     /// caller recomputes them with the same floating-point operations (socval.Results does), saving 7 arrays.
     bool keep_derived = true;
+    /// Keep the per-draw arrays. Off (streaming mode), nothing grows with the number of draws: the headline PVs
+    /// and NPSV get streaming summaries (headline_summary) instead; keep_outcomes, keep_full, keep_inputs and
+    /// keep_breakdowns must then be off.
+    bool keep_draws = true;
     std::vector<double> quantiles = {0.05, 0.25, 0.5, 0.75, 0.95};  ///< per-year quantile levels, in [0, 1]
     int histogram_bins = 512;    ///< bins of each per-year quantile histogram (>= 16)
     /// Streaming quantiles use the first this many draws (0 = all draws); moments always use every draw.
@@ -53,6 +57,10 @@ struct SimulationOptions {
     std::vector<std::string> given_ids;
     std::vector<double> given_values;
 };
+
+/// Series of SimulationResult::headline_summary without keep_draws.
+inline const std::vector<std::string> kHeadlineStreamed = {"pv_costs", "pv_investment", "pv_benefits", "pv_others",
+                                                           "npsv"};
 
 /// Draws up to which value by beneficiary and cost by lever are kept draw by draw unless said otherwise.
 constexpr std::uint64_t kBreakdownDraws = 250000;
@@ -115,6 +123,9 @@ struct SimulationResult {
     /// fiscal, economic, social; commissioning, anchor, employer). Empty otherwise.
     DrawSummary beneficiary_summary;
     DrawSummary lever_cost_summary;
+    /// Without keep_draws: streaming summaries of pv_costs, pv_investment, pv_benefits, pv_others and npsv
+    /// (kHeadlineStreamed), in that order. Empty otherwise.
+    DrawSummary headline_summary;
     YearSummary level;     ///< outcome level by year (physical units), series = outcomes
     YearSummary value;     ///< outcome value by year (GBP, undiscounted), series = outcomes; year_values only
     YearSummary cost;      ///< costs with optimism bias by year, one series
