@@ -97,6 +97,7 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["place_value"] = rows(std::move(r.place_value));
     d["place_spend"] = rows(std::move(r.place_spend));
     d["quintile_value"] = rows(std::move(r.quintile_value));
+    d["decile_value"] = rows(std::move(r.decile_value));
     d["weighted_pv_benefits"] = maybe(std::move(r.weighted_pv_benefits));
     d["weighted_npsv"] = maybe(std::move(r.weighted_npsv));
     d["weighted_bcr"] = maybe(std::move(r.weighted_bcr));
@@ -115,6 +116,8 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["cost"] = year_summary(std::move(r.cost), L);
     d["benefits"] = year_summary(std::move(r.benefits), L);
     d["net"] = year_summary(std::move(r.net), L);
+    d["place_year"] = r.place_year.series ? py::object(year_summary(std::move(r.place_year), L)) : py::none();
+    d["quintile_year"] = r.quintile_year.series ? py::object(year_summary(std::move(r.quintile_year), L)) : py::none();
     d["inputs"] = r.inputs.empty() ? py::object(py::none()) : py::object(owned(std::move(r.inputs), {P, N}));
     d["full_level"] =
         r.full_level.empty() ? py::object(py::none()) : py::object(owned(std::move(r.full_level), {N, H, O}));
@@ -139,6 +142,7 @@ engine::SimulationOptions options_from(const py::dict& d) {
         else if (key == "keep_inputs") o.keep_inputs = v.cast<bool>();
         else if (key == "track_levers") o.track_levers = v.cast<bool>();
         else if (key == "year_values") o.year_values = v.cast<bool>();
+        else if (key == "year_breakdowns") o.year_breakdowns = v.cast<bool>();
         else if (key == "keep_derived") o.keep_derived = v.cast<bool>();
         else if (key == "quantiles") o.quantiles = v.cast<std::vector<double>>();
         else if (key == "histogram_bins") o.histogram_bins = v.cast<int>();
@@ -165,7 +169,8 @@ void bind_simulation(py::module_& m) {
            const std::string& sampler, int threads, int block_size, bool keep_outcomes, bool keep_full,
            bool keep_inputs, bool track_levers, bool year_values, bool keep_derived, std::vector<double> quantiles,
            int histogram_bins,
-           std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns) {
+           std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns,
+           bool year_breakdowns) {
             engine::SimulationOptions o;
             o.draws = draws;
             o.seed = seed;
@@ -177,6 +182,7 @@ void bind_simulation(py::module_& m) {
             o.keep_inputs = keep_inputs;
             o.track_levers = track_levers;
             o.year_values = year_values;
+            o.year_breakdowns = year_breakdowns;
             o.keep_derived = keep_derived;
             o.keep_breakdowns = keep_breakdowns;
             o.quantiles = std::move(quantiles);
@@ -202,12 +208,23 @@ void bind_simulation(py::module_& m) {
         "keep_inputs"_a = false, "track_levers"_a = true, "year_values"_a = false, "keep_derived"_a = true,
         "quantiles"_a = engine::SimulationOptions{}.quantiles, "histogram_bins"_a = 512,
         "quantile_draws"_a = engine::SimulationOptions{}.quantile_draws, "progress"_a = py::none(),
-        "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(),
+        "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(), "year_breakdowns"_a = true,
         "Monte Carlo simulation of a scenario (socval._core.model.Scenario) with a value library; returns a dict of "
         "numpy arrays. progress(done, total) is called about every report_interval seconds. Ctrl-C raises "
         "KeyboardInterrupt within about a block. keep_breakdowns: value by beneficiary and cost by lever draw by "
-        "draw (None: while draws <= 250,000; otherwise streaming summaries). Raises socval.SamplingError, "
+        "draw (None: while draws <= 250,000; otherwise streaming summaries). year_breakdowns: per-year summaries of "
+        "value by place and by income quintile (when declared). Raises socval.SamplingError, "
         "ScenarioError, AppraisalError.");
+
+    m.def(
+        "result_bytes",
+        [](const model::Scenario& scenario, const values::Library& library, const py::dict& options) {
+            const engine::SimulationOptions o = options_from(options);
+            return engine::simulation_bytes(engine::compile(scenario, library), o);
+        },
+        "scenario"_a, "library"_a, "options"_a,
+        "Bytes of the arrays a simulation of `scenario` with `options` (simulate()'s keyword names) allocates for "
+        "its result: per-draw arrays and the per-year tables by place and by quintile (docs/guide/limits.md).");
 
     m.def(
         "simulate_part",

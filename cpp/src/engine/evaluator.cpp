@@ -156,6 +156,8 @@ struct Program::Data {
     std::vector<int> spend_slot;   // [i * NP + p]: option i's share of spend in place p
     std::vector<int> quint_slot;   // [o * 5 + q]: outcome o's share of value in quintile q; empty rows -1
     int eta_slot = -1;
+    std::vector<int> dec_slot;     // [o * 10 + d]: outcome o's share of value in IMD decile d; empty rows -1
+    int dec_row = -1;              // d1..d10, then unallocated
     int place_row = -1, spend_place_row = -1, quint_row = -1, weighted_row = -1, weight_row = -1, share_sum_row = -1;
 
     /// `count` consecutive work rows; their ids follow the constant rows, so every constant exists first.
@@ -344,6 +346,7 @@ struct Evaluator::Impl {
     SOCVAL_CLONES void aggregate();
     SOCVAL_CLONES void split(const int* slots, int n, const double* whole, int first);
     SOCVAL_CLONES void places_and_people();
+    void year_split(const int* slots, int count, const double* whole, double* out, std::size_t stride) const;
     SOCVAL_CLONES void group_priorities();
     bool gprio_ready = false;  // group_priorities() done for the last run
     SOCVAL_CLONES const double* value_of(int o, int t) const;
@@ -366,6 +369,10 @@ void Program::Data::build_ops() {
                 quint_slot.push_back(oc.quintile_shares.empty() ? -1 : slot(oc.quintile_shares[static_cast<std::size_t>(q)]));
         eta_slot = slot(p.eta);
     }
+    if (p.deciles)
+        for (const auto& oc : p.outcomes)
+            for (int j = 0; j < model::kDeciles; ++j)
+                dec_slot.push_back(oc.decile_shares.empty() ? -1 : slot(oc.decile_shares[static_cast<std::size_t>(j)]));
     for (std::size_t i = 0; i < p.options.size(); ++i) {
         const auto& opt = p.options[i];
         OptionOp op;
@@ -620,6 +627,7 @@ void Program::Data::build_program() {
     weighted_row = work(p.people ? 3 : 0);                    // weighted PV benefits, NPSV, BCR
     weight_row = work(p.people ? model::kQuintiles : 0);
     share_sum_row = work(1);
+    dec_row = work(p.deciles ? model::kDeciles + 1 : 0);
     int max_sat = 0;
     for (const auto& o : p.outcomes)
         max_sat = std::max(max_sat, static_cast<int>(std::count_if(o.links.begin(), o.links.end(),
@@ -1358,7 +1366,7 @@ void Evaluator::Impl::aggregate() {
         const double inputs = pvi[d] + pvo[d];  // SROI: value over every input, the body's and others'
         sroi[d] = inputs != 0.0 ? pvb[d] / inputs : nan;
     }
-    if (this->d.NP || plan->people) places_and_people();
+    if (this->d.NP || plan->people || plan->deciles) places_and_people();
     if (!G) return;
     for (int l = 0; l < 3; ++l) {
         k::zero(R(lvalue_row + l), m);
@@ -1413,6 +1421,15 @@ void Evaluator::Impl::places_and_people() {
             split(&d.spend_slot[static_cast<std::size_t>(i * NP)], NP, pv, d.spend_place_row);
         }
     }
+    if (p.deciles) {  // by IMD decile: as by quintile, no weights (docs/model/distribution.md)
+        constexpr int ND = model::kDeciles;
+        for (int j = 0; j <= ND; ++j) k::zero(R(d.dec_row + j), m);
+        for (int o = 0; o < O; ++o) {
+            const int* slots = &d.dec_slot[static_cast<std::size_t>(o * ND)];
+            if (slots[0] < 0) k::add(R(d.dec_row + ND), R(opv_row + o), m);
+            else split(slots, ND, R(opv_row + o), d.dec_row);
+        }
+    }
     if (!p.people) return;
     constexpr int NQ = model::kQuintiles;
     for (int q = 0; q <= NQ; ++q) k::zero(R(d.quint_row + q), m);
@@ -1445,6 +1462,18 @@ void Evaluator::Impl::places_and_people() {
         wnpsv[x] = wpvb[x] - pvc[x];
         const double public_cost = pvc[x] - pvo[x];  // as the headline BCR: on public sector cost
         wbcr[x] = public_cost != 0.0 ? (wpvb[x] - pvo[x]) / public_cost : nan;
+    }
+}
+
+/// As split(), into caller rows (`stride` apart, n long): `whole` x each share / the sum of this draw's shares.
+void Evaluator::Impl::year_split(const int* slots, int count, const double* whole, double* out,
+                                 std::size_t stride) const {
+    for (int x = 0; x < n; ++x) {
+        double sum = 0.0;
+        for (int j = 0; j < count; ++j) sum += R(slots[j])[x];
+        for (int j = 0; j < count; ++j)
+            out[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(x)] +=
+                whole[x] * (sum > 0.0 ? R(slots[j])[x] / sum : 1.0 / count);
     }
 }
 
@@ -1606,6 +1635,11 @@ const double* Evaluator::quintile_value(int q) const {
     check(impl_->plan->people ? q : -1, model::kQuintiles + 1, "income quintile (with people)");
     return impl_->R(impl_->d.quint_row + q);
 }
+bool Evaluator::has_deciles() const { return impl_->plan->deciles; }
+const double* Evaluator::decile_value(int j) const {
+    check(impl_->plan->deciles ? j : -1, model::kDeciles + 1, "IMD decile (with people.imd_decile)");
+    return impl_->R(impl_->d.dec_row + j);
+}
 const double* Evaluator::quintile_weight(int q) const {
     check(impl_->plan->people ? q : -1, model::kQuintiles, "income quintile (with people)");
     return impl_->R(impl_->d.weight_row + q);
@@ -1617,6 +1651,28 @@ const double* Evaluator::eta() const {
 const double* Evaluator::weighted(int k) const {
     check(impl_->plan->people ? k : -1, 3, "weighted metric (with people)");
     return impl_->R(impl_->d.weighted_row + k);
+}
+void Evaluator::year_breakdown(int t, double* places, double* quintiles, std::size_t stride) const {
+    const Impl& im = *impl_;
+    check(t, im.H, "year");
+    const int NP = im.d.NP, NQ = model::kQuintiles;
+    const bool people = im.plan->people;
+    const std::size_t n = static_cast<std::size_t>(im.n);
+    for (int j = 0; j < NP; ++j) std::fill_n(places + static_cast<std::size_t>(j) * stride, n, 0.0);
+    if (people)
+        for (int q = 0; q <= NQ; ++q) std::fill_n(quintiles + static_cast<std::size_t>(q) * stride, n, 0.0);
+    for (int o = 0; o < im.O; ++o) {
+        const double* v = im.value_of(o, t);  // scratch row, read before the next outcome's value
+        if (NP) im.year_split(&im.d.place_slot[static_cast<std::size_t>(o * NP)], NP, v, places, stride);
+        if (!people) continue;
+        const int* slots = &im.d.quint_slot[static_cast<std::size_t>(o * NQ)];
+        if (slots[0] < 0) {
+            double* u = quintiles + static_cast<std::size_t>(NQ) * stride;
+            for (std::size_t x = 0; x < n; ++x) u[x] += v[x];
+        } else {
+            im.year_split(slots, NQ, v, quintiles, stride);
+        }
+    }
 }
 
 const double* Evaluator::lever_value(int l) const {

@@ -82,6 +82,7 @@ struct Worker {
     /// and each outcome's value by year when summarised (Evaluator::value() and benefits() share a scratch row).
     std::vector<double> own;
     std::vector<const double*> series;
+    std::vector<double> by_year;  ///< value by place and quintile, each year's rows of a part (year_breakdowns)
     LocalCounts local;
     BlockSums sums;
     BlockMoments moments;
@@ -118,7 +119,9 @@ public:
           VH_(o.year_values ? O_ * H_ : 0),
           breakdowns_(o.keep_breakdowns.value_or(o.draws <= kBreakdownDraws)),
           BK_(breakdowns_ ? 0 : tracking_ != Tracking::none ? 6 : 3),
-          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_, o.histogram_bins),
+          NP_(o.year_breakdowns ? static_cast<int>(plan.place_ids.size()) : 0),
+          NQ_(o.year_breakdowns && plan.people ? model::kQuintiles + 1 : 0),
+          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_ + (NP_ + NQ_) * H_, o.histogram_bins),
           program_(make_program(borrow(plan), tracking_)),
           first_block_(first_block),
           end_block_(std::min(end_block, blocks_)),
@@ -151,6 +154,7 @@ private:
     int VH_;  ///< value series (outcomes x years) when year_values, else 0
     bool breakdowns_;  ///< value by beneficiary and cost by lever kept draw by draw
     int BK_;           ///< their streaming series otherwise (3 beneficiaries, 3 lever costs), else 0
+    int NP_, NQ_;      ///< places and quintiles (with unallocated) summarised by year; 0 without year_breakdowns
     SeriesSummaries summaries_;
     std::shared_ptr<const Program> program_;  ///< compiled once, shared by every worker
     SimulationResult r_;
@@ -178,6 +182,8 @@ private:
         return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + which * O_ + o);
     }
     std::size_t series_breakdown(int j) const { return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + j); }
+    /// Value by place (j < NP_) or quintile (NP_ + q) in year t.
+    std::size_t series_place_year(int j, int t) const { return series_breakdown(BK_) + static_cast<std::size_t>(j * H_ + t); }
 
     void describe();
     void allocate();
@@ -192,6 +198,7 @@ private:
     std::size_t evaluate_block(Worker& w, std::uint64_t b, bool keep = true);
     void evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep = true);
     void summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n);
+    void year_breakdowns(Worker& w);
     void work(Worker& w, std::uint64_t b);
     void stop_all();
     void poll(std::chrono::steady_clock::time_point& last);
@@ -236,6 +243,7 @@ void Run::allocate() {
         table(r_.quintile_value, model::kQuintiles + 1);
         for (auto* v : {&r_.weighted_pv_benefits, &r_.weighted_npsv, &r_.weighted_bcr, &r_.eta}) draws(*v);
     }
+    if (plan_.deciles) table(r_.decile_value, model::kDeciles + 1);
     if (opt_.keep_inputs) r_.inputs.assign(static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
     poll();
     if (opt_.keep_full) {
@@ -328,6 +336,7 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
         put(r_.weighted_bcr, ev.weighted(2));
         put(r_.eta, ev.eta());
     }
+    for (std::size_t j = 0; j < r_.decile_value.size(); ++j) put(r_.decile_value[j], ev.decile_value(static_cast<int>(j)));
     if (opt_.keep_outcomes)
         for (int o = 0; o < O_; ++o) {
             put(r_.outcome_total[static_cast<std::size_t>(o)], ev.outcome_total(o));
@@ -374,7 +383,21 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
     }
     for (int j = 0; j < BK_; ++j)
         w.series[series_breakdown(j)] = j < 3 ? ev.beneficiary_value(j) : ev.lever_cost(j - 3);
+    if (NP_ + NQ_) year_breakdowns(w);
     w.timings.store += thread_seconds() - t2;
+}
+
+/// This part's value by place and by quintile in every year into w.by_year (rows of a part), pointed at by the
+/// streaming series (docs/model/distribution.md, "By year").
+void Run::year_breakdowns(Worker& w) {
+    const std::size_t part = static_cast<std::size_t>(std::min(B_, kPart));
+    const std::size_t rows = static_cast<std::size_t>(NP_ + NQ_) * static_cast<std::size_t>(H_);
+    if (w.by_year.size() != rows * part) w.by_year.assign(rows * part, 0.0);
+    for (int t = 0; t < H_; ++t) {
+        double* first = w.by_year.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(NP_ + NQ_) * part;
+        w.ev.year_breakdown(t, first, first + static_cast<std::size_t>(NP_) * part, part);
+        for (int j = 0; j < NP_ + NQ_; ++j) w.series[series_place_year(j, t)] = first + static_cast<std::size_t>(j) * part;
+    }
 }
 
 /// Moments of draws [d0, d0 + n), draws [done, done + n) of a block of block_n: lane sums, and the block's
@@ -508,6 +531,8 @@ void Run::tables() {
     draw_table(r_.outcome_pv_summary, O_, [&](int o) { return series_draw(1, o); });
     if (BK_) draw_table(r_.beneficiary_summary, 3, [&](int j) { return series_breakdown(j); });
     if (BK_ > 3) draw_table(r_.lever_cost_summary, 3, [&](int j) { return series_breakdown(3 + j); });
+    if (NP_) year_table(r_.place_year, NP_, [&](int j, int t) { return series_place_year(j, t); });
+    if (NQ_) year_table(r_.quintile_year, NQ_, [&](int q, int t) { return series_place_year(NP_ + q, t); });
 }
 
 /// The result's names, years and options.
