@@ -116,7 +116,7 @@ def test_memory_estimate_is_what_the_run_allocates(options):
                    keep_inputs=opts.get("keep_inputs", False), track_levers=opts.get("track_levers", True),
                    keep_breakdowns=opts.get("keep_breakdowns", True), keep_derived=opts["keep_derived"],
                    n_places=len(core.place_ids), people=core.has_people,
-                   year_breakdowns=opts.get("year_breakdowns", True))
+                   year_breakdowns=opts.get("year_breakdowns", True), deciles=core.has_deciles)
     assert py == 2 * cpp  # the engine's arrays and their copy in Python
 
 
@@ -138,7 +138,7 @@ def test_design_outputs_weighted_npsv_and_bcr_draw_by_draw():
     tornado = s.sensitivity(method="tornado", output="weighted_npsv").set_index("input")
     assert tornado.loc["people.eta", "swing"] > 0.0
     assert s.sensitivity(method="tornado", output="npsv").set_index("input").loc["people.eta", "swing"] == 0.0
-    plain = two_place()
+    plain = uncertain_two_place()
     del plain["people"]
     for o in plain["outcomes"]:
         o.pop("people", None)
@@ -165,6 +165,21 @@ def test_local_spend_and_local_jobs_by_place(tmp_path):
     assert t["local_spend"].sum() == pytest.approx(14.0) and t["local_jobs_share"].sum() == pytest.approx(1.0)
     text = res.report(format="md")
     assert "### Local spend and local jobs by place" in text and "North: jobs for local people" not in text
-    assert "North: spend kept locally (GBP m)" in text and "  jobs for local people" in text
+    assert "| North: spend kept locally (GBP m) |" in text and "| jobs for local people | 15 [15, 15] |" in text
     res.report(tmp_path / "annex.md", format="md", csv=True)
     assert (tmp_path / "annex-local-by-place.csv").read_text().startswith("scenario,place,local_spend,")
+
+
+def test_portfolio_weighted_values_add_up_to_the_simulation_draw_by_draw():
+    from socval.decision import portfolio
+
+    s = from_doc(two_years(uncertain_two_place()))
+    ov = portfolio.option_values(s, draws=64, seed=6)
+    res = socval.simulate(s, draws=64, seed=6, progress=False)
+    # the pool is the scenario's funded set: the options' weighted values add up to its weighted PV benefits
+    np.testing.assert_allclose(ov.weighted_value.sum(axis=1), res.draws("weighted_pv_benefits"), rtol=1e-12)
+    table = ov.summary()
+    assert table.loc["grant", "weighted_npsv"] == pytest.approx(table.loc["grant", "mean_weighted_value"] - 100.0)
+    choice = portfolio.optimise(s, budget=1e6, objective="weighted_npsv", draws=64, seed=6)
+    expected = sum(max(table.loc[i, "weighted_npsv"], 0.0) for i in table.index)
+    assert choice.objective == pytest.approx(expected)

@@ -1635,6 +1635,27 @@ const double* Evaluator::quintile_value(int q) const {
     check(impl_->plan->people ? q : -1, model::kQuintiles + 1, "income quintile (with people)");
     return impl_->R(impl_->d.quint_row + q);
 }
+void Evaluator::outcome_weight(int o, double* out) const {
+    const Impl& im = *impl_;
+    check(im.plan->people ? o : -1, im.O, "outcome (with people)");
+    constexpr int NQ = model::kQuintiles;
+    const int* slots = &im.d.quint_slot[static_cast<std::size_t>(o * NQ)];
+    for (int x = 0; x < im.n; ++x) {
+        if (slots[0] < 0) {
+            out[x] = 1.0;
+            continue;
+        }
+        double sum = 0.0, weighted = 0.0;
+        for (int q = 0; q < NQ; ++q) {
+            sum += im.R(slots[q])[x];
+            weighted += im.R(im.d.weight_row + q)[x] * im.R(slots[q])[x];
+        }
+        double equal = 0.0;  // a draw whose shares are all zero splits equally (as split())
+        for (int q = 0; q < NQ; ++q) equal += im.R(im.d.weight_row + q)[x] / NQ;
+        out[x] = sum > 0.0 ? weighted / sum : equal;
+    }
+}
+
 bool Evaluator::has_deciles() const { return impl_->plan->deciles; }
 const double* Evaluator::decile_value(int j) const {
     check(impl_->plan->deciles ? j : -1, model::kDeciles + 1, "IMD decile (with people.imd_decile)");

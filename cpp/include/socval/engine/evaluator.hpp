@@ -130,6 +130,9 @@ public:
     const double* eta() const;
     /// Weighted PV benefits (k = 0), weighted NPSV (1), weighted BCR (2).
     const double* weighted(int k) const;
+    /// Outcome o's distributional weight this draw, into out[0 .. block_size()): sum_q w_q s_q / sum_q s_q over its
+    /// quintile shares, 1 when it has none (so sum_o PV_o x weight_o = weighted PV benefits; with people).
+    void outcome_weight(int o, double* out) const;
     /// Value in year t (undiscounted, as benefits(t)) by place and by income quintile, split by the same shares
     /// as place_value / quintile_value: writes n_places() rows to `places` and, with people, kQuintiles + 1 rows
     /// (q1..q5, unallocated) to `quintiles`, each row `stride` apart and block_size() long. Adds up to benefits(t).
