@@ -346,7 +346,7 @@ struct Evaluator::Impl {
     SOCVAL_CLONES void aggregate();
     SOCVAL_CLONES void split(const int* slots, int n, const double* whole, int first);
     SOCVAL_CLONES void places_and_people();
-    void year_split(const int* slots, int count, const double* whole, double* out, std::size_t stride) const;
+    void year_shares(int o, double* out) const;
     SOCVAL_CLONES void group_priorities();
     bool gprio_ready = false;  // group_priorities() done for the last run
     SOCVAL_CLONES const double* value_of(int o, int t) const;
@@ -1465,16 +1465,26 @@ void Evaluator::Impl::places_and_people() {
     }
 }
 
-/// As split(), into caller rows (`stride` apart, n long): `whole` x each share / the sum of this draw's shares.
-void Evaluator::Impl::year_split(const int* slots, int count, const double* whole, double* out,
-                                 std::size_t stride) const {
-    for (int x = 0; x < n; ++x) {
-        double sum = 0.0;
-        for (int j = 0; j < count; ++j) sum += R(slots[j])[x];
-        for (int j = 0; j < count; ++j)
-            out[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(x)] +=
-                whole[x] * (sum > 0.0 ? R(slots[j])[x] / sum : 1.0 / count);
-    }
+/// Outcome o's shares by place (rows 0..NP-1) and, with people, by quintile (NP..NP+5, unallocated last) in this
+/// draw, normalised as split() does (a draw whose shares are all zero splits equally), into rows n long.
+void Evaluator::Impl::year_shares(int o, double* out) const {
+    const int NP = d.NP, NQ = model::kQuintiles;
+    auto normalise = [&](const int* slots, int count, double* rows) {
+        for (int x = 0; x < n; ++x) {
+            double sum = 0.0;
+            for (int j = 0; j < count; ++j) sum += R(slots[j])[x];
+            for (int j = 0; j < count; ++j)
+                rows[static_cast<std::size_t>(j * n + x)] = sum > 0.0 ? R(slots[j])[x] / sum : 1.0 / count;
+        }
+    };
+    if (NP) normalise(&d.place_slot[static_cast<std::size_t>(o * NP)], NP, out);
+    if (!plan->people) return;
+    double* q = out + static_cast<std::size_t>(NP * n);
+    const int* slots = &d.quint_slot[static_cast<std::size_t>(o * NQ)];
+    const bool none = slots[0] < 0;
+    if (!none) normalise(slots, NQ, q);
+    else std::fill_n(q, static_cast<std::size_t>(NQ * n), 0.0);
+    std::fill_n(q + static_cast<std::size_t>(NQ * n), static_cast<std::size_t>(n), none ? 1.0 : 0.0);
 }
 
 /// Value by group and priority, on the first request after a run (Monte Carlo runs do not ask for it): each
@@ -1673,25 +1683,21 @@ const double* Evaluator::weighted(int k) const {
     check(impl_->plan->people ? k : -1, 3, "weighted metric (with people)");
     return impl_->R(impl_->d.weighted_row + k);
 }
-void Evaluator::year_breakdown(int t, double* places, double* quintiles, std::size_t stride) const {
+void Evaluator::year_breakdown(double* out, std::size_t stride) const {
     const Impl& im = *impl_;
-    check(t, im.H, "year");
-    const int NP = im.d.NP, NQ = model::kQuintiles;
-    const bool people = im.plan->people;
+    const int rows = im.d.NP + (im.plan->people ? model::kQuintiles + 1 : 0);
     const std::size_t n = static_cast<std::size_t>(im.n);
-    for (int j = 0; j < NP; ++j) std::fill_n(places + static_cast<std::size_t>(j) * stride, n, 0.0);
-    if (people)
-        for (int q = 0; q <= NQ; ++q) std::fill_n(quintiles + static_cast<std::size_t>(q) * stride, n, 0.0);
+    for (int r = 0; r < im.H * rows; ++r) std::fill_n(out + static_cast<std::size_t>(r) * stride, n, 0.0);
+    std::vector<double> share(static_cast<std::size_t>(rows) * n);
     for (int o = 0; o < im.O; ++o) {
-        const double* v = im.value_of(o, t);  // scratch row, read before the next outcome's value
-        if (NP) im.year_split(&im.d.place_slot[static_cast<std::size_t>(o * NP)], NP, v, places, stride);
-        if (!people) continue;
-        const int* slots = &im.d.quint_slot[static_cast<std::size_t>(o * NQ)];
-        if (slots[0] < 0) {
-            double* u = quintiles + static_cast<std::size_t>(NQ) * stride;
-            for (std::size_t x = 0; x < n; ++x) u[x] += v[x];
-        } else {
-            im.year_split(slots, NQ, v, quintiles, stride);
+        im.year_shares(o, share.data());  // once per outcome: the shares do not depend on the year
+        for (int t = 0; t < im.H; ++t) {
+            const double* v = im.value_of(o, t);  // scratch row, read before the next year's value
+            for (int j = 0; j < rows; ++j) {
+                double* y = out + static_cast<std::size_t>(t * rows + j) * stride;
+                const double* s = share.data() + static_cast<std::size_t>(j) * n;
+                for (std::size_t x = 0; x < n; ++x) y[x] += v[x] * s[x];
+            }
         }
     }
 }

@@ -393,11 +393,11 @@ void Run::year_breakdowns(Worker& w) {
     const std::size_t part = static_cast<std::size_t>(std::min(B_, kPart));
     const std::size_t rows = static_cast<std::size_t>(NP_ + NQ_) * static_cast<std::size_t>(H_);
     if (w.by_year.size() != rows * part) w.by_year.assign(rows * part, 0.0);
-    for (int t = 0; t < H_; ++t) {
-        double* first = w.by_year.data() + static_cast<std::size_t>(t) * static_cast<std::size_t>(NP_ + NQ_) * part;
-        w.ev.year_breakdown(t, first, first + static_cast<std::size_t>(NP_) * part, part);
-        for (int j = 0; j < NP_ + NQ_; ++j) w.series[series_place_year(j, t)] = first + static_cast<std::size_t>(j) * part;
-    }
+    w.ev.year_breakdown(w.by_year.data(), part);  // row t * (NP_ + NQ_) + j
+    for (int t = 0; t < H_; ++t)
+        for (int j = 0; j < NP_ + NQ_; ++j)
+            w.series[series_place_year(j, t)] =
+                w.by_year.data() + (static_cast<std::size_t>(t) * static_cast<std::size_t>(NP_ + NQ_) + static_cast<std::size_t>(j)) * part;
 }
 
 /// Moments of draws [d0, d0 + n), draws [done, done + n) of a block of block_n: lane sums, and the block's

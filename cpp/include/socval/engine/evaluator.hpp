@@ -133,10 +133,11 @@ public:
     /// Outcome o's distributional weight this draw, into out[0 .. block_size()): sum_q w_q s_q / sum_q s_q over its
     /// quintile shares, 1 when it has none (so sum_o PV_o x weight_o = weighted PV benefits; with people).
     void outcome_weight(int o, double* out) const;
-    /// Value in year t (undiscounted, as benefits(t)) by place and by income quintile, split by the same shares
-    /// as place_value / quintile_value: writes n_places() rows to `places` and, with people, kQuintiles + 1 rows
-    /// (q1..q5, unallocated) to `quintiles`, each row `stride` apart and block_size() long. Adds up to benefits(t).
-    void year_breakdown(int t, double* places, double* quintiles, std::size_t stride) const;
+    /// Value in every year (undiscounted, as benefits(t)) by place and by income quintile, split by the same
+    /// shares as place_value / quintile_value: row t * R + j, R = n_places() (+ kQuintiles + 1 with people), is
+    /// place j (then q1..q5, unallocated) in year t, rows `stride` apart and block_size() long. Adds up to
+    /// benefits(t) in every year.
+    void year_breakdown(double* out, std::size_t stride) const;
 
 private:
     struct Impl;
