@@ -680,6 +680,15 @@ void each_draw_array(R& r, F&& f, G&& g) {
     g(r.lever_cost);
     g(r.outcome_total);
     g(r.outcome_pv);
+    // Place and people (docs/model/distribution.md): merged like the others, so parts keep them.
+    g(r.place_value);
+    g(r.place_spend);
+    g(r.quintile_value);
+    g(r.decile_value);
+    f(r.weighted_pv_benefits);
+    f(r.weighted_npsv);
+    f(r.weighted_bcr);
+    f(r.eta);
 }
 
 void Run::start_merge() {
