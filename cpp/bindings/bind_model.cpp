@@ -147,6 +147,8 @@ void bind_model(py::module_& m) {
         .def_readonly("drop_off", &Outcome::drop_off)
         .def_readonly("priorities", &Outcome::priorities)
         .def_readonly("schedule", &Outcome::schedule)
+        .def_readonly("place_shares", &Outcome::place_shares)
+        .def_readonly("decile_shares", &Outcome::decile_shares)
         .def_readonly("where", &Outcome::where);
 
     py::class_<CostYear>(m, "CostYear")
@@ -225,6 +227,33 @@ void bind_model(py::module_& m) {
         .def_readonly("source_file", &Scenario::source_file)
         .def_readonly("source_text", &Scenario::source_text)
         .def_readonly("warnings", &Scenario::warnings)
+        .def_property_readonly(
+            "place_ids",
+            [](const Scenario& s) {
+                std::vector<std::string> ids;
+                for (const auto& p : s.places) ids.push_back(p.id);
+                return ids;
+            },
+            "Ids of the scenario's places (`places:`; empty: no breakdown by place).")
+        .def_property_readonly(
+            "place_populations",
+            [](const Scenario& s) {
+                std::vector<double> pop;
+                for (const auto& p : s.places) pop.push_back(p.population);
+                return pop;
+            },
+            "Residents of each place (the default shares of value and spend), in place_ids order.")
+        .def_property_readonly(
+            "has_people", [](const Scenario& s) { return s.people.declared; },
+            "Whether the scenario declares `people:` (breakdown by income quintile and distributional weights).")
+        .def_property_readonly(
+            "has_deciles",
+            [](const Scenario& s) {
+                for (const auto& o : s.outcomes)
+                    if (!o.decile_shares.empty()) return true;
+                return false;
+            },
+            "Whether some outcome gives shares by IMD decile (`people.imd_decile`): the breakdown by decile.")
         .def(
             "document",
             [](const Scenario& s) {

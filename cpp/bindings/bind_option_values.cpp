@@ -55,6 +55,8 @@ void bind_option_values(py::module_& m) {
             d["pillar_value"] = owned(std::move(r.pillar_value), {4, N, I});
             d["lever_value"] = owned(std::move(r.lever_value), {3, N, I});
             d["priority_value"] = owned(std::move(r.priority_value), {K, N, I});
+            d["weighted_value"] = r.weighted_value.empty() ? py::object(py::none())
+                                                           : py::object(owned(std::move(r.weighted_value), {N, I}));
             return d;
         },
         "scenario"_a, "library"_a, "draws"_a = 2000, "seed"_a = 0, "sampler"_a = "lhs", "threads"_a = 0,
@@ -63,7 +65,8 @@ void bind_option_values(py::module_& m) {
         "Per-draw PV value and cost of every candidate option, the pool funded together on the keyed streams of "
         "simulate() (common random numbers). Returns a dict: value, cost (draws x options), pillar_value "
         "(4 x draws x options: social, economic, environmental, unallocated), lever_value (3 x ...), "
-        "priority_value (priorities + unallocated x ...), option_ids, option_levers, funded, scale, start. "
+        "priority_value (priorities + unallocated x ...), weighted_value (draws x options, Annex A3 weights; None "
+        "without people:), option_ids, option_levers, funded, scale, start. "
         "first_draw, count: only draws [first_draw, first_draw + count) of the run (0 = to the end), the same "
         "values as those rows of the whole run (one task of a run on a cluster). "
         "Ctrl-C raises KeyboardInterrupt within about a block. Raises socval.ScenarioError, SamplingError, "

@@ -97,6 +97,7 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["place_value"] = rows(std::move(r.place_value));
     d["place_spend"] = rows(std::move(r.place_spend));
     d["quintile_value"] = rows(std::move(r.quintile_value));
+    d["decile_value"] = rows(std::move(r.decile_value));
     d["weighted_pv_benefits"] = maybe(std::move(r.weighted_pv_benefits));
     d["weighted_npsv"] = maybe(std::move(r.weighted_npsv));
     d["weighted_bcr"] = maybe(std::move(r.weighted_bcr));
@@ -117,6 +118,8 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["cost"] = year_summary(std::move(r.cost), L);
     d["benefits"] = year_summary(std::move(r.benefits), L);
     d["net"] = year_summary(std::move(r.net), L);
+    d["place_year"] = r.place_year.series ? py::object(year_summary(std::move(r.place_year), L)) : py::none();
+    d["quintile_year"] = r.quintile_year.series ? py::object(year_summary(std::move(r.quintile_year), L)) : py::none();
     d["inputs"] = r.inputs.empty() ? py::object(py::none()) : py::object(owned(std::move(r.inputs), {P, N}));
     d["full_level"] =
         r.full_level.empty() ? py::object(py::none()) : py::object(owned(std::move(r.full_level), {N, H, O}));
@@ -160,6 +163,7 @@ engine::SimulationOptions options_from(const py::dict& d) {
         else if (key == "keep_inputs") o.keep_inputs = v.cast<bool>();
         else if (key == "track_levers") o.track_levers = v.cast<bool>();
         else if (key == "year_values") o.year_values = v.cast<bool>();
+        else if (key == "year_breakdowns") o.year_breakdowns = v.cast<bool>();
         else if (key == "keep_derived") o.keep_derived = v.cast<bool>();
         else if (key == "keep_draws") o.keep_draws = v.cast<bool>();
         else if (key == "quantiles") o.quantiles = v.cast<std::vector<double>>();
@@ -191,7 +195,7 @@ void bind_simulation(py::module_& m) {
            bool keep_inputs, bool track_levers, bool year_values, bool keep_derived, std::vector<double> quantiles,
            int histogram_bins,
            std::uint64_t quantile_draws, py::object progress, double report_interval, std::optional<bool> keep_breakdowns,
-           std::vector<std::string> given_ids, py::object given_values, bool keep_draws) {
+           std::vector<std::string> given_ids, py::object given_values, bool keep_draws, bool year_breakdowns) {
             engine::SimulationOptions o;
             o.given_values = given_matrix(given_ids, given_values, draws);
             o.given_ids = std::move(given_ids);
@@ -205,6 +209,7 @@ void bind_simulation(py::module_& m) {
             o.keep_inputs = keep_inputs;
             o.track_levers = track_levers;
             o.year_values = year_values;
+            o.year_breakdowns = year_breakdowns;
             o.keep_derived = keep_derived;
             o.keep_breakdowns = keep_breakdowns;
             o.keep_draws = keep_draws;
@@ -232,15 +237,25 @@ void bind_simulation(py::module_& m) {
         "quantiles"_a = engine::SimulationOptions{}.quantiles, "histogram_bins"_a = 512,
         "quantile_draws"_a = engine::SimulationOptions{}.quantile_draws, "progress"_a = py::none(),
         "report_interval"_a = 0.1, "keep_breakdowns"_a = py::none(), "given_ids"_a = std::vector<std::string>{},
-        "given_values"_a = py::none(), "keep_draws"_a = true,
+        "given_values"_a = py::none(), "keep_draws"_a = true, "year_breakdowns"_a = true,
         "Monte Carlo simulation of a scenario (socval._core.model.Scenario) with a value library; returns a dict of "
         "numpy arrays. progress(done, total) is called about every report_interval seconds. Ctrl-C raises "
         "KeyboardInterrupt within about a block. keep_breakdowns: value by beneficiary and cost by lever draw by "
         "draw (None: while draws <= 250,000; otherwise streaming summaries). given_ids / given_values (a "
         "len(given_ids) x draws array): these parameters take the given value in each draw, the others are "
         "sampled as usual. keep_draws=False (streaming): no per-draw arrays (empty), headline_summary of "
-        "pv_costs, pv_investment, pv_benefits, pv_others, npsv. Raises socval.SamplingError, ScenarioError, "
-        "AppraisalError.");
+        "pv_costs, pv_investment, pv_benefits, pv_others, npsv. year_breakdowns: per-year summaries of value by "
+        "place and by income quintile (when declared). Raises socval.SamplingError, ScenarioError, AppraisalError.");
+
+    m.def(
+        "result_bytes",
+        [](const model::Scenario& scenario, const values::Library& library, const py::dict& options) {
+            const engine::SimulationOptions o = options_from(options);
+            return engine::simulation_bytes(engine::compile(scenario, library), o);
+        },
+        "scenario"_a, "library"_a, "options"_a,
+        "Bytes of the arrays a simulation of `scenario` with `options` (simulate()'s keyword names) allocates for "
+        "its result: per-draw arrays and the per-year tables by place and by quintile (docs/guide/limits.md).");
 
     m.def(
         "simulate_part",

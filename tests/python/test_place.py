@@ -80,9 +80,16 @@ def test_two_place_two_quintile_scenario_by_hand(two):
                 "place_spend.north": 100.0, "place_spend.south": 0.0, "quintile.q1": 60.0, "quintile.q2": 0.0,
                 "quintile.q5": 50.0, "quintile.unallocated": 0.0, "weighted_pv_benefits": wpvb,
                 "weighted_npsv": wpvb - 100.0, "weighted_bcr": wpvb / 100.0, "share_lowest_two": 60 / 110}
+    # IMD deciles: a (50) d1 0.5 / d2 0.3 / d10 0.2 -> 25, 15, 10; b gives none -> unallocated 60; most deprived
+    # 20% of neighbourhoods (d1 + d2): 40 / 110. No weights by decile: the weighted figures above are unchanged.
+    expected.update({"decile.d1": 25.0, "decile.d2": 15.0, "decile.d3": 0.0, "decile.d10": 10.0,
+                     "decile.unallocated": 60.0, "share_most_deprived_20": 40 / 110})
     for metric, value in expected.items():
         np.testing.assert_allclose(two.draws(metric), value, rtol=1e-13, atol=1e-12, err_msg=metric)
     assert two.draws("weighted_npsv")[0] == pytest.approx(68.0437, abs=1e-4)
+    bd = two.by_decile()
+    assert list(bd.index) == [f"d{j}" for j in range(1, 11)] + ["unallocated"] and bd["share"].sum() == pytest.approx(1)
+    assert two.fairness().loc["share_most_deprived_20", "mean"] == pytest.approx(40 / 110)
 
 
 def test_tables_by_place_and_quintile(two):
@@ -139,11 +146,18 @@ def test_shares_must_sum_to_one():
     doc["outcomes"][1]["people"] = {"q1": 0.7, "q5": 0.5}
     msg = _error(doc)
     assert "outcomes.b.people" in msg and "found a sum of 1.2" in msg
+    doc = two_place()
+    doc["outcomes"][0]["people"]["imd_decile"] = {"d1": 0.5, "d2": 0.3}  # deciles sum to 1 on their own
+    msg = _error(doc)
+    assert "outcomes.a.people.imd_decile" in msg and "shares by IMD decile summing to 1" in msg
+    assert "found a sum of 0.8" in msg and "give the rest to a decile" in msg
 
 
 @pytest.mark.parametrize("edit, found", [
     (lambda d: d["outcomes"][0].update(places={"nroth": 1.0}), "did you mean 'north'"),
     (lambda d: d["outcomes"][0].update(people={"q6": 1.0}), "an income quintile (one of: q1, q2, q3, q4, q5)"),
+    (lambda d: d["outcomes"][0].update(people={"imd_decile": {"d11": 1.0}}), "an IMD decile (one of: d1, d2, d3"),
+    (lambda d: d["outcomes"][0].update(people={"imd_decile": {"d1": 1.5, "d2": -0.5}}), "a share in [0, 1]"),
     (lambda d: d["outcomes"][0].update(people={"q1": 1.5, "q5": -0.5}), "a share in [0, 1]"),
     (lambda d: d["people"]["incomes"]["quintiles"].update(q2=9000), "increasing from q1 to q5"),
     (lambda d: d["people"].update(eta=-1), "eta"),
@@ -258,7 +272,9 @@ def test_charts_report_section_and_exports(two, tmp_path):
     assert (tmp_path / "annex-fairness.csv").exists()
     import openpyxl
     wb = openpyxl.load_workbook(write_xlsx(two, tmp_path / "run.xlsx"))
-    assert {"By place", "By income quintile", "Fairness"} <= set(wb.sheetnames)
+    assert {"By place", "By income quintile", "Fairness", "By IMD decile"} <= set(wb.sheetnames)
+    assert plots.by_decile(two) is not None and "### Value by deprivation decile" in text
+    assert "36% of the value reaches residents of the most deprived 20% of neighbourhoods" in text  # 40 / 110
 
 
 def test_comparison_report_names_the_fairest_scenario():

@@ -136,5 +136,7 @@ def test_optimise_npsv_objective_keeps_only_options_that_pay():
     assert tight.objective == pytest.approx(tight.values.value.mean(0)[[0, 4, 5]].sum() - 260_000, rel=1e-9)
     with pytest.raises(socval.DecisionError, match="alpha: only used with objective 'cvar'"):
         socval.decision.optimise(pool, 1e6, objective="npsv", alpha=0.1, draws=50)
-    with pytest.raises(socval.DecisionError, match="expected 'mean', 'cvar' or 'npsv'"):
+    with pytest.raises(socval.DecisionError, match="expected 'mean', 'cvar', 'npsv' or 'weighted_npsv'"):
         socval.decision.optimise(pool, 1e6, objective="median", draws=50)
+    with pytest.raises(socval.DecisionError, match="'weighted_npsv': expected a scenario with `people:`"):
+        socval.decision.optimise(pool, 1e6, objective="weighted_npsv", draws=50)

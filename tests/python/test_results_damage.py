@@ -30,10 +30,10 @@ def reseal(path):
     _core.io.reseal(str(path))
 
 
-def test_format_is_1_2_and_files_are_checked(tmp_path):
+def test_format_is_1_3_and_files_are_checked(tmp_path):
     path = tmp_path / "run.h5"
     full_file(path)
-    assert rf.FORMAT_VERSION == (1, 2)  # 1.2: bcr on public sector cost, bcr_all_costs, place_* (issue 13)
+    assert rf.FORMAT_VERSION == (1, 3)  # 1.3: place_year_* / quintile_year_* (issue 16); 1.2: bcr, place_* (13)
     assert _core.io.ResultsReader(str(path)).checked
     with h5py.File(path, "r") as f:  # every numeric variable with data is guarded by Fletcher-32
         for name in ("pv_benefits", "jobs", "tensor", "rank", "option" if False else "year"):

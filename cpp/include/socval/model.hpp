@@ -93,6 +93,9 @@ struct Outcome {
     /// by place the scenario's default (populations); by quintile the scenario's `people.default`, else unallocated.
     std::vector<Quantity> place_shares;
     std::vector<Quantity> quintile_shares;
+    /// Shares by English IMD decile (`people.imd_decile`, d1 the most deprived tenth of neighbourhoods .. d10),
+    /// normalised per draw; empty: unallocated. No distributional weights (those are by income quintile).
+    std::vector<Quantity> decile_shares;
     Location where;
 };
 
@@ -152,6 +155,8 @@ struct Place {
 
 /// Income quintiles of the population (q1 the lowest fifth, q5 the highest): the Green Book Annex A3 weights.
 constexpr int kQuintiles = 5;
+/// Deciles of the English Indices of Deprivation (d1 the most deprived tenth of neighbourhoods, d10 the least).
+constexpr int kDeciles = 10;
 
 /// Who benefits (`people:`): the income table the distributional weights use and the elasticity of the marginal
 /// utility of income (docs/model/distribution.md).
@@ -235,6 +240,8 @@ const std::vector<std::string>& lever_words();        ///< commissioning, anchor
 const std::vector<std::string>& beneficiary_words();  ///< fiscal, economic, social
 /// Income quintiles as written in scenario files and result tables: q1 (lowest) .. q5.
 const std::vector<std::string>& quintile_words();
+/// Deprivation deciles as written in scenario files and result tables: d1 (most deprived) .. d10.
+const std::vector<std::string>& decile_words();
 /// The engine's order of value by pillar: the three pillars, then "unallocated" (value no priority claims).
 const std::vector<std::string>& result_pillars();
 

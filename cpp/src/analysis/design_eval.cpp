@@ -61,6 +61,8 @@ const double* pick(const Evaluator& ev, const DesignOutput& out) {
         case DesignOutput::Kind::pv_costs: return ev.pv_costs();
         case DesignOutput::Kind::priority: return ev.priority_value(out.index);
         case DesignOutput::Kind::pillar: return ev.pillar_value(out.index);
+        case DesignOutput::Kind::weighted_npsv: return ev.weighted(1);  // Annex A3 (docs/model/distribution.md)
+        case DesignOutput::Kind::weighted_bcr: return ev.weighted(2);
     }
     return ev.npsv();
 }
@@ -77,6 +79,13 @@ DesignOutput parse_design_output(const Plan& plan, const std::string& output) {
         if (output == "bcr") return o.kind = DesignOutput::Kind::bcr, o;
         if (output == "pv_benefits") return o.kind = DesignOutput::Kind::pv_benefits, o;
         if (output == "pv_costs") return o.kind = DesignOutput::Kind::pv_costs, o;
+        if (output == "weighted_npsv" || output == "weighted_bcr") {
+            if (!plan.people)
+                throw SensitivityError("output: " + output + " needs distributional weights: expected a scenario "
+                                       "with `people:` (docs/formats/scenario.md), found none");
+            return o.kind = output == "weighted_npsv" ? DesignOutput::Kind::weighted_npsv
+                                                      : DesignOutput::Kind::weighted_bcr, o;
+        }
     } else if (head == "priority") {
         o.kind = DesignOutput::Kind::priority;
         for (std::size_t k = 0; k < plan.priority_ids.size(); ++k)
@@ -93,8 +102,8 @@ DesignOutput parse_design_output(const Plan& plan, const std::string& output) {
         throw SensitivityError("output: unknown pillar '" + tail +
                                "'; expected social, economic, environmental or unallocated");
     }
-    throw SensitivityError("output: expected npsv, bcr, pv_benefits, pv_costs, priority:<id> or pillar:<name>, "
-                           "found '" + output + "'");
+    throw SensitivityError("output: expected npsv, bcr, pv_benefits, pv_costs, weighted_npsv, weighted_bcr, "
+                           "priority:<id> or pillar:<name>, found '" + output + "'");
 }
 
 DesignModel::DesignModel(const model::Scenario& scenario_, const values::Library& library)

@@ -59,6 +59,19 @@ void add_to(OptionValues& r, const double* pv, double share, std::size_t k, cons
     }
 }
 
+/// Weighted value of every option in block [d0, d0 + n): its attributed outcome PVs times the outcomes' weights.
+void weighted(const Evaluator& ev, const Plan& plan, std::uint64_t d0, int n, OptionValues& r) {
+    const std::size_t I = plan.options.size();
+    std::vector<double> w(static_cast<std::size_t>(n));
+    for (std::size_t o = 0; o < plan.outcomes.size(); ++o) {
+        ev.outcome_weight(static_cast<int>(o), w.data());
+        for (std::size_t i = 0; i < I; ++i) {
+            const double* pv = ev.group_outcome_pv(ev.group_of_option(static_cast<int>(i)), static_cast<int>(o));
+            for (int d = 0; d < n; ++d) r.weighted_value[(d0 + static_cast<std::uint64_t>(d)) * I + i] += w[d] * pv[d];
+        }
+    }
+}
+
 /// Copies block [d0, d0 + n) of the evaluator's option attribution into the result tables.
 void store(const Evaluator& ev, const Plan& plan, std::uint64_t d0, int n, std::uint64_t N, OptionValues& r) {
     const std::size_t I = plan.options.size();
@@ -84,6 +97,7 @@ void store(const Evaluator& ev, const Plan& plan, std::uint64_t d0, int n, std::
             add_to(r, pv, plan.outcomes[o].unallocated_share, static_cast<std::size_t>(K), plan, d0, n, N, i);
         }
     }
+    if (plan.people) weighted(ev, plan, d0, n, r);
 }
 
 }  // namespace
@@ -129,6 +143,7 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
     r.pillar_value.assign(4 * N * I, 0.0);
     r.lever_value.assign(3 * N * I, 0.0);
     r.priority_value.assign(K1 * N * I, 0.0);
+    if (plan.people) r.weighted_value.assign(N * I, 0.0);
 
     const std::uint64_t B = static_cast<std::uint64_t>(o.block_size);
     const std::uint64_t blocks = (count + B - 1) / B;

@@ -315,6 +315,7 @@ private:
             const auto& o = s_.options[static_cast<std::size_t>(op.option)];
             if (n_places) op.place_shares = shares(o.place_shares, n_places, o.where, o.id + ".places", by_population);
         }
+        deciles();
         const auto& pe = s_.people;
         if (!pe.declared) return;
         if (pe.quintile_incomes.size() != static_cast<std::size_t>(model::kQuintiles) || !(pe.median_income > 0))
@@ -332,6 +333,20 @@ private:
             const auto& oc = s_.outcomes[o];
             plan_.outcomes[o].quintile_shares =
                 shares(oc.quintile_shares, model::kQuintiles, oc.where, oc.id + ".people", fallback);
+        }
+    }
+
+    /// Shares by IMD decile: the breakdown exists when some outcome gives them; others' value is unallocated.
+    void deciles() {
+        for (std::size_t o = 0; o < plan_.outcomes.size(); ++o) {
+            const auto& oc = s_.outcomes[o];
+            if (oc.decile_shares.empty()) continue;
+            if (oc.decile_shares.size() != static_cast<std::size_t>(model::kDeciles))
+                throw ScenarioError(oc.where, oc.id + ".people.imd_decile: expected 10 shares, found " +
+                                                  std::to_string(oc.decile_shares.size()));
+            plan_.deciles = true;
+            for (const auto& x : oc.decile_shares)
+                plan_.outcomes[o].decile_shares.push_back(q(x, oc.where, oc.id + ".people.imd_decile"));
         }
     }
 

@@ -156,6 +156,8 @@ struct Program::Data {
     std::vector<int> spend_slot;   // [i * NP + p]: option i's share of spend in place p
     std::vector<int> quint_slot;   // [o * 5 + q]: outcome o's share of value in quintile q; empty rows -1
     int eta_slot = -1;
+    std::vector<int> dec_slot;     // [o * 10 + d]: outcome o's share of value in IMD decile d; empty rows -1
+    int dec_row = -1;              // d1..d10, then unallocated
     int place_row = -1, spend_place_row = -1, quint_row = -1, weighted_row = -1, weight_row = -1, share_sum_row = -1;
 
     /// `count` consecutive work rows; their ids follow the constant rows, so every constant exists first.
@@ -344,6 +346,7 @@ struct Evaluator::Impl {
     SOCVAL_CLONES void aggregate();
     SOCVAL_CLONES void split(const int* slots, int n, const double* whole, int first);
     SOCVAL_CLONES void places_and_people();
+    void year_shares(int o, double* out) const;
     SOCVAL_CLONES void group_priorities();
     bool gprio_ready = false;  // group_priorities() done for the last run
     SOCVAL_CLONES const double* value_of(int o, int t) const;
@@ -366,6 +369,10 @@ void Program::Data::build_ops() {
                 quint_slot.push_back(oc.quintile_shares.empty() ? -1 : slot(oc.quintile_shares[static_cast<std::size_t>(q)]));
         eta_slot = slot(p.eta);
     }
+    if (p.deciles)
+        for (const auto& oc : p.outcomes)
+            for (int j = 0; j < model::kDeciles; ++j)
+                dec_slot.push_back(oc.decile_shares.empty() ? -1 : slot(oc.decile_shares[static_cast<std::size_t>(j)]));
     for (std::size_t i = 0; i < p.options.size(); ++i) {
         const auto& opt = p.options[i];
         OptionOp op;
@@ -620,6 +627,7 @@ void Program::Data::build_program() {
     weighted_row = work(p.people ? 3 : 0);                    // weighted PV benefits, NPSV, BCR
     weight_row = work(p.people ? model::kQuintiles : 0);
     share_sum_row = work(1);
+    dec_row = work(p.deciles ? model::kDeciles + 1 : 0);
     int max_sat = 0;
     for (const auto& o : p.outcomes)
         max_sat = std::max(max_sat, static_cast<int>(std::count_if(o.links.begin(), o.links.end(),
@@ -1358,7 +1366,7 @@ void Evaluator::Impl::aggregate() {
         const double inputs = pvi[d] + pvo[d];  // SROI: value over every input, the body's and others'
         sroi[d] = inputs != 0.0 ? pvb[d] / inputs : nan;
     }
-    if (this->d.NP || plan->people) places_and_people();
+    if (this->d.NP || plan->people || plan->deciles) places_and_people();
     if (!G) return;
     for (int l = 0; l < 3; ++l) {
         k::zero(R(lvalue_row + l), m);
@@ -1413,6 +1421,15 @@ void Evaluator::Impl::places_and_people() {
             split(&d.spend_slot[static_cast<std::size_t>(i * NP)], NP, pv, d.spend_place_row);
         }
     }
+    if (p.deciles) {  // by IMD decile: as by quintile, no weights (docs/model/distribution.md)
+        constexpr int ND = model::kDeciles;
+        for (int j = 0; j <= ND; ++j) k::zero(R(d.dec_row + j), m);
+        for (int o = 0; o < O; ++o) {
+            const int* slots = &d.dec_slot[static_cast<std::size_t>(o * ND)];
+            if (slots[0] < 0) k::add(R(d.dec_row + ND), R(opv_row + o), m);
+            else split(slots, ND, R(opv_row + o), d.dec_row);
+        }
+    }
     if (!p.people) return;
     constexpr int NQ = model::kQuintiles;
     for (int q = 0; q <= NQ; ++q) k::zero(R(d.quint_row + q), m);
@@ -1446,6 +1463,28 @@ void Evaluator::Impl::places_and_people() {
         const double public_cost = pvc[x] - pvo[x];  // as the headline BCR: on public sector cost
         wbcr[x] = public_cost != 0.0 ? (wpvb[x] - pvo[x]) / public_cost : nan;
     }
+}
+
+/// Outcome o's shares by place (rows 0..NP-1) and, with people, by quintile (NP..NP+5, unallocated last) in this
+/// draw, normalised as split() does (a draw whose shares are all zero splits equally), into rows n long.
+void Evaluator::Impl::year_shares(int o, double* out) const {
+    const int NP = d.NP, NQ = model::kQuintiles;
+    auto normalise = [&](const int* slots, int count, double* rows) {
+        for (int x = 0; x < n; ++x) {
+            double sum = 0.0;
+            for (int j = 0; j < count; ++j) sum += R(slots[j])[x];
+            for (int j = 0; j < count; ++j)
+                rows[static_cast<std::size_t>(j * n + x)] = sum > 0.0 ? R(slots[j])[x] / sum : 1.0 / count;
+        }
+    };
+    if (NP) normalise(&d.place_slot[static_cast<std::size_t>(o * NP)], NP, out);
+    if (!plan->people) return;
+    double* q = out + static_cast<std::size_t>(NP * n);
+    const int* slots = &d.quint_slot[static_cast<std::size_t>(o * NQ)];
+    const bool none = slots[0] < 0;
+    if (!none) normalise(slots, NQ, q);
+    else std::fill_n(q, static_cast<std::size_t>(NQ * n), 0.0);
+    std::fill_n(q + static_cast<std::size_t>(NQ * n), static_cast<std::size_t>(n), none ? 1.0 : 0.0);
 }
 
 /// Value by group and priority, on the first request after a run (Monte Carlo runs do not ask for it): each
@@ -1606,6 +1645,32 @@ const double* Evaluator::quintile_value(int q) const {
     check(impl_->plan->people ? q : -1, model::kQuintiles + 1, "income quintile (with people)");
     return impl_->R(impl_->d.quint_row + q);
 }
+void Evaluator::outcome_weight(int o, double* out) const {
+    const Impl& im = *impl_;
+    check(im.plan->people ? o : -1, im.O, "outcome (with people)");
+    constexpr int NQ = model::kQuintiles;
+    const int* slots = &im.d.quint_slot[static_cast<std::size_t>(o * NQ)];
+    for (int x = 0; x < im.n; ++x) {
+        if (slots[0] < 0) {
+            out[x] = 1.0;
+            continue;
+        }
+        double sum = 0.0, weighted = 0.0;
+        for (int q = 0; q < NQ; ++q) {
+            sum += im.R(slots[q])[x];
+            weighted += im.R(im.d.weight_row + q)[x] * im.R(slots[q])[x];
+        }
+        double equal = 0.0;  // a draw whose shares are all zero splits equally (as split())
+        for (int q = 0; q < NQ; ++q) equal += im.R(im.d.weight_row + q)[x] / NQ;
+        out[x] = sum > 0.0 ? weighted / sum : equal;
+    }
+}
+
+bool Evaluator::has_deciles() const { return impl_->plan->deciles; }
+const double* Evaluator::decile_value(int j) const {
+    check(impl_->plan->deciles ? j : -1, model::kDeciles + 1, "IMD decile (with people.imd_decile)");
+    return impl_->R(impl_->d.dec_row + j);
+}
 const double* Evaluator::quintile_weight(int q) const {
     check(impl_->plan->people ? q : -1, model::kQuintiles, "income quintile (with people)");
     return impl_->R(impl_->d.weight_row + q);
@@ -1617,6 +1682,24 @@ const double* Evaluator::eta() const {
 const double* Evaluator::weighted(int k) const {
     check(impl_->plan->people ? k : -1, 3, "weighted metric (with people)");
     return impl_->R(impl_->d.weighted_row + k);
+}
+void Evaluator::year_breakdown(double* out, std::size_t stride) const {
+    const Impl& im = *impl_;
+    const int rows = im.d.NP + (im.plan->people ? model::kQuintiles + 1 : 0);
+    const std::size_t n = static_cast<std::size_t>(im.n);
+    for (int r = 0; r < im.H * rows; ++r) std::fill_n(out + static_cast<std::size_t>(r) * stride, n, 0.0);
+    std::vector<double> share(static_cast<std::size_t>(rows) * n);
+    for (int o = 0; o < im.O; ++o) {
+        im.year_shares(o, share.data());  // once per outcome: the shares do not depend on the year
+        for (int t = 0; t < im.H; ++t) {
+            const double* v = im.value_of(o, t);  // scratch row, read before the next year's value
+            for (int j = 0; j < rows; ++j) {
+                double* y = out + static_cast<std::size_t>(t * rows + j) * stride;
+                const double* s = share.data() + static_cast<std::size_t>(j) * n;
+                for (std::size_t x = 0; x < n; ++x) y[x] += v[x] * s[x];
+            }
+        }
+    }
 }
 
 const double* Evaluator::lever_value(int l) const {

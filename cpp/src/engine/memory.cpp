@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
 
 namespace socval::engine {
@@ -82,6 +83,24 @@ void check_memory(double estimate, const std::string& what, const std::string& a
                               : human_bytes(static_cast<double>(usable)) +
                                     " may be used (80% of the memory available now)") +
                          ": " + advice + " (docs/guide/limits.md)");
+}
+
+std::uint64_t simulation_bytes(const Plan& plan, const SimulationOptions& o) {
+    const std::uint64_t K = plan.priority_ids.size(), O = plan.outcomes.size(), H = static_cast<std::uint64_t>(plan.horizon);
+    const std::uint64_t NP = plan.place_ids.size(), NQ = plan.people ? model::kQuintiles + 1 : 0;
+    const bool breakdowns = o.keep_breakdowns.value_or(o.draws <= kBreakdownDraws);
+    std::uint64_t per_draw = 4 + (K + 1);                      // PV costs, investment, benefits, others; priorities
+    if (o.keep_derived) per_draw += 3 + 4;                     // NPSV, BCR, SROI; pillars
+    if (breakdowns) per_draw += 3;                             // value by beneficiary
+    if (o.track_levers) per_draw += 3 + (breakdowns ? 3 : 0);  // value (and cost) by lever
+    if (o.keep_outcomes) per_draw += 2 * O;
+    per_draw += 2 * NP;                                        // value and spend by place
+    if (plan.people) per_draw += NQ + 4;                       // by quintile; weighted PV benefits, NPSV, BCR; eta
+    if (plan.deciles) per_draw += model::kDeciles + 1;         // by IMD decile
+    if (o.keep_inputs) per_draw += static_cast<std::uint64_t>(plan.n_params());
+    if (o.keep_full) per_draw += 2 * H * O;
+    const std::uint64_t year_cells = o.year_breakdowns ? (NP + NQ) * H * (4 + o.quantiles.size()) : 0;
+    return 8 * (per_draw * o.draws + year_cells);
 }
 
 }  // namespace socval::engine

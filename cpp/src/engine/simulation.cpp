@@ -121,6 +121,7 @@ struct Worker {
     /// and each outcome's value by year when summarised (Evaluator::value() and benefits() share a scratch row).
     std::vector<double> own;
     std::vector<const double*> series;
+    std::vector<double> by_year;  ///< value by place and quintile, each year's rows of a part (year_breakdowns)
     LocalCounts local;
     BlockSums sums;
     BlockMoments moments;
@@ -158,7 +159,9 @@ public:
           breakdowns_(o.keep_draws && o.keep_breakdowns.value_or(o.draws <= kBreakdownDraws)),
           BK_(breakdowns_ ? 0 : tracking_ != Tracking::none ? 6 : 3),
           HD_(o.keep_draws ? 0 : static_cast<int>(kHeadlineStreamed.size())),
-          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_ + HD_, o.histogram_bins),
+          NP_(o.year_breakdowns ? static_cast<int>(plan.place_ids.size()) : 0),
+          NQ_(o.year_breakdowns && plan.people ? model::kQuintiles + 1 : 0),
+          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_ + (NP_ + NQ_) * H_ + HD_, o.histogram_bins),
           program_(make_program(borrow(plan), tracking_)),
           first_block_(first_block),
           end_block_(std::min(end_block, blocks_)),
@@ -193,6 +196,7 @@ private:
     bool breakdowns_;  ///< value by beneficiary and cost by lever kept draw by draw
     int BK_;           ///< their streaming series otherwise (3 beneficiaries, 3 lever costs), else 0
     int HD_;           ///< streaming series of the headline PVs without keep_draws (kHeadlineStreamed), else 0
+    int NP_, NQ_;      ///< places and quintiles (with unallocated) summarised by year; 0 without year_breakdowns
     SeriesSummaries summaries_;
     std::shared_ptr<const Program> program_;  ///< compiled once, shared by every worker
     SimulationResult r_;
@@ -221,7 +225,12 @@ private:
         return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + which * O_ + o);
     }
     std::size_t series_breakdown(int j) const { return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + j); }
-    std::size_t series_headline(int j) const { return series_breakdown(BK_ + j); }
+    /// Value by place (j < NP_) or quintile (NP_ + q) in year t.
+    std::size_t series_place_year(int j, int t) const { return series_breakdown(BK_) + static_cast<std::size_t>(j * H_ + t); }
+    /// The headline PVs of a streaming run (kHeadlineStreamed), after the per-year place and quintile series.
+    std::size_t series_headline(int j) const {
+        return series_breakdown(BK_) + static_cast<std::size_t>((NP_ + NQ_) * H_ + j);
+    }
 
     void describe();
     void allocate();
@@ -236,6 +245,7 @@ private:
     std::size_t evaluate_block(Worker& w, std::uint64_t b, bool keep = true);
     void evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep = true);
     void summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n);
+    void year_breakdowns(Worker& w);
     void work(Worker& w, std::uint64_t b);
     void stop_all();
     void poll(std::chrono::steady_clock::time_point& last);
@@ -281,6 +291,7 @@ void Run::allocate() {
         table(r_.quintile_value, model::kQuintiles + 1);
         for (auto* v : {&r_.weighted_pv_benefits, &r_.weighted_npsv, &r_.weighted_bcr, &r_.eta}) draws(*v);
     }
+    if (plan_.deciles) table(r_.decile_value, model::kDeciles + 1);
     if (opt_.keep_inputs) r_.inputs.assign(static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
     poll();
     if (opt_.keep_full) {
@@ -376,6 +387,7 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
         put(r_.weighted_bcr, ev.weighted(2));
         put(r_.eta, ev.eta());
     }
+    for (std::size_t j = 0; j < r_.decile_value.size(); ++j) put(r_.decile_value[j], ev.decile_value(static_cast<int>(j)));
     if (opt_.keep_outcomes)
         for (int o = 0; o < O_; ++o) {
             put(r_.outcome_total[static_cast<std::size_t>(o)], ev.outcome_total(o));
@@ -426,7 +438,21 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
         const double* headline[] = {ev.pv_costs(), ev.pv_investment(), ev.pv_benefits(), ev.pv_others(), ev.npsv()};
         for (int j = 0; j < HD_; ++j) w.series[series_headline(j)] = headline[j];
     }
+    if (NP_ + NQ_) year_breakdowns(w);
     w.timings.store += thread_seconds() - t2;
+}
+
+/// This part's value by place and by quintile in every year into w.by_year (rows of a part), pointed at by the
+/// streaming series (docs/model/distribution.md, "By year").
+void Run::year_breakdowns(Worker& w) {
+    const std::size_t part = static_cast<std::size_t>(std::min(B_, kPart));
+    const std::size_t rows = static_cast<std::size_t>(NP_ + NQ_) * static_cast<std::size_t>(H_);
+    if (w.by_year.size() != rows * part) w.by_year.assign(rows * part, 0.0);
+    w.ev.year_breakdown(w.by_year.data(), part);  // row t * (NP_ + NQ_) + j
+    for (int t = 0; t < H_; ++t)
+        for (int j = 0; j < NP_ + NQ_; ++j)
+            w.series[series_place_year(j, t)] =
+                w.by_year.data() + (static_cast<std::size_t>(t) * static_cast<std::size_t>(NP_ + NQ_) + static_cast<std::size_t>(j)) * part;
 }
 
 /// Moments of draws [d0, d0 + n), draws [done, done + n) of a block of block_n: lane sums, and the block's
@@ -561,6 +587,8 @@ void Run::tables() {
     if (BK_) draw_table(r_.beneficiary_summary, 3, [&](int j) { return series_breakdown(j); });
     if (BK_ > 3) draw_table(r_.lever_cost_summary, 3, [&](int j) { return series_breakdown(3 + j); });
     if (HD_) draw_table(r_.headline_summary, HD_, [&](int j) { return series_headline(j); });
+    if (NP_) year_table(r_.place_year, NP_, [&](int j, int t) { return series_place_year(j, t); });
+    if (NQ_) year_table(r_.quintile_year, NQ_, [&](int q, int t) { return series_place_year(NP_ + q, t); });
 }
 
 /// The result's names, years and options.
@@ -708,6 +736,15 @@ void each_draw_array(R& r, F&& f, G&& g) {
     g(r.lever_cost);
     g(r.outcome_total);
     g(r.outcome_pv);
+    // Place and people (docs/model/distribution.md): merged like the others, so parts keep them.
+    g(r.place_value);
+    g(r.place_spend);
+    g(r.quintile_value);
+    g(r.decile_value);
+    f(r.weighted_pv_benefits);
+    f(r.weighted_npsv);
+    f(r.weighted_bcr);
+    f(r.eta);
 }
 
 void Run::start_merge() {

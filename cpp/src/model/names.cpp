@@ -23,6 +23,11 @@ const std::vector<std::string>& quintile_words() {
     return words;
 }
 
+const std::vector<std::string>& decile_words() {
+    static const std::vector<std::string> words = {"d1", "d2", "d3", "d4", "d5", "d6", "d7", "d8", "d9", "d10"};
+    return words;
+}
+
 const std::vector<std::string>& result_pillars() {
     static const std::vector<std::string> words = [] {
         auto w = pillar_words();

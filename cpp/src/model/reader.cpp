@@ -231,7 +231,7 @@ private:
             if (it == labels.end()) {
                 Location l = m.key_where;
                 l.key = sp;
-                throw ScenarioError(l, std::string("expected ") + (what[0] == 'i' ? "an " : "a ") + what + " (one of: " + join(labels) + "), found '" + m.key +
+                throw ScenarioError(l, std::string("expected ") + (what[0] == 'i' || what[0] == 'I' ? "an " : "a ") + what + " (one of: " + join(labels) + "), found '" + m.key +
                                            "'" + did_you_mean(m.key, labels));
             }
             const Quantity q = quantity(m.value, sp, sp, kShare);
@@ -259,6 +259,25 @@ private:
     std::vector<Quantity> quintile_shares(const Node& n, const std::string& path) {
         return share_map(n, path, quintile_words(), "income quintile",
                          ": give the rest to a quintile, or leave out `people:` for an outcome no quintile claims");
+    }
+
+    /// An outcome's `people:`: shares by income quintile {q1: ..} and, under `imd_decile`, by deprivation decile
+    /// {d1: .., d10: ..}; each set sums to 1 on its own (docs/formats/scenario.md, "Places and people").
+    void outcome_people(const Node& n, const std::string& path, Outcome& oc) {
+        const Node* d = n.is_map() ? n.find("imd_decile") : nullptr;
+        if (!d) {
+            oc.quintile_shares = quintile_shares(n, path);
+            return;
+        }
+        if (!d->is_null())
+            oc.decile_shares = share_map(*d, child(path, "imd_decile"), decile_words(), "IMD decile",
+                                         ": give the rest to a decile, or leave out `imd_decile` for an outcome no "
+                                         "decile claims");
+        Node quintiles = n;  // the quintile shares: every other key
+        quintiles.members.erase(std::remove_if(quintiles.members.begin(), quintiles.members.end(),
+                                               [](const Member& m) { return m.key == "imd_decile"; }),
+                                quintiles.members.end());
+        if (!quintiles.members.empty()) oc.quintile_shares = quintile_shares(quintiles, path);
     }
 
     /// An id unique across priorities, outcomes and options (the vertices of the decision graph).
@@ -493,8 +512,7 @@ private:
             if (const Node* pl = item.find("place"); pl && !pl->is_null()) place(*pl, child(path, "place"));
             if (const Node* pl = item.find("places"); pl && !pl->is_null())
                 oc.place_shares = place_shares(*pl, child(path, "places"));
-            if (const Node* pe = item.find("people"); pe && !pe->is_null())
-                oc.quintile_shares = quintile_shares(*pe, child(path, "people"));
+            if (const Node* pe = item.find("people"); pe && !pe->is_null()) outcome_people(*pe, child(path, "people"), oc);
             outcome_[oc.id] = static_cast<int>(sc_.outcomes.size());
             sc_.outcomes.push_back(oc);
         }

@@ -25,7 +25,8 @@ def metric_label(metric: str) -> str:
 
 
 #: Outputs the engine evaluates for a design row, besides ``priority.<id>`` and ``pillar.<name>``.
-ENGINE_OUTPUTS = ("npsv", "bcr", "pv_benefits", "pv_costs")
+#: ``weighted_npsv`` / ``weighted_bcr``: Green Book Annex A3 weights, scenarios with ``people:`` only.
+ENGINE_OUTPUTS = ("npsv", "bcr", "pv_benefits", "pv_costs", "weighted_npsv", "weighted_bcr")
 
 
 def engine_metric(metric: str, error: Type[Exception], what: str = "metric") -> str:
@@ -44,8 +45,8 @@ def engine_metric(metric: str, error: Type[Exception], what: str = "metric") -> 
                     warnings.warn(f"{what} {metric!r}: write '{prefix}.<id>' ('{prefix}:<id>' is deprecated)",
                                   DeprecationWarning, stacklevel=3)
                 return f"{prefix}:{metric[len(prefix) + 1:]}"
-    raise error(f"{what}: expected 'npsv', 'bcr', 'pv_benefits', 'pv_costs', 'priority.<id>' or 'pillar.<name>', "
-                f"found {metric!r}")
+    raise error(f"{what}: expected 'npsv', 'bcr', 'pv_benefits', 'pv_costs', 'weighted_npsv', 'weighted_bcr', "
+                f"'priority.<id>' or 'pillar.<name>', found {metric!r}")
 
 
 def public_metric(metric: str) -> str:

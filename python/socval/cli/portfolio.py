@@ -88,9 +88,10 @@ def register(subparsers: Any) -> None:
                                           "budget, not on which options the file funds.")
     p.add_argument("file", help="scenario file (YAML): its options, outcomes and framework")
     p.add_argument("--budget", type=float, required=True, help="budget for the expected PV cost")
-    p.add_argument("--objective", choices=("mean", "cvar", "npsv"), default="mean",
+    p.add_argument("--objective", choices=("mean", "cvar", "npsv", "weighted_npsv"), default="mean",
                    help="mean: expected value (default); cvar: mean of the worst alpha share of draws; "
-                        "npsv: expected value minus cost (the budget need not be spent)")
+                        "npsv: expected value minus cost (the budget need not be spent); weighted_npsv: the "
+                        "same with Annex A3 distributional weights (scenarios with people:)")
     p.add_argument("--alpha", type=float, default=None, help="CVaR level in (0, 1), e.g. 0.1")
     p.add_argument("--draws", type=int, default=2000, help="number of Monte Carlo draws (default 2000)")
     p.add_argument("--seed", type=int, default=0, help="seed of the random streams (default 0)")

@@ -96,7 +96,8 @@ def register(subparsers: Any) -> None:
                    help="default sobol (for dependent inputs where the scenario declares correlations); shapley: "
                         "Shapley effects")
     p.add_argument("--output", default="npsv",
-                   help="npsv (default), bcr, pv_benefits, pv_costs, priority:<id> or pillar:<name>")
+                   help="npsv (default), bcr, pv_benefits, pv_costs, weighted_npsv, weighted_bcr, priority:<id> or "
+                        "pillar:<name>")
     p.add_argument("--n", type=int, default=None,
                    help="Sobol: base sample, a power of 2 (default 1024); Shapley: random permutations (default "
                         "200; outer draws, default 256, with 6 factors or fewer); Morris: trajectories (default 20)")

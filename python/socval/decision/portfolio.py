@@ -49,6 +49,9 @@ class OptionValues:
         Whether the scenario file funds each candidate, and the scale / start used for it.
     selected:
         After :func:`optimise`: whether the best portfolio chooses each candidate (None before a choice).
+    weighted_value:
+        (draws, options): PV value with Green Book Annex A3 distributional weights (each attributed outcome PV times
+        its outcome's weight, docs/model/distribution.md), for a scenario with ``people:``; else None.
     """
 
     option_ids: list
@@ -65,10 +68,12 @@ class OptionValues:
     seed: int
     sampler: str
     selected: Optional[list] = None
+    weighted_value: Optional[np.ndarray] = None
 
     def summary(self) -> pd.DataFrame:
         """Per option: lever, selected (after a choice), funded (in the scenario file), mean, sd and 5% / 95%
-        quantiles of PV value, mean PV cost, the scale it was valued at, BCR."""
+        quantiles of PV value, mean PV cost, the scale it was valued at, BCR; with ``people:`` also the mean
+        weighted value, weighted NPSV (mean weighted value - mean cost) and weighted BCR, beside the unweighted."""
         v, c = self.value, self.cost
         df = pd.DataFrame({"lever": self.option_levers, "funded": self.funded, "mean_value": v.mean(0),
                            "sd_value": v.std(0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1]),
@@ -79,6 +84,10 @@ class OptionValues:
         df.insert(len(df.columns), "scale", self.scale)
         with np.errstate(divide="ignore", invalid="ignore"):
             df["bcr"] = df["mean_value"] / df["mean_cost"]
+            if self.weighted_value is not None:
+                df["mean_weighted_value"] = self.weighted_value.mean(0)
+                df["weighted_npsv"] = df["mean_weighted_value"] - df["mean_cost"]
+                df["weighted_bcr"] = df["mean_weighted_value"] / df["mean_cost"]
         return df
 
 
@@ -123,7 +132,8 @@ def option_values(scenario: Any, candidates: Optional[Sequence[str]] = None, dra
         by_lever={lv: r["lever_value"][i] for i, lv in enumerate(LEVERS)},
         by_priority={k: r["priority_value"][i] for i, k in enumerate(r["priority_ids"])},
         option_levers=list(r["option_levers"]), funded=list(r["funded"]), scale=list(r["scale"]),
-        start=list(r["start"]), draws=int(r["draws"]), seed=int(r["seed"]), sampler=str(r["sampler"]))
+        start=list(r["start"]), draws=int(r["draws"]), seed=int(r["seed"]), sampler=str(r["sampler"]),
+        weighted_value=r.get("weighted_value"))
 
 
 @dataclass
@@ -250,7 +260,8 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
         ``"mean"``: expected PV value; ``"cvar"``: mean of the worst ``alpha`` share of draws of the portfolio's
         PV value; ``"npsv"``: expected NPSV (PV value minus PV cost), so an option is chosen only if it adds
         more value than it costs, and the budget need not be spent (the Green Book view that unspent money has
-        other uses worth at least its cost).
+        other uses worth at least its cost); ``"weighted_npsv"``: the same with the value weighted by Green Book
+        Annex A3 distributional weights (scenarios with ``people:``).
     draws, seed, sampler:
         Monte Carlo draws of the option values (same streams as :func:`socval.simulate`).
     min_value:
@@ -273,10 +284,11 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
     socval.DecisionError
         Unknown ids or names, bad objective, or no feasible portfolio.
     """
-    if objective not in ("mean", "cvar", "npsv"):
-        raise DecisionError(f"objective: expected 'mean', 'cvar' or 'npsv', found {objective!r}")
-    if objective == "npsv" and alpha is not None:
-        raise DecisionError(f"alpha: only used with objective 'cvar', found objective 'npsv' and alpha {alpha!r}")
+    if objective not in ("mean", "cvar", "npsv", "weighted_npsv"):
+        raise DecisionError(f"objective: expected 'mean', 'cvar', 'npsv' or 'weighted_npsv', found {objective!r}")
+    if objective in ("npsv", "weighted_npsv") and alpha is not None:
+        raise DecisionError(f"alpha: only used with objective 'cvar', found objective {objective!r} and alpha "
+                            f"{alpha!r}")
     try:
         budget = float(budget)
     except (TypeError, ValueError):
@@ -326,6 +338,11 @@ def optimise(scenario: Any, budget: float, candidates: Optional[Sequence[str]] =
         values = ov.value
     elif objective == "npsv":
         values = ov.value.mean(axis=0) - ov.cost.mean(axis=0)
+    elif objective == "weighted_npsv":
+        if ov.weighted_value is None:
+            raise DecisionError("objective 'weighted_npsv': expected a scenario with `people:` (distributional "
+                                "weights, docs/formats/scenario.md), found none")
+        values = ov.weighted_value.mean(axis=0) - ov.cost.mean(axis=0)
     else:
         values = ov.value.mean(axis=0)
     try:

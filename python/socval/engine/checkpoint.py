@@ -20,6 +20,8 @@ DRAW_AXIS: Dict[str, int] = {
     "pv_costs": 0, "pv_investment": 0, "pv_benefits": 0, "pv_others": 0, "npsv": 0, "bcr": 0, "sroi": 0,
     "priority_value": 1, "pillar_value": 1, "beneficiary_value": 1, "lever_value": 1, "lever_cost": 1,
     "outcome_total": 1, "outcome_pv": 1, "inputs": 1, "full_level": 0, "full_value": 0,
+    "place_value": 1, "place_spend": 1, "quintile_value": 1, "decile_value": 1, "weighted_pv_benefits": 0,
+    "weighted_npsv": 0, "weighted_bcr": 0, "eta": 0,
 }
 
 

@@ -61,18 +61,25 @@ def usable_bytes() -> Optional[int]:
 
 def run_bytes(draws: int, n_priorities: int, n_outcomes: int, n_parameters: int, n_years: int, *,
               keep_outcomes: bool, keep_full: bool, keep_inputs: bool, track_levers: bool,
-              keep_breakdowns: bool) -> int:
-    """Bytes of the per-draw arrays of a run: six metrics, priorities (+ unallocated) and four pillars always;
-    beneficiaries (3) and lever costs (3) when kept; lever values (3) with lever tracking; two per outcome with
-    keep_outcomes; one per parameter with keep_inputs; two per outcome and year with keep_full. Twice that:
-    the engine's arrays and their copy in Python."""
-    per_draw = 6 + (n_priorities + 1) + 4
+              keep_breakdowns: bool, keep_derived: bool = False, n_places: int = 0, people: bool = False,
+              year_breakdowns: bool = True, n_quantiles: int = 5, deciles: bool = False) -> int:
+    """Bytes of the arrays of a run's result: four PVs and priorities (+ unallocated) always; NPSV, BCR, SROI and
+    four pillars with keep_derived (socval.simulate derives them instead); beneficiaries (3) and lever costs (3)
+    when kept; lever values (3) with lever tracking; two per outcome with keep_outcomes; one per parameter with
+    keep_inputs; two per outcome and year with keep_full; value and spend per place; with people six quintile
+    rows, the weighted PV benefits, NPSV and BCR and eta; eleven IMD decile rows with deciles; and the per-year tables by place and quintile (4 + one
+    per quantile level, per row and year: their size does not grow with draws). Twice that: the engine's arrays
+    and their copy in Python. Half of it is cpp/src/engine/memory.cpp's simulation_bytes, exactly."""
+    per_draw = 4 + (n_priorities + 1) + (3 + 4 if keep_derived else 0)
     per_draw += 3 if keep_breakdowns else 0
     per_draw += (3 + (3 if keep_breakdowns else 0)) if track_levers else 0
     per_draw += 2 * n_outcomes if keep_outcomes else 0
     per_draw += n_parameters if keep_inputs else 0
     per_draw += 2 * n_outcomes * n_years if keep_full else 0
-    return 2 * 8 * per_draw * int(draws)
+    quintile_rows = 6 if people else 0
+    per_draw += 2 * n_places + (quintile_rows + 4 if people else 0) + (11 if deciles else 0)
+    year_cells = (n_places + quintile_rows) * n_years * (4 + n_quantiles) if year_breakdowns else 0
+    return 2 * 8 * (per_draw * int(draws) + year_cells)
 
 
 def human(n: float) -> str:

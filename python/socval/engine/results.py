@@ -14,13 +14,17 @@ A :class:`Results` holds named arrays with named dimensions (the same layout as 
   ``quantile`` (with a trailing ``quantile`` dimension);
 - on request: ``inputs`` (parameter x draw), ``full_level`` / ``full_value`` (draw x year x outcome);
 - with ``places:`` / ``people:`` (docs/model/distribution.md): ``place_value``, ``place_spend`` (place x draw),
-  ``quintile_value`` (quintile x draw), ``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``eta``.
+  ``quintile_value`` (quintile x draw), ``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``eta``;
+  ``decile_value`` (decile x draw: English IMD deciles, when an outcome gives ``people: {imd_decile: ..}``);
+  streaming per-year ``place_year_*`` (place x year) and ``quintile_year_*`` (quintile x year): value by place and
+  by quintile in each year (undiscounted), ``mean``, ``sd``, ``min``, ``max`` and ``quantile``.
 
 Metric names used by :meth:`Results.draws`, :meth:`Results.summary` and :meth:`Results.exceedance`: the headline
 names above, ``priority.<id>``, ``pillar.<name>``, ``beneficiary.<name>``, ``lever.<name>`` (value),
 ``lever_cost.<name>``, ``outcome.<id>`` (physical total over the horizon; a bare outcome id works too),
 ``outcome_pv.<id>``, ``place.<id>``, ``place_spend.<id>``, ``quintile.<q>`` and the distributional metrics
-``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``share_lowest_two``.
+``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``share_lowest_two``; ``decile.<d>`` and
+``share_most_deprived_20`` (IMD d1 + d2, the proportionate-universalism share).
 """
 from __future__ import annotations
 
@@ -40,7 +44,7 @@ from .._util import html as _html
 from ..model.scenario import scenario_from_yaml
 
 __all__ = ["Results", "load_results", "HEADLINE", "PLACE_HEADLINE", "PLACE_LABEL", "PLACE_PREFIX", "DISTRIBUTION",
-           "QUINTILES"]
+           "QUINTILES", "DECILES"]
 
 #: Headline metrics (UK perspective), in the order summary() lists them. ``bcr`` is the headline BCR, on public sector
 #: cost; ``bcr_all_costs`` the BCR on all costs to UK society (docs/model/appraisal.md, "Headline metrics").
@@ -50,11 +54,14 @@ HEADLINE: Tuple[str, ...] = ("npsv", "bcr", "bcr_all_costs", "sroi", "pv_benefit
 PLACE_HEADLINE: Tuple[str, ...] = tuple(PLACE_PREFIX + m for m in HEADLINE)
 #: Distributional metrics of a scenario with ``people:`` (docs/model/distribution.md): Annex A3 weighted PV benefits,
 #: NPSV and BCR (beside the unweighted ones, never instead), and the share of value reaching q1 and q2.
-DISTRIBUTION: Tuple[str, ...] = ("weighted_pv_benefits", "weighted_npsv", "weighted_bcr", "share_lowest_two")
+DISTRIBUTION: Tuple[str, ...] = ("weighted_pv_benefits", "weighted_npsv", "weighted_bcr", "share_lowest_two",
+                                 "share_most_deprived_20")
 #: A streaming run's headline metrics (``keep_draws=False``), summarised without per-draw values.
 STREAMED_HEADLINE: Tuple[str, ...] = ("pv_costs", "pv_investment", "pv_benefits", "pv_others", "npsv")
 #: Income quintiles (q1 lowest), then value no quintile claims.
 QUINTILES: Tuple[str, ...] = ("q1", "q2", "q3", "q4", "q5", "unallocated")
+#: English IMD deciles (d1 the most deprived tenth of neighbourhoods), then value no decile claims.
+DECILES: Tuple[str, ...] = tuple(f"d{j}" for j in range(1, 11)) + ("unallocated",)
 #: The sampler a results file names -> its command-line flag.
 SAMPLER_FLAGS: Dict[str, str] = {"lhs": "lhs", "latin_hypercube": "lhs", "mc": "mc", "monte_carlo": "mc"}
 #: Per-draw tables: variable -> (dimension of its rows, metric prefix).
@@ -69,6 +76,7 @@ _TABLES: Dict[str, Tuple[str, str]] = {
     "place_value": ("place", "place"),
     "place_spend": ("place", "place_spend"),
     "quintile_value": ("quintile", "quintile"),
+    "decile_value": ("decile", "decile"),
 }
 _STATS = ("mean", "sd", "min", "max")
 _LONG_NAMES = {
@@ -97,6 +105,9 @@ _LONG_NAMES = {
     "weighted_npsv": "net present social value with distributional weights (weighted PV benefits - PV costs)",
     "weighted_bcr": "benefit-cost ratio with distributional weights (weighted PV benefits / PV costs)",
     "share_lowest_two": "share of PV benefits reaching the two lowest income quintiles (q1 + q2)",
+    "decile_value": "present value reaching residents of each English IMD decile (d1 most deprived; unallocated: no "
+                    "decile shares)",
+    "share_most_deprived_20": "share of PV benefits reaching the most deprived 20% of neighbourhoods (IMD d1 + d2)",
     "eta": "elasticity of the marginal utility of income, per draw",
     "quintile_log_income_ratio": "ln(median income / income of the quintile); 0 for unallocated",
     "level": "outcome level by year",
@@ -104,6 +115,8 @@ _LONG_NAMES = {
     "cost": "costs with optimism bias by year (undiscounted)",
     "benefits": "benefits by year (undiscounted)",
     "net": "benefits - costs by year (undiscounted)",
+    "place_year": "value landing in each place by year (undiscounted)",
+    "quintile_year": "value reaching each income quintile by year (undiscounted)",
 }
 
 Variables = Dict[str, Tuple[Tuple[str, ...], np.ndarray, Dict[str, Any]]]
@@ -151,8 +164,9 @@ class Results:
         need = {"npsv": ("pv_benefits", "pv_costs"), "bcr": ("pv_benefits", "pv_costs"),
                 "bcr_all_costs": ("pv_benefits", "pv_costs"),
                 "sroi": ("pv_benefits", "pv_investment"), "pillar_value": ("priority_value", "priority_pillar"),
-                "share_lowest_two": ("quintile_value", "pv_benefits")}
-        if pre and base in ("pillar_value", "share_lowest_two"):
+                "share_lowest_two": ("quintile_value", "pv_benefits"),
+                "share_most_deprived_20": ("decile_value", "pv_benefits")}
+        if pre and base in ("pillar_value", "share_lowest_two", "share_most_deprived_20"):
             return False
         return base in need and all(pre + n in self._vars for n in need[base])
 
@@ -176,8 +190,9 @@ class Results:
         pvb = self._vars[pre + "pv_benefits"]
         pvo = self._vars[pre + "pv_others"][1] if pre + "pv_others" in self._vars else None
         money_units = pvb[2].get("units", "")
-        if base == "share_lowest_two":
-            low = self._vars["quintile_value"][1][0] + self._vars["quintile_value"][1][1]
+        if base in ("share_lowest_two", "share_most_deprived_20"):
+            table = self._vars["quintile_value" if base == "share_lowest_two" else "decile_value"][1]
+            low = table[0] + table[1]
             with np.errstate(divide="ignore", invalid="ignore"):
                 share = np.where(pvb[1] != 0.0, low / pvb[1], np.nan)
             return ("draw",), share, {"units": "1", "long_name": long_name}
@@ -244,12 +259,13 @@ class Results:
                 units = "outcome units (see outcome_unit)"
             put(name, (dim, "draw"), rows, units)
         units_of = {"level": "outcome units (see outcome_unit)", "value": money, "cost": money, "benefits": money,
-                    "net": money}
-        for name in ("level", "value", "cost", "benefits", "net"):
-            table = raw[name]
+                    "net": money, "place_year": money, "quintile_year": money}
+        row_dim = {"level": "outcome", "value": "outcome", "place_year": "place", "quintile_year": "quintile"}
+        for name in ("level", "value", "cost", "benefits", "net", "place_year", "quintile_year"):
+            table = raw.get(name)
             if table is None:
                 continue
-            dims: Tuple[str, ...] = ("outcome", "year") if name in ("level", "value") else ("year",)
+            dims: Tuple[str, ...] = (row_dim[name], "year") if name in row_dim else ("year",)
             for stat in _STATS:
                 data = table[stat] if len(dims) == 2 else table[stat][0]
                 put(f"{name}_{stat}", dims, data, units_of[name], f"{_LONG_NAMES[name]}: {stat}")
@@ -301,6 +317,8 @@ class Results:
                if raw.get("place_ids") else {}),
             **({"quintile": (np.asarray(QUINTILES, dtype=str), {"long_name": "income quintile (q1 lowest)"})}
                if raw.get("quintile_value") is not None else {}),
+            **({"decile": (np.asarray(DECILES, dtype=str), {"long_name": "English IMD decile (d1 most deprived)"})}
+               if raw.get("decile_value") is not None else {}),
             "year": (np.asarray(raw["years"], dtype=np.int64), {"long_name": "calendar year"}),
             "quantile": (np.asarray(raw["quantile_levels"], dtype=float), {"long_name": "quantile level"}),
         }
@@ -530,11 +548,33 @@ class Results:
         df.index.name = "lever"
         return df
 
-    def by_place(self) -> pd.DataFrame:
+    def _per_year(self, name: str, dim: str, method: str) -> pd.DataFrame:
+        """The per-year breakdown ``<name>_*`` (streaming summaries by ``dim`` and year) as a table indexed by
+        (dim, year): mean, sd, min, max, one column per quantile level, share (mean / mean benefits that year)."""
+        if f"{name}_mean" not in self._vars:
+            raise KeyError(f"{method}(year=True): these results have no value by {dim} and year (a results file "
+                           f"before format 1.3, or a run with year_breakdowns=False: simulate again)")
+        labels, years = self._coord(dim), self.years
+        index = pd.MultiIndex.from_product([labels, years], names=[dim, "year"])
+        df = pd.DataFrame({stat: np.asarray(self._vars[f"{name}_{stat}"][1], dtype=float).ravel() for stat in _STATS},
+                          index=index)
+        q = np.asarray(self._vars[f"{name}_quantile"][1], dtype=float)
+        for j, level in enumerate(self.quantile_levels):
+            df[quantile_label(level)] = q[:, :, j].ravel()
+        benefits = np.tile(np.asarray(self._vars["benefits_mean"][1], dtype=float), len(labels))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            df["share"] = np.where(benefits != 0.0, df["mean"].to_numpy() / benefits, np.nan)
+        return df
+
+    def by_place(self, year: bool = False) -> pd.DataFrame:
         """Value by place (PV, GBP) with intervals (docs/model/distribution.md): index place (the scenario's
         ``places:``), columns mean, sd, p5, p50, p95, P(>0), share (mean value / mean PV benefits), spend (mean PV of
         the funded options' spend before optimism bias in the place) and spend_share. The places add up to PV
         benefits draw by draw.
+
+        With ``year=True``: value by place in each year (GBP, undiscounted, as ``by_year("benefits")``), indexed by
+        (place, year), columns mean, sd, min, max, one per quantile level (``p5``, ...) and share (of that year's
+        mean benefits); from streaming summaries over every draw (quantiles from histograms).
 
         Raises
         ------
@@ -544,6 +584,8 @@ class Results:
         if "place_value" not in self._vars:
             raise KeyError("by_place: the scenario declares no places (add a `places:` section, "
                            "docs/formats/scenario.md)")
+        if year:
+            return self._per_year("place_year", "place", "by_place")
         df = self._table("place_value", self._coord("place"))
         total = float(np.mean(self._vars["pv_benefits"][1]))
         df["share"] = df["mean"] / total if total else np.nan
@@ -553,11 +595,13 @@ class Results:
         df.index.name = "place"
         return df
 
-    def by_quintile(self) -> pd.DataFrame:
+    def by_quintile(self, year: bool = False) -> pd.DataFrame:
         """Value by income quintile (PV, GBP) with intervals (docs/model/distribution.md): index q1 (lowest) .. q5
         and ``unallocated`` (outcomes without quintile shares), columns mean, sd, p5, p50, p95, P(>0), share of PV
         benefits, weight (mean Green Book Annex A3 weight, (median / income)^eta over the draws of eta; 1 for
         unallocated) and weighted (mean weighted value). The rows add up to PV benefits draw by draw.
+
+        With ``year=True``: value by quintile in each year, indexed by (quintile, year), as ``by_place(year=True)``.
 
         Raises
         ------
@@ -566,6 +610,8 @@ class Results:
         """
         if "quintile_value" not in self._vars:
             raise KeyError("by_quintile: the scenario declares no `people:` (docs/formats/scenario.md)")
+        if year:
+            return self._per_year("quintile_year", "quintile", "by_quintile")
         df = self._table("quintile_value", self._coord("quintile"))
         total = float(np.mean(self._vars["pv_benefits"][1]))
         df["share"] = df["mean"] / total if total else np.nan
@@ -590,18 +636,46 @@ class Results:
         lr = np.asarray(self._vars["quintile_log_income_ratio"][1], dtype=float)
         return np.exp(np.outer(lr, self._vars["eta"][1]))
 
-    def by(self, dimension: str) -> pd.DataFrame:
+    def by_decile(self) -> pd.DataFrame:
+        """Value by English IMD decile (PV, GBP) with intervals (docs/model/distribution.md): index d1 (the most
+        deprived tenth of neighbourhoods) .. d10 and ``unallocated`` (outcomes without decile shares), columns mean,
+        sd, p5, p50, p95, P(>0) and share of PV benefits. No distributional weights: those are by income quintile
+        (Green Book Annex A3). The rows add up to PV benefits draw by draw.
+
+        Raises
+        ------
+        KeyError
+            If no outcome gives shares by decile (``people: {imd_decile: ...}``).
+        """
+        if "decile_value" not in self._vars:
+            raise KeyError("by_decile: no outcome gives shares by IMD decile (`people: {imd_decile: {d1: ..}}`, "
+                           "docs/formats/scenario.md)")
+        df = self._table("decile_value", self._coord("decile"))
+        total = float(np.mean(self._vars["pv_benefits"][1]))
+        df["share"] = df["mean"] / total if total else np.nan
+        df.index.name = "decile"
+        return df
+
+    def by(self, dimension: str, per: Optional[str] = None) -> pd.DataFrame:
         """The breakdown by one dimension: ``"place"``, ``"quintile"``, ``"priority"``, ``"pillar"``,
-        ``"beneficiary"`` or ``"lever"`` (the same tables as ``by_<dimension>()``)."""
+        ``"beneficiary"``, ``"lever"`` or ``"decile"`` (the same tables as ``by_<dimension>()``); ``per="year"`` (place and
+        quintile) gives it for every year of the horizon, as ``by_place(year=True)``."""
         tables = {"place": self.by_place, "quintile": self.by_quintile, "priority": self.by_priority,
-                  "pillar": self.by_pillar, "beneficiary": self.by_beneficiary, "lever": self.by_lever}
+                  "pillar": self.by_pillar, "beneficiary": self.by_beneficiary, "lever": self.by_lever,
+                  "decile": self.by_decile}
         if dimension not in tables:
             raise KeyError(f"by: expected one of {', '.join(tables)}, found {dimension!r}")
-        return tables[dimension]()
+        if per is None:
+            return tables[dimension]()
+        if per != "year" or dimension not in ("place", "quintile"):
+            raise KeyError(f"by({dimension!r}, per={per!r}): expected per=None, or per='year' with 'place' or "
+                           f"'quintile'")
+        return tables[dimension](year=True)
 
     def fairness(self) -> pd.DataFrame:
         """Who benefits, in one table (docs/model/distribution.md): NPSV and BCR unweighted and with Annex A3
-        weights side by side, and the share of value reaching the two lowest income quintiles; rows metric,
+        weights side by side, and the share of value reaching the two lowest income quintiles (and, with shares by
+        IMD decile, the most deprived 20% of neighbourhoods); rows metric,
         columns mean, sd, p5, p50, p95, P(>0).
 
         Raises
@@ -611,8 +685,9 @@ class Results:
         """
         if "weighted_npsv" not in self._vars:
             raise KeyError("fairness: the scenario declares no `people:` (docs/formats/scenario.md)")
-        rows = {m: _stats(self.draws(m)) for m in ("npsv", "weighted_npsv", "bcr", "weighted_bcr",
-                                                    "pv_benefits", "weighted_pv_benefits", "share_lowest_two")}
+        names = ("npsv", "weighted_npsv", "bcr", "weighted_bcr", "pv_benefits", "weighted_pv_benefits",
+                 "share_lowest_two") + (("share_most_deprived_20",) if self._has("share_most_deprived_20") else ())
+        rows = {m: _stats(self.draws(m)) for m in names}
         df = pd.DataFrame.from_dict(rows, orient="index")
         df.index.name = "metric"
         return df
@@ -806,7 +881,8 @@ def load_results(path: Union[str, "os.PathLike[str]"]) -> Results:
             f"'draw'), found variables {', '.join(sorted(variables)) or 'none'}; was it written by Results.save?")
     v: Variables = {name: (tuple(var.dims), np.asarray(var.data), dict(var.attrs)) for name, var in variables.items()}
     c = {name: (np.asarray(co.data), dict(co.attrs)) for name, co in coords.items()}
-    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter", "place", "quintile", "headline"):
+    for name in ("priority", "pillar", "beneficiary", "lever", "outcome", "parameter", "place", "quintile", "decile",
+                 "headline"):
         if name in c:
             c[name] = (np.asarray(c[name][0], dtype=str), c[name][1])
     a = dict(attrs)

@@ -95,11 +95,15 @@ def _check_memory(core, draws: int, keep_outcomes: bool, keep_full: bool, keep_i
     breakdowns = draws <= 250_000 if keep_breakdowns is None else bool(keep_breakdowns)
     estimate = run_bytes(draws, len(core.priorities), len(core.outcomes), len(core.parameters),
                          int(core.meta.horizon), keep_outcomes=keep_outcomes, keep_full=keep_full,
-                         keep_inputs=keep_inputs, track_levers=track_levers, keep_breakdowns=breakdowns)
+                         keep_inputs=keep_inputs, track_levers=track_levers, keep_breakdowns=breakdowns,
+                         n_places=len(core.place_ids), people=bool(core.has_people),
+                         deciles=bool(core.has_deciles))
     if place_core is not None:  # the place perspective's run, kept beside the UK one (headline PVs only)
         estimate += run_bytes(draws, len(place_core.priorities), len(place_core.outcomes), 0,
                               int(place_core.meta.horizon), keep_outcomes=False, keep_full=False, keep_inputs=False,
-                              track_levers=False, keep_breakdowns=False)
+                              track_levers=False, keep_breakdowns=False, n_places=len(place_core.place_ids),
+                              people=bool(place_core.has_people), year_breakdowns=False,
+                              deciles=bool(place_core.has_deciles))
     check_run_fits(estimate, f"simulate: {draws:,} draws", _core.SamplingError)
 
 
@@ -263,7 +267,7 @@ def _place_run(spec: RunSpec, client: Any, part_blocks: Optional[int]) -> Option
     if spec.place is None:
         return None
     options = dict(spec.options, keep_outcomes=False, keep_full=False, keep_inputs=False, track_levers=False,
-                   year_values=False, keep_breakdowns=False)
+                   year_values=False, keep_breakdowns=False, year_breakdowns=False)
     if options.get("given_ids"):  # the given parameters the place variant has (it shares the scenario's ids)
         ids = {p.id for p in spec.place.parameters}
         keep = [k for k, i in enumerate(options["given_ids"]) if i in ids]

@@ -26,7 +26,7 @@ import pandas as pd
 from .._core import AppraisalError
 
 __all__ = ["lm3", "local_share", "LocalEconomy", "local_economy", "ROUNDS", "INDICATOR_DEFAULTS",
-           "declared_indicators"]
+           "declared_indicators", "local_by_place", "place_split"]
 
 ArrayLike = Union[float, int, np.ndarray, list, pd.Series]
 
@@ -223,3 +223,87 @@ def local_economy(source: Any, round1: str = ROUNDS["round1"], round2: str = ROU
     return LocalEconomy(round1=_scalar_or_array(r1), round2=_scalar_or_array(r2), round3=_scalar_or_array(r3),
                         lm3=lm3(r1, r2, r3), local_share=local_share(r1, r2), local_spend=_scalar_or_array(r2),
                         jobs_for_local_people=_scalar_or_array(j))
+
+
+def place_split(results: Any, outcome: str, scenario: Any = None) -> np.ndarray:
+    """Outcome ``outcome``'s undiscounted total split by place, draw by draw: (places x draws), the places in the
+    scenario's ``places:`` order. Each draw's shares are the outcome's shares by place (its ``places:``, else the
+    places' populations) normalised in that draw, as the engine splits value (docs/model/distribution.md, section
+    1); uncertain shares take the values the simulation sampled (the same keyed streams,
+    ``_core.analysis.sampled_parameters``), so the places add up to the outcome's total in every draw.
+
+    Raises
+    ------
+    KeyError
+        The scenario declares no places, has no such outcome, or the run did not keep outcome totals per draw.
+    """
+    from .. import _core
+
+    sc = scenario if scenario is not None else results.scenario()
+    core = getattr(sc, "core", sc)
+    places = list(core.place_ids)
+    if not places:
+        raise KeyError("place_split: the scenario declares no places (add a `places:` section, "
+                       "docs/formats/scenario.md)")
+    ids = [o.id for o in core.outcomes]
+    if outcome not in ids:
+        raise KeyError(f"place_split: outcome {outcome!r} not found; expected one of {ids}")
+    totals = np.asarray(results.draws(f"outcome.{outcome}"), dtype=float)
+    own = core.outcomes[ids.index(outcome)].place_shares
+    n = totals.size
+    if not own:  # by population, the engine's default
+        pop = np.asarray(core.place_populations, dtype=float)
+        shares = np.repeat((pop / pop.sum())[:, None], n, axis=1)
+    else:
+        sampled = None
+        rows = []
+        for q in own:
+            if q.uncertain:
+                if sampled is None:
+                    sampled = np.asarray(_core.analysis.sampled_parameters(
+                        core, int(results.attrs["seed"]), n, sampler=results.sampler), dtype=float)
+                rows.append(sampled[q.param])
+            else:
+                rows.append(np.full(n, float(q.value)))
+        raw = np.vstack(rows)
+        total = raw.sum(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shares = np.where(total > 0.0, raw / np.where(total > 0.0, total, 1.0), 1.0 / len(places))
+    return shares * totals
+
+
+def local_by_place(results: Any, scenario: Any = None, quantiles: tuple = (0.05, 0.5, 0.95)) -> pd.DataFrame:
+    """The place perspective's local measures per place (docs/model/local_economy.md, "By place"): spend kept in
+    the region (LM3 round 2, GBP undiscounted over the horizon) and jobs for local people (people), each the
+    scenario's declared indicator outcome (``indicators:``, else the West of England ids) split by place draw by
+    draw with :func:`place_split`. Index place; columns ``<measure>`` (mean), ``<measure>_p5`` .. and
+    ``<measure>_share`` (of the measure's mean total) for measure local_spend and local_jobs; a measure whose
+    outcome the scenario does not have is left out. Empty when it has neither.
+
+    Raises
+    ------
+    KeyError
+        The scenario declares no places, or the run did not keep outcome totals per draw (simulate with
+        ``keep_outcomes=True``).
+    """
+    sc = scenario if scenario is not None else results.scenario()
+    core = getattr(sc, "core", sc)
+    declared = declared_indicators(sc)
+    ids = {o.id for o in core.outcomes}
+    places = list(core.place_ids)
+    df = pd.DataFrame(index=pd.Index(places, name="place"))
+    for measure, key in (("local_spend", "round2"), ("local_jobs", "local_jobs")):
+        outcome = declared.get(key)
+        if outcome is None or outcome not in ids:
+            continue
+        if f"outcome.{outcome}" not in results.metrics():
+            raise KeyError(f"local_by_place: the run kept no per-draw total of {outcome!r} (simulate with "
+                           f"keep_outcomes=True)")
+        parts = place_split(results, outcome, sc)
+        mean = parts.mean(axis=1)
+        df[measure] = mean
+        for q, values in zip(quantiles, np.quantile(parts, quantiles, axis=1)):
+            df[f"{measure}_p{round(q * 100):g}"] = values
+        whole = mean.sum()
+        df[f"{measure}_share"] = mean / whole if whole else np.nan
+    return df

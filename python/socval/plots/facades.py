@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from .charts import by_lever, by_pillar, by_priority, differences, distribution, exceedance, fan, p_better, sankey
-from .place import by_place, by_quintile, place_tiles
+from .place import by_decile, by_place, by_quintile, place_tiles
 
 __all__ = ["ResultsPlots", "ComparisonPlots", "ScenarioPlots"]
 
@@ -52,13 +52,17 @@ class ResultsPlots:
         """See :func:`socval.plots.by_quintile`."""
         return by_quintile(self._results, ax=ax)
 
+    def by_decile(self, ax=None):
+        """See :func:`socval.plots.by_decile`."""
+        return by_decile(self._results, ax=ax)
+
     def place_tiles(self, tiles=None, ax=None):
         """See :func:`socval.plots.place_tiles`."""
         return place_tiles(self._results, tiles=tiles, ax=ax)
 
     def __repr__(self) -> str:
         return ("<socval Results plots: distribution, exceedance, fan, by_priority, by_pillar, by_lever, sankey, "
-                "by_place, by_quintile, place_tiles>")
+                "by_place, by_quintile, by_decile, place_tiles>")
 
 
 class ComparisonPlots:

@@ -9,7 +9,7 @@ import numpy as np
 from .charts import _intervals
 from .common import INK, PALETTE, money_scale, n_draws, new_figure, price_base, runs_of, safe_text
 
-__all__ = ["by_place", "by_quintile", "place_tiles", "WEST_OF_ENGLAND_TILES"]
+__all__ = ["by_place", "by_quintile", "by_decile", "place_tiles", "WEST_OF_ENGLAND_TILES"]
 
 #: Tile positions (column, row; row 0 at the top) of the West of England's four authorities, roughly as on a map.
 WEST_OF_ENGLAND_TILES: Mapping[str, Tuple[int, int]] = {
@@ -39,6 +39,21 @@ def by_quintile(obj: Any, ax=None):
     """
     return _intervals(obj, "by_quintile", "income quintile", ax, _QUINTILE_COLOURS,
                       "PV value by income quintile (q1 lowest)")
+
+
+def by_decile(obj: Any, ax=None):
+    """Mean PV value reaching residents of each English IMD decile (d1 the most deprived tenth of neighbourhoods)
+    with its 90% interval; ``unallocated`` is value of outcomes without decile shares. No distributional weights
+    (those are by income quintile, Green Book Annex A3).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    deciles = [f"d{j}" for j in range(1, 11)]  # most deprived in the quintiles' q1 colour, least in q5's
+    colours = {d: _QUINTILE_COLOURS[f"q{(j // 2) + 1}"] for j, d in enumerate(deciles)}
+    colours["unallocated"] = _QUINTILE_COLOURS["unallocated"]
+    return _intervals(obj, "by_decile", "IMD decile", ax, colours, "PV value by IMD decile (d1 most deprived)")
 
 
 def place_tiles(results: Any, tiles: Optional[Mapping[str, Tuple[int, int]]] = None, ax=None):

@@ -12,7 +12,8 @@ from ..engine.results import Results
 from .assumptions import assumptions_frame
 from .charts import draw_charts
 from .content import _Content
-from .distribution import by_place_frame, by_quintile_frame, fairness_frame
+from .distribution import (by_decile_frame, by_place_frame, by_quintile_frame, by_year_frame, fairness_frame,
+                           local_by_place_frame)
 from .files import PathLike, _csv_text, _write_atomic, companion_paths
 from .pairing import comparison_from_results
 from .render import _data_uri, _pdf_bytes, _render
@@ -135,6 +136,9 @@ def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] =
             _write_atomic(files[f"csv:{t}"], _csv_text(df))
         # Who benefits and where (docs/model/distribution.md): written when a scenario declares places or people.
         for t, df in {"by-place": by_place_frame(content), "by-quintile": by_quintile_frame(content),
+                      "by-place-year": by_year_frame(content, "place"),
+                      "by-quintile-year": by_year_frame(content, "quintile"),
+                      "local-by-place": local_by_place_frame(content), "by-decile": by_decile_frame(content),
                       "fairness": fairness_frame(content)}.items():
             if not df.empty:
                 _write_atomic(p.with_name(f"{p.stem}-{t}.csv"), _csv_text(df))

@@ -75,6 +75,12 @@ def draw_charts(content: _Content) -> List[_Chart]:
                           "Mean present value reaching each fifth of households by income (q1 the lowest) with its 90% "
                           "interval; unallocated: outcomes without quintile shares.",
                           _png(place_plots.by_quintile(content.obj))))
+    if all("share_most_deprived_20" in r.metrics() for r in runs):
+        out.append(_Chart("by-decile", "Value by deprivation decile",
+                          "Mean present value reaching residents of each tenth of neighbourhoods by the English Index "
+                          "of Multiple Deprivation (d1 the most deprived) with its 90% interval; unallocated: "
+                          "outcomes without decile shares. Not weighted: the distributional weights are by income "
+                          "quintile.", _png(place_plots.by_decile(content.obj))))
     out += [
         _Chart("fan", "Net benefits by year",
                f"Benefits minus costs in each year{whose}, undiscounted, GBP at {pb} prices: median, 50% and 90% "

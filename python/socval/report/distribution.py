@@ -9,10 +9,12 @@ import numpy as np
 import pandas as pd
 
 from ..decision.fairness import eta_switching_values
+from ..indicators.local_economy import local_by_place
 from .content import _Content
 from .tables import _Table
 
-__all__ = ["who_benefits", "by_place_frame", "by_quintile_frame", "fairness_frame"]
+__all__ = ["who_benefits", "by_place_frame", "by_quintile_frame", "fairness_frame", "by_year_frame",
+           "local_by_place_frame", "by_decile_frame"]
 
 
 def _with(content: _Content, metric: str) -> List[str]:
@@ -36,6 +38,74 @@ def by_place_frame(content: _Content) -> pd.DataFrame:
 def by_quintile_frame(content: _Content) -> pd.DataFrame:
     """Scenario, quintile, mean, sd, p5, p50, p95, P(>0), share, weight, weighted (GBP, present value)."""
     return _stacked(content, "by_quintile", _with(content, "share_lowest_two"))
+
+
+def by_decile_frame(content: _Content) -> pd.DataFrame:
+    """Scenario, decile, mean, sd, p5, p50, p95, P(>0), share (GBP, present value): English IMD deciles."""
+    return _stacked(content, "by_decile", _with(content, "share_most_deprived_20"))
+
+
+def by_year_frame(content: _Content, dimension: str) -> pd.DataFrame:
+    """Scenario, place (or quintile), year, mean, sd, min, max, p5 .. p95, share of that year's benefits (GBP,
+    undiscounted): the per-year breakdown of every scenario that has it (results files before format 1.3 do not)."""
+    frames = []
+    for n in content.names:
+        try:
+            df = content.results[n].by(dimension, per="year")
+        except KeyError:
+            continue
+        frames.append(df.reset_index().assign(scenario=n))
+    if not frames:
+        return pd.DataFrame()
+    df = pd.concat(frames, ignore_index=True)
+    return df[["scenario"] + [c for c in df.columns if c != "scenario"]]
+
+
+def local_by_place_frame(content: _Content) -> pd.DataFrame:
+    """Scenario, place, local_spend (mean, p5, p50, p95, share) and local_jobs (the same): the place perspective's
+    local measures per place (socval.indicators.local_economy.local_by_place) of every scenario that declares
+    places and has the indicator outcomes, with their totals kept per draw."""
+    frames = []
+    for n in content.names:
+        sc = content.scenarios.get(n)
+        if sc is None:
+            continue
+        try:
+            df = local_by_place(content.results[n], sc)
+        except KeyError:  # no places, or outcome totals not kept per draw
+            continue
+        if len(df.columns):
+            frames.append(df.reset_index().assign(scenario=n))
+    if not frames:
+        return pd.DataFrame()
+    df = pd.concat(frames, ignore_index=True)
+    return df[["scenario"] + [c for c in df.columns if c != "scenario"]]
+
+
+def _local_table(content: _Content, df: pd.DataFrame, names: Dict[str, str]) -> Optional[_Table]:
+    if df.empty:
+        return None
+    scen = list(dict.fromkeys(df["scenario"]))
+    m = df.set_index(["scenario", "place"])
+    rows = []
+    for k in dict.fromkeys(df["place"]):
+        for j, (measure, label, scale, digits) in enumerate((("local_spend", "spend kept locally (GBP m)", 1e6, 1),
+                                                             ("local_jobs", "jobs for local people", 1.0, 0))):
+            if measure not in m.columns:
+                continue
+            cells = [names.get(str(k), str(k)) + ": " + label if j == 0 else "  " + label]
+            for n in scen:
+                r = m.loc[(n, k)] if (n, k) in m.index else None
+                cells.append("n/a" if r is None or pd.isna(r[measure]) else
+                             f"{r[measure] / scale:,.{digits}f} [{r[measure + '_p5'] / scale:,.{digits}f},\u00a0"
+                             f"{r[measure + '_p95'] / scale:,.{digits}f}]")
+            rows.append(cells)
+    return _Table(["place and measure"] + [content.short[n] for n in scen], rows, note=(
+        "The place perspective's local measures in each place: spend kept in the region (LM3 round 2, GBP million, "
+        "undiscounted over the horizon) and jobs for local people, mean [5th, 95th percentile]; each indicator "
+        "outcome's total split by its shares by place (by population where it gives none) in every draw, so the "
+        "places add up to the region's figure."), numeric=[False] + [True] * len(scen),
+        css="wide" if len(scen) > 3 else "")
 
 
 def fairness_frame(content: _Content) -> pd.DataFrame:
@@ -75,8 +145,10 @@ def who_benefits(content: _Content) -> Dict[str, Any]:
     """The section's text and tables; ``show`` is False when no scenario declares places or people."""
     places = by_place_frame(content)
     quint = by_quintile_frame(content)
-    out: Dict[str, Any] = {"show": not (places.empty and quint.empty), "paragraphs": [], "by_place": None,
-                           "by_quintile": None, "fairness": None}
+    dec = by_decile_frame(content)
+    out: Dict[str, Any] = {"show": not (places.empty and quint.empty and dec.empty), "paragraphs": [],
+                           "by_place": None, "by_quintile": None, "fairness": None, "local_by_place": None,
+                           "by_decile": None}
     if not out["show"]:
         return out
     place_names = {}
@@ -89,16 +161,31 @@ def who_benefits(content: _Content) -> Dict[str, Any]:
         "Present value landing in each place, GBP million, mean [5th, 95th percentile], and its share of PV benefits: each "
         "outcome's value split by its shares by place (by population where it gives none); the places add up to "
         "PV benefits in every draw.")
+    out["local_by_place"] = _local_table(content, local_by_place_frame(content), place_names)
     qnames = {"q1": "q1 (lowest income)", "q5": "q5 (highest income)", "unallocated": "unallocated (weight 1)"}
     out["by_quintile"] = _breakdown_table(
         content, quint, "quintile", "income quintile", qnames,
         "Present value reaching each fifth of households by equivalised income, GBP million, mean [5th, 95th "
         "percentile], and its share of PV benefits. Unallocated: outcomes without quintile shares (e.g. fiscal savings, "
         "to taxpayers), weighted 1.")
+    dnames = {"d1": "d1 (most deprived)", "d10": "d10 (least deprived)", "unallocated": "unallocated"}
+    out["by_decile"] = _breakdown_table(
+        content, dec, "decile", "IMD decile", dnames,
+        "Present value reaching residents of each tenth of England's neighbourhoods by the Index of Multiple "
+        "Deprivation, GBP million, mean [5th, 95th percentile], and its share of PV benefits. Not weighted: the "
+        "distributional weights are by income quintile (Green Book Annex A3).")
     names = _with(content, "share_lowest_two")
     if names:
         out["fairness"] = _fairness_table(content, names)
         out["paragraphs"] = _paragraphs(content, names)
+    dec_names = _with(content, "share_most_deprived_20")
+    for n in dec_names:  # proportionate universalism by place of residence (Marmot)
+        share = float(np.nanmean(content.results[n].draws("share_most_deprived_20")))
+        who = f"In {content.short[n]}, " if len(content.names) > 1 else ""
+        out["paragraphs"].append(
+            f"{who}{share:.0%} of the value reaches residents of the most deprived 20% of neighbourhoods (English "
+            f"IMD deciles 1 and 2; 20% would be an even spread), the proportionate-universalism view by place of "
+            f"residence.")
     return out
 
 

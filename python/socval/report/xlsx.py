@@ -42,10 +42,18 @@ def workbook_tables(obj: Any) -> List[Tuple[str, pd.DataFrame, Dict[str, str]]]:
             tables.append(("By place", obj.by_place()))
         if "share_lowest_two" in metrics:
             tables.append(("By income quintile", obj.by_quintile()))
+        if "share_most_deprived_20" in metrics:
+            tables.append(("By IMD decile", obj.by_decile()))
+        for dim, sheet in (("place", "By place and year"), ("quintile", "By quintile and year")):
+            try:  # per-year breakdowns (undiscounted); results files before format 1.3 have none
+                tables.append((sheet, obj.by(dim, per="year")))
+            except KeyError:
+                pass
         for name, table in tables:
             t = table.reset_index().rename(columns={c: _money_header(c, year) for c in ("mean", "sd", "p5",
                                                                                       "p50", "p95", "spend",
-                                                                                      "weighted")
+                                                                                      "weighted", "min", "max",
+                                                                                      "p25", "p75")
                                                     if c in table.columns})
             f = {c: money for c in t.columns if "(GBP" in c}
             f.update({c: prob for c in ("P(>0)", "share", "spend_share") if c in t.columns})

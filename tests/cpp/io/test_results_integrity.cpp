@@ -83,12 +83,12 @@ TEST_CASE("sha256 streamed in pieces equals sha256 in one go", "[io][sha256]") {
     }
 }
 
-TEST_CASE("a file of format 1.1 or later (this build writes 1.2) is checked on opening", "[io][integrity]") {
+TEST_CASE("a file of format 1.1 or later (this build writes 1.3) is checked on opening", "[io][integrity]") {
     ScratchDir dir;
     const std::string path = dir.file("run.h5");
     write_file(path);
     ResultsReader r(path);
-    CHECK(r.format_version().minor == 2);  // 1.2: headline bcr on public sector cost, place_* variables (issue 13)
+    CHECK(r.format_version().minor == 3);  // 1.3: value by place and quintile by year, decile_value (issue 16)
     CHECK(r.checked());
     CHECK(r.attributes().count("_socval_sha256") == 0);  // hidden bookkeeping
     CHECK(results_layout_digest(path).size() == 64);

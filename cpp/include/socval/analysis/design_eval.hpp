@@ -21,7 +21,7 @@ using engine::Plan;
 
 /// The per-row output a design evaluation keeps.
 struct DesignOutput {
-    enum class Kind { npsv, bcr, pv_benefits, pv_costs, priority, pillar };
+    enum class Kind { npsv, bcr, pv_benefits, pv_costs, priority, pillar, weighted_npsv, weighted_bcr };
     Kind kind = Kind::npsv;
     int index = 0;  ///< priority index (number of priorities = unallocated) or pillar index (3 = unallocated)
 };

@@ -58,6 +58,9 @@ struct OptionValues {
     std::vector<double> pillar_value;          ///< [(pillar * draws + draw) * I + i]; social, economic, environmental, unallocated
     std::vector<double> lever_value;           ///< [(lever * draws + draw) * I + i]; commissioning, anchor, employer
     std::vector<double> priority_value;        ///< [(k * draws + draw) * I + i]; priorities then unallocated
+    /// With people: PV value with Green Book Annex A3 weights [draw * I + i] (each attributed outcome PV times the
+    /// outcome's weight, docs/model/distribution.md); empty otherwise.
+    std::vector<double> weighted_value;
 };
 
 /// The scenario with exactly the candidates funded (funded ones keep scale and start; others scale 1, start 0).

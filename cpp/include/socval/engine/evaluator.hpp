@@ -120,12 +120,24 @@ public:
     const double* place_spend(int p) const;
     /// PV value reaching income quintile q (0 = q1, lowest .. 4 = q5; 5 = unallocated); adds up to PV benefits.
     const double* quintile_value(int q) const;
+    /// Some outcome gives shares by IMD decile (people.imd_decile).
+    bool has_deciles() const;
+    /// PV value reaching IMD decile j (0 = d1, most deprived .. 9 = d10; 10 = unallocated); adds up to PV benefits.
+    const double* decile_value(int j) const;
     /// Distributional weight of quintile q this draw: (median income / income_q)^eta.
     const double* quintile_weight(int q) const;
     /// This draw's elasticity of the marginal utility of income (people.eta).
     const double* eta() const;
     /// Weighted PV benefits (k = 0), weighted NPSV (1), weighted BCR (2).
     const double* weighted(int k) const;
+    /// Outcome o's distributional weight this draw, into out[0 .. block_size()): sum_q w_q s_q / sum_q s_q over its
+    /// quintile shares, 1 when it has none (so sum_o PV_o x weight_o = weighted PV benefits; with people).
+    void outcome_weight(int o, double* out) const;
+    /// Value in every year (undiscounted, as benefits(t)) by place and by income quintile, split by the same
+    /// shares as place_value / quintile_value: row t * R + j, R = n_places() (+ kQuintiles + 1 with people), is
+    /// place j (then q1..q5, unallocated) in year t, rows `stride` apart and block_size() long. Adds up to
+    /// benefits(t) in every year.
+    void year_breakdown(double* out, std::size_t stride) const;
 
 private:
     struct Impl;

@@ -82,6 +82,7 @@ struct OutcomePlan {
     std::vector<LinkPlan> links;
     std::vector<Q> place_shares;     ///< shares of its value by place (Plan::place_ids); normalised per draw
     std::vector<Q> quintile_shares;  ///< by income quintile q1..q5, normalised per draw; empty: unallocated
+    std::vector<Q> decile_shares;    ///< by IMD decile d1..d10, normalised per draw; empty: unallocated
 };
 
 /// The compiled scenario.
@@ -105,6 +106,7 @@ struct Plan {
     bool people = false;                     ///< breakdown by income quintile and distributional weights
     std::vector<double> log_income_ratio;    ///< ln(median income / income of quintile q), q1..q5
     Q eta;                                   ///< elasticity of the marginal utility of income
+    bool deciles = false;                    ///< breakdown by IMD decile (some outcome gives people.imd_decile)
 
     int n_params() const { return static_cast<int>(parameter_ids.size()); }
 };

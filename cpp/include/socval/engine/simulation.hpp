@@ -32,6 +32,9 @@ struct SimulationOptions {
     /// have streaming summaries only. Unset: kept while draws <= kBreakdownDraws.
     std::optional<bool> keep_breakdowns;
     bool year_values = false;    ///< per-year summaries of each outcome's value too (levels always)
+    /// Per-year summaries of value by place and by income quintile when the scenario declares places / people
+    /// (streaming: memory does not grow with draws).
+    bool year_breakdowns = true;
     /// Keep per draw the metrics that are exact functions of others: NPSV = PV benefits - PV costs, BCR, SROI and
     /// value by pillar (the sum of its priorities' values, in priority order). Off, they are left empty and the
     /// caller recomputes them with the same floating-point operations (socval.Results does), saving 7 arrays.
@@ -113,6 +116,7 @@ struct SimulationResult {
     std::vector<std::vector<double>> place_spend;     ///< PV spend before optimism bias by place [place][draw]
     std::vector<std::vector<double>> quintile_value;  ///< [q1..q5, unallocated][draw]; adds up to pv_benefits
     std::vector<double> weighted_pv_benefits, weighted_npsv, weighted_bcr;  ///< Annex A3 weights, per draw
+    std::vector<std::vector<double>> decile_value;  ///< [d1..d10, unallocated][draw]; with people.imd_decile
     std::vector<double> eta;               ///< elasticity of the marginal utility of income, per draw
     std::vector<double> log_income_ratio;  ///< ln(median / income_q), q1..q5
 
@@ -131,6 +135,8 @@ struct SimulationResult {
     YearSummary cost;      ///< costs with optimism bias by year, one series
     YearSummary benefits;  ///< benefits by year, one series
     YearSummary net;       ///< benefits - costs by year, one series
+    YearSummary place_year;     ///< value by place and year (undiscounted), series = places; year_breakdowns
+    YearSummary quintile_year;  ///< value by quintile and year, series = q1..q5, unallocated; year_breakdowns
 
     // On request.
     std::vector<double> inputs;      ///< keep_inputs: [parameter * draws + draw]
@@ -154,6 +160,11 @@ struct SimulationResult {
 /// SamplingError for bad options or correlations, AppraisalError if a sampled draw is invalid (e.g. a
 /// deadweight outside [0, 1]), Interrupted when `cancelled` returns true; nothing is returned half-done.
 SimulationResult simulate(const Plan& plan, const model::Scenario& scenario, const SimulationOptions& options);
+
+/// Bytes of the arrays simulate() allocates for the result of `plan` under `options`: the per-draw arrays, by place
+/// and by quintile included, and the per-year tables by place and by quintile (streaming: their size does not grow
+/// with draws). What the result holds, exactly (tests/python/test_place_year.py); defined in engine/memory.cpp.
+std::uint64_t simulation_bytes(const Plan& plan, const SimulationOptions& options);
 
 /// Blocks [first_block, first_block + blocks) of the run `options` defines, computed on their own (in another
 /// process or on another machine): the per-draw arrays of their draws and their streaming summaries before the

@@ -23,7 +23,7 @@ struct FormatVersion {
 };
 
 /// The layout version this build writes (bump rules in docs/formats/results.md, "Versioning").
-inline constexpr FormatVersion results_format_version{1, 2};
+inline constexpr FormatVersion results_format_version{1, 3};
 /// Value of the root attribute `file_type` that marks a socval results file.
 inline constexpr const char* results_file_type = "socval-results";
 
