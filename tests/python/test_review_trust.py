@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import socval as sv
@@ -68,3 +69,53 @@ def test_comparison_check_uses_the_runs_files():
     assert r.verdict.startswith("depends on one illustrative input")
     assert any(f.rule == "EV001" and f.file.endswith("hinge_a.yaml") for f in r)
     assert "How far to trust these results" in repr(r)
+
+
+def _people_scenario(path, name, quintile, people):
+    """One option of cost 100 (year 0, horizon 1, no discounting) whose 'people' people, GBP 5 each, are all in one
+    income quintile; eta fixed at 1.3 and the two_place incomes (median 20,000; q1 10,000; q5 40,000)."""
+    path.write_text(f"""metadata: {{name: {name}, price_base_year: 2024, horizon: 1}}
+people:
+  eta: 1.3
+  incomes: {{median: 20000, quintiles: {{q1: 10000, q2: 15000, q3: 20000, q4: 25000, q5: 40000}},
+             source: "illustrative: test figures"}}
+priorities: [{{id: fair, pillar: social}}]
+outcomes:
+  - {{id: a, unit: person, value: 5, priorities: {{fair: 1}}, people: {{{quintile}: 1}}}}
+options:
+  - {{id: grant, lever: commissioning, costs: [{{year: 0, capital: 100}}], outputs: {{a: {people}}}}}
+scenario: {{funded: [grant]}}
+""", encoding="utf-8")
+    return path
+
+
+def test_distributional_weights_that_change_the_winner_are_named(tmp_path):
+    """rich: 30 people in q5, NPSV = 150 - 100 = 50; poor: 20 people in q1, NPSV = 100 - 100 = 0, so rich is best.
+    Annex A3 weights (median / income)^1.3: q5 (1/2)^1.3 = 0.4061, q1 2^1.3 = 2.4623; weighted NPSV rich
+    150 x 0.4061 - 100 = -39.08, poor 100 x 2.4623 - 100 = 146.23: the weights make poor best (and the verdict
+    says so). Neither declares a place perspective."""
+    r = review_scenarios({"rich": _people_scenario(tmp_path / "rich.yaml", "rich", "q5", 30),
+                          "poor": _people_scenario(tmp_path / "poor.yaml", "poor", "q1", 20)}, draws=16)
+    assert r.trust.best == "rich"
+    alt = r.trust.alternatives.set_index("alternative")
+    weights = alt.loc[[a for a in alt.index if a.startswith("distributional weights")][0]]
+    assert weights["best"] == "poor"
+    assert weights["npsv: rich"] == pytest.approx(150 * 0.5 ** 1.3 - 100, rel=1e-12)
+    assert weights["npsv: poor"] == pytest.approx(100 * 2 ** 1.3 - 100, rel=1e-12)
+    place = alt.loc[[a for a in alt.index if a.startswith("place perspective")][0]]
+    assert pd.isna(place["best"]) and place["note"].startswith("does not apply")
+    assert "distributional weights (Green Book Annex A3: weighted NPSV, eta sampled) makes poor best" in r.verdict
+
+
+def test_the_place_perspective_is_tried_when_declared(tmp_path):
+    """The place perspective of a scenario with place overrides ranks the scenarios with those overrides: here
+    hinge_b's outcome counts 10x its UK value in the region, so B is best in the place perspective."""
+    text = (DATA / "hinge_b.yaml").read_text(encoding="utf-8")
+    assert "value: 1380" in text
+    (tmp_path / "b.yaml").write_text(text.replace("value: 1380", "value: 1380\n    place: {value: 13800}"),
+                                     encoding="utf-8")
+    r = review_scenarios({"A": DATA / "hinge_a.yaml", "B": tmp_path / "b.yaml"}, draws=16)
+    alt = r.trust.alternatives.set_index("alternative")
+    place = alt.loc[[a for a in alt.index if a.startswith("place perspective")][0]]
+    assert place["best"] == "B"
+    assert place["npsv: B"] == pytest.approx(13800 - 1000, rel=1e-12)

@@ -54,19 +54,21 @@ class Trust:
 
 # ---- the ranking on keyed draws ----------------------------------------------------------------------------------
 
-def _mean_npsv(scenario: Any, draws: int, seed: int) -> float:
-    """Mean NPSV over the keyed draws simulate() makes with ``seed`` (LHS), evaluated by the design evaluator."""
-    core, lib = scenario.core, scenario.library
+def _mean_npsv(scenario: Any, draws: int, seed: int, output: str = "npsv", core: Any = None) -> float:
+    """Mean of ``output`` (NPSV, or weighted NPSV) over the keyed draws simulate() makes with ``seed`` (LHS),
+    evaluated by the design evaluator; ``core`` replaces the scenario's own (the place perspective)."""
+    core, lib = (scenario.core if core is None else core), scenario.library
     an = _core.analysis
     ids = [p.id for p in core.parameters]
     if not ids:
-        return float(an.evaluate_design(core, lib, [], np.zeros((1, 0)), input="values", output="npsv")[0])
+        return float(an.evaluate_design(core, lib, [], np.zeros((1, 0)), input="values", output=output)[0])
     x = np.ascontiguousarray(np.asarray(an.sampled_parameters(core, seed, draws, sampler="lhs")).T)
-    return float(np.mean(an.evaluate_design(core, lib, ids, x, input="values", output="npsv")))
+    return float(np.mean(an.evaluate_design(core, lib, ids, x, input="values", output=output)))
 
 
-def _ranking(scenarios: Dict[str, Any], draws: int, seed: int) -> Dict[str, float]:
-    return {n: _mean_npsv(s, draws, seed) for n, s in scenarios.items()}
+def _ranking(scenarios: Dict[str, Any], draws: int, seed: int, output: str = "npsv",
+             cores: Optional[Dict[str, Any]] = None) -> Dict[str, float]:
+    return {n: _mean_npsv(s, draws, seed, output, (cores or {}).get(n)) for n, s in scenarios.items()}
 
 
 # ---- structural alternatives -------------------------------------------------------------------------------------
@@ -136,14 +138,35 @@ def alternatives(horizon: int) -> List[Tuple[str, Callable[[dict], bool]]]:
     ]
 
 
-def _perspective_note(scenarios: Dict[str, Any]) -> List[str]:
-    notes = []
-    docs = [s.document for s in scenarios.values()]
-    has_place = any("place" in (o or {}) for d in docs for o in d.get("outcomes") or [])
-    if not has_place:
-        notes.append("perspective not tried: the scenarios declare no place perspective (outcomes' place:)")
-    notes.append("distributional weights not tried: the scenario format has none")
-    return notes
+def _lenses(scenarios: Dict[str, Any], draws: int, seed: int) -> List[Dict[str, Any]]:
+    """The ranking seen through the place perspective and through Annex A3 distributional weights, when the
+    scenarios declare them (rows as the structural alternatives')."""
+    from ..engine.perspectives import place_core
+
+    rows = []
+    places = {n: place_core(s.core, s.library) for n, s in scenarios.items()}
+    row: Dict[str, Any] = {"alternative": "place perspective (the region: outcomes' place overrides)", "best": None,
+                           "note": ""}
+    if all(c is None for c in places.values()):
+        row["note"] = "does not apply (no outcome declares a place perspective)"
+    else:
+        m = _ranking(scenarios, draws, seed, cores={n: c for n, c in places.items() if c is not None})
+        row.update({f"npsv: {n}": v for n, v in m.items()}, best=max(m, key=m.get))
+    rows.append(row)
+    row = {"alternative": "distributional weights (Green Book Annex A3: weighted NPSV, eta sampled)", "best": None,
+           "note": ""}
+    if not any(s.document.get("people") or any(isinstance(o, dict) and o.get("people")
+                                               for o in s.document.get("outcomes") or [])
+               for s in scenarios.values()):
+        row["note"] = "does not apply (no scenario declares people:)"
+    else:
+        try:
+            m = _ranking(scenarios, draws, seed, output="weighted_npsv")
+            row.update({f"npsv: {n}": v for n, v in m.items()}, best=max(m, key=m.get))
+        except _core.SocvalError as e:  # e.g. one scenario of the comparison without people:
+            row["note"] = f"not tried: {str(e).splitlines()[0]}"
+    rows.append(row)
+    return rows
 
 
 # ---- switching values against ranges -----------------------------------------------------------------------------
@@ -274,6 +297,5 @@ def trust(scenarios: Dict[str, Any], *, draws: int = 100, seed: int = 0, top: in
         except _core.SocvalError as e:  # an alternative the scenarios cannot take (e.g. costs beyond the horizon)
             row["note"] = f"not tried: {str(e).splitlines()[0]}"
         alt_rows.append(row)
-    alt = pd.DataFrame(alt_rows)
-    notes = _perspective_note(scenarios)
-    return Trust(best, runner, means, sw, alt, _verdict(best, runner, sw, alt), draws, notes)
+    alt = pd.DataFrame(alt_rows + _lenses(scenarios, draws, seed))
+    return Trust(best, runner, means, sw, alt, _verdict(best, runner, sw, alt), draws)
