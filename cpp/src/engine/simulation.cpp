@@ -40,6 +40,10 @@ using detail::SeriesSummaries;
 /// of 8 (the summaries' lanes).
 constexpr int kPart = 64;
 
+/// The row length of a part's own rows: its draws padded to whole chunks of 8 lanes (the evaluator's kernels
+/// write whole chunks).
+inline std::size_t own_stride(int B) { return static_cast<std::size_t>((std::min(B, kPart) + 7) / 8 * 8); }
+
 /// CPU time of the calling thread, in seconds: the phase timings count work, not waiting for a core (the
 /// machine may be shared).
 double thread_seconds() {
@@ -90,8 +94,7 @@ struct Worker {
         : ev(program, std::min(B, kPart)),
           params(static_cast<std::size_t>(program->plan().n_params()) * static_cast<std::size_t>(B)),
           own(static_cast<std::size_t>(program->plan().horizon) *
-              (2 + (year_values ? program->plan().outcomes.size() : 0)) *
-              static_cast<std::size_t>(std::min(B, kPart))),
+              (2 + (year_values ? program->plan().outcomes.size() : 0)) * own_stride(B)),
           series(static_cast<std::size_t>(s.series())),
           local(s.make_local()) {}
 };
@@ -347,14 +350,14 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
             }
     }
     // The streaming series of this part (values copied: the evaluator computes them into one scratch row).
-    const std::size_t part = static_cast<std::size_t>(std::min(B_, kPart));
+    const std::size_t part = own_stride(B_);
     auto own_row = [&](std::size_t r) { return w.own.data() + r * part; };
+    ev.benefits_by_year(own_row(0), part);  // every year's benefits in one pass over the levels
     for (int t = 0; t < H_; ++t) {
         const auto ts = static_cast<std::size_t>(t);
         double* bt = own_row(ts);
         double* nt = own_row(static_cast<std::size_t>(H_) + ts);
         const double* c = ev.cost(t);
-        std::copy_n(ev.benefits(t), n, bt);
         for (std::size_t d = 0; d < n; ++d) nt[d] = bt[d] - c[d];
         w.series[series_year(0, t)] = c;
         w.series[series_year(1, t)] = bt;

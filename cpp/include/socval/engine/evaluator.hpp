@@ -96,6 +96,9 @@ public:
     const double* investment(int year) const;  ///< costs before optimism bias
     /// Sum of outcome values in that year; same scratch row as value().
     const double* benefits(int year) const;
+    /// benefits(t) of every year t into out + t x stride (rows of at least block_size() padded to 8 lanes), the
+    /// same bits: one pass over the level rows outcome by outcome (in memory order) instead of one per year.
+    void benefits_by_year(double* out, std::size_t stride) const;
 
     // Attribution (tracking != none).
     /// The group of funded option i (its lever, or i itself).
