@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <socval/common/blocks.hpp>
+#include <socval/common/huge_pages.hpp>
 #include <socval/engine/evaluator.hpp>
 #include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
@@ -209,7 +210,7 @@ void Run::allocate() {
             throw Interrupted("simulation interrupted while allocating its arrays; no results were kept");
     };
     auto draws = [&](std::vector<double>& v) {
-        v.assign(N, 0.0);
+        assign_on_huge_pages(v, N, 0.0);  // far fewer page faults than 4 KB pages
         poll();
     };
     auto table = [&](std::vector<std::vector<double>>& v, int rows) {
@@ -239,13 +240,13 @@ void Run::allocate() {
         table(r_.quintile_value, model::kQuintiles + 1);
         for (auto* v : {&r_.weighted_pv_benefits, &r_.weighted_npsv, &r_.weighted_bcr, &r_.eta}) draws(*v);
     }
-    if (opt_.keep_inputs) r_.inputs.assign(static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
+    if (opt_.keep_inputs) assign_on_huge_pages(r_.inputs, static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
     poll();
     if (opt_.keep_full) {
         const std::size_t cells = N * static_cast<std::size_t>(H_) * static_cast<std::size_t>(O_);
-        r_.full_level.assign(cells, 0.0);
+        assign_on_huge_pages(r_.full_level, cells, 0.0);
         poll();
-        r_.full_value.assign(cells, 0.0);
+        assign_on_huge_pages(r_.full_value, cells, 0.0);
         poll();
     }
 }

@@ -239,7 +239,6 @@ void SeriesSummaries::block_stats(const double* const* x, std::size_t n, BlockMo
 
 void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCounts& local) const {
     const std::size_t row = static_cast<std::size_t>(bins_ + 2);
-    if (local.recent.size() != local.histogram.size()) local.recent.assign(local.histogram.size(), 0);
     if (row <= 65536) {  // bin now, count kPending values of a series at a time (LocalCounts::pending)
         const auto S = static_cast<std::size_t>(series_);
         if (local.pending.size() != S * kPending) local.pending.assign(S * kPending, 0);
@@ -254,6 +253,7 @@ void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCoun
         }
         return;
     }
+    if (local.recent.size() != local.histogram.size()) local.recent.assign(local.histogram.size(), 0);
     if (local.recent_values + n > 65535) {  // no 16-bit count may overflow: flush into the 32-bit counts first
         for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
         std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
@@ -273,17 +273,11 @@ void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCoun
 
 void SeriesSummaries::count_pending(LocalCounts& local) const {
     const std::size_t row = static_cast<std::size_t>(bins_ + 2), k = local.pending_values;
-    if (local.recent_values + k > 65535) {  // no 16-bit count may overflow: flush into the 32-bit counts first
-        for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
-        std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
-        local.recent_values = 0;
-    }
     for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
-        std::uint16_t* h = local.recent.data() + s * row;
+        std::uint32_t* h = local.histogram.data() + s * row;
         const std::uint16_t* b = local.pending.data() + s * kPending;
         for (std::size_t j = 0; j < k; ++j) ++h[b[j]];
     }
-    local.recent_values += static_cast<std::uint32_t>(k);
     local.pending_values = 0;
 }
 

@@ -73,9 +73,10 @@ struct LocalCounts {
     std::vector<std::uint16_t> recent;
     std::uint32_t recent_values = 0;       ///< values per series counted into `recent` since the last flush
     /// Bin indices of values not yet counted ([series * kPending], the first `pending_values` of each series): a
-    /// part's values are binned as they come and counted kPending at a time, so that each series' counts are
-    /// brought into the cache once per kPending values instead of once per part (the counting is bound by cache
-    /// misses). Merges count them too. Used when the bins fit 16-bit indices (bins + 2 <= 65,536).
+    /// part's values are binned as they come and counted into `histogram` kPending at a time, so that each series'
+    /// counts are brought into the cache once per kPending values instead of once per part (the counting is bound
+    /// by cache misses; `recent` is then not needed). Merges count them too. Used when the bins fit 16-bit indices
+    /// (bins + 2 <= 65,536); otherwise values are counted as they come, through `recent`.
     std::vector<std::uint16_t> pending;
     std::uint32_t pending_values = 0;
 };
