@@ -91,6 +91,14 @@ struct Worker {
     BlockSums sums;
     BlockMoments moments;
     SimulationResult::Timings timings;
+    double mark = 0;  ///< thread CPU time at the end of the last phase timed
+    /// Add the thread CPU time since the last mark to `phase`: one clock read per phase (in a virtual machine each
+    /// read is a system call of a few microseconds, and a run makes tens of thousands).
+    void lap(double& phase) {
+        const double now = thread_seconds();
+        phase += now - mark;
+        mark = now;
+    }
     Worker(const std::shared_ptr<const Program>& program, int B, const SeriesSummaries& s, bool year_values)
         : ev(program, std::min(B, kPart)),
           params(static_cast<std::size_t>(program->plan().n_params()) * static_cast<std::size_t>(B)),
@@ -257,13 +265,13 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b, bool keep) {
     const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(B_), N_ - d0));
     const std::size_t stride = static_cast<std::size_t>(B_);
-    const double t0 = thread_seconds();
+    w.mark = thread_seconds();
     sampler_.sample(d0, n, w.params.data(), stride);
     if (opt_.keep_inputs && keep)
         for (int p = 0; p < plan_.n_params(); ++p)
             std::copy_n(w.params.data() + static_cast<std::size_t>(p) * stride, n,
                         r_.inputs.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(n_keep_) + (d0 - d_lo_));
-    w.timings.sample += thread_seconds() - t0;
+    w.lap(w.timings.sample);
     if (b == 0) {
         // The pilot block sets the histogram edges before any value is counted: a first pass over its parts
         // for the edges (evaluation is deterministic, so the second pass below sees the same values).
@@ -289,15 +297,13 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b, bool keep) {
 void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
     const std::size_t stride = static_cast<std::size_t>(B_);
     const std::size_t in_block = static_cast<std::size_t>(d0 % static_cast<std::uint64_t>(B_));
-    const double t1 = thread_seconds();
     w.ev.run(w.params.data() + in_block, stride, static_cast<int>(n));
     if (const int bad = first_non_finite(plan_, w.ev, static_cast<int>(n)); bad >= 0)
         refuse_non_finite(plan_, w.ev, w.params.data() + in_block, stride, bad,
                           "draw " + std::to_string(d0 + static_cast<std::uint64_t>(bad)) + " of " + std::to_string(N_),
                           "seed " + std::to_string(opt_.seed) + ", sampler " + sampler_name(opt_.sampler) + ", " +
                               std::to_string(N_) + " draws reproduce it");
-    const double t2 = thread_seconds();
-    w.timings.evaluate += t2 - t1;
+    w.lap(w.timings.evaluate);
     const Evaluator& ev = w.ev;
     const std::size_t at = static_cast<std::size_t>(d0 - d_lo_);
     auto put = [&](std::vector<double>& dst, const double* src) {
@@ -378,18 +384,17 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
     }
     for (int j = 0; j < BK_; ++j)
         w.series[series_breakdown(j)] = j < 3 ? ev.beneficiary_value(j) : ev.lever_cost(j - 3);
-    w.timings.store += thread_seconds() - t2;
+    w.lap(w.timings.store);
 }
 
 /// Moments of draws [d0, d0 + n), draws [done, done + n) of a block of block_n: lane sums, and the block's
 /// moments into w.moments with its last part; counts and (for draws below Q) histograms into the thread's counts.
 void Run::summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n) {
-    const double t0 = thread_seconds();
     if (done + n < block_n) summaries_.add(w.series.data(), n, w.sums, w.local);
     else summaries_.finish(w.series.data(), n, block_n, w.sums, w.moments, w.local);
     if (d0 < Q_)
         summaries_.histogram(w.series.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, Q_ - d0)), w.local);
-    w.timings.summarise += thread_seconds() - t0;
+    w.lap(w.timings.summarise);
 }
 
 void Run::stop_all() {
