@@ -415,7 +415,7 @@ void Run::work(Worker& w, std::uint64_t b) {
         if (stop_ || b > failed_block_) return;
         // Blocks are claimed in order: once past the quantile draws this thread counts no more values, so
         // its histograms join the run's now (integer sums: order-free) and their memory is freed.
-        if (b * static_cast<std::uint64_t>(B_) >= Q_ && !w.local.histogram.empty()) summaries_.merge_histogram(w.local);
+        if (b * static_cast<std::uint64_t>(B_) >= Q_ && !w.local.recent.empty()) summaries_.merge_histogram(w.local);
     }
     std::size_t n = 0;
     try {

@@ -83,7 +83,8 @@ LocalCounts SeriesSummaries::make_local() const {
     l.min.assign(S, inf);
     l.max.assign(S, -inf);
     l.positive.assign(S, 0);
-    l.histogram.assign(S * static_cast<std::size_t>(bins_ + 2), 0);
+    // l.histogram and l.recent are allocated when first needed (LocalCounts): a thread that counts fewer than
+    // 65,536 values per series (the default 1e5 quantile draws on two threads or more) never needs `histogram`.
     return l;
 }
 
@@ -237,10 +238,21 @@ void SeriesSummaries::block_stats(const double* const* x, std::size_t n, BlockMo
     finish(x, n, n, sums, out, local);
 }
 
+namespace {
+/// A thread's 16-bit counts added to its 32-bit ones (allocated now if need be), then zeroed.
+void flush_recent(LocalCounts& local) {
+    if (local.histogram.empty()) local.histogram.assign(local.recent.size(), 0);
+    for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
+    std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
+    local.recent_values = 0;
+}
+}  // namespace
+
 void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCounts& local) const {
+    const auto S = static_cast<std::size_t>(series_);
     const std::size_t row = static_cast<std::size_t>(bins_ + 2);
+    if (local.recent.empty()) local.recent.assign(S * row, 0);
     if (row <= 65536) {  // bin now, count kPending values of a series at a time (LocalCounts::pending)
-        const auto S = static_cast<std::size_t>(series_);
         if (local.pending.size() != S * kPending) local.pending.assign(S * kPending, 0);
         for (std::size_t done = 0; done < n;) {
             const std::size_t m = std::min(n - done, kPending - local.pending_values);
@@ -253,31 +265,25 @@ void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCoun
         }
         return;
     }
-    if (local.recent.size() != local.histogram.size()) local.recent.assign(local.histogram.size(), 0);
-    if (local.recent_values + n > 65535) {  // no 16-bit count may overflow: flush into the 32-bit counts first
-        for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
-        std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
-        local.recent_values = 0;
-    }
+    if (local.recent_values + n > 65535) flush_recent(local);  // no 16-bit count may overflow
     for (std::size_t part = 0; part < n; part += 65535) {  // (a part of > 65,535 values: flush between chunks)
         const std::size_t m = std::min<std::size_t>(65535, n - part);
-        if (part > 0) {
-            for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
-            std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
-        }
-        for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s)
+        if (part > 0) flush_recent(local);
+        for (std::size_t s = 0; s < S; ++s)
             count_bins(x[s] + part, m, lo_[s], inv_width_[s], bins_, local.recent.data() + s * row);
-        local.recent_values = static_cast<std::uint32_t>(part > 0 ? m : local.recent_values + m);
+        local.recent_values += static_cast<std::uint32_t>(m);
     }
 }
 
 void SeriesSummaries::count_pending(LocalCounts& local) const {
     const std::size_t row = static_cast<std::size_t>(bins_ + 2), k = local.pending_values;
+    if (local.recent_values + k > 65535) flush_recent(local);  // no 16-bit count may overflow
     for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
-        std::uint32_t* h = local.histogram.data() + s * row;
+        std::uint16_t* h = local.recent.data() + s * row;
         const std::uint16_t* b = local.pending.data() + s * kPending;
         for (std::size_t j = 0; j < k; ++j) ++h[b[j]];
     }
+    local.recent_values += static_cast<std::uint32_t>(k);
     local.pending_values = 0;
 }
 
@@ -399,8 +405,8 @@ void SeriesSummaries::add_counts(ByteReader& r) {
     load_same(r, l.positive, "positive counts");
     std::vector<std::uint32_t> h = r.array<std::uint32_t>();
     if (!h.empty()) {  // empty: no value counted (a part past the quantile draws)
-        if (h.size() != l.histogram.size())
-            r.fail("histograms: expected " + std::to_string(l.histogram.size()) + " counts, found " +
+        if (h.size() != histogram_.size())
+            r.fail("histograms: expected " + std::to_string(histogram_.size()) + " counts, found " +
                    std::to_string(h.size()));
         l.histogram.swap(h);
     }

@@ -66,17 +66,19 @@ struct BlockSums {
 struct LocalCounts {
     std::vector<double> min, max;          ///< [series]
     std::vector<std::uint64_t> positive;   ///< [series]: values > 0
-    std::vector<std::uint32_t> histogram;  ///< [series * (bins + 2)]: under, bins, over
+    /// [series * (bins + 2)]: under, bins, over. Allocated at the first flush of `recent` (empty until then).
+    std::vector<std::uint32_t> histogram;
     /// The counting's working set: 16-bit counts of the values since the last flush into `histogram` (half the
     /// cache footprint of 32-bit counts, the counting being bound by cache misses), flushed before any count
-    /// could pass 65,535; merges add both. Integer sums, so the counts are the same either way.
+    /// could pass 65,535; merges add both. Integer sums, so the counts are the same either way. Allocated by the
+    /// first histogram() call.
     std::vector<std::uint16_t> recent;
     std::uint32_t recent_values = 0;       ///< values per series counted into `recent` since the last flush
     /// Bin indices of values not yet counted ([series * kPending], the first `pending_values` of each series): a
-    /// part's values are binned as they come and counted into `histogram` kPending at a time, so that each series'
-    /// counts are brought into the cache once per kPending values instead of once per part (the counting is bound
-    /// by cache misses; `recent` is then not needed). Merges count them too. Used when the bins fit 16-bit indices
-    /// (bins + 2 <= 65,536); otherwise values are counted as they come, through `recent`.
+    /// part's values are binned as they come and counted into `recent` kPending at a time, so that each series'
+    /// counts are brought into the cache once per kPending values instead of once per part (the counting is
+    /// bound by cache misses). Merges count them too. Used when the bins fit 16-bit indices (bins + 2 <= 65,536);
+    /// otherwise values are counted as they come.
     std::vector<std::uint16_t> pending;
     std::uint32_t pending_values = 0;
 };
