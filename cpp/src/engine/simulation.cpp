@@ -87,6 +87,9 @@ struct Worker {
     /// and each outcome's value by year when summarised (Evaluator::value() and benefits() share a scratch row).
     std::vector<double> own;
     std::vector<const double*> series;
+    /// Whether `series` points at the evaluator's rows yet: they do not move (Evaluator::level() and the other
+    /// row accessors), so the 1,800 level rows are looked up once, not once per part.
+    bool pointed = false;
     LocalCounts local;
     BlockSums sums;
     BlockMoments moments;
@@ -369,8 +372,8 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
         w.series[series_year(0, t)] = c;
         w.series[series_year(1, t)] = bt;
         w.series[series_year(2, t)] = nt;
-        for (int o = 0; o < O_; ++o) {
-            w.series[series_level(o, t)] = ev.level(o, t);
+        for (int o = 0; o < O_ && (!w.pointed || VH_); ++o) {
+            if (!w.pointed) w.series[series_level(o, t)] = ev.level(o, t);
             if (VH_) {
                 double* v = own_row(2 * static_cast<std::size_t>(H_) + series_level(o, t));
                 std::copy_n(ev.value(o, t), n, v);
@@ -378,12 +381,15 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
             }
         }
     }
-    for (int o = 0; o < O_; ++o) {
-        w.series[series_draw(0, o)] = ev.outcome_total(o);
-        w.series[series_draw(1, o)] = ev.outcome_pv(o);
+    if (!w.pointed) {
+        for (int o = 0; o < O_; ++o) {
+            w.series[series_draw(0, o)] = ev.outcome_total(o);
+            w.series[series_draw(1, o)] = ev.outcome_pv(o);
+        }
+        for (int j = 0; j < BK_; ++j)
+            w.series[series_breakdown(j)] = j < 3 ? ev.beneficiary_value(j) : ev.lever_cost(j - 3);
+        w.pointed = true;
     }
-    for (int j = 0; j < BK_; ++j)
-        w.series[series_breakdown(j)] = j < 3 ? ev.beneficiary_value(j) : ev.lever_cost(j - 3);
     w.lap(w.timings.store);
 }
 

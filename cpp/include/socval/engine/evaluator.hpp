@@ -86,7 +86,9 @@ public:
     /// Physical total of outcome o: undiscounted sum of its level over the horizon.
     const double* outcome_total(int o) const;
 
-    // Per-year flows of the last block, undiscounted, in the scenario's price base (arrays of n).
+    // Per-year flows of the last block, undiscounted, in the scenario's price base (arrays of n). Every row
+    // accessor returns the same address for the Evaluator's lifetime (its rows are allocated once); run()
+    // overwrites the contents.
     const double* level(int o, int year) const;   ///< outcome level (net of additionality, with persistence)
     /// GBP value of outcome o in that year, computed on request into a scratch row that the next value() or
     /// benefits() call overwrites (the PV is accumulated during propagation, so Monte Carlo runs need not pay
