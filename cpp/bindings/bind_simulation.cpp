@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <socval/common/huge_pages.hpp>
 #include <socval/engine/plan.hpp>
 #include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
@@ -32,6 +33,7 @@ py::object rows(std::vector<std::vector<double>>&& table) {
     const std::size_t n = table.front().size();
     py::array_t<double> out({static_cast<py::ssize_t>(table.size()), static_cast<py::ssize_t>(n)});
     double* dst = out.mutable_data();
+    advise_huge_pages(dst, table.size() * n * sizeof(double));  // before the copy first touches its pages
     for (auto& r : table) {
         std::copy(r.begin(), r.end(), dst);
         dst += n;

@@ -351,6 +351,7 @@ struct Evaluator::Impl {
     bool gprio_ready = false;  // group_priorities() done for the last run
     SOCVAL_CLONES const double* value_of(int o, int t) const;
     SOCVAL_CLONES const double* benefits_of(int t) const;
+    SOCVAL_CLONES void benefits_by_year(double* out, std::size_t stride) const;
 };
 
 /// Row ids of every number of the plan; the fixed ones become constant rows (one per distinct value).
@@ -1525,6 +1526,17 @@ const double* Evaluator::Impl::benefits_of(int t) const {
     return v;
 }
 
+/// Benefits of every year: each year's row adds the outcomes' values in outcome order, as benefits_of().
+void Evaluator::Impl::benefits_by_year(double* out, std::size_t stride) const {
+    for (int t = 0; t < H; ++t) k::zero(out + static_cast<std::size_t>(t) * stride, m);
+    for (int o = 0; o < O; ++o) {
+        const auto& prices = plan->outcomes[static_cast<std::size_t>(o)].unit_price;
+        const double* pu = R(outcome_ops[static_cast<std::size_t>(o)].per_unit);
+        for (int t = 0; t < H; ++t)
+            k::add_value(out + static_cast<std::size_t>(t) * stride, R(oy(o, t)), pu, prices[static_cast<std::size_t>(t)], m);
+    }
+}
+
 // ---- public interface ----
 
 Evaluator::Evaluator(std::shared_ptr<const Program> program, int max_block) {
@@ -1601,6 +1613,12 @@ const double* Evaluator::investment(int t) const {
 const double* Evaluator::benefits(int t) const {
     check(t, impl_->H, "year");
     return impl_->benefits_of(t);
+}
+void Evaluator::benefits_by_year(double* out, std::size_t stride) const {
+    if (stride < static_cast<std::size_t>(impl_->m))
+        throw AppraisalError("engine: benefits_by_year: expected a row stride >= " + std::to_string(impl_->m) +
+                             ", found " + std::to_string(stride));
+    impl_->benefits_by_year(out, stride);
 }
 int Evaluator::group_of_option(int i) const {
     check(i, impl_->I, "option");

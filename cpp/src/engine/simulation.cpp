@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <socval/common/blocks.hpp>
+#include <socval/common/huge_pages.hpp>
 #include <socval/engine/evaluator.hpp>
 #include <socval/engine/simulation.hpp>
 #include <socval/errors.hpp>
@@ -39,6 +40,10 @@ using detail::SeriesSummaries;
 /// summarised into the same lane sums as one pass over the block, so results do not depend on it. A multiple
 /// of 8 (the summaries' lanes).
 constexpr int kPart = 64;
+
+/// The row length of a part's own rows: its draws padded to whole chunks of 8 lanes (the evaluator's kernels
+/// write whole chunks).
+inline std::size_t own_stride(int B) { return static_cast<std::size_t>((std::min(B, kPart) + 7) / 8 * 8); }
 
 /// CPU time of the calling thread, in seconds: the phase timings count work, not waiting for a core (the
 /// machine may be shared).
@@ -122,16 +127,26 @@ struct Worker {
     std::vector<double> own;
     std::vector<const double*> series;
     std::vector<double> by_year;  ///< value by place and quintile, each year's rows of a part (year_breakdowns)
+    /// Whether `series` points at the evaluator's rows yet: they do not move (Evaluator::level() and the other
+    /// row accessors), so the 1,800 level rows are looked up once, not once per part.
+    bool pointed = false;
     LocalCounts local;
     BlockSums sums;
     BlockMoments moments;
     SimulationResult::Timings timings;
+    double mark = 0;  ///< thread CPU time at the end of the last phase timed
+    /// Add the thread CPU time since the last mark to `phase`: one clock read per phase (in a virtual machine each
+    /// read is a system call of a few microseconds, and a run makes tens of thousands).
+    void lap(double& phase) {
+        const double now = thread_seconds();
+        phase += now - mark;
+        mark = now;
+    }
     Worker(const std::shared_ptr<const Program>& program, int B, const SeriesSummaries& s, bool year_values)
         : ev(program, std::min(B, kPart)),
           params(static_cast<std::size_t>(program->plan().n_params()) * static_cast<std::size_t>(B)),
           own(static_cast<std::size_t>(program->plan().horizon) *
-              (2 + (year_values ? program->plan().outcomes.size() : 0)) *
-              static_cast<std::size_t>(std::min(B, kPart))),
+              (2 + (year_values ? program->plan().outcomes.size() : 0)) * own_stride(B)),
           series(static_cast<std::size_t>(s.series())),
           local(s.make_local()) {}
 };
@@ -261,7 +276,7 @@ void Run::allocate() {
             throw Interrupted("simulation interrupted while allocating its arrays; no results were kept");
     };
     auto draws = [&](std::vector<double>& v) {
-        v.assign(N, 0.0);
+        assign_on_huge_pages(v, N, 0.0);  // far fewer page faults than 4 KB pages
         poll();
     };
     auto table = [&](std::vector<std::vector<double>>& v, int rows) {
@@ -292,13 +307,13 @@ void Run::allocate() {
         for (auto* v : {&r_.weighted_pv_benefits, &r_.weighted_npsv, &r_.weighted_bcr, &r_.eta}) draws(*v);
     }
     if (plan_.deciles) table(r_.decile_value, model::kDeciles + 1);
-    if (opt_.keep_inputs) r_.inputs.assign(static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
+    if (opt_.keep_inputs) assign_on_huge_pages(r_.inputs, static_cast<std::size_t>(plan_.n_params()) * N, 0.0);
     poll();
     if (opt_.keep_full) {
         const std::size_t cells = N * static_cast<std::size_t>(H_) * static_cast<std::size_t>(O_);
-        r_.full_level.assign(cells, 0.0);
+        assign_on_huge_pages(r_.full_level, cells, 0.0);
         poll();
-        r_.full_value.assign(cells, 0.0);
+        assign_on_huge_pages(r_.full_value, cells, 0.0);
         poll();
     }
 }
@@ -309,7 +324,7 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b, bool keep) {
     const std::uint64_t d0 = b * static_cast<std::uint64_t>(B_);
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(static_cast<std::uint64_t>(B_), N_ - d0));
     const std::size_t stride = static_cast<std::size_t>(B_);
-    const double t0 = thread_seconds();
+    w.mark = thread_seconds();
     sampler_.sample(d0, n, w.params.data(), stride);
     for (std::size_t g = 0; g < given_.size(); ++g)  // given values replace the sampled ones of their draws
         std::copy_n(opt_.given_values.data() + g * static_cast<std::size_t>(N_) + d0, n,
@@ -318,7 +333,7 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b, bool keep) {
         for (int p = 0; p < plan_.n_params(); ++p)
             std::copy_n(w.params.data() + static_cast<std::size_t>(p) * stride, n,
                         r_.inputs.data() + static_cast<std::size_t>(p) * static_cast<std::size_t>(n_keep_) + (d0 - d_lo_));
-    w.timings.sample += thread_seconds() - t0;
+    w.lap(w.timings.sample);
     if (b == 0) {
         // The pilot block sets the histogram edges before any value is counted: a first pass over its parts
         // for the edges (evaluation is deterministic, so the second pass below sees the same values).
@@ -344,15 +359,13 @@ std::size_t Run::evaluate_block(Worker& w, std::uint64_t b, bool keep) {
 void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
     const std::size_t stride = static_cast<std::size_t>(B_);
     const std::size_t in_block = static_cast<std::size_t>(d0 % static_cast<std::uint64_t>(B_));
-    const double t1 = thread_seconds();
     w.ev.run(w.params.data() + in_block, stride, static_cast<int>(n));
     if (const int bad = first_non_finite(plan_, w.ev, static_cast<int>(n)); bad >= 0)
         refuse_non_finite(plan_, w.ev, w.params.data() + in_block, stride, bad,
                           "draw " + std::to_string(d0 + static_cast<std::uint64_t>(bad)) + " of " + std::to_string(N_),
                           "seed " + std::to_string(opt_.seed) + ", sampler " + sampler_name(opt_.sampler) + ", " +
                               std::to_string(N_) + " draws reproduce it");
-    const double t2 = thread_seconds();
-    w.timings.evaluate += t2 - t1;
+    w.lap(w.timings.evaluate);
     const Evaluator& ev = w.ev;
     const std::size_t at = static_cast<std::size_t>(d0 - d_lo_);
     auto put = [&](std::vector<double>& dst, const double* src) {
@@ -407,20 +420,20 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
             }
     }
     // The streaming series of this part (values copied: the evaluator computes them into one scratch row).
-    const std::size_t part = static_cast<std::size_t>(std::min(B_, kPart));
+    const std::size_t part = own_stride(B_);
     auto own_row = [&](std::size_t r) { return w.own.data() + r * part; };
+    ev.benefits_by_year(own_row(0), part);  // every year's benefits in one pass over the levels
     for (int t = 0; t < H_; ++t) {
         const auto ts = static_cast<std::size_t>(t);
         double* bt = own_row(ts);
         double* nt = own_row(static_cast<std::size_t>(H_) + ts);
         const double* c = ev.cost(t);
-        std::copy_n(ev.benefits(t), n, bt);
         for (std::size_t d = 0; d < n; ++d) nt[d] = bt[d] - c[d];
         w.series[series_year(0, t)] = c;
         w.series[series_year(1, t)] = bt;
         w.series[series_year(2, t)] = nt;
-        for (int o = 0; o < O_; ++o) {
-            w.series[series_level(o, t)] = ev.level(o, t);
+        for (int o = 0; o < O_ && (!w.pointed || VH_); ++o) {
+            if (!w.pointed) w.series[series_level(o, t)] = ev.level(o, t);
             if (VH_) {
                 double* v = own_row(2 * static_cast<std::size_t>(H_) + series_level(o, t));
                 std::copy_n(ev.value(o, t), n, v);
@@ -428,18 +441,21 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
             }
         }
     }
-    for (int o = 0; o < O_; ++o) {
-        w.series[series_draw(0, o)] = ev.outcome_total(o);
-        w.series[series_draw(1, o)] = ev.outcome_pv(o);
+    if (!w.pointed) {
+        for (int o = 0; o < O_; ++o) {
+            w.series[series_draw(0, o)] = ev.outcome_total(o);
+            w.series[series_draw(1, o)] = ev.outcome_pv(o);
+        }
+        for (int j = 0; j < BK_; ++j)
+            w.series[series_breakdown(j)] = j < 3 ? ev.beneficiary_value(j) : ev.lever_cost(j - 3);
+        if (HD_) {  // kHeadlineStreamed's order
+            const double* headline[] = {ev.pv_costs(), ev.pv_investment(), ev.pv_benefits(), ev.pv_others(), ev.npsv()};
+            for (int j = 0; j < HD_; ++j) w.series[series_headline(j)] = headline[j];
+        }
+        w.pointed = true;
     }
-    for (int j = 0; j < BK_; ++j)
-        w.series[series_breakdown(j)] = j < 3 ? ev.beneficiary_value(j) : ev.lever_cost(j - 3);
-    if (HD_) {  // kHeadlineStreamed's order
-        const double* headline[] = {ev.pv_costs(), ev.pv_investment(), ev.pv_benefits(), ev.pv_others(), ev.npsv()};
-        for (int j = 0; j < HD_; ++j) w.series[series_headline(j)] = headline[j];
-    }
-    if (NP_ + NQ_) year_breakdowns(w);
-    w.timings.store += thread_seconds() - t2;
+    if (NP_ + NQ_) year_breakdowns(w);  // values of this part: computed every part
+    w.lap(w.timings.store);
 }
 
 /// This part's value by place and by quintile in every year into w.by_year (rows of a part), pointed at by the
@@ -458,12 +474,11 @@ void Run::year_breakdowns(Worker& w) {
 /// Moments of draws [d0, d0 + n), draws [done, done + n) of a block of block_n: lane sums, and the block's
 /// moments into w.moments with its last part; counts and (for draws below Q) histograms into the thread's counts.
 void Run::summarise_part(Worker& w, std::uint64_t d0, std::size_t n, std::size_t done, std::size_t block_n) {
-    const double t0 = thread_seconds();
     if (done + n < block_n) summaries_.add(w.series.data(), n, w.sums, w.local);
     else summaries_.finish(w.series.data(), n, block_n, w.sums, w.moments, w.local);
     if (d0 < Q_)
         summaries_.histogram(w.series.data(), static_cast<std::size_t>(std::min<std::uint64_t>(n, Q_ - d0)), w.local);
-    w.timings.summarise += thread_seconds() - t0;
+    w.lap(w.timings.summarise);
 }
 
 void Run::stop_all() {
@@ -484,7 +499,7 @@ void Run::work(Worker& w, std::uint64_t b) {
         if (stop_ || b > failed_block_) return;
         // Blocks are claimed in order: once past the quantile draws this thread counts no more values, so
         // its histograms join the run's now (integer sums: order-free) and their memory is freed.
-        if (b * static_cast<std::uint64_t>(B_) >= Q_ && !w.local.histogram.empty()) summaries_.merge_histogram(w.local);
+        if (b * static_cast<std::uint64_t>(B_) >= Q_ && !w.local.recent.empty()) summaries_.merge_histogram(w.local);
     }
     std::size_t n = 0;
     try {

@@ -83,7 +83,8 @@ LocalCounts SeriesSummaries::make_local() const {
     l.min.assign(S, inf);
     l.max.assign(S, -inf);
     l.positive.assign(S, 0);
-    l.histogram.assign(S * static_cast<std::size_t>(bins_ + 2), 0);
+    // l.histogram and l.recent are allocated when first needed (LocalCounts): a thread that counts fewer than
+    // 65,536 values per series (the default 1e5 quantile draws on two threads or more) never needs `histogram`.
     return l;
 }
 
@@ -104,30 +105,37 @@ constexpr std::size_t kLanes = 8;
 #define SOCVAL_SUMMARY_KERNEL
 #endif
 
-/// Shifted sums (Chan, Golub & LeVeque 1983) of the whole chunks of 8 values of one series, in 8 accumulator
-/// lanes carried in s1 / s2 (8 values each); extremes and the count of positive values into lo, hi, pos.
-SOCVAL_SUMMARY_KERNEL void lane_sums(const double* v, std::size_t whole, double c, double* s1, double* s2, double& lo,
-                                     double& hi, std::uint64_t& pos) {
-    const v8d cc = v8d{} + c, zero = v8d{}, one = zero + 1.0;
-    v8d a1, a2, w, mn = v8d{} + inf, mx = v8d{} - inf;
-    v8d ps = zero;  // positive values per lane, counted in doubles (exact below 2^53; no mask conversion)
-    std::memcpy(&a1, s1, sizeof a1);
-    std::memcpy(&a2, s2, sizeof a2);
-    for (std::size_t d = 0; d < whole; d += kLanes) {
-        std::memcpy(&w, v + d, sizeof w);
-        const v8d y = w - cc;
-        a1 += y;
-        a2 += y * y;
-        mn = w < mn ? w : mn;
-        mx = w > mx ? w : mx;
-        ps += (w > zero) ? one : zero;
-    }
-    std::memcpy(s1, &a1, sizeof a1);
-    std::memcpy(s2, &a2, sizeof a2);
-    for (std::size_t l = 0; l < kLanes; ++l) {
-        lo = std::min(lo, mn[l]);
-        hi = std::max(hi, mx[l]);
-        pos += static_cast<std::uint64_t>(ps[l]);  // a whole number of values
+/// Shifted sums (Chan, Golub & LeVeque 1983) of the whole chunks of 8 values of each series (x[s], shifted by
+/// shift[s]), in 8 accumulator lanes per series carried in s1 / s2; extremes and counts of positive values per lane
+/// in lo, hi, pos (8 each per series). One call for every series of a part: the lanes stay vectors (no reduction
+/// per call) and the dispatch to the clone is paid once.
+SOCVAL_SUMMARY_KERNEL void lane_sums(const double* const* x, std::size_t series, std::size_t whole, const double* shift,
+                                     double* s1, double* s2, double* lo, double* hi, double* pos) {
+    const v8d zero = v8d{}, one = zero + 1.0;
+    for (std::size_t s = 0; s < series; ++s) {
+        const double* v = x[s];
+        const std::size_t at = s * kLanes;
+        const v8d cc = v8d{} + shift[s];
+        v8d a1, a2, w, mn, mx, ps;
+        std::memcpy(&a1, s1 + at, sizeof a1);
+        std::memcpy(&a2, s2 + at, sizeof a2);
+        std::memcpy(&mn, lo + at, sizeof mn);
+        std::memcpy(&mx, hi + at, sizeof mx);
+        std::memcpy(&ps, pos + at, sizeof ps);  // counted in doubles (exact below 2^53; no mask conversion)
+        for (std::size_t d = 0; d < whole; d += kLanes) {
+            std::memcpy(&w, v + d, sizeof w);
+            const v8d y = w - cc;
+            a1 += y;
+            a2 += y * y;
+            mn = w < mn ? w : mn;
+            mx = w > mx ? w : mx;
+            ps += (w > zero) ? one : zero;
+        }
+        std::memcpy(s1 + at, &a1, sizeof a1);
+        std::memcpy(s2 + at, &a2, sizeof a2);
+        std::memcpy(lo + at, &mn, sizeof mn);
+        std::memcpy(hi + at, &mx, sizeof mx);
+        std::memcpy(pos + at, &ps, sizeof ps);
     }
 }
 
@@ -155,15 +163,31 @@ SOCVAL_SUMMARY_KERNEL void count_bins(const double* v, std::size_t n, double lo,
     }
 }
 
-void SeriesSummaries::begin(BlockSums& sums) const {
-    sums.s1.assign(static_cast<std::size_t>(series_) * kLanes, 0.0);
-    sums.s2.assign(static_cast<std::size_t>(series_) * kLanes, 0.0);
+/// count_bins() without the counting: the bin of each value (the same index), for counting later.
+SOCVAL_SUMMARY_KERNEL void bin_indices(const double* v, std::size_t n, double lo, double iw, int bins,
+                                       std::uint16_t* out) {
+    const double top = static_cast<double>(bins);
+    const std::int32_t over = bins + 1;
+    for (std::size_t d = 0; d < n; ++d) {  // vectorised
+        const double t = (v[d] - lo) * iw;
+        const double inside = t >= 0.0 && t < top ? t : 0.0;  // in range for the conversion
+        const std::int32_t i = static_cast<std::int32_t>(inside) + 1;
+        out[d] = static_cast<std::uint16_t>(t >= 0.0 ? (t < top ? i : over) : 0);
+    }
 }
 
-void SeriesSummaries::add(const double* const* x, std::size_t n, BlockSums& sums, LocalCounts& local) const {
-    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s)
-        lane_sums(x[s], n - n % kLanes, shift_[s], sums.s1.data() + s * kLanes, sums.s2.data() + s * kLanes,
-                  local.min[s], local.max[s], local.positive[s]);
+void SeriesSummaries::begin(BlockSums& sums) const {
+    const std::size_t cells = static_cast<std::size_t>(series_) * kLanes;
+    sums.s1.assign(cells, 0.0);
+    sums.s2.assign(cells, 0.0);
+    sums.lo.assign(cells, inf);
+    sums.hi.assign(cells, -inf);
+    sums.pos.assign(cells, 0.0);
+}
+
+void SeriesSummaries::add(const double* const* x, std::size_t n, BlockSums& sums, LocalCounts&) const {
+    lane_sums(x, static_cast<std::size_t>(series_), n - n % kLanes, shift_.data(), sums.s1.data(), sums.s2.data(),
+              sums.lo.data(), sums.hi.data(), sums.pos.data());
 }
 
 void SeriesSummaries::finish(const double* const* last, std::size_t n_last, std::size_t n, BlockSums& sums,
@@ -174,18 +198,22 @@ void SeriesSummaries::finish(const double* const* last, std::size_t n_last, std:
     out.m2.resize(S);
     const double nd = static_cast<double>(n);
     const std::size_t whole = n_last - n_last % kLanes;
+    lane_sums(last, S, whole, shift_.data(), sums.s1.data(), sums.s2.data(), sums.lo.data(), sums.hi.data(),
+              sums.pos.data());
     for (std::size_t s = 0; s < S; ++s) {
         // mean = c + S1 / n, M2 = S2 - S1^2 / n with c the pilot mean; the lanes first, then the last values.
-        double* s1 = sums.s1.data() + s * kLanes;
-        double* s2 = sums.s2.data() + s * kLanes;
+        const double* s1 = sums.s1.data() + s * kLanes;
+        const double* s2 = sums.s2.data() + s * kLanes;
         const double c = shift_[s];
         double tlo = local.min[s], thi = local.max[s];
         std::uint64_t tp = 0;
-        lane_sums(last[s], whole, c, s1, s2, tlo, thi, tp);
         double t1 = 0, t2 = 0;
         for (std::size_t l = 0; l < kLanes; ++l) {
             t1 += s1[l];
             t2 += s2[l];
+            tlo = std::min(tlo, sums.lo[s * kLanes + l]);
+            thi = std::max(thi, sums.hi[s * kLanes + l]);
+            tp += static_cast<std::uint64_t>(sums.pos[s * kLanes + l]);  // a whole number of values
         }
         const double* v = last[s];
         for (std::size_t d = whole; d < n_last; ++d) {
@@ -210,23 +238,61 @@ void SeriesSummaries::block_stats(const double* const* x, std::size_t n, BlockMo
     finish(x, n, n, sums, out, local);
 }
 
+namespace {
+/// A thread's 16-bit counts added to its 32-bit ones (allocated now if need be), then zeroed.
+void flush_recent(LocalCounts& local) {
+    if (local.histogram.empty()) local.histogram.assign(local.recent.size(), 0);
+    for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
+    std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
+    local.recent_values = 0;
+}
+}  // namespace
+
 void SeriesSummaries::histogram(const double* const* x, std::size_t n, LocalCounts& local) const {
+    const auto S = static_cast<std::size_t>(series_);
     const std::size_t row = static_cast<std::size_t>(bins_ + 2);
-    if (local.recent.size() != local.histogram.size()) local.recent.assign(local.histogram.size(), 0);
-    if (local.recent_values + n > 65535) {  // no 16-bit count may overflow: flush into the 32-bit counts first
-        for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
-        std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
-        local.recent_values = 0;
+    if (local.recent.empty()) local.recent.assign(S * row, 0);
+    if (row <= 65536) {  // bin now, count kPending values of a series at a time (LocalCounts::pending)
+        if (local.pending.size() != S * kPending) local.pending.assign(S * kPending, 0);
+        for (std::size_t done = 0; done < n;) {
+            const std::size_t m = std::min(n - done, kPending - local.pending_values);
+            for (std::size_t s = 0; s < S; ++s)
+                bin_indices(x[s] + done, m, lo_[s], inv_width_[s], bins_,
+                            local.pending.data() + s * kPending + local.pending_values);
+            local.pending_values += static_cast<std::uint32_t>(m);
+            done += m;
+            if (local.pending_values == kPending) count_pending(local);
+        }
+        return;
     }
+    if (local.recent_values + n > 65535) flush_recent(local);  // no 16-bit count may overflow
     for (std::size_t part = 0; part < n; part += 65535) {  // (a part of > 65,535 values: flush between chunks)
         const std::size_t m = std::min<std::size_t>(65535, n - part);
-        if (part > 0) {
-            for (std::size_t i = 0; i < local.recent.size(); ++i) local.histogram[i] += local.recent[i];
-            std::fill(local.recent.begin(), local.recent.end(), std::uint16_t{0});
-        }
-        for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s)
+        if (part > 0) flush_recent(local);
+        for (std::size_t s = 0; s < S; ++s)
             count_bins(x[s] + part, m, lo_[s], inv_width_[s], bins_, local.recent.data() + s * row);
-        local.recent_values = static_cast<std::uint32_t>(part > 0 ? m : local.recent_values + m);
+        local.recent_values += static_cast<std::uint32_t>(m);
+    }
+}
+
+void SeriesSummaries::count_pending(LocalCounts& local) const {
+    const std::size_t row = static_cast<std::size_t>(bins_ + 2), k = local.pending_values;
+    if (local.recent_values + k > 65535) flush_recent(local);  // no 16-bit count may overflow
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_); ++s) {
+        std::uint16_t* h = local.recent.data() + s * row;
+        const std::uint16_t* b = local.pending.data() + s * kPending;
+        for (std::size_t j = 0; j < k; ++j) ++h[b[j]];
+    }
+    local.recent_values += static_cast<std::uint32_t>(k);
+    local.pending_values = 0;
+}
+
+void SeriesSummaries::merge_pending(const LocalCounts& local) {
+    const std::size_t row = static_cast<std::size_t>(bins_ + 2);
+    for (std::size_t s = 0; s < static_cast<std::size_t>(series_) && local.pending_values > 0; ++s) {
+        std::uint32_t* h = histogram_.data() + s * row;
+        const std::uint16_t* b = local.pending.data() + s * kPending;
+        for (std::size_t j = 0; j < local.pending_values; ++j) ++h[b[j]];
     }
 }
 
@@ -249,14 +315,18 @@ void SeriesSummaries::merge(const LocalCounts& local) {
     }
     for (std::size_t i = 0; i < local.histogram.size(); ++i) histogram_[i] += local.histogram[i];
     for (std::size_t i = 0; i < local.recent.size(); ++i) histogram_[i] += local.recent[i];
+    merge_pending(local);
 }
 
 void SeriesSummaries::merge_histogram(LocalCounts& local) {
     for (std::size_t i = 0; i < local.histogram.size(); ++i) histogram_[i] += local.histogram[i];
     for (std::size_t i = 0; i < local.recent.size(); ++i) histogram_[i] += local.recent[i];
+    merge_pending(local);
     std::vector<std::uint32_t>().swap(local.histogram);
     std::vector<std::uint16_t>().swap(local.recent);
+    std::vector<std::uint16_t>().swap(local.pending);
     local.recent_values = 0;
+    local.pending_values = 0;
 }
 
 void ByteWriter::u64(std::uint64_t v) {
@@ -335,8 +405,8 @@ void SeriesSummaries::add_counts(ByteReader& r) {
     load_same(r, l.positive, "positive counts");
     std::vector<std::uint32_t> h = r.array<std::uint32_t>();
     if (!h.empty()) {  // empty: no value counted (a part past the quantile draws)
-        if (h.size() != l.histogram.size())
-            r.fail("histograms: expected " + std::to_string(l.histogram.size()) + " counts, found " +
+        if (h.size() != histogram_.size())
+            r.fail("histograms: expected " + std::to_string(histogram_.size()) + " counts, found " +
                    std::to_string(h.size()));
         l.histogram.swap(h);
     }

@@ -57,24 +57,40 @@ struct BlockMoments {
 /// the same lane accumulators as one block_stats() pass, so the block's moments do not depend on the parts.
 struct BlockSums {
     std::vector<double> s1, s2;  ///< [series * 8]: shifted sum and sum of squares, per accumulator lane
+    /// [series * 8]: extremes and positive counts per lane, folded into a thread's LocalCounts by finish() (once a
+    /// block, not once a part: order-free, so the same counts).
+    std::vector<double> lo, hi, pos;
 };
 
 /// Per-thread order-free accumulators.
 struct LocalCounts {
     std::vector<double> min, max;          ///< [series]
     std::vector<std::uint64_t> positive;   ///< [series]: values > 0
-    std::vector<std::uint32_t> histogram;  ///< [series * (bins + 2)]: under, bins, over
+    /// [series * (bins + 2)]: under, bins, over. Allocated at the first flush of `recent` (empty until then).
+    std::vector<std::uint32_t> histogram;
     /// The counting's working set: 16-bit counts of the values since the last flush into `histogram` (half the
     /// cache footprint of 32-bit counts, the counting being bound by cache misses), flushed before any count
-    /// could pass 65,535; merges add both. Integer sums, so the counts are the same either way.
+    /// could pass 65,535; merges add both. Integer sums, so the counts are the same either way. Allocated by the
+    /// first histogram() call.
     std::vector<std::uint16_t> recent;
     std::uint32_t recent_values = 0;       ///< values per series counted into `recent` since the last flush
+    /// Bin indices of values not yet counted ([series * kPending], the first `pending_values` of each series): a
+    /// part's values are binned as they come and counted into `recent` kPending at a time, so that each series'
+    /// counts are brought into the cache once per kPending values instead of once per part (the counting is
+    /// bound by cache misses). Merges count them too. Used when the bins fit 16-bit indices (bins + 2 <= 65,536);
+    /// otherwise values are counted as they come.
+    std::vector<std::uint16_t> pending;
+    std::uint32_t pending_values = 0;
 };
 
+/// Values per series binned before they are counted (LocalCounts::pending).
+constexpr std::size_t kPending = 256;
+
 /// The vectorised passes (compiled for AVX-512, AVX2 and baseline x86-64; the same bits in each).
-void lane_sums(const double* v, std::size_t whole, double c, double* s1, double* s2, double& lo, double& hi,
-               std::uint64_t& pos);
+void lane_sums(const double* const* x, std::size_t series, std::size_t whole, const double* shift, double* s1,
+               double* s2, double* lo, double* hi, double* pos);
 void count_bins(const double* v, std::size_t n, double lo, double iw, int bins, std::uint16_t* h);
+void bin_indices(const double* v, std::size_t n, double lo, double iw, int bins, std::uint16_t* out);
 
 /// Summaries of `series` series with histograms of `bins` bins whose edges are set from a pilot block.
 class SeriesSummaries {
@@ -134,6 +150,11 @@ public:
     double quantile(int s, double q) const;
 
 private:
+    /// Count the pending bin indices of a thread into its 16-bit counts.
+    void count_pending(LocalCounts& local) const;
+    /// Add a thread's pending bin indices to the merged counts (and forget them).
+    void merge_pending(const LocalCounts& local);
+
     int series_, bins_;
     std::vector<double> lo_, inv_width_, width_, shift_;
     std::vector<double> pilot_lo_, pilot_hi_, pilot_sum_;  ///< between begin_edges() and finish_edges()

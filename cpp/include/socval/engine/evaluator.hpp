@@ -86,7 +86,9 @@ public:
     /// Physical total of outcome o: undiscounted sum of its level over the horizon.
     const double* outcome_total(int o) const;
 
-    // Per-year flows of the last block, undiscounted, in the scenario's price base (arrays of n).
+    // Per-year flows of the last block, undiscounted, in the scenario's price base (arrays of n). Every row
+    // accessor returns the same address for the Evaluator's lifetime (its rows are allocated once); run()
+    // overwrites the contents.
     const double* level(int o, int year) const;   ///< outcome level (net of additionality, with persistence)
     /// GBP value of outcome o in that year, computed on request into a scratch row that the next value() or
     /// benefits() call overwrites (the PV is accumulated during propagation, so Monte Carlo runs need not pay
@@ -96,6 +98,9 @@ public:
     const double* investment(int year) const;  ///< costs before optimism bias
     /// Sum of outcome values in that year; same scratch row as value().
     const double* benefits(int year) const;
+    /// benefits(t) of every year t into out + t x stride (rows of at least block_size() padded to 8 lanes), the
+    /// same bits: one pass over the level rows outcome by outcome (in memory order) instead of one per year.
+    void benefits_by_year(double* out, std::size_t stride) const;
 
     // Attribution (tracking != none).
     /// The group of funded option i (its lever, or i itself).
