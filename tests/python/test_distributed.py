@@ -371,7 +371,9 @@ def test_scheduler_gone_mid_streaming_run_or_portfolio_is_a_cluster_error_and_no
             finally:
                 client.close(timeout=2)
         else:
-            code = main(["optimise", str(POOL), "--budget", "250000", "--draws", "3000", "--scheduler",
+            # 20,000 draws: about 19 tasks of >= 1,024 draws against a window of 4 in flight, so tasks are still
+            # to be sent when the scheduler goes (with 3 tasks all could finish first, and the run rightly succeed).
+            code = main(["optimise", str(POOL), "--budget", "250000", "--draws", "20000", "--scheduler",
                          c.scheduler_address, "--out", str(out)])
             assert code != 0
             err = capsys.readouterr().err
