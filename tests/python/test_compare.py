@@ -154,7 +154,8 @@ def test_a_streaming_comparison_has_each_runs_means_and_refuses_what_needs_paire
     for n in NAMES:
         assert table.loc[n, "mean npsv"] == pytest.approx(cmp.results[n].draws("npsv").mean(), rel=1e-12)
     for call, what in ((s.p_best, "P\\(best\\)"), (s.p_better, "P\\(better\\)"), (s.summary, "paired differences"),
-                       (s.fairness, "fairness")):
+                       (s.fairness, "fairness"), (s.report, "report"), (lambda: s.plot, "charts"),
+                       (lambda: s.discover("npsv < 0"), "discover"), (lambda: s.switching_value("x"), "switching")):
         with pytest.raises(socval.SamplingError, match=f"{what}.*keep_draws=False"):
             call()
     with pytest.raises(socval.DecisionError, match="'bcr' has no streaming summary"):

@@ -195,6 +195,7 @@ class Comparison:
         """
         from ..decision.switching import comparison_switching_value
 
+        self._paired("switching_value()")
         return comparison_switching_value(self, parameter, a, b, metric, options)
 
     def check(self, **options: Any):
@@ -214,6 +215,7 @@ class Comparison:
         ``.exceedance()``; each returns a matplotlib Figure."""
         from ..plots.facades import ComparisonPlots
 
+        self._paired("the comparison's charts (plot)")
         return ComparisonPlots(self)
 
     def discover(self, condition, **options: Any):
@@ -221,6 +223,7 @@ class Comparison:
         ``comparison.discover("skills first loses to baseline")`` or ``"baseline: npsv < 0"``."""
         from ..discovery import discover
 
+        self._paired("discover()")
         return discover(self, condition, **options)
 
     def report(self, path=None, **options: Any):
@@ -231,6 +234,7 @@ class Comparison:
         """
         from ..report import report
 
+        self._paired("report()")
         return report(self, path, **options)
 
     def _repr_html_(self) -> str:
