@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import ast
+import asyncio
 import os
 import re
 import sys
@@ -98,7 +99,9 @@ class NotebookRuns:
         start = time.monotonic()
         problem = ""
         try:
-            client.execute()
+            # asyncio.run: an event loop of this run's own, closed at its end (client.execute() would run it on
+            # nbclient's per-thread loop, which nbclient never closes: "ResourceWarning: unclosed event loop").
+            asyncio.run(client.async_execute())
         except nbclient.exceptions.CellExecutionError as err:
             problem = _failure(name, nb) or f"{name}: {err}"
         except nbclient.exceptions.CellTimeoutError as err:

@@ -139,3 +139,35 @@ def test_cli_compare():
     assert p.returncode == 0 and "variance reduction" in p.stdout
     p = _cli("compare", str(FILES[0]), "--draws", "10")
     assert p.returncode == 2 and "at least 2 scenarios" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_streaming_comparison_has_each_runs_means_and_refuses_what_needs_paired_draws(cmp, capsys, tmp_path):
+    """keep_draws=False: scenarios() holds each scenario's streaming mean, bit for bit that of its own streaming
+    run (and the kept draws' mean to rounding); P(best), P(better), the paired summary and fairness are refused
+    with a SamplingError naming them; bcr (a ratio per draw) is refused up front; socval compare --streaming."""
+    s = compare(FILES, draws=4000, seed=8, progress=False, keep_draws=False)
+    assert s.streaming and not cmp.streaming
+    table = s.scenarios()
+    assert list(table.columns) == ["mean npsv", "mean pv_benefits", "mean pv_costs"]
+    alone = simulate(FILES[1], draws=4000, seed=8, progress=False, keep_draws=False).summary()
+    assert table.loc[NAMES[1], "mean npsv"] == alone.loc["npsv", "mean"]
+    for n in NAMES:
+        assert table.loc[n, "mean npsv"] == pytest.approx(cmp.results[n].draws("npsv").mean(), rel=1e-12)
+    for call, what in ((s.p_best, "P\\(best\\)"), (s.p_better, "P\\(better\\)"), (s.summary, "paired differences"),
+                       (s.fairness, "fairness"), (s.report, "report"), (lambda: s.plot, "charts"),
+                       (lambda: s.discover("npsv < 0"), "discover"), (lambda: s.switching_value("x"), "switching")):
+        with pytest.raises(socval.SamplingError, match=f"{what}.*keep_draws=False"):
+            call()
+    with pytest.raises(socval.DecisionError, match="'bcr' has no streaming summary"):
+        compare(FILES[:2], draws=100, keep_draws=False, metrics=["npsv", "bcr"])
+    openpyxl = pytest.importorskip("openpyxl")
+    from socval.report.xlsx import write_xlsx
+
+    assert openpyxl.load_workbook(write_xlsx(s, tmp_path / "s.xlsx")).sheetnames == ["Scenarios"]  # no pairs
+    from socval.cli.app import main
+
+    assert main(["compare", *map(str, FILES[:2]), "--draws", "300", "--streaming", "--no-progress"]) == 0
+    out = capsys.readouterr().out
+    assert "mean npsv" in out and "no P(best) or paired differences" in out and "P(A better)" not in out
+    assert main(["compare", *map(str, FILES[:2]), "--draws", "300", "--streaming", "--smaa", "--no-progress"]) == 2
+    assert "--smaa" in capsys.readouterr().err

@@ -316,6 +316,47 @@ def test_a_sweep_on_the_cluster_equals_a_local_sweep(cluster, tmp_path):
     assert list(coords["scenario"].data) == local.names and attrs["kind"] == "sweep"
 
 
+def test_a_streaming_sweep_on_the_cluster_equals_a_local_one_and_its_runs_summaries(cluster, tmp_path):
+    """keep_draws=False: each scenario's run is streaming; the table is its runs' streaming summaries, bit for bit
+    locally and on the cluster (with a worker killed mid-sweep), and agrees with a sweep keeping its draws (exact
+    P(> 0), mean and sd to rounding, histogram quantiles within a bin); P(better than base) is not there."""
+    _, client = cluster
+    base = sv.load_scenario(SCENARIO)
+    option = base.funded_ids[0]
+    edits = lambda: ((f"scale {s}", base.fund(option, scale=s)) for s in (1.0, 0.5, 2.0))  # noqa: E731
+    kw = dict(draws=1500, seed=4, progress=False)
+    local = sv.sweep(edits(), keep_draws=False, out=tmp_path / "sweep.h5", **kw)
+    with killing(client, tmp_path / "killed", "simulate-"):
+        remote = sv.sweep(edits(), keep_draws=False, client=client, part_blocks=1, **kw)
+    assert local.streaming and local.values is None and local.metrics == ("npsv", "pv_benefits", "pv_costs")
+    assert local.summaries.tobytes() == remote.summaries.tobytes()
+    table = local.table
+    assert "P(better than base)" not in table.columns
+    # Each row is that scenario's own streaming run's summary, bit for bit.
+    run = sv.simulate(base.fund(option, scale=0.5), keep_draws=False, **kw).summary()
+    for m in local.metrics:
+        row = table.loc[("scale 0.5", m), ["mean", "sd", "p5", "p50", "p95", "P(> 0)"]].to_numpy(dtype=float)
+        assert row.tobytes() == run.loc[m, ["mean", "sd", "p5", "p50", "p95", "P(>0)"]].to_numpy(dtype=float).tobytes()
+    # Against a sweep keeping its draws.
+    full = sv.sweep(edits(), metrics=local.metrics, **kw)
+    kept = full.table
+    assert table.loc[("scale 2.0", "npsv"), "sd"] > 0  # not degenerate
+    for key in table.index:
+        x = full.draws(*key)
+        assert table.loc[key, "P(> 0)"] == kept.loc[key, "P(> 0)"], key
+        for c in ("mean", "sd", "difference from base"):
+            assert table.loc[key, c] == pytest.approx(kept.loc[key, c], rel=1e-12, abs=1e-6), (key, c)
+        for c in ("p5", "p50", "p95"):
+            assert abs(table.loc[key, c] - kept.loc[key, c]) <= (x.max() - x.min()) / 100 + 1e-6, (key, c)
+    variables, coords, attrs = sv.io.results_file.read(tmp_path / "sweep.h5")
+    assert "values" not in variables and "table/p_better" not in variables and attrs["streaming"] == 1
+    assert variables["table/mean"].data.tobytes() == local.summaries[:, :, 0].tobytes()
+    with pytest.raises(sv.SamplingError, match="streaming"):
+        local.draws("scale 1.0")
+    with pytest.raises(sv.SamplingError, match="'bcr' has no streaming summary"):
+        sv.sweep(edits(), keep_draws=False, metrics=("npsv", "bcr"), **kw)
+
+
 def test_local_parts_equal_a_local_run_and_a_bad_part_size_is_refused(local_run):
     from socval.engine.results import Results
     from socval.engine.simulation import run_spec

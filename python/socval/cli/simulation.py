@@ -20,6 +20,7 @@ from .._util.numbers import RATIO_METRICS
 from ..engine.simulation import simulate
 from ..engine.results import load_results
 from ..engine.comparison import compare
+from .._core import SamplingError
 from ..engine.distributed import scheduler_client
 from ..decision.acceptability import scenario_smaa as smaa
 from ..report.xlsx import write_xlsx
@@ -75,10 +76,14 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 def cmd_compare(args: argparse.Namespace) -> int:
     """socval compare A.yaml B.yaml ... --draws N --seed S [--json]"""
+    if args.streaming and (args.smaa or args.switching):
+        raise SamplingError(f"socval compare: --streaming keeps no value per draw, so "
+                            f"{'--smaa' if args.smaa else '--switching'} (which needs the paired draws) cannot run "
+                            f"with it: drop --streaming")
     with scheduler_client(args.scheduler) as client:
         cmp = compare(args.files, draws=args.draws, seed=args.seed, sampler=args.sampler, threads=args.threads,
-                      progress=args.progress, client=client)
-    pairs = cmp.summary()
+                      progress=args.progress, client=client, keep_draws=not args.streaming)
+    pairs = None if cmp.streaming else cmp.summary()  # paired differences need the draws
     scen = cmp.scenarios()
     if args.xlsx:
         write_xlsx(cmp, args.xlsx)
@@ -94,8 +99,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
             "draws": args.draws, "seed": args.seed, "sampler": args.sampler, "scenarios": list(cmp.names),
             "files": list(args.files),
             "per_scenario": scen.to_dict(orient="index"),
-            "pairs": [dict(metric=m, A=a, B=b, **row) for (m, a, b), row in pairs.to_dict(orient="index").items()],
         }
+        if pairs is not None:
+            out["pairs"] = [dict(metric=m, A=a, B=b, **row) for (m, a, b), row in pairs.to_dict(orient="index").items()]
+        else:
+            out["streaming"] = True
         if sm is not None:
             out["smaa"] = {"criteria": sm.criteria, "n_weights": args.smaa_weights,
                            "rank_acceptability": sm.rank_acceptability.to_dict(orient="index"),
@@ -109,7 +117,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
               f"{args.sampler}\n")
         print(scenarios_text(scen, cmp.names))
         print()
-        print(pairs_text(pairs, cmp.names))
+        if pairs is not None:
+            print(pairs_text(pairs, cmp.names))
+        else:
+            print("Streaming (--streaming): means from each run's streaming summaries; no P(best) or paired "
+                  "differences, which need each draw of every scenario")
         if sm is not None:
             print(f"\nSMAA-2 over {args.smaa_criteria} weights ({args.smaa_weights} weight draws): rank "
                   f"acceptability and confidence factor")
@@ -140,8 +152,10 @@ def scenarios_text(scen: Any, names: Any) -> str:
         kind = "money" if row in money_rows else "ratio" if row.startswith("mean ") else "probability"
         text.loc[row] = format_column(table.loc[row].to_numpy(), kind, scale)
     text.index.name, text.columns.name = "scenario", None
-    return (f"Scenarios\n{_legend(names)}\n\nPer scenario (money in {money_heading(scale)};\nP(best): share of "
-            f"draws in which the scenario ranks first)\n" + frame_to_text(text))
+    best = any(c.startswith("P(best") for c in scen.columns)
+    return (f"Scenarios\n{_legend(names)}\n\nPer scenario (money in {money_heading(scale)}" +
+            (";\nP(best): share of draws in which the scenario ranks first)\n" if best else ")\n") +
+            frame_to_text(text))
 
 
 def pairs_text(pairs: Any, names: Any) -> str:
@@ -218,6 +232,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--smaa-criteria", choices=("pillars", "priorities"), default="pillars",
                    help="SMAA criteria (default pillars)")
     p.add_argument("--smaa-weights", type=int, default=10_000, help="SMAA weight draws (default 10000)")
+    p.add_argument("--streaming", action="store_true",
+                   help="keep no value per draw: each scenario's means from streaming summaries (memory does not "
+                        "grow with --draws); no P(best) or paired differences, which need the draws")
     p.add_argument("--switching", nargs="+", default=None, metavar="PARAM",
                    help="switching value of each parameter id: where the best scenario (on mean NPSV) and the "
                         "runner-up swap")

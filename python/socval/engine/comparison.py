@@ -4,7 +4,9 @@ Every scenario is simulated with the same seed, sampler and number of draws. Ran
 id, so a parameter two scenarios share takes the same value in draw d of both: differences between scenarios are
 computed draw by draw (paired), which removes the noise of the shared uncertainty. The gain is reported as the
 variance of the paired difference against var(A) + var(B), the variance of the difference of two independent
-runs (docs/model/simulation.md, "Comparison").
+runs (docs/model/simulation.md, "Comparison"). With ``keep_draws=False`` every run is streaming: the comparison
+has each scenario's means (``scenarios()``) and refuses what needs the paired draws (P(best), P(better), the paired
+differences) with a SamplingError (docs/guide/cluster.md, "Streaming sweeps and comparisons").
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _core
-from .results import HEADLINE, PLACE_HEADLINE, Results
+from .results import HEADLINE, PLACE_HEADLINE, PLACE_PREFIX, STREAMED_HEADLINE, Results
 from .._util.labels import PLACE_LABEL
 from .simulation import core_scenario, scenario_library, simulate
 from .._util import html as _html
@@ -29,6 +31,9 @@ __all__ = ["Comparison", "compare", "LOWER_IS_BETTER"]
 #: Metrics for which a lower value is better (every other metric: higher is better).
 LOWER_IS_BETTER = frozenset({"pv_costs", "pv_investment", "pv_others", "place_pv_costs", "place_pv_investment",
                              "place_pv_others"})
+#: Default metrics: kept per draw, or (keep_draws=False) those a streaming run summarises (BCR is a ratio per draw).
+DEFAULT_METRICS = ("npsv", "bcr", "pv_benefits", "pv_costs")
+STREAMED_METRICS = ("npsv", "pv_benefits", "pv_costs")
 _Z95 = 1.959963984540054  # standard normal 97.5% quantile (scipy.stats.norm.ppf(0.975))
 
 
@@ -56,8 +61,22 @@ class Comparison:
     results: Dict[str, Results]
     metrics: tuple
 
+    @property
+    def streaming(self) -> bool:
+        """True when the scenarios were simulated streaming (``keep_draws=False``): means, no paired draws."""
+        return any(self.results[n].streaming for n in self.names)
+
+    def _paired(self, what: str) -> None:
+        """SamplingError naming ``what`` for a streaming comparison: it needs each draw of every scenario."""
+        if self.streaming:
+            raise _core.SamplingError(
+                f"compare: {what}: needs every scenario's value in each draw (paired draws), but this comparison "
+                f"is streaming (keep_draws=False) and keeps no value per draw; its means are in scenarios(). "
+                f"Run compare with keep_draws=True (the default) for it")
+
     def _matrix(self, metric: str) -> np.ndarray:
         """(draws, scenarios) paired draws of a metric, sign-flipped where lower is better, NaN rows dropped."""
+        self._paired(f"P(best) and P(better) on {metric}")
         x = np.column_stack([self.results[n].draws(metric) for n in self.names]).astype(float)
         x = x[~np.isnan(x).any(axis=1)]
         return -x if metric in LOWER_IS_BETTER else x
@@ -74,12 +93,25 @@ class Comparison:
 
     def has_place(self) -> bool:
         """Whether every scenario carries the place perspective (``place_npsv``, ...: docs/model/appraisal.md)."""
+        if self.streaming:
+            return all("place_npsv" in self.results[n].summary().index for n in self.names)
         return all("place_npsv" in self.results[n].metrics() for n in self.names)
 
     def scenarios(self) -> pd.DataFrame:
         """Scenario x (mean of each metric, P(best) for each metric); when every scenario carries the place
-        perspective, its mean NPSV and P(best NPSV) too, labelled "[place perspective (the region)]"."""
+        perspective, its mean NPSV and P(best NPSV) too, labelled "[place perspective (the region)]".
+
+        A streaming comparison (``keep_draws=False``) has the means only (from the streaming summaries, exact):
+        P(best) needs each draw's best scenario, which no summary gives."""
         out = pd.DataFrame(index=pd.Index(self.names, name="scenario"))
+        if self.streaming:
+            metrics = list(self.metrics)
+            if self.has_place() and "place_npsv" not in metrics:
+                metrics.append("place_npsv")
+            for m in metrics:
+                label = f"mean npsv [{PLACE_LABEL}]" if m == "place_npsv" and m not in self.metrics else f"mean {m}"
+                out[label] = [float(self.results[n].summary().loc[m, "mean"]) for n in self.names]
+            return out
         for m in self.metrics:
             out[f"mean {m}"] = [float(np.nanmean(self.results[n].draws(m))) for n in self.names]
         for m in self.metrics:
@@ -102,6 +134,7 @@ class Comparison:
         KeyError
             If a scenario declares no ``people:`` (no breakdown by income quintile).
         """
+        self._paired("fairness (P(best) of NPSV, weighted NPSV and the lowest quintiles' share)")
         missing = [n for n in self.names if "share_lowest_two" not in self.results[n].metrics()]
         if missing:
             raise KeyError(f"fairness: scenario(s) {', '.join(missing)} declare no `people:` "
@@ -121,8 +154,9 @@ class Comparison:
         var(A - B) paired against var(A) + var(B) (independent runs) and their ratio.
 
         Index (metric, A, B). A ratio of 10 means independent runs would need 10 times the draws for the same
-        precision of the mean difference.
+        precision of the mean difference. SamplingError for a streaming comparison (no paired draws).
         """
+        self._paired("summary() (the paired differences A - B and P(A better))")
         rows = []
         for m in self.metrics:
             data = {n: np.asarray(self.results[n].draws(m), dtype=float) for n in self.names}
@@ -161,6 +195,7 @@ class Comparison:
         """
         from ..decision.switching import comparison_switching_value
 
+        self._paired("switching_value()")
         return comparison_switching_value(self, parameter, a, b, metric, options)
 
     def check(self, **options: Any):
@@ -180,6 +215,7 @@ class Comparison:
         ``.exceedance()``; each returns a matplotlib Figure."""
         from ..plots.facades import ComparisonPlots
 
+        self._paired("the comparison's charts (plot)")
         return ComparisonPlots(self)
 
     def discover(self, condition, **options: Any):
@@ -187,6 +223,7 @@ class Comparison:
         ``comparison.discover("skills first loses to baseline")`` or ``"baseline: npsv < 0"``."""
         from ..discovery import discover
 
+        self._paired("discover()")
         return discover(self, condition, **options)
 
     def report(self, path=None, **options: Any):
@@ -197,6 +234,7 @@ class Comparison:
         """
         from ..report import report
 
+        self._paired("report()")
         return report(self, path, **options)
 
     def _repr_html_(self) -> str:
@@ -245,9 +283,9 @@ def _name(scenario: Any, core) -> str:
 
 
 def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sampler: str = "lhs",
-            threads: Optional[int] = None, metrics: Sequence[str] = ("npsv", "bcr", "pv_benefits", "pv_costs"),
-            names: Optional[Sequence[str]] = None, progress: Optional[bool] = None, **simulate_kwargs: Any
-            ) -> Comparison:
+            threads: Optional[int] = None, metrics: Optional[Sequence[str]] = None,
+            names: Optional[Sequence[str]] = None, progress: Optional[bool] = None, keep_draws: bool = True,
+            **simulate_kwargs: Any) -> Comparison:
     """Simulate several scenarios on common random numbers and compare them draw by draw.
 
     Parameters
@@ -258,12 +296,17 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
         As in :func:`socval.simulate`; the same for every scenario (that is what pairs the draws).
     metrics
         Headline metrics to compare (``npsv``, ``bcr``, ``bcr_all_costs``, ``sroi``, ``pv_benefits``, ``pv_costs``,
-        ...; ``place_npsv``, ... for the place perspective, when the scenarios declare it).
+        ...; ``place_npsv``, ... for the place perspective, when the scenarios declare it). None: npsv, bcr,
+        pv_benefits, pv_costs (streaming: npsv, pv_benefits, pv_costs).
     names
         A name per scenario; default their metadata names (made unique).
     **simulate_kwargs
         Passed to :func:`socval.simulate` (e.g. ``keep_outcomes=False``, or ``client=`` a ``distributed.Client``
         to simulate each scenario in parts on a Dask cluster: bit-identical to a local comparison).
+    keep_draws
+        False: every scenario's run is streaming (``simulate(..., keep_draws=False)``), so memory does not grow
+        with the draws; ``scenarios()`` has each scenario's means and what needs paired draws (P(best),
+        ``p_better``, ``summary``, ``fairness``) raises SamplingError. Metrics must be headline PVs or NPSV.
 
     Returns
     -------
@@ -272,8 +315,12 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
     Raises
     ------
     socval.DecisionError
-        Fewer than two scenarios, names of the wrong length or duplicated, an unknown metric.
+        Fewer than two scenarios, names of the wrong length or duplicated, an unknown metric; with
+        keep_draws=False, a metric streaming runs do not summarise (e.g. bcr).
     """
+    if not isinstance(keep_draws, bool):
+        raise _core.DecisionError(f"compare: keep_draws: expected True or False, found {keep_draws!r}")
+    metrics = tuple(metrics) if metrics is not None else DEFAULT_METRICS if keep_draws else STREAMED_METRICS
     scenarios = list(scenarios)
     if len(scenarios) < 2:
         raise _core.DecisionError(f"compare: expected at least 2 scenarios, found {len(scenarios)}")
@@ -281,6 +328,11 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
         if m not in HEADLINE + PLACE_HEADLINE:
             raise _core.DecisionError(f"compare: metrics: expected headline metrics ({', '.join(HEADLINE)}, or "
                                       f"place_<metric> for the place perspective), found {m!r}")
+        if not keep_draws and m.removeprefix(PLACE_PREFIX) not in STREAMED_HEADLINE:
+            raise _core.DecisionError(f"compare: metrics: {m!r} has no streaming summary: a streaming comparison "
+                                      f"(keep_draws=False) keeps no value per draw, so it can compare only "
+                                      f"{', '.join(STREAMED_HEADLINE)} (and place_ of each); ratios such as bcr "
+                                      f"need each draw's PVs: use keep_draws=True")
     cores = [core_scenario(s) for s in scenarios]
     if names is None:
         names = unique_names([_name(s, c) for s, c in zip(scenarios, cores)])
@@ -292,8 +344,9 @@ def compare(scenarios: Sequence[Any], draws: int = 10_000, seed: int = 0, sample
     results = {}
     for s, c, n in zip(scenarios, cores, names):
         results[n] = simulate(c, draws=draws, seed=seed, threads=threads, sampler=sampler, progress=progress,
-                              library=scenario_library(s), **simulate_kwargs)
-    missing = [m for m in metrics if m in PLACE_HEADLINE for n in names if m not in results[n].metrics()]
+                              library=scenario_library(s), keep_draws=keep_draws, **simulate_kwargs)
+    kept = (lambda n: results[n].summary().index) if not keep_draws else (lambda n: results[n].metrics())
+    missing = [m for m in metrics if m in PLACE_HEADLINE for n in names if m not in kept(n)]
     if missing:
         raise _core.DecisionError(f"compare: metrics: {missing[0]!r} needs the place perspective in every scenario "
                                   f"(outcomes with 'place' overrides), found scenarios without it")

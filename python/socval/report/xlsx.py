@@ -72,12 +72,15 @@ def workbook_tables(obj: Any) -> List[Tuple[str, pd.DataFrame, Dict[str, str]]]:
         f = {c: money for c in scen.columns if "(GBP" in c}
         f.update({c: ratio for c in scen.columns if c.startswith("mean ") and "(GBP" not in c})
         f.update({c: prob for c in scen.columns if c.startswith("P(")})
+        out = [("Scenarios", scen, f)]
+        if obj.streaming:  # keep_draws=False: no paired draws, so no pairs (nor fairness) sheet
+            return out
         pairs = obj.summary().reset_index()
         pairs.insert(1, "unit", ["ratio" if m in _RATIO else f"GBP, {year} prices, present value"
                                  for m in pairs["metric"]])
         pf = {c: "#,##0.00" for c in pairs.columns if c not in ("metric", "A", "B", "unit", "P(A better)")}
         pf["P(A better)"] = prob
-        out = [("Scenarios", scen, f), ("Pairs", pairs, pf)]
+        out.append(("Pairs", pairs, pf))
         if all("share_lowest_two" in obj.results[n].metrics() for n in obj.names):
             fair = obj.fairness().reset_index()
             out.append(("Fairness", fair, {c: "#,##0.00" if c.startswith("mean") else prob
