@@ -11,7 +11,7 @@ from scipy import integrate, stats
 import socval as sv
 from socval.tracking import (ReturnsError, against_projection, cumulative, load_returns, rag, returns_from_frame)
 from socval.tracking import conjugate
-from socval.tracking.projection import Projection, measure_paths
+from socval.tracking.projection import Projection, measure_paths, prior_parameters
 from socval.tracking.update import ess, update
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -405,3 +405,44 @@ def test_update_refuses_bad_options(prior):
     with pytest.raises(ReturnsError, match=r"'home_retrofit', measure 'homes_retrofitted', 2031: the returns report 40 "
                                            r"but the scenario projects no delivery that year"):
         update(prior, late)
+
+
+BETA_RATE = """
+metadata: {name: beta rate, price_base_year: 2024, first_year: 2025, horizon: 3, values: central}
+priorities: [{id: jobs, pillar: economic}]
+outcomes:
+  - {id: learners, unit: person}
+  - {id: entries, unit: person, value: 1000, priorities: {jobs: 1}}
+links:
+  - {from: learners, to: entries, coefficient: {dist: beta, alpha: 2, beta: 8}}
+options:
+  - id: programme
+    lever: commissioning
+    costs: [{year: 0, revenue: 100000}, {year: 1, revenue: 100000}]
+    outputs: {learners: 100}
+scenario: {funded: [programme]}
+"""
+
+
+def test_a_beta_job_entry_rate_is_updated_exactly(tmp_path):
+    """The job-entry rate p ~ Beta(2, 8) is the coefficient from learners (100 a year, fixed) to entries; verified
+    returns of 15 of 90 and 18 of 110 learners give Beta(2 + 33, 8 + 167) = Beta(35, 175) exactly (BDA3 section
+    2.4): mean 1/6, sd sqrt(35 x 175 / (210^2 x 211)). Each posterior draw is that Beta's quantile at the prior
+    draw's rank, so no SMC is needed and the draws stay paired with the prior's."""
+    sc = sv.scenario_from_yaml(BETA_RATE)
+    res = sc.simulate(draws=4000, seed=5)
+    rows = ("period,option,measure,unit,gross,evidence,out_of\n"
+            "2025,programme,learners,person,90,verified,\n2025,programme,entries,person,15,verified,learners\n"
+            "2026,programme,learners,person,110,verified,\n2026,programme,entries,person,18,verified,learners\n")
+    (tmp_path / "b.csv").write_text(rows)
+    post = update(res, load_returns(tmp_path / "b.csv"))
+    assert post.method == "exact conjugate (beta-binomial)"
+    p0 = prior_parameters(sc.core, 5, 4000, "lhs")[0]  # the prior draws of p
+    x = post.posterior_parameters[0]
+    assert x == pytest.approx(stats.beta(35, 175).ppf(stats.beta(2, 8).cdf(p0)), rel=1e-10)
+    sd = np.sqrt(35 * 175 / (210 ** 2 * 211))
+    assert x.mean() == pytest.approx(1 / 6, abs=0.01 * sd)  # Latin hypercube ranks: a stratified sample
+    assert x.std() == pytest.approx(sd, rel=0.01)
+    row = post.parameters.set_index("parameter").loc["links.learners->entries.coefficient"]
+    assert row["conjugate_mean"] == pytest.approx(1 / 6, rel=1e-12)
+    assert row["conjugate_sd"] == pytest.approx(sd, rel=1e-12)

@@ -26,7 +26,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import numpy as np
 import pandas as pd
-from scipy.special import gammaln, ndtr, ndtri
+from scipy.special import betainc, betaincinv, gammaln, ndtr, ndtri
 
 from .. import _core
 from ..engine.results import Results
@@ -414,7 +414,9 @@ def realised_value(scenario: Any, projection: Projection, data: _Data, P: np.nda
 
 
 def _param_table(core: Any, idx: List[int], prior: np.ndarray, post: np.ndarray, data: _Data,
-                 projection: Projection) -> pd.DataFrame:
+                 projection: Projection, exact: Optional[Mapping[int, Tuple[float, float, float, float]]] = None
+                 ) -> pd.DataFrame:
+    exact = exact or {}
     rows = []
     for i in idx:
         p = core.parameters[i]
@@ -441,7 +443,11 @@ def _param_table(core: Any, idx: List[int], prior: np.ndarray, post: np.ndarray,
             g = projection.gross(r["option"], r["outcome"], r["t"], probe) * r["share"]
             ys.append(float(r["gross"]))
             xs.append(float(g[1] - g[0]))
-        if linear and ys:
+        if i in exact:  # the exact beta-binomial posterior its draws were taken from
+            a1, b1 = exact[i][2:]
+            row["conjugate_mean"] = a1 / (a1 + b1)
+            row["conjugate_sd"] = float(np.sqrt(a1 * b1 / ((a1 + b1) ** 2 * (a1 + b1 + 1))))
+        elif linear and ys:
             a, b = conjugate.gamma_from_moments(row["prior_mean"], row["prior_sd"])
             a1, b1 = conjugate.poisson_gamma(a, b, ys, xs)
             row["conjugate_mean"], row["conjugate_sd"] = a1 / b1, float(np.sqrt(a1) / b1)
@@ -465,7 +471,8 @@ class Posterior:
     stages : pandas.DataFrame
         The importance-sampling ESS (stage 0) and each SMC stage: temperature, ESS, Metropolis acceptance.
     method : str
-        ``"importance sampling"`` or ``"resample-move SMC"``.
+        ``"importance sampling"``, ``"resample-move SMC"``, or ``"exact conjugate (beta-binomial)"`` (with " and "
+        the SMC method when other parameters are learnt too: docs/model/tracking.md section 5).
     against : pandas.DataFrame
         :func:`socval.tracking.against_projection` of the returns.
     reforecast : pandas.DataFrame
@@ -585,6 +592,81 @@ def _comparison(scenario: Any, alternatives: Sequence[Any], P1: np.ndarray, info
                         index=pd.Index(names, name="scenario"))
 
 
+def _exact_rates(core: Any, projection: Projection, data: _Data) -> Tuple[Dict[int, Tuple[float, float, float, float]],
+                                                                        List[int]]:
+    """The conjugate part of the returns: ({parameter: (alpha, beta, alpha', beta')}, rows it explains).
+
+    A parameter p with a Beta(alpha, beta) prior on [0, 1] is updated exactly (BDA3 section 2.4) when it is the
+    rate of verified binomial returns (y of n trials, the projected rate equal to p in every draw: successes =
+    p x trials, the trials' measure fixed) and informs no other return and no correlation block: its posterior is
+    Beta(alpha + sum y, beta + sum (n - y)), independent of the other parameters'. Everything else goes to SMC."""
+    rows = data.obs.to_dict("records")
+    deps = []
+    for r in rows:
+        d = set(projection.parameters(r["option"], r["outcome"]))
+        if r["base"]:
+            d |= set(projection.parameters(r["option"], r["base"]))
+        deps.append(d)
+    correlated = {int(m) for block in core.correlations for m in block.params}
+    central = np.array([[q.distribution.central()] for q in core.parameters])
+    exact: Dict[int, Tuple[float, float, float, float]] = {}
+    explained: List[int] = []
+    for i, q in enumerate(core.parameters):
+        dist = q.distribution
+        if dist.kind != "beta" or dist.support != (0.0, 1.0) or i in correlated:
+            continue
+        mine = [k for k, d in enumerate(deps) if i in d]
+        if not mine or any(deps[k] != {i} or data.models[k] != "binomial" or data.cvs[k] > 0 for k in mine):
+            continue
+        probe = np.repeat(central, 2, axis=1)
+        probe[i] = [0.25, 0.75]
+        linear = True
+        for k in mine:
+            r = rows[k]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                rate = projection.gross(r["option"], r["outcome"], r["t"], probe) / \
+                    projection.gross(r["option"], r["base"], r["t"], probe)
+            linear = linear and bool(np.allclose(rate, [0.25, 0.75], rtol=1e-12, atol=0.0))
+        if not linear:
+            continue
+        a0, b0 = float(dist.params["alpha"]), float(dist.params["beta"])
+        ys = [float(rows[k]["gross"]) for k in mine]
+        ns = [float(rows[k]["trials"]) for k in mine]
+        a1, b1 = conjugate.beta_binomial(a0, b0, ys, ns)
+        exact[i] = (a0, b0, a1, b1)
+        explained += mine
+    return exact, sorted(explained)
+
+
+def _subset(data: _Data, drop: Sequence[int]) -> _Data:
+    keep = [k for k in range(len(data.models)) if k not in set(drop)]
+    return _Data(data.obs.iloc[keep].reset_index(drop=True), [data.models[k] for k in keep],
+                 [data.cvs[k] for k in keep])
+
+
+def _posterior_parameters(projection: Projection, data: _Data, P0: np.ndarray, threshold: float,
+                          rng: np.random.Generator, moves: int
+                          ) -> Tuple[np.ndarray, pd.DataFrame, str, Dict[int, Tuple[float, float, float, float]]]:
+    """Exact conjugate updates where they apply (:func:`_exact_rates`), SMC for the rest. A conjugate parameter's
+    posterior draw is the posterior quantile of its prior draw's rank, F1^-1(F0(x)): exact in distribution,
+    stratified like the prior's draws and paired with them."""
+    core = projection.core
+    exact, explained = _exact_rates(core, projection, data)
+    rest = _subset(data, explained)
+    if len(rest.models) and _informed(core, projection, rest):
+        P1, stages, method = _smc(projection, rest, P0.copy(), threshold, rng, moves)
+    else:
+        n = P0.shape[1]
+        P1, stages, method = P0.copy(), pd.DataFrame([dict(stage=0, temperature=1.0, ess=float(n), ess_share=1.0,
+                                                           acceptance=np.nan, step=np.nan)]), None
+    for i, (a0, b0, a1, b1) in exact.items():
+        u = np.clip(betainc(a0, b0, P0[i]), 1e-300, 1.0 - 1e-16)
+        P1[i] = betaincinv(a1, b1, u)
+    if exact:
+        method = "exact conjugate (beta-binomial)" + (f" and {method}" if method else "")
+    return P1, stages, method or "importance sampling", exact
+
+
 def update(results: Results, returns: Returns, scenario: Any = None, alternatives: Sequence[Any] = (),
            threshold: float = 0.5, seed: Optional[int] = None, moves: int = 10,
            evidence_cv: Optional[Mapping[str, float]] = None, threads: int = 0) -> Posterior:
@@ -630,7 +712,7 @@ def update(results: Results, returns: Returns, scenario: Any = None, alternative
     if not len(data.obs):
         raise ReturnsError("update: expected at least one return with a gross value, found only missing returns")
     rng = np.random.Generator(np.random.PCG64([int(a["seed"] if seed is None else seed), 0x50C1A1]))
-    P1, stages, method = _smc(projection, data, P0.copy(), float(threshold), rng, int(moves))
+    P1, stages, method, exact = _posterior_parameters(projection, data, P0, float(threshold), rng, int(moves))
     attrs = dict(a)
     attrs.update(tracking_method=method, tracking_returns=len(returns),
                  tracking_years=",".join(str(y) for y in returns.years))
@@ -640,7 +722,7 @@ def update(results: Results, returns: Returns, scenario: Any = None, alternative
     realised = realised_value(scenario, projection, data, P0, a, int(data.obs["year"].max()), threads)
     return Posterior(prior=results, posterior=post, learnt=learnt_from(scenario.core, projection, data),
                      realised=realised,
-                     parameters=_param_table(scenario.core, idx, P0, P1, data, projection),
+                     parameters=_param_table(scenario.core, idx, P0, P1, data, projection, exact),
                      stages=stages, method=method, threshold=float(threshold),
                      against=against_projection((scenario, P0), returns),
                      reforecast=_reforecast(projection, data, P0, P1), comparison=comparison, returns=returns,
