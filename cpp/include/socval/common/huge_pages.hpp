@@ -27,6 +27,16 @@ inline void advise_huge_pages(void* p, std::size_t bytes) {
 #endif
 }
 
+/// v empty, with fresh room for n values advised onto huge pages when it is large (>= 4 MB): a later
+/// v.assign(n, x) fills it in place (no reallocation), whichever thread does it.
+template <class T>
+void reserve_on_huge_pages(std::vector<T>& v, std::size_t n) {
+    std::vector<T> fresh;
+    fresh.reserve(n);
+    if (n * sizeof(T) >= (std::size_t{4} << 20)) advise_huge_pages(fresh.data(), n * sizeof(T));
+    v.swap(fresh);
+}
+
 /// v = n copies of `value`, in fresh memory advised onto huge pages when it is large (>= 4 MB).
 template <class T>
 void assign_on_huge_pages(std::vector<T>& v, std::size_t n, const T& value) {
@@ -34,11 +44,8 @@ void assign_on_huge_pages(std::vector<T>& v, std::size_t n, const T& value) {
         v.assign(n, value);
         return;
     }
-    std::vector<T> fresh;
-    fresh.reserve(n);
-    advise_huge_pages(fresh.data(), n * sizeof(T));
-    fresh.assign(n, value);
-    v.swap(fresh);
+    reserve_on_huge_pages(v, n);
+    v.assign(n, value);
 }
 
 }  // namespace socval
