@@ -72,8 +72,16 @@ class OptionValues:
 
     def summary(self) -> pd.DataFrame:
         """Per option: lever, selected (after a choice), funded (in the scenario file), mean, sd and 5% / 95%
-        quantiles of PV value, mean PV cost, the scale it was valued at, BCR; with ``people:`` also the mean
-        weighted value, weighted NPSV (mean weighted value - mean cost) and weighted BCR, beside the unweighted."""
+        quantiles of PV value, mean PV cost, the scale it was valued at, ``bcr_all_costs``; with ``people:`` also
+        the mean weighted value, weighted NPSV (mean weighted value - mean cost) and ``weighted_bcr_all_costs``,
+        beside the unweighted (docs/model/portfolio.md, "Per-option table").
+
+        An option's PV cost is every cost of it to UK society: its own costs with optimism bias plus its costs to
+        others (the option values do not keep those apart), so both ratios are on **all costs**, the Green Book's
+        PVB / PVC (socval's ``bcr_all_costs``, docs/model/appraisal.md), ratios of the means over the draws:
+        ``bcr_all_costs`` = mean value / mean cost, ``weighted_bcr_all_costs`` = mean weighted value / mean cost.
+        They are not the headline ``bcr`` on public sector cost, which differs when an option has costs to
+        others."""
         v, c = self.value, self.cost
         df = pd.DataFrame({"lever": self.option_levers, "funded": self.funded, "mean_value": v.mean(0),
                            "sd_value": v.std(0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1]),
@@ -83,11 +91,11 @@ class OptionValues:
             df.insert(1, "selected", self.selected)
         df.insert(len(df.columns), "scale", self.scale)
         with np.errstate(divide="ignore", invalid="ignore"):
-            df["bcr"] = df["mean_value"] / df["mean_cost"]
+            df["bcr_all_costs"] = df["mean_value"] / df["mean_cost"]  # PVB / PVC: the cost includes costs to others
             if self.weighted_value is not None:
                 df["mean_weighted_value"] = self.weighted_value.mean(0)
                 df["weighted_npsv"] = df["mean_weighted_value"] - df["mean_cost"]
-                df["weighted_bcr"] = df["mean_weighted_value"] / df["mean_cost"]
+                df["weighted_bcr_all_costs"] = df["mean_weighted_value"] / df["mean_cost"]  # the same denominator
         return df
 
 
