@@ -211,13 +211,14 @@ def test_portfolio_weighted_values_add_up_to_the_simulation_draw_by_draw():
     assert choice.objective == pytest.approx(expected)
 
 
-def test_portfolio_ratios_are_on_all_costs_by_hand():
-    """The per-option table's BCRs are on all costs (docs/model/portfolio.md, "Per-option table"), weighted and
-    unweighted alike. two_place.yaml (one year, discount factor 1, no optimism bias) with suppliers bearing GBP 10 of
-    costs to others: the option's cost 100 + 10 = 110, value 10 x 5 + 20 x 3 = 110; weighted value (Annex A3, eta 1.3,
+def test_portfolio_ratios_by_hand_on_both_denominators():
+    """The per-option table's ratios have the results' definitions and names (docs/model/portfolio.md, "Per-option
+    table"). two_place.yaml (one year, discount factor 1, no optimism bias) with suppliers bearing GBP 10 of costs to
+    others: the option's cost 100 + 10 = 110, value 10 x 5 + 20 x 3 = 110; weighted value (Annex A3, eta 1.3,
     median 20,000): q1 (income 10,000) 0.6 x 50 + 0.5 x 60 = 60 at 2^1.3 = 2.46229, q5 (40,000) 50 at 0.5^1.3 =
-    0.40613, so 168.0436. bcr_all_costs 110 / 110 = 1; weighted_bcr_all_costs 168.0436 / 110 = 1.52767. The headline
-    on public sector cost is (110 - 10) / (110 - 10) = 1 and weighted (168.0436 - 10) / 100 = 1.58044: different."""
+    0.40613, so 168.0436. On public sector cost (the headline): bcr (110 - 10) / (110 - 10) = 1, weighted_bcr
+    (168.0436 - 10) / 100 = 1.58044; on all costs: bcr_all_costs 110 / 110 = 1, weighted_bcr_all_costs
+    168.0436 / 110 = 1.52767. With one option the table's ratios are the simulation's, draw by draw."""
     from socval.decision import portfolio
 
     doc = two_place()
@@ -225,16 +226,32 @@ def test_portfolio_ratios_are_on_all_costs_by_hand():
     s = from_doc(doc)
     table = portfolio.option_values(s, draws=4, seed=1).summary()
     weighted = 60 * 2 ** 1.3 + 50 * 0.5 ** 1.3
-    assert table.loc["grant", "mean_cost"] == pytest.approx(110.0, rel=1e-13)
-    assert table.loc["grant", "bcr_all_costs"] == pytest.approx(1.0, rel=1e-13)
-    assert table.loc["grant", "weighted_bcr_all_costs"] == pytest.approx(weighted / 110, rel=1e-12)
-    assert table.loc["grant", "weighted_npsv"] == pytest.approx(weighted - 110, rel=1e-12)
-    assert "bcr" not in table.columns and "weighted_bcr" not in table.columns  # the name says which BCR it is
-    res = socval.simulate(s, draws=4, seed=1, progress=False)  # one option: the table is the scenario's totals
-    np.testing.assert_allclose(res.draws("bcr_all_costs"), 1.0, rtol=1e-13)
-    np.testing.assert_allclose(res.draws("weighted_bcr"), (weighted - 10) / 100, rtol=1e-12)
-    assert table.loc["grant", "weighted_bcr_all_costs"] == pytest.approx(
-        float(np.mean(res.draws("weighted_pv_benefits")) / np.mean(res.draws("pv_costs"))), rel=1e-12)
+    row = table.loc["grant"]
+    assert row["mean_cost"] == pytest.approx(110.0, rel=1e-13) and row["mean_others"] == pytest.approx(10.0)
+    assert row["bcr"] == pytest.approx(1.0, rel=1e-13) and row["bcr_all_costs"] == pytest.approx(1.0, rel=1e-13)
+    assert row["weighted_bcr"] == pytest.approx((weighted - 10) / 100, rel=1e-12)
+    assert row["weighted_bcr_all_costs"] == pytest.approx(weighted / 110, rel=1e-12)
+    assert row["weighted_npsv"] == pytest.approx(weighted - 110, rel=1e-12)
+    res = socval.simulate(s, draws=4, seed=1, progress=False)
+    for name in ("bcr", "bcr_all_costs", "weighted_bcr"):
+        np.testing.assert_allclose(res.draws(name), row[name], rtol=1e-12, err_msg=name)
+
+
+def test_portfolio_costs_to_others_add_up_to_the_simulation_draw_by_draw():
+    """Uncertain costs to others on two options: each option's PV costs to others (year 1 at 3.5%: amount / 1.035,
+    times its scale) add up to the simulation's pv_others draw by draw, and are part of each option's cost."""
+    from socval.decision import portfolio
+
+    doc = two_years(uncertain_two_place())
+    doc["options"][0]["costs_to_others"] = [{"year": 1, "amount": {"dist": "uniform", "min": 5, "max": 15},
+                                             "bearer": "suppliers"}]
+    doc["options"][1]["costs_to_others"] = [{"year": 1, "amount": 7, "bearer": "partners"}]
+    s = from_doc(doc)
+    ov = portfolio.option_values(s, draws=64, seed=2)
+    res = socval.simulate(s, draws=64, seed=2, progress=False)
+    np.testing.assert_allclose(ov.others.sum(axis=1), res.draws("pv_others"), rtol=1e-12)
+    assert np.ptp(ov.others[:, 0]) > 1.0 and ov.others[:, 1] == pytest.approx(7 / 1.035, rel=1e-12)
+    assert (ov.others <= ov.cost).all()
 
 
 def test_parts_merged_keep_the_breakdowns_draw_by_draw():

@@ -70,11 +70,11 @@ def cmd_optimise(args: argparse.Namespace) -> int:
     print()
     shown = table.assign(selected=table["selected"].map({True: "yes", False: ""}),
                          funded=table["funded"].map({True: "yes", False: ""}))
-    columns = ["lever", "selected", "funded", "scale", "mean_value", "p5_value", "p95_value", "mean_cost",
-               "bcr_all_costs"]
+    columns = ["lever", "selected", "funded", "scale", "mean_value", "p5_value", "p95_value", "mean_cost", "bcr"]
     print("Candidate options (selected: in the best portfolio; funded: funded by the input file)")
     print(money_table("PV value and cost", shown[columns], ["mean_value", "p5_value", "p95_value", "mean_cost"],
-                      {"bcr_all_costs": "ratio", "scale": "number"}, year))
+                      {"bcr": "ratio", "scale": "number"}, year))
+    print("bcr: on public sector cost as the headline BCR, (value - others' costs) / (cost - others' costs)")
     if args.out:
         print(f"\nscenario funding the portfolio written to\n  {args.out}")
     return 0

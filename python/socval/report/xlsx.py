@@ -89,9 +89,11 @@ def workbook_tables(obj: Any) -> List[Tuple[str, pd.DataFrame, Dict[str, str]]]:
         table = obj.values.summary().reset_index()
         table = table.rename(columns={c: _money_header(c, year) for c in ("mean_value", "sd_value", "p5_value",
                                                                           "p95_value", "mean_cost",
-                                                                          "mean_weighted_value", "weighted_npsv")})
+                                                                          "mean_others", "mean_weighted_value",
+                                                                          "weighted_npsv")})
         f = {c: money for c in table.columns if "(GBP" in c}
-        f.update({"bcr_all_costs": ratio, "weighted_bcr_all_costs": ratio, "scale": "0.00"})
+        f.update({c: ratio for c in ("bcr", "bcr_all_costs", "weighted_bcr", "weighted_bcr_all_costs")})
+        f["scale"] = "0.00"
         choice = pd.DataFrame({"item": ["budget (GBP)", "objective", "objective (GBP)", "expected PV cost (GBP)",
                                         "selected", "context (kept funded)", "binding", "draws", "seed"],
                                "value": [obj.budget, obj.objective_kind, obj.objective, obj.cost,
