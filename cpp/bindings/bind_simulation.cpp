@@ -248,7 +248,8 @@ void bind_simulation(py::module_& m) {
         "len(given_ids) x draws array): these parameters take the given value in each draw, the others are "
         "sampled as usual. keep_draws=False (streaming): no per-draw arrays (empty), headline_summary of "
         "pv_costs, pv_investment, pv_benefits, pv_others, npsv. year_breakdowns: per-year summaries of value by "
-        "place, by income quintile and by IMD decile (when declared). Raises socval.SamplingError, ScenarioError, AppraisalError.");
+        "place, by income quintile and by IMD decile (when declared). Raises socval.SamplingError, ScenarioError, "
+        "AppraisalError.");
 
     m.def(
         "result_bytes",

@@ -72,9 +72,9 @@ void weighted(const Evaluator& ev, const Plan& plan, std::uint64_t d0, int n, Op
     }
 }
 
-/// PV of each option's costs to others in block [d0, d0 + n): sum_t DF(t) x scale x amount(t), the terms the Evaluator
-/// adds to the option's cost and to PV costs to others (docs/model/appraisal.md), from the sampled parameters
-/// (rows `stride` apart), so cost - others is the option's public sector cost.
+/// PV of each option's costs to others in block [d0, d0 + n): sum_t DF(t) x scale x amount(t), the terms the
+/// Evaluator adds to the option's cost and to PV costs to others (docs/model/appraisal.md), from the sampled
+/// parameters (rows `stride` apart), so cost - others is the option's public sector cost.
 void others(const Plan& plan, const double* params, std::uint64_t stride, std::uint64_t d0, int n, OptionValues& r) {
     const std::size_t I = plan.options.size();
     const auto& df = plan.discount[static_cast<std::size_t>(plan.cost_schedule)];

@@ -1710,7 +1710,8 @@ const double* Evaluator::weighted(int k) const {
 }
 void Evaluator::year_breakdown(double* out, std::size_t stride) const {
     const Impl& im = *impl_;
-    const int rows = im.d.NP + (im.plan->people ? model::kQuintiles + 1 : 0) + (im.plan->deciles ? model::kDeciles + 1 : 0);
+    const int rows =
+        im.d.NP + (im.plan->people ? model::kQuintiles + 1 : 0) + (im.plan->deciles ? model::kDeciles + 1 : 0);
     const std::size_t n = static_cast<std::size_t>(im.n);
     for (int r = 0; r < im.H * rows; ++r) std::fill_n(out + static_cast<std::size_t>(r) * stride, n, 0.0);
     std::vector<double> share(static_cast<std::size_t>(rows) * n);
