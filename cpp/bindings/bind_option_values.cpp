@@ -52,6 +52,7 @@ void bind_option_values(py::module_& m) {
             d["priority_pillars"] = r.priority_pillars;
             d["value"] = owned(std::move(r.value), {N, I});
             d["cost"] = owned(std::move(r.cost), {N, I});
+            d["others"] = owned(std::move(r.others), {N, I});
             d["pillar_value"] = owned(std::move(r.pillar_value), {4, N, I});
             d["lever_value"] = owned(std::move(r.lever_value), {3, N, I});
             d["priority_value"] = owned(std::move(r.priority_value), {K, N, I});
@@ -63,7 +64,8 @@ void bind_option_values(py::module_& m) {
         "block_size"_a = 256, "candidates"_a = std::vector<std::string>{},
         "first_draw"_a = 0, "count"_a = 0,
         "Per-draw PV value and cost of every candidate option, the pool funded together on the keyed streams of "
-        "simulate() (common random numbers). Returns a dict: value, cost (draws x options), pillar_value "
+        "simulate() (common random numbers). Returns a dict: value, cost (draws x options; costs to others "
+        "included), others (PV costs to others, draws x options), pillar_value "
         "(4 x draws x options: social, economic, environmental, unallocated), lever_value (3 x ...), "
         "priority_value (priorities + unallocated x ...), weighted_value (draws x options, Annex A3 weights; None "
         "without people:), option_ids, option_levers, funded, scale, start. "

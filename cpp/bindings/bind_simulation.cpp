@@ -122,6 +122,7 @@ py::dict to_dict(engine::SimulationResult&& r) {
     d["net"] = year_summary(std::move(r.net), L);
     d["place_year"] = r.place_year.series ? py::object(year_summary(std::move(r.place_year), L)) : py::none();
     d["quintile_year"] = r.quintile_year.series ? py::object(year_summary(std::move(r.quintile_year), L)) : py::none();
+    d["decile_year"] = r.decile_year.series ? py::object(year_summary(std::move(r.decile_year), L)) : py::none();
     d["inputs"] = r.inputs.empty() ? py::object(py::none()) : py::object(owned(std::move(r.inputs), {P, N}));
     d["full_level"] =
         r.full_level.empty() ? py::object(py::none()) : py::object(owned(std::move(r.full_level), {N, H, O}));
@@ -247,7 +248,8 @@ void bind_simulation(py::module_& m) {
         "len(given_ids) x draws array): these parameters take the given value in each draw, the others are "
         "sampled as usual. keep_draws=False (streaming): no per-draw arrays (empty), headline_summary of "
         "pv_costs, pv_investment, pv_benefits, pv_others, npsv. year_breakdowns: per-year summaries of value by "
-        "place and by income quintile (when declared). Raises socval.SamplingError, ScenarioError, AppraisalError.");
+        "place, by income quintile and by IMD decile (when declared). Raises socval.SamplingError, ScenarioError, "
+        "AppraisalError.");
 
     m.def(
         "result_bytes",

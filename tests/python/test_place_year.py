@@ -48,11 +48,32 @@ def test_value_by_place_and_quintile_in_each_year_by_hand(run):
     assert run.by_year("benefits")["mean"].tolist() == pytest.approx([110.0, 20.0])
 
 
+def test_value_by_imd_decile_in_each_year_by_hand(run):
+    """Outcome a gives IMD decile shares d1 0.5, d2 0.3, d10 0.2; b none (unallocated by decile).
+    Year 0 (grant): a = 10 x GBP 5 = 50 -> d1 25, d2 15, d10 10, the rest 0; b = 20 x 3 = 60 -> unallocated 60.
+    Year 1 (later): a = 4 x 5 = 20 -> d1 10, d2 6, d10 4; unallocated 0. Undiscounted, as by_year("benefits"), and
+    the rows add up to each year's benefits (110, 20)."""
+    bd = run.by_decile(year=True)
+    assert list(bd.index.names) == ["decile", "year"]
+    assert list(bd.index.get_level_values("decile").unique()) == [f"d{j}" for j in range(1, 11)] + ["unallocated"]
+    y0, y1 = run.years
+    expected = {("d1", y0): 25.0, ("d2", y0): 15.0, ("d10", y0): 10.0, ("unallocated", y0): 60.0, ("d5", y0): 0.0,
+                ("d1", y1): 10.0, ("d2", y1): 6.0, ("d10", y1): 4.0, ("unallocated", y1): 0.0, ("d3", y1): 0.0}
+    for key, value in expected.items():
+        assert bd.loc[key, "mean"] == pytest.approx(value, rel=1e-13, abs=1e-12), key
+        assert bd.loc[key, "sd"] == 0.0 and bd.loc[key, "max"] == pytest.approx(value, abs=1e-12)
+    assert bd.loc[("d1", y1), "share"] == pytest.approx(0.5)
+    assert bd["mean"].groupby(level="year").sum().tolist() == pytest.approx([110.0, 20.0], rel=1e-13)
+    assert run.by("decile", per="year").equals(bd)
+    # b's 60 is all in year 0 (discount factor 1), so its PV by decile (unallocated) is 60 too
+    assert run.by_decile().loc["unallocated", "mean"] == pytest.approx(60.0)
+
+
 def test_uncertain_breakdowns_add_up_to_the_benefits_each_year():
     doc = two_years(uncertain_two_place())
     res = socval.simulate(from_doc(doc), draws=300, seed=7, progress=False)
     benefits = res.by_year("benefits")["mean"].to_numpy()
-    for dim in ("place", "quintile"):
+    for dim in ("place", "quintile", "decile"):
         t = res.by(dim, per="year")
         np.testing.assert_allclose(t["mean"].groupby(level="year").sum().to_numpy(), benefits, rtol=1e-12)
         assert {"p5", "p50", "p95"} <= set(t.columns)
@@ -68,23 +89,27 @@ def test_files_exports_and_older_files(run, tmp_path):
     assert back.attrs["format_version"] == (1, 3)
     assert back.by_place(year=True).equals(run.by_place(year=True))
     assert back.by_quintile(year=True).equals(run.by_quintile(year=True))
+    assert back.by_decile(year=True).equals(run.by_decile(year=True))
     ds = run.to_xarray()
     assert ds["place_year_quantile"].dims == ("place", "year", "quantile")
     run.report(tmp_path / "annex.md", format="md", csv=True)
     text = (tmp_path / "annex-by-place-year.csv").read_text()
     assert text.splitlines()[0].startswith("scenario,place,year,mean,sd,min,max,p5")
     assert (tmp_path / "annex-by-quintile-year.csv").exists()
+    assert (tmp_path / "annex-by-decile-year.csv").read_text().splitlines()[0].startswith("scenario,decile,year,mean")
     import openpyxl
     from socval.report import write_xlsx
     wb = openpyxl.load_workbook(write_xlsx(run, tmp_path / "run.xlsx"))
-    assert {"By place and year", "By quintile and year"} <= set(wb.sheetnames)
+    assert {"By place and year", "By quintile and year", "By decile and year"} <= set(wb.sheetnames)
     # A results file without the per-year breakdown (before format 1.3) reads, and says what it lacks.
     old = socval.engine.results.Results({k: v for k, v in run._vars.items() if "_year_" not in k},
                                         run._coords, run.attrs)
     assert old.by_place().equals(run.by_place())
     with pytest.raises(KeyError, match="no value by place and year"):
         old.by_place(year=True)
-    with pytest.raises(KeyError, match="per='year' with 'place' or 'quintile'"):
+    with pytest.raises(KeyError, match="no value by decile and year"):
+        old.by_decile(year=True)
+    with pytest.raises(KeyError, match="per='year' with 'place', 'quintile' or 'decile'"):
         run.by("priority", per="year")
 
 
@@ -96,6 +121,7 @@ def test_files_exports_and_older_files(run, tmp_path):
 def test_memory_estimate_is_what_the_run_allocates(options):
     s = from_doc(two_years(uncertain_two_place()))
     core, lib = s.core, socval.values.default_library()
+    assert core.has_people and core.has_deciles and len(core.place_ids) == 2  # every per-year table is counted
     draws = 40
     opts = dict(draws=draws, seed=1, **options)
     raw = _core.simulation.simulate(core, lib, **opts)
@@ -106,7 +132,7 @@ def test_memory_estimate_is_what_the_run_allocates(options):
             if isinstance(v, np.ndarray) and v.dtype == float and v.size and v.ndim >= 1 and (
                     v.shape[-1] == draws or v.shape[0] == draws):
                 allocated += v.nbytes
-    for name in ("place_year", "quintile_year"):  # the per-year tables by place and quintile
+    for name in ("place_year", "quintile_year", "decile_year"):  # the per-year tables by place, quintile, decile
         if raw.get(name) is not None:
             allocated += sum(np.asarray(raw[name][k]).nbytes for k in ("mean", "sd", "min", "max", "quantiles"))
     cpp = _core.simulation.result_bytes(core, lib, opts)
@@ -185,6 +211,49 @@ def test_portfolio_weighted_values_add_up_to_the_simulation_draw_by_draw():
     assert choice.objective == pytest.approx(expected)
 
 
+def test_portfolio_ratios_by_hand_on_both_denominators():
+    """The per-option table's ratios have the results' definitions and names (docs/model/portfolio.md, "Per-option
+    table"). two_place.yaml (one year, discount factor 1, no optimism bias) with suppliers bearing GBP 10 of costs to
+    others: the option's cost 100 + 10 = 110, value 10 x 5 + 20 x 3 = 110; weighted value (Annex A3, eta 1.3,
+    median 20,000): q1 (income 10,000) 0.6 x 50 + 0.5 x 60 = 60 at 2^1.3 = 2.46229, q5 (40,000) 50 at 0.5^1.3 =
+    0.40613, so 168.0436. On public sector cost (the headline): bcr (110 - 10) / (110 - 10) = 1, weighted_bcr
+    (168.0436 - 10) / 100 = 1.58044; on all costs: bcr_all_costs 110 / 110 = 1, weighted_bcr_all_costs
+    168.0436 / 110 = 1.52767. With one option the table's ratios are the simulation's, draw by draw."""
+    from socval.decision import portfolio
+
+    doc = two_place()
+    doc["options"][0]["costs_to_others"] = [{"year": 0, "amount": 10, "bearer": "suppliers"}]
+    s = from_doc(doc)
+    table = portfolio.option_values(s, draws=4, seed=1).summary()
+    weighted = 60 * 2 ** 1.3 + 50 * 0.5 ** 1.3
+    row = table.loc["grant"]
+    assert row["mean_cost"] == pytest.approx(110.0, rel=1e-13) and row["mean_others"] == pytest.approx(10.0)
+    assert row["bcr"] == pytest.approx(1.0, rel=1e-13) and row["bcr_all_costs"] == pytest.approx(1.0, rel=1e-13)
+    assert row["weighted_bcr"] == pytest.approx((weighted - 10) / 100, rel=1e-12)
+    assert row["weighted_bcr_all_costs"] == pytest.approx(weighted / 110, rel=1e-12)
+    assert row["weighted_npsv"] == pytest.approx(weighted - 110, rel=1e-12)
+    res = socval.simulate(s, draws=4, seed=1, progress=False)
+    for name in ("bcr", "bcr_all_costs", "weighted_bcr"):
+        np.testing.assert_allclose(res.draws(name), row[name], rtol=1e-12, err_msg=name)
+
+
+def test_portfolio_costs_to_others_add_up_to_the_simulation_draw_by_draw():
+    """Uncertain costs to others on two options: each option's PV costs to others (year 1 at 3.5%: amount / 1.035,
+    times its scale) add up to the simulation's pv_others draw by draw, and are part of each option's cost."""
+    from socval.decision import portfolio
+
+    doc = two_years(uncertain_two_place())
+    doc["options"][0]["costs_to_others"] = [{"year": 1, "amount": {"dist": "uniform", "min": 5, "max": 15},
+                                             "bearer": "suppliers"}]
+    doc["options"][1]["costs_to_others"] = [{"year": 1, "amount": 7, "bearer": "partners"}]
+    s = from_doc(doc)
+    ov = portfolio.option_values(s, draws=64, seed=2)
+    res = socval.simulate(s, draws=64, seed=2, progress=False)
+    np.testing.assert_allclose(ov.others.sum(axis=1), res.draws("pv_others"), rtol=1e-12)
+    assert np.ptp(ov.others[:, 0]) > 1.0 and ov.others[:, 1] == pytest.approx(7 / 1.035, rel=1e-12)
+    assert (ov.others <= ov.cost).all()
+
+
 def test_parts_merged_keep_the_breakdowns_draw_by_draw():
     """Blocks simulated apart and merged (distributed runs, checkpoints) give the same value by place, quintile and
     decile, weighted metrics and per-year breakdowns as one run, bit for bit."""
@@ -199,6 +268,6 @@ def test_parts_merged_keep_the_breakdowns_draw_by_draw():
     for name in ("place_value", "place_spend", "quintile_value", "decile_value", "weighted_pv_benefits",
                  "weighted_npsv", "weighted_bcr", "eta"):
         np.testing.assert_array_equal(merged[name], full[name], err_msg=name)
-    for name in ("place_year", "quintile_year"):
+    for name in ("place_year", "quintile_year", "decile_year"):
         for stat in ("mean", "sd", "quantiles"):
             np.testing.assert_array_equal(merged[name][stat], full[name][stat], err_msg=f"{name} {stat}")

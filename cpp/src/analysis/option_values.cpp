@@ -72,6 +72,23 @@ void weighted(const Evaluator& ev, const Plan& plan, std::uint64_t d0, int n, Op
     }
 }
 
+/// PV of each option's costs to others in block [d0, d0 + n): sum_t DF(t) x scale x amount(t), the terms the
+/// Evaluator adds to the option's cost and to PV costs to others (docs/model/appraisal.md), from the sampled
+/// parameters (rows `stride` apart), so cost - others is the option's public sector cost.
+void others(const Plan& plan, const double* params, std::uint64_t stride, std::uint64_t d0, int n, OptionValues& r) {
+    const std::size_t I = plan.options.size();
+    const auto& df = plan.discount[static_cast<std::size_t>(plan.cost_schedule)];
+    for (std::size_t i = 0; i < I; ++i) {
+        const auto& opt = plan.options[i];
+        for (const auto& [t, q] : opt.others) {
+            const double f = df[static_cast<std::size_t>(t)] * opt.scale;
+            const double* a = q.fixed() ? nullptr : params + static_cast<std::uint64_t>(q.param) * stride;
+            for (int d = 0; d < n; ++d)
+                r.others[(d0 + static_cast<std::uint64_t>(d)) * I + i] += f * (a ? a[d] : q.value);
+        }
+    }
+}
+
 /// Copies block [d0, d0 + n) of the evaluator's option attribution into the result tables.
 void store(const Evaluator& ev, const Plan& plan, std::uint64_t d0, int n, std::uint64_t N, OptionValues& r) {
     const std::size_t I = plan.options.size();
@@ -140,6 +157,7 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
     const std::size_t I = plan.options.size(), N = count, K1 = r.priority_ids.size();
     r.value.assign(N * I, 0.0);
     r.cost.assign(N * I, 0.0);
+    r.others.assign(N * I, 0.0);
     r.pillar_value.assign(4 * N * I, 0.0);
     r.lever_value.assign(3 * N * I, 0.0);
     r.priority_value.assign(K1 * N * I, 0.0);
@@ -165,6 +183,7 @@ OptionValues option_values(const model::Scenario& scenario, const values::Librar
             sampler.sample(first + d0, static_cast<std::size_t>(n), params->data(), B);
             ev->run(params->data(), B, n);
             store(*ev, plan, d0, n, N, r);
+            others(plan, params->data(), B, d0, n, r);
             done += static_cast<std::uint64_t>(n);
         };
     }, poll);

@@ -1466,8 +1466,9 @@ void Evaluator::Impl::places_and_people() {
     }
 }
 
-/// Outcome o's shares by place (rows 0..NP-1) and, with people, by quintile (NP..NP+5, unallocated last) in this
-/// draw, normalised as split() does (a draw whose shares are all zero splits equally), into rows n long.
+/// Outcome o's shares by place (rows 0..NP-1), with people by quintile (the next 6, unallocated last) and with deciles
+/// by IMD decile (the next 11, unallocated last) in this draw, normalised as split() does (a draw whose shares are all
+/// zero splits equally), into rows n long.
 void Evaluator::Impl::year_shares(int o, double* out) const {
     const int NP = d.NP, NQ = model::kQuintiles;
     auto normalise = [&](const int* slots, int count, double* rows) {
@@ -1478,14 +1479,20 @@ void Evaluator::Impl::year_shares(int o, double* out) const {
                 rows[static_cast<std::size_t>(j * n + x)] = sum > 0.0 ? R(slots[j])[x] / sum : 1.0 / count;
         }
     };
+    // count shares then the unallocated row (1 when the outcome gives no shares of this kind), from `rows`
+    auto group = [&](const int* slots, int count, double* rows) {
+        const bool none = slots[0] < 0;
+        if (!none) normalise(slots, count, rows);
+        else std::fill_n(rows, static_cast<std::size_t>(count * n), 0.0);
+        std::fill_n(rows + static_cast<std::size_t>(count * n), static_cast<std::size_t>(n), none ? 1.0 : 0.0);
+    };
     if (NP) normalise(&d.place_slot[static_cast<std::size_t>(o * NP)], NP, out);
-    if (!plan->people) return;
-    double* q = out + static_cast<std::size_t>(NP * n);
-    const int* slots = &d.quint_slot[static_cast<std::size_t>(o * NQ)];
-    const bool none = slots[0] < 0;
-    if (!none) normalise(slots, NQ, q);
-    else std::fill_n(q, static_cast<std::size_t>(NQ * n), 0.0);
-    std::fill_n(q + static_cast<std::size_t>(NQ * n), static_cast<std::size_t>(n), none ? 1.0 : 0.0);
+    double* next = out + static_cast<std::size_t>(NP * n);
+    if (plan->people) {
+        group(&d.quint_slot[static_cast<std::size_t>(o * NQ)], NQ, next);
+        next += static_cast<std::size_t>((NQ + 1) * n);
+    }
+    if (plan->deciles) group(&d.dec_slot[static_cast<std::size_t>(o * model::kDeciles)], model::kDeciles, next);
 }
 
 /// Value by group and priority, on the first request after a run (Monte Carlo runs do not ask for it): each
@@ -1703,7 +1710,8 @@ const double* Evaluator::weighted(int k) const {
 }
 void Evaluator::year_breakdown(double* out, std::size_t stride) const {
     const Impl& im = *impl_;
-    const int rows = im.d.NP + (im.plan->people ? model::kQuintiles + 1 : 0);
+    const int rows =
+        im.d.NP + (im.plan->people ? model::kQuintiles + 1 : 0) + (im.plan->deciles ? model::kDeciles + 1 : 0);
     const std::size_t n = static_cast<std::size_t>(im.n);
     for (int r = 0; r < im.H * rows; ++r) std::fill_n(out + static_cast<std::size_t>(r) * stride, n, 0.0);
     std::vector<double> share(static_cast<std::size_t>(rows) * n);

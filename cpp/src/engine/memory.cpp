@@ -99,7 +99,8 @@ std::uint64_t simulation_bytes(const Plan& plan, const SimulationOptions& o) {
     if (plan.deciles) per_draw += model::kDeciles + 1;         // by IMD decile
     if (o.keep_inputs) per_draw += static_cast<std::uint64_t>(plan.n_params());
     if (o.keep_full) per_draw += 2 * H * O;
-    const std::uint64_t year_cells = o.year_breakdowns ? (NP + NQ) * H * (4 + o.quantiles.size()) : 0;
+    const std::uint64_t ND = plan.deciles ? model::kDeciles + 1 : 0;  // by IMD decile (d1..d10, unallocated)
+    const std::uint64_t year_cells = o.year_breakdowns ? (NP + NQ + ND) * H * (4 + o.quantiles.size()) : 0;
     return 8 * (per_draw * o.draws + year_cells);
 }
 

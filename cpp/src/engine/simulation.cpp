@@ -178,7 +178,8 @@ public:
           HD_(o.keep_draws ? 0 : static_cast<int>(kHeadlineStreamed.size())),
           NP_(o.year_breakdowns ? static_cast<int>(plan.place_ids.size()) : 0),
           NQ_(o.year_breakdowns && plan.people ? model::kQuintiles + 1 : 0),
-          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_ + (NP_ + NQ_) * H_ + HD_, o.histogram_bins),
+          ND_(o.year_breakdowns && plan.deciles ? model::kDeciles + 1 : 0),
+          summaries_(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + BK_ + (NP_ + NQ_ + ND_) * H_ + HD_, o.histogram_bins),
           program_(make_program(borrow(plan), tracking_)),
           first_block_(first_block),
           end_block_(std::min(end_block, blocks_)),
@@ -214,6 +215,7 @@ private:
     int BK_;           ///< their streaming series otherwise (3 beneficiaries, 3 lever costs), else 0
     int HD_;           ///< streaming series of the headline PVs without keep_draws (kHeadlineStreamed), else 0
     int NP_, NQ_;      ///< places and quintiles (with unallocated) summarised by year; 0 without year_breakdowns
+    int ND_;           ///< IMD deciles (with unallocated) summarised by year; 0 without year_breakdowns or deciles
     SeriesSummaries summaries_;
     std::shared_ptr<const Program> program_;  ///< compiled once, shared by every worker
     SimulationResult r_;
@@ -242,11 +244,11 @@ private:
         return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + which * O_ + o);
     }
     std::size_t series_breakdown(int j) const { return static_cast<std::size_t>(O_ * H_ + VH_ + 3 * H_ + 2 * O_ + j); }
-    /// Value by place (j < NP_) or quintile (NP_ + q) in year t.
+    /// Value by place (j < NP_), quintile (NP_ + q) or IMD decile (NP_ + NQ_ + d) in year t.
     std::size_t series_place_year(int j, int t) const { return series_breakdown(BK_) + static_cast<std::size_t>(j * H_ + t); }
     /// The headline PVs of a streaming run (kHeadlineStreamed), after the per-year place and quintile series.
     std::size_t series_headline(int j) const {
-        return series_breakdown(BK_) + static_cast<std::size_t>((NP_ + NQ_) * H_ + j);
+        return series_breakdown(BK_) + static_cast<std::size_t>((NP_ + NQ_ + ND_) * H_ + j);
     }
 
     void describe();
@@ -479,21 +481,22 @@ void Run::evaluate_part(Worker& w, std::uint64_t d0, std::size_t n, bool keep) {
         }
         w.pointed = true;
     }
-    if (NP_ + NQ_) year_breakdowns(w);  // values of this part: computed every part
+    if (NP_ + NQ_ + ND_) year_breakdowns(w);  // values of this part: computed every part
     w.lap(w.timings.store);
 }
 
-/// This part's value by place and by quintile in every year into w.by_year (rows of a part), pointed at by the
-/// streaming series (docs/model/distribution.md, "By year").
+/// This part's value by place, by quintile and by IMD decile in every year into w.by_year (rows of a part), pointed
+/// at by the streaming series (docs/model/distribution.md, "By year").
 void Run::year_breakdowns(Worker& w) {
     const std::size_t part = static_cast<std::size_t>(std::min(B_, kPart));
-    const std::size_t rows = static_cast<std::size_t>(NP_ + NQ_) * static_cast<std::size_t>(H_);
+    const int R = NP_ + NQ_ + ND_;  // rows per year
+    const std::size_t rows = static_cast<std::size_t>(R) * static_cast<std::size_t>(H_);
     if (w.by_year.size() != rows * part) w.by_year.assign(rows * part, 0.0);
-    w.ev.year_breakdown(w.by_year.data(), part);  // row t * (NP_ + NQ_) + j
+    w.ev.year_breakdown(w.by_year.data(), part);  // row t * R + j
     for (int t = 0; t < H_; ++t)
-        for (int j = 0; j < NP_ + NQ_; ++j)
+        for (int j = 0; j < R; ++j)
             w.series[series_place_year(j, t)] =
-                w.by_year.data() + (static_cast<std::size_t>(t) * static_cast<std::size_t>(NP_ + NQ_) + static_cast<std::size_t>(j)) * part;
+                w.by_year.data() + (static_cast<std::size_t>(t) * static_cast<std::size_t>(R) + static_cast<std::size_t>(j)) * part;
 }
 
 /// Moments of draws [d0, d0 + n), draws [done, done + n) of a block of block_n: lane sums, and the block's
@@ -629,6 +632,7 @@ void Run::tables() {
     if (HD_) draw_table(r_.headline_summary, HD_, [&](int j) { return series_headline(j); });
     if (NP_) year_table(r_.place_year, NP_, [&](int j, int t) { return series_place_year(j, t); });
     if (NQ_) year_table(r_.quintile_year, NQ_, [&](int q, int t) { return series_place_year(NP_ + q, t); });
+    if (ND_) year_table(r_.decile_year, ND_, [&](int j, int t) { return series_place_year(NP_ + NQ_ + j, t); });
 }
 
 /// The result's names, years and options.

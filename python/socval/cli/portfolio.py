@@ -74,6 +74,7 @@ def cmd_optimise(args: argparse.Namespace) -> int:
     print("Candidate options (selected: in the best portfolio; funded: funded by the input file)")
     print(money_table("PV value and cost", shown[columns], ["mean_value", "p5_value", "p95_value", "mean_cost"],
                       {"bcr": "ratio", "scale": "number"}, year))
+    print("bcr: on public sector cost as the headline BCR, (value - others' costs) / (cost - others' costs)")
     if args.out:
         print(f"\nscenario funding the portfolio written to\n  {args.out}")
     return 0

@@ -38,7 +38,11 @@ class OptionValues:
     option_ids:
         The candidates, in the scenario's option order.
     value, cost:
-        (draws, options): PV value attributed to each option, and its PV cost with optimism bias.
+        (draws, options): PV value attributed to each option, and its PV cost with optimism bias (its costs to
+        others included, as PV costs).
+    others:
+        (draws, options): PV of each option's costs to others (part of ``cost``); without it (None) ``summary()``
+        has no ``bcr`` or ``weighted_bcr`` (they need the costs to others apart).
     by_pillar:
         {pillar: (draws, options)} for social, economic, environmental, unallocated.
     by_lever:
@@ -69,25 +73,42 @@ class OptionValues:
     sampler: str
     selected: Optional[list] = None
     weighted_value: Optional[np.ndarray] = None
+    others: Optional[np.ndarray] = None
 
     def summary(self) -> pd.DataFrame:
         """Per option: lever, selected (after a choice), funded (in the scenario file), mean, sd and 5% / 95%
-        quantiles of PV value, mean PV cost, the scale it was valued at, BCR; with ``people:`` also the mean
-        weighted value, weighted NPSV (mean weighted value - mean cost) and weighted BCR, beside the unweighted."""
+        quantiles of PV value, mean PV cost, mean PV costs to others, the scale it was valued at, ``bcr`` and
+        ``bcr_all_costs``; with ``people:`` also the mean weighted value, weighted NPSV (mean weighted value - mean
+        cost), ``weighted_bcr`` and ``weighted_bcr_all_costs``, beside the unweighted (docs/model/portfolio.md,
+        "Per-option table").
+
+        The ratios are ratios of the means over the draws, with the definitions and names of the results'
+        (docs/model/appraisal.md, docs/model/distribution.md): ``bcr`` on public sector cost, (mean value - mean
+        costs to others) / (mean cost - mean costs to others), the headline; ``bcr_all_costs`` = mean value / mean
+        cost (an option's cost includes its costs to others); ``weighted_bcr`` and ``weighted_bcr_all_costs`` the
+        same with the mean weighted value. Without costs to others each pair is equal."""
         v, c = self.value, self.cost
         df = pd.DataFrame({"lever": self.option_levers, "funded": self.funded, "mean_value": v.mean(0),
                            "sd_value": v.std(0, ddof=1) if v.shape[0] > 1 else np.zeros(v.shape[1]),
                            "p5_value": np.quantile(v, 0.05, axis=0), "p95_value": np.quantile(v, 0.95, axis=0),
                            "mean_cost": c.mean(0)}, index=pd.Index(self.option_ids, name="option"))
+        others = self.others.mean(0) if self.others is not None else None
+        if others is not None:
+            df["mean_others"] = others
         if self.selected is not None:
             df.insert(1, "selected", self.selected)
         df.insert(len(df.columns), "scale", self.scale)
         with np.errstate(divide="ignore", invalid="ignore"):
-            df["bcr"] = df["mean_value"] / df["mean_cost"]
+            if others is not None:  # public sector cost: the option's own costs with optimism bias
+                public = df["mean_cost"] - others
+                df["bcr"] = (df["mean_value"] - others) / public  # the headline BCR's definition
+            df["bcr_all_costs"] = df["mean_value"] / df["mean_cost"]  # PVB / PVC: the cost includes costs to others
             if self.weighted_value is not None:
                 df["mean_weighted_value"] = self.weighted_value.mean(0)
                 df["weighted_npsv"] = df["mean_weighted_value"] - df["mean_cost"]
-                df["weighted_bcr"] = df["mean_weighted_value"] / df["mean_cost"]
+                if others is not None:
+                    df["weighted_bcr"] = (df["mean_weighted_value"] - others) / public  # as the results' weighted_bcr
+                df["weighted_bcr_all_costs"] = df["mean_weighted_value"] / df["mean_cost"]
         return df
 
 
@@ -133,7 +154,7 @@ def option_values(scenario: Any, candidates: Optional[Sequence[str]] = None, dra
         by_priority={k: r["priority_value"][i] for i, k in enumerate(r["priority_ids"])},
         option_levers=list(r["option_levers"]), funded=list(r["funded"]), scale=list(r["scale"]),
         start=list(r["start"]), draws=int(r["draws"]), seed=int(r["seed"]), sampler=str(r["sampler"]),
-        weighted_value=r.get("weighted_value"))
+        weighted_value=r.get("weighted_value"), others=r.get("others"))
 
 
 @dataclass

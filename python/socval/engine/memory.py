@@ -67,8 +67,9 @@ def run_bytes(draws: int, n_priorities: int, n_outcomes: int, n_parameters: int,
     four pillars with keep_derived (socval.simulate derives them instead); beneficiaries (3) and lever costs (3)
     when kept; lever values (3) with lever tracking; two per outcome with keep_outcomes; one per parameter with
     keep_inputs; two per outcome and year with keep_full; value and spend per place; with people six quintile
-    rows, the weighted PV benefits, NPSV and BCR and eta; eleven IMD decile rows with deciles; and the per-year tables by place and quintile (4 + one
-    per quantile level, per row and year: their size does not grow with draws). Twice that: the engine's arrays
+    rows, the weighted PV benefits, NPSV and BCR and eta; eleven IMD decile rows with deciles; and the per-year
+    tables by place, quintile and decile (4 + one per quantile level, per row and year: their size does not grow
+    with draws). Twice that: the engine's arrays
     and their copy in Python. Half of it is cpp/src/engine/memory.cpp's simulation_bytes, exactly."""
     per_draw = 4 + (n_priorities + 1) + (3 + 4 if keep_derived else 0)
     per_draw += 3 if keep_breakdowns else 0
@@ -78,7 +79,8 @@ def run_bytes(draws: int, n_priorities: int, n_outcomes: int, n_parameters: int,
     per_draw += 2 * n_outcomes * n_years if keep_full else 0
     quintile_rows = 6 if people else 0
     per_draw += 2 * n_places + (quintile_rows + 4 if people else 0) + (11 if deciles else 0)
-    year_cells = (n_places + quintile_rows) * n_years * (4 + n_quantiles) if year_breakdowns else 0
+    decile_rows = 11 if deciles else 0  # d1..d10, unallocated
+    year_cells = (n_places + quintile_rows + decile_rows) * n_years * (4 + n_quantiles) if year_breakdowns else 0
     return 2 * 8 * (per_draw * int(draws) + year_cells)
 
 

@@ -16,8 +16,9 @@ A :class:`Results` holds named arrays with named dimensions (the same layout as 
 - with ``places:`` / ``people:`` (docs/model/distribution.md): ``place_value``, ``place_spend`` (place x draw),
   ``quintile_value`` (quintile x draw), ``weighted_pv_benefits``, ``weighted_npsv``, ``weighted_bcr``, ``eta``;
   ``decile_value`` (decile x draw: English IMD deciles, when an outcome gives ``people: {imd_decile: ..}``);
-  streaming per-year ``place_year_*`` (place x year) and ``quintile_year_*`` (quintile x year): value by place and
-  by quintile in each year (undiscounted), ``mean``, ``sd``, ``min``, ``max`` and ``quantile``.
+  streaming per-year ``place_year_*`` (place x year), ``quintile_year_*`` (quintile x year) and ``decile_year_*``
+  (decile x year): value by place, by quintile and by IMD decile in each year (undiscounted), ``mean``, ``sd``,
+  ``min``, ``max`` and ``quantile``.
 
 Metric names used by :meth:`Results.draws`, :meth:`Results.summary` and :meth:`Results.exceedance`: the headline
 names above, ``priority.<id>``, ``pillar.<name>``, ``beneficiary.<name>``, ``lever.<name>`` (value),
@@ -117,6 +118,7 @@ _LONG_NAMES = {
     "net": "benefits - costs by year (undiscounted)",
     "place_year": "value landing in each place by year (undiscounted)",
     "quintile_year": "value reaching each income quintile by year (undiscounted)",
+    "decile_year": "value reaching residents of each English IMD decile by year (undiscounted)",
 }
 
 Variables = Dict[str, Tuple[Tuple[str, ...], np.ndarray, Dict[str, Any]]]
@@ -259,9 +261,10 @@ class Results:
                 units = "outcome units (see outcome_unit)"
             put(name, (dim, "draw"), rows, units)
         units_of = {"level": "outcome units (see outcome_unit)", "value": money, "cost": money, "benefits": money,
-                    "net": money, "place_year": money, "quintile_year": money}
-        row_dim = {"level": "outcome", "value": "outcome", "place_year": "place", "quintile_year": "quintile"}
-        for name in ("level", "value", "cost", "benefits", "net", "place_year", "quintile_year"):
+                    "net": money, "place_year": money, "quintile_year": money, "decile_year": money}
+        row_dim = {"level": "outcome", "value": "outcome", "place_year": "place", "quintile_year": "quintile",
+                   "decile_year": "decile"}
+        for name in ("level", "value", "cost", "benefits", "net", "place_year", "quintile_year", "decile_year"):
             table = raw.get(name)
             if table is None:
                 continue
@@ -318,7 +321,7 @@ class Results:
             **({"quintile": (np.asarray(QUINTILES, dtype=str), {"long_name": "income quintile (q1 lowest)"})}
                if raw.get("quintile_value") is not None else {}),
             **({"decile": (np.asarray(DECILES, dtype=str), {"long_name": "English IMD decile (d1 most deprived)"})}
-               if raw.get("decile_value") is not None else {}),
+               if raw.get("decile_value") is not None or raw.get("decile_year") is not None else {}),
             "year": (np.asarray(raw["years"], dtype=np.int64), {"long_name": "calendar year"}),
             "quantile": (np.asarray(raw["quantile_levels"], dtype=float), {"long_name": "quantile level"}),
         }
@@ -636,11 +639,13 @@ class Results:
         lr = np.asarray(self._vars["quintile_log_income_ratio"][1], dtype=float)
         return np.exp(np.outer(lr, self._vars["eta"][1]))
 
-    def by_decile(self) -> pd.DataFrame:
+    def by_decile(self, year: bool = False) -> pd.DataFrame:
         """Value by English IMD decile (PV, GBP) with intervals (docs/model/distribution.md): index d1 (the most
         deprived tenth of neighbourhoods) .. d10 and ``unallocated`` (outcomes without decile shares), columns mean,
         sd, p5, p50, p95, P(>0) and share of PV benefits. No distributional weights: those are by income quintile
         (Green Book Annex A3). The rows add up to PV benefits draw by draw.
+
+        With ``year=True``: value by decile in each year, indexed by (decile, year), as ``by_place(year=True)``.
 
         Raises
         ------
@@ -650,6 +655,8 @@ class Results:
         if "decile_value" not in self._vars:
             raise KeyError("by_decile: no outcome gives shares by IMD decile (`people: {imd_decile: {d1: ..}}`, "
                            "docs/formats/scenario.md)")
+        if year:
+            return self._per_year("decile_year", "decile", "by_decile")
         df = self._table("decile_value", self._coord("decile"))
         total = float(np.mean(self._vars["pv_benefits"][1]))
         df["share"] = df["mean"] / total if total else np.nan
@@ -658,8 +665,8 @@ class Results:
 
     def by(self, dimension: str, per: Optional[str] = None) -> pd.DataFrame:
         """The breakdown by one dimension: ``"place"``, ``"quintile"``, ``"priority"``, ``"pillar"``,
-        ``"beneficiary"``, ``"lever"`` or ``"decile"`` (the same tables as ``by_<dimension>()``); ``per="year"`` (place and
-        quintile) gives it for every year of the horizon, as ``by_place(year=True)``."""
+        ``"beneficiary"``, ``"lever"`` or ``"decile"`` (the same tables as ``by_<dimension>()``); ``per="year"`` (place,
+        quintile and decile) gives it for every year of the horizon, as ``by_place(year=True)``."""
         tables = {"place": self.by_place, "quintile": self.by_quintile, "priority": self.by_priority,
                   "pillar": self.by_pillar, "beneficiary": self.by_beneficiary, "lever": self.by_lever,
                   "decile": self.by_decile}
@@ -667,9 +674,9 @@ class Results:
             raise KeyError(f"by: expected one of {', '.join(tables)}, found {dimension!r}")
         if per is None:
             return tables[dimension]()
-        if per != "year" or dimension not in ("place", "quintile"):
-            raise KeyError(f"by({dimension!r}, per={per!r}): expected per=None, or per='year' with 'place' or "
-                           f"'quintile'")
+        if per != "year" or dimension not in ("place", "quintile", "decile"):
+            raise KeyError(f"by({dimension!r}, per={per!r}): expected per=None, or per='year' with 'place', "
+                           f"'quintile' or 'decile'")
         return tables[dimension](year=True)
 
     def fairness(self) -> pd.DataFrame:

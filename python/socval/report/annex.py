@@ -138,6 +138,7 @@ def report(obj: Any, path: Optional[PathLike] = None, *, format: Optional[str] =
         for t, df in {"by-place": by_place_frame(content), "by-quintile": by_quintile_frame(content),
                       "by-place-year": by_year_frame(content, "place"),
                       "by-quintile-year": by_year_frame(content, "quintile"),
+                      "by-decile-year": by_year_frame(content, "decile"),
                       "local-by-place": local_by_place_frame(content), "by-decile": by_decile_frame(content),
                       "fairness": fairness_frame(content)}.items():
             if not df.empty:

@@ -46,8 +46,8 @@ def by_decile_frame(content: _Content) -> pd.DataFrame:
 
 
 def by_year_frame(content: _Content, dimension: str) -> pd.DataFrame:
-    """Scenario, place (or quintile), year, mean, sd, min, max, p5 .. p95, share of that year's benefits (GBP,
-    undiscounted): the per-year breakdown of every scenario that has it (results files before format 1.3 do not)."""
+    """Scenario, place (or quintile, or decile), year, mean, sd, min, max, p5 .. p95, share of that year's benefits
+    (GBP, undiscounted): the per-year breakdown of every scenario that has it (results files before format 1.3 do not)."""
     frames = []
     for n in content.names:
         try:

@@ -44,7 +44,8 @@ def workbook_tables(obj: Any) -> List[Tuple[str, pd.DataFrame, Dict[str, str]]]:
             tables.append(("By income quintile", obj.by_quintile()))
         if "share_most_deprived_20" in metrics:
             tables.append(("By IMD decile", obj.by_decile()))
-        for dim, sheet in (("place", "By place and year"), ("quintile", "By quintile and year")):
+        for dim, sheet in (("place", "By place and year"), ("quintile", "By quintile and year"),
+                           ("decile", "By decile and year")):
             try:  # per-year breakdowns (undiscounted); results files before format 1.3 have none
                 tables.append((sheet, obj.by(dim, per="year")))
             except KeyError:
@@ -90,9 +91,12 @@ def workbook_tables(obj: Any) -> List[Tuple[str, pd.DataFrame, Dict[str, str]]]:
         year = obj.scenario.core.meta.price_base_year
         table = obj.values.summary().reset_index()
         table = table.rename(columns={c: _money_header(c, year) for c in ("mean_value", "sd_value", "p5_value",
-                                                                          "p95_value", "mean_cost")})
+                                                                          "p95_value", "mean_cost",
+                                                                          "mean_others", "mean_weighted_value",
+                                                                          "weighted_npsv")})
         f = {c: money for c in table.columns if "(GBP" in c}
-        f.update({"bcr": ratio, "scale": "0.00"})
+        f.update({c: ratio for c in ("bcr", "bcr_all_costs", "weighted_bcr", "weighted_bcr_all_costs")})
+        f["scale"] = "0.00"
         choice = pd.DataFrame({"item": ["budget (GBP)", "objective", "objective (GBP)", "expected PV cost (GBP)",
                                         "selected", "context (kept funded)", "binding", "draws", "seed"],
                                "value": [obj.budget, obj.objective_kind, obj.objective, obj.cost,

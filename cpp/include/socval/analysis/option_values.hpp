@@ -54,7 +54,8 @@ struct OptionValues {
     std::vector<std::string> priority_ids;     ///< the priorities, then "unallocated"
     std::vector<std::string> priority_pillars; ///< pillar of each, "unallocated" last
     std::vector<double> value;                 ///< PV value [draw * I + i]
-    std::vector<double> cost;                  ///< PV cost with optimism bias [draw * I + i]
+    std::vector<double> cost;                  ///< PV cost with optimism bias and costs to others [draw * I + i]
+    std::vector<double> others;                ///< PV of its costs to others [draw * I + i] (part of cost)
     std::vector<double> pillar_value;          ///< [(pillar * draws + draw) * I + i]; social, economic, environmental, unallocated
     std::vector<double> lever_value;           ///< [(lever * draws + draw) * I + i]; commissioning, anchor, employer
     std::vector<double> priority_value;        ///< [(k * draws + draw) * I + i]; priorities then unallocated

@@ -138,10 +138,10 @@ public:
     /// Outcome o's distributional weight this draw, into out[0 .. block_size()): sum_q w_q s_q / sum_q s_q over its
     /// quintile shares, 1 when it has none (so sum_o PV_o x weight_o = weighted PV benefits; with people).
     void outcome_weight(int o, double* out) const;
-    /// Value in every year (undiscounted, as benefits(t)) by place and by income quintile, split by the same
-    /// shares as place_value / quintile_value: row t * R + j, R = n_places() (+ kQuintiles + 1 with people), is
-    /// place j (then q1..q5, unallocated) in year t, rows `stride` apart and block_size() long. Adds up to
-    /// benefits(t) in every year.
+    /// Value in every year (undiscounted, as benefits(t)) by place, by income quintile and by IMD decile, split by
+    /// the same shares as place_value / quintile_value / decile_value: row t * R + j, R = n_places() (+ kQuintiles + 1
+    /// with people, + kDeciles + 1 with deciles), is place j (then q1..q5, unallocated, then d1..d10, unallocated)
+    /// in year t, rows `stride` apart and block_size() long. Each group adds up to benefits(t) in every year.
     void year_breakdown(double* out, std::size_t stride) const;
 
 private:

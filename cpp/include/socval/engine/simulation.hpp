@@ -137,6 +137,7 @@ struct SimulationResult {
     YearSummary net;       ///< benefits - costs by year, one series
     YearSummary place_year;     ///< value by place and year (undiscounted), series = places; year_breakdowns
     YearSummary quintile_year;  ///< value by quintile and year, series = q1..q5, unallocated; year_breakdowns
+    YearSummary decile_year;    ///< value by IMD decile and year, series = d1..d10, unallocated; year_breakdowns
 
     // On request.
     std::vector<double> inputs;      ///< keep_inputs: [parameter * draws + draw]
