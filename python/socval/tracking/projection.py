@@ -167,16 +167,10 @@ class Projection:
         return out
 
     def net(self, option: str, outcome: str, t: int, P: np.ndarray) -> np.ndarray:
-        """Projected net delivery (the scenario's additionality) of ``outcome`` by ``option`` in year ``t``."""
-        opt = self._check(option)
+        """Projected net delivery (the scenario's additionality) of ``outcome`` by ``option`` in year ``t``: the
+        engine's gross times the outcome's own additionality."""
         m = _outcome_index(self.core, outcome)
-        out = np.zeros(P.shape[1])
-        for path in self.paths(option, outcome):
-            g = _value(path.output.amount, P) * self._exposure(opt, path.output, t, P)
-            if path.link is not None:
-                g = g * _value(path.link.coefficient, P) * _additionality(self.core.outcomes[path.output.outcome], P)
-            out = out + g
-        return out * _additionality(self.core.outcomes[m], P)
+        return self.engine_gross(option, outcome, t, P) * _additionality(self.core.outcomes[m], P)
 
     def engine_gross(self, option: str, outcome: str, t: int, P: np.ndarray) -> np.ndarray:
         """The engine's gross delivery of ``outcome`` by ``option`` in year ``t`` (docs/model/engine.md sections
