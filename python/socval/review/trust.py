@@ -232,8 +232,9 @@ def _verdict(best: str, runner: str, sw: pd.DataFrame, alt: pd.DataFrame) -> str
     changed = alt[(alt["best"].notna()) & (alt["best"] != best)] if len(alt) else alt
     hinge = sw[sw["position"].isin(["inside", "near"])] if len(sw) else sw
     if not len(changed) and not len(hinge):
-        return (f"robust: {best} is best under every alternative tried ({tried} structural alternatives; no "
-                f"input's switching value falls within or near its range)")
+        return (f"robust: {best} is best under every alternative tried ({tried}: structural changes, and the place "
+                f"perspective and distributional weights where declared; no input's switching value falls within or "
+                f"near its range)")
     parts = []
     if len(hinge):
         # inputs that switch the best-vs-runner-up choice first, then those that switch best-vs-doing-nothing
